@@ -1,0 +1,68 @@
+# sagestack: every target sets itself up (Python venv + pinned deps + local cdk CLI) and never
+# reaches AWS. See README.md "Quick start".
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --no-input -q
+
+# Guards (DESIGN.md section 5): no metadata probes, no telemetry, no AWS config, fixed region.
+export AWS_EC2_METADATA_DISABLED := true
+export AWS_CONFIG_FILE := /dev/null
+export AWS_SHARED_CREDENTIALS_FILE := /dev/null
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+export AWS_REGION := us-east-1
+export AWS_DEFAULT_REGION := us-east-1
+export CDK_DEFAULT_REGION := us-east-1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help setup synth test validate schema clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(RUNTIME_STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing pinned Python dependencies into $(VENV) ..."
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	@echo "installing pinned test dependencies ..."
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "installing the pinned AWS CDK CLI (npm ci) ..."
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(DEV_STAMP) $(NODE_STAMP) ## install everything (idempotent)
+
+validate: $(RUNTIME_STAMP) ## validate the example catalog
+	$(VENV)/bin/sagestack validate
+
+synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account)
+	$(VENV)/bin/sagestack validate
+	npx --no-install cdk synth --quiet --no-notices --no-version-reporting
+	$(VENV)/bin/sagestack summary cdk.out
+
+test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
+	$(PY) -m pytest
+
+schema: $(RUNTIME_STAMP) ## write the descriptor JSON Schema to schema/descriptor.schema.json
+	$(VENV)/bin/sagestack schema --output schema/descriptor.schema.json
+
+clean: ## remove cdk.out and caches (keeps .venv and node_modules)
+	rm -rf cdk.out .pytest_cache .hypothesis

@@ -1,0 +1,165 @@
+"""``sagestack`` command line: validate descriptors, print their JSON Schema, list the catalog,
+summarize a synthesized cloud assembly, and print the descriptor reference.
+
+Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Declarative SageMaker: validate model descriptors and inspect the catalog.",
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEFAULT_CATALOG = "infra/models"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def configured_catalog(start: Path | None = None) -> Path:
+    """The catalog directory named in cdk.json (context ``sagestack:catalog``), else infra/models.
+
+    cdk.json is looked for in the working directory and its parents; a relative catalog path
+    is relative to the directory holding cdk.json.
+    """
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        cdk_json = directory / "cdk.json"
+        if cdk_json.is_file():
+            try:
+                context = json.loads(cdk_json.read_text()).get("context", {})
+            except (OSError, ValueError):
+                context = {}
+            return directory / context.get("sagestack:catalog", DEFAULT_CATALOG)
+    return here / DEFAULT_CATALOG
+
+
+@app.command()
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text (one line per problem) or json."),
+) -> None:
+    """Validate descriptors: every problem in every file, one line each, sorted."""
+    from .descriptor.loader import load_catalog
+
+    targets = paths or [configured_catalog()]
+    catalog = load_catalog(targets)
+    failed = not catalog.ok(strict=strict)
+    if fmt is Format.json:
+        payload = {
+            "ok": not failed,
+            "strict": strict,
+            "files": [{"file": r.file, "name": r.descriptor.name if r.descriptor else None, "valid": r.descriptor is not None} for r in catalog.results],
+            "issues": [i.as_dict() for i in catalog.issues],
+        }
+        out.print_json(json.dumps(payload))
+    else:
+        for issue in catalog.issues:
+            out.print(issue.format(), markup=False)
+        files = len(catalog.results)
+        valid = len(catalog.descriptors)
+        summary = f"{files} file{'s' if files != 1 else ''}: {valid} valid; {len(catalog.errors)} error{'s' if len(catalog.errors) != 1 else ''}, {len(catalog.warnings)} warning{'s' if len(catalog.warnings) != 1 else ''}"
+        if strict and catalog.warnings:
+            summary += " (--strict: warnings count as errors)"
+        err.print(("[red]invalid[/red]: " if failed else "[green]valid[/green]: ") + summary)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output.")) -> None:
+    """Print the JSON Schema of a descriptor (for yaml-language-server and editors)."""
+    from .descriptor.schema import descriptor_schema
+
+    text = json.dumps(descriptor_schema(), indent=2, sort_keys=False) + "\n"
+    if output:
+        output.write_text(text)
+        err.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("list")
+def list_(paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories (default: the configured catalog).")) -> None:
+    """Show the catalog as a table; files with errors are listed as invalid."""
+    from .descriptor.loader import load_catalog
+
+    catalog = load_catalog(paths or [configured_catalog()])
+    table = Table(title=f"{len(catalog.descriptors)} model(s)")
+    for column in ("name", "does", "training", "serving", "file"):
+        table.add_column(column)
+    for result in catalog.results:
+        d = result.descriptor
+        if d is None:
+            table.add_row("[red]invalid[/red]", f"{len(result.errors)} error(s): run sagestack validate", "", "", result.file)
+            continue
+        training = f"{d.estimator.instance_count} x {d.estimator.instance_type}" if d.estimator else "-"
+        if d.deploy is not None:
+            if d.deploy.serverless_inference_config is not None:
+                serving = f"serverless {d.deploy.serverless_inference_config.memory_size_in_mb} MB"
+            else:
+                serving = f"{d.deploy.initial_instance_count} x {d.deploy.instance_type}"
+                if d.deploy.accelerator_type:
+                    serving += f" + {d.deploy.accelerator_type}"
+                if d.deploy.autoscaling:
+                    serving += f" (autoscale {d.deploy.autoscaling.min_capacity}-{d.deploy.autoscaling.max_capacity})"
+        elif d.transformer is not None:
+            serving = f"batch {d.transformer.instance_count} x {d.transformer.instance_type}"
+        else:
+            serving = "-"
+        table.add_row(d.name, d.kind, training, serving, result.file)
+    out.print(table)
+    raise typer.Exit(0 if catalog.ok() else 1)
+
+
+@app.command()
+def summary(cdk_out: Path = typer.Argument(Path("cdk.out"), help="A synthesized cloud assembly.")) -> None:
+    """Summarize a cloud assembly: stacks, models and CloudFormation resources."""
+    from .assembly import summarize
+
+    try:
+        info = summarize(cdk_out)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error[/red]: {exc}")
+        raise typer.Exit(2) from None
+    table = Table(title=f"{cdk_out}: {len(info.stacks)} stack(s), {info.models} model(s), {info.resources} resource(s)")
+    for column in ("stack", "model", "resources", "template bytes"):
+        table.add_column(column, justify="right" if column in ("resources", "template bytes") else "left")
+    for stack in info.stacks:
+        table.add_row(stack.name, stack.model or "-", str(stack.resources), str(stack.template_bytes))
+    out.print(table)
+
+
+@app.command()
+def reference() -> None:
+    """Print the descriptor reference (Markdown tables, one per section) that the README embeds."""
+    from .descriptor.reference import markdown_reference
+
+    sys.stdout.write(markdown_reference())
+
+
+def main() -> None:  # console-script entry point
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Constraints of the SageMaker API, read from botocore's service model.
+
+A descriptor field says where it lands in the API, for example
+``ApiMember("CreateTrainingJob", "ResourceConfig.InstanceType")``. This module resolves
+that member path to botocore's shape and exposes the shape's enum, min, max and pattern,
+so validation uses the service's own limits instead of hand-written tables.
+
+Path syntax: members separated by ``.``; ``Name[]`` steps into a list's member shape,
+``Name{}`` into a map's value shape and ``Name{key}`` into a map's key shape.
+Loading the model costs about 0.3 s once per process (botocore reads its gzipped JSON).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["ApiMember", "Limits", "limits", "shape_limits", "sagemaker_model"]
+
+
+@lru_cache(maxsize=1)
+def sagemaker_model() -> dict[str, Any]:
+    """The raw botocore service model of SageMaker (``service-2.json``)."""
+    from botocore.loaders import Loader
+
+    return Loader().load_service_model("sagemaker", "service-2")
+
+
+@dataclass(frozen=True)
+class ApiMember:
+    """A member of a SageMaker API request, e.g. ``CreateTrainingJob`` ``ResourceConfig.InstanceType``."""
+
+    operation: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.operation}.{self.path}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What botocore's model says about one shape."""
+
+    shape: str
+    type: str
+    enum: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+
+    def regex(self) -> re.Pattern[str] | None:
+        return _compile(self.pattern) if self.pattern is not None else None
+
+
+_SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9]+)(?P<step>\[\]|\{\}|\{key\})?$")
+
+
+
+
+@lru_cache(maxsize=None)
+def _compile(pattern: str) -> re.Pattern[str]:
+    if r"\p{" in pattern:
+        # [\p{L}\p{Z}\p{N}_.:/=+\-@]* : letters, separators, numbers and the listed marks.
+        pattern = pattern.replace(r"\p{L}\p{Z}\p{N}", r"\w\s")
+    return re.compile(pattern)
+
+
+def shape_limits(shape_name: str) -> Limits:
+    """Limits of a named botocore shape."""
+    shape = sagemaker_model()["shapes"][shape_name]
+    enum = shape.get("enum")
+    return Limits(
+        shape=shape_name,
+        type=shape["type"],
+        enum=tuple(enum) if enum else None,
+        min=shape.get("min"),
+        max=shape.get("max"),
+        pattern=shape.get("pattern"),
+    )
+
+
+@lru_cache(maxsize=None)
+def limits(member: ApiMember) -> Limits:
+    """Limits of the shape found at ``member``'s path in its operation's request."""
+    model = sagemaker_model()
+    try:
+        shape_name = model["operations"][member.operation]["input"]["shape"]
+    except KeyError:
+        raise KeyError(f"no SageMaker operation {member.operation!r} in botocore's model") from None
+    shapes = model["shapes"]
+    for segment in member.path.split("."):
+        match = _SEGMENT.match(segment)
+        if match is None:
+            raise KeyError(f"bad member path segment {segment!r} in {member}")
+        members = shapes[shape_name].get("members", {})
+        if match["name"] not in members:
+            raise KeyError(f"{member}: {shape_name} has no member {match['name']!r}")
+        shape_name = members[match["name"]]["shape"]
+        step = match["step"]
+        if step == "[]":
+            shape_name = shapes[shape_name]["member"]["shape"]
+        elif step == "{}":
+            shape_name = shapes[shape_name]["value"]["shape"]
+        elif step == "{key}":
+            shape_name = shapes[shape_name]["key"]["shape"]
+    return shape_limits(shape_name)
+
+
+def is_required(member: ApiMember) -> bool:
+    """Whether the last member of the path is required by its parent structure."""
+    model = sagemaker_model()
+    shapes = model["shapes"]
+    shape_name = model["operations"][member.operation]["input"]["shape"]
+    *parents, last = member.path.split(".")
+    for segment in parents:
+        match = _SEGMENT.match(segment)
+        assert match is not None
+        shape_name = shapes[shape_name]["members"][match["name"]]["shape"]
+        if match["step"] == "[]":
+            shape_name = shapes[shape_name]["member"]["shape"]
+        elif match["step"] == "{}":
+            shape_name = shapes[shape_name]["value"]["shape"]
+    return last in shapes[shape_name].get("required", [])

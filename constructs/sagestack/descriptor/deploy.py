@@ -1,0 +1,172 @@
+"""The ``deploy:`` section — mirrors ``estimator.deploy(...)`` / ``model.deploy(...)``, plus
+sagestack's ``autoscaling`` block (Application Auto Scaling for the endpoint's variant)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from .base import Api, SdkModel, sdk_field
+from .types import Environment, LocalPath, PositiveInt, S3Uri, Tags
+
+__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric"]
+
+CEC = "CreateEndpointConfig"
+PV = "ProductionVariants[]"
+SCALING = "AWS::ApplicationAutoScaling::ScalingPolicy.TargetTrackingScalingPolicyConfiguration"
+
+
+class DataCaptureConfig(SdkModel):
+    """``sagemaker.model_monitor.DataCaptureConfig``."""
+
+    enable_capture: bool = sdk_field(True, doc="Capture requests and responses.", lands_in="CreateEndpointConfig.DataCaptureConfig.EnableCapture")
+    sampling_percentage: Annotated[int, Api(CEC, "DataCaptureConfig.InitialSamplingPercentage")] = sdk_field(
+        20, doc="Percentage of traffic captured.", lands_in="CreateEndpointConfig.DataCaptureConfig.InitialSamplingPercentage"
+    )
+    destination_s3_uri: Annotated[S3Uri, Api(CEC, "DataCaptureConfig.DestinationS3Uri")] | None = sdk_field(
+        None, doc="Where captures go (default: the artifact bucket).", lands_in="CreateEndpointConfig.DataCaptureConfig.DestinationS3Uri"
+    )
+    kms_key_id: Annotated[str, Api(CEC, "DataCaptureConfig.KmsKeyId")] | None = sdk_field(
+        None, doc="KMS key for captured data.", lands_in="CreateEndpointConfig.DataCaptureConfig.KmsKeyId"
+    )
+    capture_options: tuple[Literal["REQUEST", "RESPONSE"], ...] = sdk_field(
+        ("REQUEST", "RESPONSE"), doc="What is captured.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureOptions"
+    )
+    csv_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes")] | None = sdk_field(
+        None, doc="Content types captured as CSV.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes"
+    )
+    json_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes")] | None = sdk_field(
+        None, doc="Content types captured as JSON.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes"
+    )
+
+
+class ServerlessInferenceConfig(SdkModel):
+    """``sagemaker.serverless.ServerlessInferenceConfig`` (SDK v2)."""
+
+    memory_size_in_mb: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.MemorySizeInMB")] = sdk_field(
+        2048, doc="Memory, 1024-6144 MB in 1024 MB steps.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MemorySizeInMB"
+    )
+    max_concurrency: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.MaxConcurrency")] = sdk_field(
+        5, doc="Concurrent invocations.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MaxConcurrency"
+    )
+    provisioned_concurrency: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.ProvisionedConcurrency")] | None = sdk_field(
+        None, doc="Warm capacity (at most max_concurrency).", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.ProvisionedConcurrency"
+    )
+
+
+class CustomMetric(SdkModel):
+    """A CloudWatch metric to track instead of invocations per instance."""
+
+    namespace: str = sdk_field(doc="CloudWatch namespace.", lands_in=f"{SCALING}.CustomizedMetricSpecification.Namespace")
+    metric_name: str = sdk_field(doc="Metric name.", lands_in=f"{SCALING}.CustomizedMetricSpecification.MetricName")
+    statistic: Literal["Average", "Minimum", "Maximum", "SampleCount", "Sum"] = sdk_field(
+        "Average", doc="Statistic tracked.", lands_in=f"{SCALING}.CustomizedMetricSpecification.Statistic"
+    )
+    dimensions: dict[str, str] = sdk_field(
+        default_factory=dict, doc="Extra dimensions (EndpointName and VariantName are added).", lands_in=f"{SCALING}.CustomizedMetricSpecification.Dimensions"
+    )
+    unit: str | None = sdk_field(None, doc="Metric unit.", lands_in=f"{SCALING}.CustomizedMetricSpecification.Unit")
+    target_value: Annotated[float, Field(gt=0)] = sdk_field(doc="Value to hold the metric at.", lands_in=f"{SCALING}.TargetValue")
+
+
+class ScheduledAction(SdkModel):
+    """A capacity change at known times (e.g. business hours)."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9._\-]{1,256}$")] = sdk_field(
+        doc="Action name.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions[].ScheduledActionName"
+    )
+    schedule: Annotated[str, Field(pattern=r"^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$")] = sdk_field(
+        doc="cron(...), rate(...) or at(...).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions[].Schedule"
+    )
+    timezone: str | None = sdk_field(None, doc="IANA time zone of the schedule (default UTC).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions[].Timezone")
+    min_capacity: Annotated[int, Field(ge=1)] | None = sdk_field(
+        None, doc="New minimum.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions[].ScalableTargetAction.MinCapacity"
+    )
+    max_capacity: Annotated[int, Field(ge=1)] | None = sdk_field(
+        None, doc="New maximum.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions[].ScalableTargetAction.MaxCapacity"
+    )
+
+
+class Autoscaling(SdkModel):
+    """sagestack's autoscaling block: a scalable target and one target-tracking policy."""
+
+    min_capacity: PositiveInt = sdk_field(1, doc="Fewest instances.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MinCapacity")
+    max_capacity: PositiveInt = sdk_field(doc="Most instances (required).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MaxCapacity")
+    target_invocations_per_instance: Annotated[float, Field(gt=0)] | None = sdk_field(
+        None, doc="Track SageMakerVariantInvocationsPerInstance (per minute) at this value.", lands_in=f"{SCALING}.TargetValue"
+    )
+    target_gpu_utilization: Annotated[float, Field(gt=0, le=100)] | None = sdk_field(
+        None, doc="Track the variant's GPUUtilization (percent); GPU instances only.", lands_in=f"{SCALING}.TargetValue"
+    )
+    target_cpu_utilization: Annotated[float, Field(gt=0)] | None = sdk_field(
+        None, doc="Track the variant's CPUUtilization (percent, summed over cores).", lands_in=f"{SCALING}.TargetValue"
+    )
+    custom_metric: CustomMetric | None = sdk_field(None, doc="Track a CloudWatch metric of your own.", lands_in=f"{SCALING}.CustomizedMetricSpecification")
+    scale_in_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-in before another.", lands_in=f"{SCALING}.ScaleInCooldown")
+    scale_out_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-out before another.", lands_in=f"{SCALING}.ScaleOutCooldown")
+    disable_scale_in: bool = sdk_field(False, doc="Never scale in.", lands_in=f"{SCALING}.DisableScaleIn")
+    scheduled_actions: tuple[ScheduledAction, ...] = sdk_field(
+        (), doc="Capacity changes at known times.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions"
+    )
+
+    TARGETS: ClassVar[tuple[str, ...]] = ("target_invocations_per_instance", "target_gpu_utilization", "target_cpu_utilization", "custom_metric")
+
+    def targets(self) -> list[str]:
+        return [name for name in self.TARGETS if getattr(self, name) is not None]
+
+
+class Deploy(SdkModel):
+    """``estimator.deploy(...)`` / ``model.deploy(...)``."""
+
+    section_title: ClassVar[str] = "deploy"
+
+    initial_instance_count: PositiveInt | None = sdk_field(
+        None, doc="Instances behind the endpoint (required unless serverless).", lands_in="CreateEndpointConfig.ProductionVariants[].InitialInstanceCount"
+    )
+    instance_type: Annotated[str, Api(CEC, f"{PV}.InstanceType")] | None = sdk_field(
+        None, doc="Hosting instance type, e.g. ml.g4dn.xlarge (required unless serverless).", lands_in="CreateEndpointConfig.ProductionVariants[].InstanceType"
+    )
+    accelerator_type: Annotated[str, Api(CEC, f"{PV}.AcceleratorType")] | None = sdk_field(
+        None,
+        doc="Elastic Inference accelerator, e.g. ml.eia2.medium. End of life since April 2024: validation warns and suggests a GPU instance.",
+        lands_in="CreateEndpointConfig.ProductionVariants[].AcceleratorType",
+    )
+    endpoint_name: Annotated[str, Api("CreateEndpoint", "EndpointName"), Field(max_length=48)] | None = sdk_field(
+        None,
+        doc="Endpoint name (default: <name>-<environment>); stable across updates; at most 48 characters to leave room for preview suffixes.",
+        lands_in="CreateEndpoint.EndpointName",
+    )
+    serverless_inference_config: ServerlessInferenceConfig | None = sdk_field(
+        None, doc="Serverless endpoint instead of instances.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig"
+    )
+    data_capture_config: DataCaptureConfig | None = sdk_field(None, doc="Capture traffic to S3.", lands_in="CreateEndpointConfig.DataCaptureConfig")
+    kms_key: Annotated[str, Api(CEC, "KmsKeyId")] | None = sdk_field(
+        None, doc="KMS key for the endpoint's storage volume.", lands_in="CreateEndpointConfig.KmsKeyId"
+    )
+    volume_size: Annotated[int, Api(CEC, f"{PV}.VolumeSizeInGB")] | None = sdk_field(
+        None, doc="Storage volume in GB per instance.", lands_in="CreateEndpointConfig.ProductionVariants[].VolumeSizeInGB"
+    )
+    model_data_download_timeout: Annotated[int, Api(CEC, f"{PV}.ModelDataDownloadTimeoutInSeconds")] | None = sdk_field(
+        None, doc="Seconds allowed to download model data.", lands_in="CreateEndpointConfig.ProductionVariants[].ModelDataDownloadTimeoutInSeconds"
+    )
+    container_startup_health_check_timeout: Annotated[
+        int, Api(CEC, f"{PV}.ContainerStartupHealthCheckTimeoutInSeconds")
+    ] | None = sdk_field(
+        None, doc="Seconds allowed for the container's first health check.", lands_in="CreateEndpointConfig.ProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds"
+    )
+    env: Annotated[Environment, Api("CreateModel", "PrimaryContainer.Environment")] | None = sdk_field(
+        None, doc="Environment of the model container (estimator.deploy passes it to create_model).", lands_in="CreateModel.PrimaryContainer.Environment"
+    )
+    entry_point: LocalPath | None = sdk_field(
+        None, doc="Inference script (e.g. inference.py) repacked into model.tar.gz under code/.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"
+    )
+    source_dir: str | None = sdk_field(
+        None, doc="Directory of the inference code, relative to this file.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
+    )
+    model_server_workers: PositiveInt | None = sdk_field(
+        None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
+    )
+    tags: Tags = sdk_field((), doc="Tags for the model, endpoint config and endpoint.", lands_in="CreateEndpoint.Tags")
+    autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
+    wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)

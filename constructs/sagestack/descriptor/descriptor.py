@@ -1,0 +1,86 @@
+"""The whole descriptor: one model, one file (``infra/models/<name>.yaml`` or ``.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, ClassVar
+
+from pydantic import Field, PrivateAttr
+
+from .base import SdkModel, register_field_homes, sdk_field
+from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
+from .estimator import ESTIMATOR_TYPES, EstimatorSpec
+from .fit import Fit, RecordSet, TrainingInput
+from .model import MODEL_TYPES, ModelSpec
+from .transform import Transform, Transformer
+from .types import Tags
+
+__all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX"]
+
+# Model names prefix every physical name sagestack derives (stacks, endpoints, job-name prefixes),
+# which must fit SageMaker's 63 characters with environment and run suffixes.
+NAME_MAX = 32
+NAME_PATTERN = r"^[a-z0-9](-?[a-z0-9])*$"
+
+
+class ModelDescriptor(SdkModel):
+    """One model: how it is trained (``estimator`` + ``fit``) or where its data is (``model``),
+    and how it is served (``deploy``) or batch-scored (``transformer`` + ``transform``)."""
+
+    section_title: ClassVar[str] = "the top level"
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=NAME_MAX)] = sdk_field(
+        doc=f"Model name: lowercase letters, digits and single hyphens, at most {NAME_MAX} characters; prefixes every resource name.",
+        lands_in="AWS::CloudFormation::Stack name and every derived resource name",
+    )
+    description: str | None = sdk_field(None, doc="What the model is for (shown by sagestack list and in the stack description).", lands_in="AWS::CloudFormation::Stack Description")
+    tags: Tags = sdk_field((), doc="Tags on every resource of this model.", lands_in="AWS::CloudFormation::Stack Tags")
+    estimator: EstimatorSpec | None = sdk_field(None, doc="The SDK estimator (type: TensorFlow, MXNet, KMeans, PCA, LinearLearner, Estimator).", lands_in="CreateTrainingJob")
+    fit: Fit | None = sdk_field(None, doc="estimator.fit(...) arguments.", lands_in="CreateTrainingJob.InputDataConfig")
+    model: ModelSpec | None = sdk_field(None, doc="Existing model data (type: TensorFlowModel, MXNetModel, Model).", lands_in="AWS::SageMaker::Model")
+    deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
+    transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
+    transform: Transform | None = sdk_field(None, doc="transformer.transform(...) arguments.", lands_in="CreateTransformJob.TransformInput")
+
+    # Where the descriptor came from: its file and the line of each key path, so that later layers
+    # (request rendering, constructs) can still cite file:line.
+    _source: Path | None = PrivateAttr(None)
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> Path | None:
+        return self._source
+
+    @property
+    def base_dir(self) -> Path:
+        """Directory that relative paths (source_dir, entry_point) are resolved against."""
+        return self._source.parent if self._source is not None else Path.cwd()
+
+    def line_of(self, *path: str | int) -> int:
+        """Line of the deepest known key on ``path`` (1 when unknown)."""
+        for end in range(len(path), 0, -1):
+            if tuple(path[:end]) in self._lines:
+                return self._lines[tuple(path[:end])]
+        return 1
+
+    @property
+    def kind(self) -> str:
+        """Short description of what the descriptor does (train, deploy, transform)."""
+        parts = []
+        if self.estimator is not None:
+            parts.append(f"train {self.estimator.type}")
+        if self.model is not None:
+            parts.append(f"{self.model.type}")
+        if self.deploy is not None:
+            parts.append("deploy")
+        if self.transform is not None:
+            parts.append("transform")
+        return " + ".join(parts)
+
+
+SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
+
+register_field_homes(
+    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
+    ServerlessInferenceConfig, Transformer, Transform, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+)

@@ -1,0 +1,510 @@
+"""The ``estimator:`` section — mirrors ``TensorFlow(...)``, ``MXNet(...)``, ``KMeans(...)``,
+``PCA(...)``, ``LinearLearner(...)`` and ``Estimator(...)`` of the SageMaker Python SDK.
+
+``type:`` names the SDK class; every other key is that class's constructor argument, in its
+SDK v2 name or its v1 spelling. Each field's doc names the CreateTrainingJob member it lands in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BeforeValidator, Discriminator, Field, Tag
+
+from .base import Api, SdkModel, sdk_field, user_error
+from .types import Environment, LocalPath, PositiveInt, RoleRef, S3Uri, Tags, VersionStr
+
+__all__ = [
+    "EstimatorSpec",
+    "TensorFlowEstimator",
+    "MXNetEstimator",
+    "KMeansEstimator",
+    "PCAEstimator",
+    "LinearLearnerEstimator",
+    "GenericEstimator",
+    "Distribution",
+    "MetricDefinition",
+    "DebuggerHookConfig",
+    "ESTIMATOR_TYPES",
+    "BASE_JOB_NAME_MAX",
+]
+
+# A run's job name is ``<base>-<execution suffix>``; SageMaker allows 63 characters. The SDK
+# appends a 23-character timestamp and silently cuts the base to 39; sagestack refuses a longer
+# base instead, so the name you review is the name you get.
+BASE_JOB_NAME_MAX = 39
+
+CTJ = "CreateTrainingJob"
+
+
+def _log_level(value: Any) -> Any:
+    names = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "WARN": 30, "ERROR": 40, "CRITICAL": 50}
+    if isinstance(value, str) and value.upper() in names:
+        return names[value.upper()]
+    return value
+
+
+LogLevel = Annotated[Literal[10, 20, 30, 40, 50], BeforeValidator(_log_level)]
+
+
+class MetricDefinition(SdkModel):
+    """A metric SageMaker scrapes from the training logs (``{'Name': ..., 'Regex': ...}``)."""
+
+    Name: Annotated[str, Api(CTJ, "AlgorithmSpecification.MetricDefinitions[].Name")] = sdk_field(
+        doc="Metric name.", lands_in="CreateTrainingJob.AlgorithmSpecification.MetricDefinitions[].Name"
+    )
+    Regex: Annotated[str, Api(CTJ, "AlgorithmSpecification.MetricDefinitions[].Regex")] = sdk_field(
+        doc="Regular expression whose first group is the value.",
+        lands_in="CreateTrainingJob.AlgorithmSpecification.MetricDefinitions[].Regex",
+    )
+
+
+class CollectionConfig(SdkModel):
+    name: Annotated[str, Api(CTJ, "DebugHookConfig.CollectionConfigurations[].CollectionName")] = sdk_field(
+        doc="Tensor collection to save.", lands_in="CreateTrainingJob.DebugHookConfig.CollectionConfigurations[].CollectionName"
+    )
+    parameters: dict[str, str] = sdk_field(
+        default_factory=dict,
+        doc="Collection parameters, e.g. save_interval.",
+        lands_in="CreateTrainingJob.DebugHookConfig.CollectionConfigurations[].CollectionParameters",
+    )
+
+
+class DebuggerHookConfig(SdkModel):
+    """``sagemaker.debugger.DebuggerHookConfig``."""
+
+    s3_output_path: S3Uri | None = sdk_field(
+        None, doc="Where tensors are saved (default: the job's output path).", lands_in="CreateTrainingJob.DebugHookConfig.S3OutputPath"
+    )
+    container_local_output_path: str | None = sdk_field(
+        None, doc="Local path in the container.", lands_in="CreateTrainingJob.DebugHookConfig.LocalPath"
+    )
+    hook_parameters: dict[str, str] = sdk_field(
+        default_factory=dict, doc="Hook parameters.", lands_in="CreateTrainingJob.DebugHookConfig.HookParameters"
+    )
+    collection_configs: tuple[CollectionConfig, ...] = sdk_field(
+        (), doc="Tensor collections to save.", lands_in="CreateTrainingJob.DebugHookConfig.CollectionConfigurations"
+    )
+
+
+class EstimatorBase(SdkModel):
+    """Constructor arguments every SDK estimator takes (``sagemaker.estimator.EstimatorBase``)."""
+
+    section_title: ClassVar[str] = "estimator"
+    #: Descriptor ``type`` values of this class; set by each concrete class.
+    type: str
+
+    role: RoleRef | None = sdk_field(
+        None,
+        doc="IAM role (name or ARN) the training job runs as. Without it, sagestack generates a least-privilege role.",
+        lands_in="CreateTrainingJob.RoleArn",
+    )
+    instance_count: PositiveInt = sdk_field(
+        1, doc="Number of training instances.", lands_in="CreateTrainingJob.ResourceConfig.InstanceCount", v1="train_instance_count"
+    )
+    instance_type: Annotated[str, Api(CTJ, "ResourceConfig.InstanceType")] = sdk_field(
+        doc="Training instance type, e.g. ml.p3.2xlarge.", lands_in="CreateTrainingJob.ResourceConfig.InstanceType", v1="train_instance_type"
+    )
+    volume_size: Annotated[int, Api(CTJ, "ResourceConfig.VolumeSizeInGB")] = sdk_field(
+        30, doc="Size in GB of the EBS volume per instance.", lands_in="CreateTrainingJob.ResourceConfig.VolumeSizeInGB", v1="train_volume_size"
+    )
+    volume_kms_key: Annotated[str, Api(CTJ, "ResourceConfig.VolumeKmsKeyId")] | None = sdk_field(
+        None, doc="KMS key that encrypts the training volume.", lands_in="CreateTrainingJob.ResourceConfig.VolumeKmsKeyId", v1="train_volume_kms_key"
+    )
+    max_run: Annotated[int, Api(CTJ, "StoppingCondition.MaxRuntimeInSeconds")] = sdk_field(
+        86400,
+        doc="Timeout in seconds (the v1 README says hours; the SDK always sent seconds).",
+        lands_in="CreateTrainingJob.StoppingCondition.MaxRuntimeInSeconds",
+        v1="train_max_run",
+    )
+    max_wait: Annotated[int, Api(CTJ, "StoppingCondition.MaxWaitTimeInSeconds")] | None = sdk_field(
+        None,
+        doc="Seconds to wait for spot capacity plus training; spot only, at least max_run.",
+        lands_in="CreateTrainingJob.StoppingCondition.MaxWaitTimeInSeconds",
+        v1="train_max_wait",
+    )
+    use_spot_instances: bool = sdk_field(
+        False, doc="Train on managed spot capacity.", lands_in="CreateTrainingJob.EnableManagedSpotTraining", v1="train_use_spot_instances"
+    )
+    checkpoint_s3_uri: S3Uri | None = sdk_field(
+        None, doc="S3 prefix that checkpoints are synced to.", lands_in="CreateTrainingJob.CheckpointConfig.S3Uri"
+    )
+    checkpoint_local_path: Annotated[str, Api(CTJ, "CheckpointConfig.LocalPath")] | None = sdk_field(
+        None, doc="Local checkpoint directory (SageMaker's default /opt/ml/checkpoints).", lands_in="CreateTrainingJob.CheckpointConfig.LocalPath"
+    )
+    input_mode: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingInputMode")] = sdk_field(
+        "File", doc="How data reaches the container: File, Pipe or FastFile.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingInputMode"
+    )
+    output_path: S3Uri | None = sdk_field(
+        None, doc="S3 prefix for model artifacts (default: the stack's artifact bucket).", lands_in="CreateTrainingJob.OutputDataConfig.S3OutputPath"
+    )
+    output_kms_key: Annotated[str, Api(CTJ, "OutputDataConfig.KmsKeyId")] | None = sdk_field(
+        None, doc="KMS key that encrypts the output.", lands_in="CreateTrainingJob.OutputDataConfig.KmsKeyId"
+    )
+    base_job_name: Annotated[str, Api(CTJ, "TrainingJobName"), Field(max_length=BASE_JOB_NAME_MAX)] | None = sdk_field(
+        None,
+        doc=f"Prefix of training job names (default: the descriptor name); at most {BASE_JOB_NAME_MAX} characters to leave room for the per-run suffix.",
+        lands_in="CreateTrainingJob.TrainingJobName",
+    )
+    tags: Tags = sdk_field((), doc="Tags for the training job.", lands_in="CreateTrainingJob.Tags")
+    subnets: Annotated[tuple[Annotated[str, Api(CTJ, "VpcConfig.Subnets[]")], ...], Api(CTJ, "VpcConfig.Subnets")] | None = sdk_field(
+        None, doc="VPC subnet IDs (with security_group_ids).", lands_in="CreateTrainingJob.VpcConfig.Subnets"
+    )
+    security_group_ids: Annotated[
+        tuple[Annotated[str, Api(CTJ, "VpcConfig.SecurityGroupIds[]")], ...], Api(CTJ, "VpcConfig.SecurityGroupIds")
+    ] | None = sdk_field(None, doc="VPC security group IDs (with subnets).", lands_in="CreateTrainingJob.VpcConfig.SecurityGroupIds")
+    enable_network_isolation: bool = sdk_field(
+        False, doc="No network access from the training container.", lands_in="CreateTrainingJob.EnableNetworkIsolation"
+    )
+    encrypt_inter_container_traffic: bool = sdk_field(
+        False, doc="Encrypt traffic between training instances.", lands_in="CreateTrainingJob.EnableInterContainerTrafficEncryption"
+    )
+    metric_definitions: Annotated[tuple[MetricDefinition, ...], Api(CTJ, "AlgorithmSpecification.MetricDefinitions")] = sdk_field(
+        (), doc="Metrics scraped from the logs: [{Name, Regex}].", lands_in="CreateTrainingJob.AlgorithmSpecification.MetricDefinitions"
+    )
+    environment: Environment | None = sdk_field(
+        None, doc="Environment variables of the training container.", lands_in="CreateTrainingJob.Environment"
+    )
+    max_retry_attempts: Annotated[int, Api(CTJ, "RetryStrategy.MaximumRetryAttempts")] | None = sdk_field(
+        None, doc="Times SageMaker retries the job on an internal error.", lands_in="CreateTrainingJob.RetryStrategy.MaximumRetryAttempts"
+    )
+    debugger_hook_config: Literal[False] | DebuggerHookConfig | None = sdk_field(
+        None,
+        doc="Debugger hook; false switches off the SDK v2 default hook.",
+        lands_in="CreateTrainingJob.DebugHookConfig",
+    )
+    disable_profiler: bool = sdk_field(
+        False, doc="Switch off the SDK v2 default profiler.", lands_in="CreateTrainingJob.ProfilerConfig.DisableProfiler"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Framework estimators
+# --------------------------------------------------------------------------------------------
+
+
+class ParameterServer(SdkModel):
+    enabled: bool = sdk_field(True, doc="Launch a parameter server on each host.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_parameter_server_enabled")
+
+
+class Mpi(SdkModel):
+    enabled: bool = sdk_field(True, doc="Launch training with mpirun (Horovod).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_mpi_enabled")
+    processes_per_host: PositiveInt | None = sdk_field(
+        None,
+        doc="MPI processes per host; at most the GPUs of a GPU instance.",
+        lands_in="CreateTrainingJob.HyperParameters.sagemaker_mpi_num_of_processes_per_host",
+    )
+    custom_mpi_options: str | None = sdk_field(
+        None, doc="Extra mpirun flags.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_mpi_custom_mpi_options"
+    )
+
+
+class MultiWorkerMirroredStrategy(SdkModel):
+    enabled: bool = sdk_field(
+        True,
+        doc="tf.distribute.MultiWorkerMirroredStrategy (TensorFlow 2.9+).",
+        lands_in="CreateTrainingJob.HyperParameters.sagemaker_multi_worker_mirrored_strategy_enabled",
+    )
+
+
+class DataParallel(SdkModel):
+    enabled: bool = sdk_field(
+        True, doc="SageMaker distributed data parallel (GPU instances only).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_distributed_dataparallel_enabled"
+    )
+    custom_mpi_options: str | None = sdk_field(
+        None, doc="Extra mpirun flags.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_distributed_dataparallel_custom_mpi_options"
+    )
+
+
+class SmDistributed(SdkModel):
+    dataparallel: DataParallel = sdk_field(doc="The data parallel library.", lands_in="CreateTrainingJob.HyperParameters")
+
+
+class Distribution(SdkModel):
+    """The SDK's ``distribution`` (v1: ``distributions``) dict: one strategy."""
+
+    parameter_server: ParameterServer | None = sdk_field(None, doc="Parameter servers.", lands_in="CreateTrainingJob.HyperParameters")
+    mpi: Mpi | None = sdk_field(None, doc="MPI / Horovod.", lands_in="CreateTrainingJob.HyperParameters")
+    multi_worker_mirrored_strategy: MultiWorkerMirroredStrategy | None = sdk_field(
+        None, doc="TensorFlow MultiWorkerMirroredStrategy.", lands_in="CreateTrainingJob.HyperParameters"
+    )
+    smdistributed: SmDistributed | None = sdk_field(None, doc="SageMaker distributed data parallel.", lands_in="CreateTrainingJob.HyperParameters")
+
+    def enabled(self) -> list[str]:
+        """Names of the strategies switched on."""
+        out = []
+        if self.parameter_server and self.parameter_server.enabled:
+            out.append("parameter_server")
+        if self.mpi and self.mpi.enabled:
+            out.append("mpi")
+        if self.multi_worker_mirrored_strategy and self.multi_worker_mirrored_strategy.enabled:
+            out.append("multi_worker_mirrored_strategy")
+        if self.smdistributed and self.smdistributed.dataparallel.enabled:
+            out.append("smdistributed")
+        return out
+
+
+FrameworkHyperparameter = Union[str, int, float, bool, list[Any], dict[str, Any], None]
+
+
+class FrameworkEstimator(EstimatorBase):
+    """Arguments of ``sagemaker.estimator.Framework`` (TensorFlow, MXNet)."""
+
+    #: The SDK's framework key for image data (``tensorflow``, ``mxnet``).
+    framework: ClassVar[str]
+
+    entry_point: LocalPath = sdk_field(
+        doc="Training script, relative to source_dir (or to this file without source_dir).",
+        lands_in="CreateTrainingJob.HyperParameters.sagemaker_program",
+    )
+    source_dir: str | None = sdk_field(
+        None,
+        doc="Directory (relative to this file) packed as sourcedir.tar.gz, or an s3:// URI of such an archive.",
+        lands_in="CreateTrainingJob.HyperParameters.sagemaker_submit_directory",
+    )
+    dependencies: tuple[LocalPath, ...] = sdk_field(
+        (), doc="Extra directories copied next to the code (relative to this file).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_submit_directory"
+    )
+    hyperparameters: dict[str, FrameworkHyperparameter] = sdk_field(
+        default_factory=dict,
+        doc="Hyperparameters; each value is JSON-encoded as the SDK does (10 → \"10\").",
+        lands_in="CreateTrainingJob.HyperParameters",
+    )
+    framework_version: VersionStr | None = sdk_field(
+        None, doc="Framework version with a SageMaker image (quoted).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage"
+    )
+    py_version: str | None = sdk_field(
+        None, doc="Python version of the image, e.g. py39.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage"
+    )
+    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] | None = sdk_field(
+        None, doc="Image to train with instead of the SDK's framework image.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
+    )
+    container_log_level: LogLevel = sdk_field(
+        20, doc="Python log level in the container: 10-50 or DEBUG/INFO/WARNING/ERROR/CRITICAL.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_container_log_level"
+    )
+    code_location: S3Uri | None = sdk_field(
+        None, doc="S3 prefix for the source archive (default: the CDK asset bucket).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_submit_directory"
+    )
+    distribution: Distribution | None = sdk_field(
+        None, doc="Distributed training strategy.", lands_in="CreateTrainingJob.HyperParameters", v1="distributions"
+    )
+    enable_cloudwatch_metrics: bool | None = sdk_field(
+        None, doc="SDK v1: publish container metrics to CloudWatch (removed in v2).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_enable_cloudwatch_metrics"
+    )
+    enable_sagemaker_metrics: bool | None = sdk_field(
+        None,
+        doc="Time-series metrics (the SDK turns it on for TensorFlow >= 1.15 and MXNet >= 1.6).",
+        lands_in="CreateTrainingJob.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries",
+    )
+
+
+class TensorFlowEstimator(FrameworkEstimator):
+    """``sagemaker.tensorflow.TensorFlow``."""
+
+    framework: ClassVar[str] = "tensorflow"
+    type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
+    model_dir: Literal[False] | str | None = sdk_field(
+        None,
+        doc="Where the script writes checkpoints (default: <output_path>/<job>/model, /opt/ml/model with MPI); false to omit.",
+        lands_in="CreateTrainingJob.HyperParameters.model_dir",
+    )
+    script_mode: bool | None = sdk_field(
+        None,
+        doc="SDK v1: false selects legacy mode (TensorFlow <= 1.12 with py2); legacy parameters imply it.",
+        lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage",
+    )
+    training_steps: PositiveInt | None = sdk_field(
+        None, doc="Legacy mode: steps of training (none: train until the input ends).", lands_in="CreateTrainingJob.HyperParameters.training_steps"
+    )
+    evaluation_steps: PositiveInt | None = sdk_field(
+        None, doc="Legacy mode: steps of evaluation.", lands_in="CreateTrainingJob.HyperParameters.evaluation_steps"
+    )
+    requirements_file: str | None = sdk_field(
+        None, doc="Legacy mode: pip requirements file inside source_dir.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_requirements"
+    )
+    checkpoint_path: S3Uri | None = sdk_field(
+        None, doc="Legacy mode: S3 location of checkpoints (default <output_path>/<job>/checkpoints).", lands_in="CreateTrainingJob.HyperParameters.checkpoint_path"
+    )
+
+    LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
+
+    @property
+    def legacy_mode(self) -> bool:
+        """True for SDK v1 legacy mode: ``script_mode: false`` or any legacy-only parameter."""
+        if self.script_mode is not None:
+            return not self.script_mode
+        return any(getattr(self, name) is not None for name in self.LEGACY_FIELDS)
+
+
+class MXNetEstimator(FrameworkEstimator):
+    """``sagemaker.mxnet.MXNet``."""
+
+    framework: ClassVar[str] = "mxnet"
+    type: Literal["MXNet"] = sdk_field(doc="The SDK class.", lands_in=None)
+
+
+# --------------------------------------------------------------------------------------------
+# Built-in algorithms: hyperparameters are constructor arguments
+# --------------------------------------------------------------------------------------------
+
+
+def hp_field(hp_name: str, default: Any = None, *, doc: str, **constraints: Any) -> Any:
+    """A built-in algorithm hyperparameter; ``hp_name`` is the key the SDK sends."""
+    return sdk_field(default, doc=doc, lands_in=f"CreateTrainingJob.HyperParameters.{hp_name}", **constraints)
+
+
+class BuiltinEstimator(EstimatorBase):
+    """``sagemaker.amazon.AmazonAlgorithmEstimatorBase``: an AWS algorithm image, RecordSet inputs."""
+
+    algorithm: ClassVar[str]
+    #: SDK attribute name → hyperparameter key sent (they differ, e.g. max_iterations → local_lloyd_max_iter).
+    HYPERPARAMETER_KEYS: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        keys = {}
+        for name, info in cls.model_fields.items():
+            lands = (info.json_schema_extra or {}).get("x-lands-in", "") if isinstance(info.json_schema_extra, dict) else ""
+            if str(lands).startswith("CreateTrainingJob.HyperParameters."):
+                keys[name] = str(lands).rsplit(".", 1)[1]
+        cls.HYPERPARAMETER_KEYS = keys
+
+
+class KMeansEstimator(BuiltinEstimator):
+    """``sagemaker.KMeans``."""
+
+    algorithm: ClassVar[str] = "kmeans"
+    type: Literal["KMeans"] = sdk_field(doc="The SDK class.", lands_in=None)
+    k: Annotated[int, Field(gt=1)] = hp_field("k", ..., doc="Number of clusters (required).")
+    init_method: Literal["random", "kmeans++"] | None = hp_field("init_method", doc="How initial centers are chosen.")
+    max_iterations: Annotated[int, Field(gt=0)] | None = hp_field("local_lloyd_max_iter", doc="Iterations of local Lloyd.")
+    tol: Annotated[float, Field(ge=0, le=1)] | None = hp_field("local_lloyd_tol", doc="Tolerance of local Lloyd, in [0, 1].")
+    num_trials: Annotated[int, Field(gt=0)] | None = hp_field("local_lloyd_num_trials", doc="Local Lloyd trials.")
+    local_init_method: Literal["random", "kmeans++"] | None = hp_field("local_lloyd_init_method", doc="Local Lloyd initialization.")
+    half_life_time_size: Annotated[int, Field(ge=0)] | None = hp_field("half_life_time_size", doc="Decay of the weight of older points.")
+    epochs: Annotated[int, Field(gt=0)] | None = hp_field("epochs", doc="Passes over the data.")
+    center_factor: Annotated[int, Field(gt=0)] | None = hp_field("extra_center_factor", doc="Extra centers per cluster kept during training.")
+    eval_metrics: tuple[Literal["msd", "ssd"], ...] | None = hp_field("eval_metrics", doc="Metrics reported on the test channel.")
+
+
+class PCAEstimator(BuiltinEstimator):
+    """``sagemaker.PCA``."""
+
+    algorithm: ClassVar[str] = "pca"
+    type: Literal["PCA"] = sdk_field(doc="The SDK class.", lands_in=None)
+    num_components: Annotated[int, Field(gt=0)] = hp_field("num_components", ..., doc="Number of principal components (required).")
+    algorithm_mode: Literal["regular", "randomized"] | None = hp_field("algorithm_mode", doc="regular or randomized.")
+    subtract_mean: bool | None = hp_field("subtract_mean", doc="Subtract the mean before computing components.")
+    extra_components: Annotated[int, Field(ge=-1)] | None = hp_field("extra_components", doc="Extra components for randomized mode (>= 0, or -1).")
+
+
+_POSITIVE = Annotated[float, Field(gt=0)]
+_UNIT_OPEN = Annotated[float, Field(gt=0, lt=1)]
+_UNIT_HALF = Annotated[float, Field(ge=0, lt=1)]
+_NON_NEGATIVE = Annotated[float, Field(ge=0)]
+_POS_INT = Annotated[int, Field(gt=0)]
+
+
+class LinearLearnerEstimator(BuiltinEstimator):
+    """``sagemaker.LinearLearner``."""
+
+    algorithm: ClassVar[str] = "linear-learner"
+    type: Literal["LinearLearner"] = sdk_field(doc="The SDK class.", lands_in=None)
+    predictor_type: Literal["binary_classifier", "regressor", "multiclass_classifier"] = hp_field(
+        "predictor_type", ..., doc="Kind of problem (required)."
+    )
+    binary_classifier_model_selection_criteria: Literal[
+        "accuracy", "f1", "f_beta", "precision_at_target_recall", "recall_at_target_precision", "cross_entropy_loss", "loss_function"
+    ] | None = hp_field("binary_classifier_model_selection_criteria", doc="How the best model is chosen.")
+    target_recall: _UNIT_OPEN | None = hp_field("target_recall", doc="Target recall, in (0, 1).")
+    target_precision: _UNIT_OPEN | None = hp_field("target_precision", doc="Target precision, in (0, 1).")
+    positive_example_weight_mult: str | float | None = hp_field("positive_example_weight_mult", doc="A float > 0, 'auto' or 'balanced'.")
+    epochs: _POS_INT | None = hp_field("epochs", doc="Passes over the data.")
+    use_bias: bool | None = hp_field("use_bias", doc="Fit a bias term.")
+    num_models: _POS_INT | None = hp_field("num_models", doc="Models trained in parallel.")
+    num_calibration_samples: _POS_INT | None = hp_field("num_calibration_samples", doc="Samples used to calibrate thresholds.")
+    init_method: Literal["uniform", "normal"] | None = hp_field("init_method", doc="Weight initialization.")
+    init_scale: _POSITIVE | None = hp_field("init_scale", doc="Scale of uniform initialization.")
+    init_sigma: _POSITIVE | None = hp_field("init_sigma", doc="Sigma of normal initialization.")
+    init_bias: float | None = hp_field("init_bias", doc="Initial bias.")
+    optimizer: Literal["sgd", "adam", "rmsprop", "auto"] | None = hp_field("optimizer", doc="Optimizer.")
+    loss: Literal[
+        "logistic", "squared_loss", "absolute_loss", "hinge_loss", "eps_insensitive_squared_loss",
+        "eps_insensitive_absolute_loss", "quantile_loss", "huber_loss", "softmax_loss", "auto",
+    ] | None = hp_field("loss", doc="Loss function.")
+    wd: _NON_NEGATIVE | None = hp_field("wd", doc="L2 regularization.")
+    l1: _NON_NEGATIVE | None = hp_field("l1", doc="L1 regularization.")
+    momentum: _UNIT_HALF | None = hp_field("momentum", doc="Momentum, in [0, 1).")
+    learning_rate: _POSITIVE | None = hp_field("learning_rate", doc="Learning rate.")
+    beta_1: _UNIT_HALF | None = hp_field("beta_1", doc="Adam beta 1, in [0, 1).")
+    beta_2: _UNIT_HALF | None = hp_field("beta_2", doc="Adam beta 2, in [0, 1).")
+    bias_lr_mult: _POSITIVE | None = hp_field("bias_lr_mult", doc="Learning-rate multiplier of the bias.")
+    bias_wd_mult: _NON_NEGATIVE | None = hp_field("bias_wd_mult", doc="Weight-decay multiplier of the bias.")
+    use_lr_scheduler: bool | None = hp_field("use_lr_scheduler", doc="Use a learning-rate scheduler.")
+    lr_scheduler_step: _POS_INT | None = hp_field("lr_scheduler_step", doc="Steps between decays.")
+    lr_scheduler_factor: _UNIT_OPEN | None = hp_field("lr_scheduler_factor", doc="Decay factor, in (0, 1).")
+    lr_scheduler_minimum_lr: _POSITIVE | None = hp_field("lr_scheduler_minimum_lr", doc="Smallest learning rate.")
+    normalize_data: bool | None = hp_field("normalize_data", doc="Normalize features.")
+    normalize_label: bool | None = hp_field("normalize_label", doc="Normalize the label.")
+    unbias_data: bool | None = hp_field("unbias_data", doc="Unbias features.")
+    unbias_label: bool | None = hp_field("unbias_label", doc="Unbias the label.")
+    num_point_for_scaler: _POS_INT | None = hp_field("num_point_for_scaler", doc="Points used for normalization.")
+    margin: _NON_NEGATIVE | None = hp_field("margin", doc="Margin of hinge loss.")
+    quantile: _UNIT_OPEN | None = hp_field("quantile", doc="Quantile of quantile loss, in (0, 1).")
+    loss_insensitivity: _POSITIVE | None = hp_field("loss_insensitivity", doc="Epsilon of epsilon-insensitive loss.")
+    huber_delta: _NON_NEGATIVE | None = hp_field("huber_delta", doc="Delta of Huber loss.")
+    early_stopping_patience: _POS_INT | None = hp_field("early_stopping_patience", doc="Epochs without improvement before stopping.")
+    early_stopping_tolerance: _POSITIVE | None = hp_field("early_stopping_tolerance", doc="Relative improvement that counts.")
+    num_classes: Annotated[int, Field(gt=0, le=1_000_000)] | None = hp_field(
+        "num_classes", doc="Classes of a multiclass_classifier (required there, at least 3)."
+    )
+    accuracy_top_k: Annotated[int, Field(gt=0, le=1_000_000)] | None = hp_field("accuracy_top_k", doc="k of top-k accuracy.")
+    f_beta: _POSITIVE | None = hp_field("f_beta", doc="Beta of the F score.")
+    balance_multiclass_weights: bool | None = hp_field("balance_multiclass_weights", doc="Weight classes equally.")
+
+
+# --------------------------------------------------------------------------------------------
+# Bring your own image
+# --------------------------------------------------------------------------------------------
+
+
+class GenericEstimator(EstimatorBase):
+    """``sagemaker.estimator.Estimator``: your own training image."""
+
+    type: Literal["Estimator"] = sdk_field(doc="The SDK class.", lands_in=None)
+    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] = sdk_field(
+        doc="Training image URI (required).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
+    )
+    hyperparameters: dict[str, str | int | float | bool] = sdk_field(
+        default_factory=dict,
+        doc="Hyperparameters; each value is sent as str(value), as the SDK does.",
+        lands_in="CreateTrainingJob.HyperParameters",
+    )
+
+
+ESTIMATOR_TYPES: dict[str, type[EstimatorBase]] = {
+    "TensorFlow": TensorFlowEstimator,
+    "MXNet": MXNetEstimator,
+    "KMeans": KMeansEstimator,
+    "PCA": PCAEstimator,
+    "LinearLearner": LinearLearnerEstimator,
+    "Estimator": GenericEstimator,
+}
+
+
+def _type_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("type")
+    return getattr(value, "type", None)
+
+
+EstimatorSpec = Annotated[
+    Union[tuple(Annotated[cls, Tag(name)] for name, cls in ESTIMATOR_TYPES.items())],  # type: ignore[misc]
+    Discriminator(
+        _type_of,
+        custom_error_type="unknown_type",
+        custom_error_message="'type' must name an SDK estimator class",
+    ),
+]
+"""One of the estimator classes, chosen by ``type:``."""

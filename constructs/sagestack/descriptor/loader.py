@@ -1,0 +1,398 @@
+"""Reading descriptors from files, keeping the line of every key, and validating them.
+
+YAML is composed with libyaml (``yaml.CSafeLoader``) into nodes, which carry their line; the
+loader builds plain Python data from the nodes and a map from each key path to its line, so
+that every problem — from Pydantic or from a rule — is reported as ``file:line``. Python
+descriptors (``*.py``) assign ``descriptor`` (a dict or a ModelDescriptor); their key lines
+come from the source's syntax tree.
+
+Nothing here raises for a user mistake: every problem becomes an :class:`Issue`.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import runpy
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable, Sequence
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from .base import V1_NAMES
+from .descriptor import SECTIONS, ModelDescriptor
+from .estimator import ESTIMATOR_TYPES
+from .issues import Issue, format_path, from_pydantic
+from .model import MODEL_TYPES
+from .rules import Finding, run_rules
+
+__all__ = ["load_descriptor", "load_catalog", "validate_data", "Catalog", "LoadResult", "DescriptorError", "DESCRIPTOR_SUFFIXES"]
+
+DESCRIPTOR_SUFFIXES = (".yaml", ".yml", ".py")
+Path_ = tuple[str | int, ...]
+
+# Location elements pydantic adds that are not keys of the user's data: union tags and the
+# normalized form of fit.inputs.
+_NOT_USER_KEYS = frozenset(ESTIMATOR_TYPES) | frozenset(MODEL_TYPES) | {"channels", "records"}
+_V1_OF: dict[str, list[str]] = {}
+
+
+class DescriptorError(Exception):
+    """Raised by the ``*_or_raise`` helpers; ``issues`` holds every problem found."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(issue.format() for issue in self.issues))
+
+
+@dataclass
+class LoadResult:
+    """A descriptor (None when it has errors) and every problem found in its file."""
+
+    file: str
+    descriptor: ModelDescriptor | None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+@dataclass
+class Catalog:
+    """Every descriptor of a set of files or directories, and every problem found in them."""
+
+    results: list[LoadResult]
+    issues: list[Issue]
+
+    @property
+    def descriptors(self) -> list[ModelDescriptor]:
+        return [r.descriptor for r in self.results if r.descriptor is not None]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def ok(self, *, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+    def or_raise(self, *, strict: bool = False) -> list[ModelDescriptor]:
+        if not self.ok(strict=strict):
+            raise DescriptorError(self.errors + (self.warnings if strict else []))
+        return self.descriptors
+
+
+def display_name(path: Path) -> str:
+    """The path as shown in issues: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+# ----------------------------------------------------------------------------------------
+# YAML
+# ----------------------------------------------------------------------------------------
+
+
+def _read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Issue]]:
+    lines: dict[Path_, int] = {}
+    issues: list[Issue] = []
+    loader = yaml.CSafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else 1
+            problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+            return None, lines, [Issue(file, line, "<root>", f"YAML syntax error: {problem}")]
+        except yaml.YAMLError as exc:
+            return None, lines, [Issue(file, 1, "<root>", f"YAML error: {exc}")]
+        if root is None:
+            return None, lines, [Issue(file, 1, "<root>", "the file is empty", allowed="a mapping with name and sections", got="nothing")]
+
+        def build(node: yaml.Node, path: Path_) -> Any:
+            lines.setdefault(path, node.start_mark.line + 1)
+            if isinstance(node, yaml.MappingNode):
+                loader.flatten_mapping(node)
+                out: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = loader.construct_object(key_node, deep=True)
+                    if isinstance(key, (list, dict)):
+                        issues.append(Issue(file, key_node.start_mark.line + 1, format_path(path), "keys must be plain names", got=repr(key)))
+                        continue
+                    key = str(key) if not isinstance(key, str) else key
+                    if key in out:
+                        issues.append(
+                            Issue(
+                                file,
+                                key_node.start_mark.line + 1,
+                                format_path(path + (key,)),
+                                f"duplicate key (first given on line {lines.get(path + (key,), '?')}); YAML would silently keep the last",
+                            )
+                        )
+                        continue
+                    lines[path + (key,)] = key_node.start_mark.line + 1
+                    out[key] = build(value_node, path + (key,))
+                return out
+            if isinstance(node, yaml.SequenceNode):
+                return [build(item, path + (index,)) for index, item in enumerate(node.value)]
+            return loader.construct_object(node, deep=True)
+
+        try:
+            data = build(root, ())
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            return None, lines, [Issue(file, (mark.line + 1) if mark else 1, "<root>", f"YAML error: {getattr(exc, 'problem', exc)}")]
+        return data, lines, issues
+    finally:
+        loader.dispose()
+
+
+# ----------------------------------------------------------------------------------------
+# Python descriptors
+# ----------------------------------------------------------------------------------------
+
+
+def _python_lines(source: str, variable: str = "descriptor") -> dict[Path_, int]:
+    """Lines of the keys of ``descriptor = {...}`` / ``ModelDescriptor(...)`` from the syntax tree."""
+    lines: dict[Path_, int] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return lines
+
+    def walk(node: ast.AST, path: Path_) -> None:
+        lines.setdefault(path, getattr(node, "lineno", 1))
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
+                    lines[path + (key.value,)] = key.lineno
+                    walk(value, path + (key.value,))
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg:
+                    lines[path + (keyword.arg,)] = keyword.value.lineno
+                    walk(keyword.value, path + (keyword.arg,))
+            if len(node.args) == 1 and not node.keywords:
+                walk(node.args[0], path)
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            for index, item in enumerate(node.elts):
+                walk(item, path + (index,))
+
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(isinstance(t, ast.Name) and t.id == variable for t in targets) and statement.value is not None:
+                walk(statement.value, ())
+    return lines
+
+
+def _read_python(path: Path, file: str) -> tuple[Any, dict[Path_, int], list[Issue]]:
+    source = path.read_text(encoding="utf-8")
+    lines = _python_lines(source)
+    try:
+        namespace = runpy.run_path(str(path), run_name=f"sagestack_descriptor_{path.stem}")
+    except ValidationError as exc:  # ModelDescriptor(...) built at import time
+        return None, lines, [_issue_from_error(err, None, lines, file) for err in exc.errors(include_url=False)]
+    except Exception as exc:  # noqa: BLE001 - user code: report, never a traceback
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()]
+        line = frames[-1].lineno if frames and frames[-1].lineno else 1
+        if isinstance(exc, SyntaxError) and exc.lineno:
+            line = exc.lineno
+        return None, lines, [Issue(file, line, "<root>", f"the Python descriptor raised {type(exc).__name__}: {exc}")]
+    if "descriptor" not in namespace:
+        return None, lines, [Issue(file, 1, "<root>", "a Python descriptor must assign 'descriptor'", allowed="descriptor = {...} or ModelDescriptor(...)", got="no such variable")]
+    value = namespace["descriptor"]
+    if isinstance(value, ModelDescriptor):
+        value = value.model_dump(mode="python", exclude_unset=True, exclude_defaults=False)
+    if not isinstance(value, dict):
+        return None, lines, [Issue(file, lines.get((), 1), "<root>", "'descriptor' must be a dict or a ModelDescriptor", got=type(value).__name__)]
+    return value, lines, []
+
+
+# ----------------------------------------------------------------------------------------
+# Validation
+# ----------------------------------------------------------------------------------------
+
+
+def _v1_of(name: str) -> list[str]:
+    if not _V1_OF:
+        for v1, v2 in V1_NAMES.items():
+            _V1_OF.setdefault(v2, []).append(v1)
+    return _V1_OF.get(name, [])
+
+
+def _user_path(raw: Any, loc: Path_) -> Path_:
+    """The location in the user's own spelling: v1 names kept, union tags dropped."""
+    out: list[str | int] = []
+    current = raw
+    for part in loc:
+        if isinstance(current, dict):
+            if part in current:
+                out.append(part)
+                current = current[part]
+                continue
+            v1 = next((name for name in _v1_of(str(part)) if name in current), None)
+            if v1 is not None:
+                out.append(v1)
+                current = current[v1]
+                continue
+            if part in _NOT_USER_KEYS:
+                continue
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            out.append(part)
+            current = current[part]
+            continue
+        elif part in _NOT_USER_KEYS and isinstance(part, str):
+            continue
+        out.append(part)
+        current = None
+    return tuple(out)
+
+
+def _line(lines: dict[Path_, int], path: Path_) -> int:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def _issue_from_error(error: dict[str, Any], raw: Any, lines: dict[Path_, int], file: str) -> Issue:
+    loc, problem, allowed, got = from_pydantic(error)
+    path = _user_path(raw, loc) if raw is not None else loc
+    return Issue(file, _line(lines, path), format_path(path), problem, "error", allowed, got)
+
+
+@lru_cache(maxsize=None)
+def _section_adapter(section: str) -> TypeAdapter[Any]:
+    return TypeAdapter(ModelDescriptor.model_fields[section].annotation)
+
+
+def validate_data(
+    raw: Any,
+    *,
+    file: str = "<descriptor>",
+    lines: dict[Path_, int] | None = None,
+    source: Path | None = None,
+) -> LoadResult:
+    """Validate descriptor data (as read from YAML or given in Python): fields, then rules.
+
+    Rules run on every section that validated on its own, so a type error in ``deploy`` does not
+    hide a cross-field problem in ``estimator``.
+    """
+    lines = lines or {}
+    if not isinstance(raw, dict):
+        return LoadResult(file, None, [Issue(file, _line(lines, ()), "<root>", "a descriptor is a mapping", allowed="name, estimator, fit, model, deploy, transformer, transform", got=type(raw).__name__)])
+    issues: list[Issue] = []
+    descriptor: ModelDescriptor | None = None
+    try:
+        descriptor = ModelDescriptor.model_validate(raw)
+        view: Any = descriptor
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        issues.extend(_issue_from_error(err, raw, lines, file) for err in errors)
+        broken = {err["loc"][0] for err in errors if err.get("loc")}
+        parts: dict[str, Any] = {}
+        for section in SECTIONS:
+            if section in raw and section not in broken:
+                try:
+                    parts[section] = _section_adapter(section).validate_python(raw[section])
+                except ValidationError:  # pragma: no cover - validated above as part of the whole
+                    parts[section] = None
+            else:
+                parts[section] = None
+        view = SimpleNamespace(**parts, name=raw.get("name") if "name" not in broken else None)
+    present = {key for key in raw if isinstance(key, str)}
+    base_dir = source.parent if source is not None else Path.cwd()
+    for finding in run_rules(view, present=present, base_dir=base_dir):
+        path = _user_path(raw, finding.path)
+        issues.append(Issue(file, _line(lines, path), format_path(path), finding.message, finding.severity, finding.allowed, finding.got))
+    if descriptor is not None:
+        if any(i.severity == "error" for i in issues):
+            descriptor = None
+        else:
+            descriptor._source = source
+            descriptor._lines = dict(lines)
+    return LoadResult(file, descriptor, sorted(set(issues)))
+
+
+def load_descriptor(path: str | os.PathLike[str]) -> LoadResult:
+    """Read and validate one descriptor file (YAML or Python)."""
+    path = Path(path)
+    file = display_name(path)
+    try:
+        if path.suffix == ".py":
+            raw, lines, issues = _read_python(path, file)
+        else:
+            raw, lines, issues = _read_yaml(path.read_text(encoding="utf-8"), file)
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadResult(file, None, [Issue(file, 1, "<root>", f"cannot read the file: {exc}")])
+    if raw is None or issues and any(i.path == "<root>" for i in issues):
+        return LoadResult(file, None, sorted(issues))
+    result = validate_data(raw, file=file, lines=lines, source=path.resolve())
+    result.issues = sorted(set(result.issues) | set(issues))
+    if issues:
+        result.descriptor = None if any(i.severity == "error" for i in issues) else result.descriptor
+    return result
+
+
+def descriptor_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
+    """Descriptor files of the given files and directories (directories: sorted, not recursive)."""
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTOR_SUFFIXES and not p.name.startswith(("_", ".")))
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            issues.append(Issue(display_name(path), 1, "<root>", "no such file or directory"))
+    return files, issues
+
+
+def load_catalog(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
+    """Every descriptor under ``paths``, validated; plus checks across files (unique names)."""
+    files, issues = descriptor_files(paths)
+    results = [load_descriptor(path) for path in files]
+    for result in results:
+        issues.extend(result.issues)
+    seen: dict[str, LoadResult] = {}
+    endpoints: dict[str, LoadResult] = {}
+    for result in results:
+        desc = result.descriptor
+        if desc is None:
+            continue
+        if desc.name in seen:
+            issue = Issue(result.file, desc.line_of("name"), "name", f"model name already used by {seen[desc.name].file}", allowed="a name unique in the catalog", got=desc.name)
+            issues.append(issue)
+            result.issues.append(issue)
+            result.descriptor = None
+            continue
+        seen[desc.name] = result
+        if desc.deploy is not None and desc.deploy.endpoint_name:
+            other = endpoints.get(desc.deploy.endpoint_name)
+            if other is not None:
+                issue = Issue(result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"endpoint name already used by {other.file}", got=desc.deploy.endpoint_name)
+                issues.append(issue)
+                result.issues.append(issue)
+                result.descriptor = None
+            else:
+                endpoints[desc.deploy.endpoint_name] = result
+    return Catalog(results, sorted(set(issues)))
+
+
+__all__ += ["Finding", "descriptor_files", "display_name"]

@@ -1,0 +1,106 @@
+"""The ``model:`` section — mirrors ``TensorFlowModel(...)``, ``MXNetModel(...)`` and ``Model(...)``
+for deploying or batch-transforming existing model data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import Discriminator, Tag
+
+from .base import Api, SdkModel, sdk_field
+from .estimator import LogLevel
+from .types import Environment, LocalPath, RoleRef, S3Uri, VersionStr
+
+__all__ = ["ModelSpec", "TensorFlowModelSpec", "MXNetModelSpec", "GenericModelSpec", "MODEL_TYPES"]
+
+CM = "CreateModel"
+
+
+class ModelBase(SdkModel):
+    """Arguments of ``sagemaker.model.Model``."""
+
+    section_title: ClassVar[str] = "model"
+    type: str
+
+    model_data: Annotated[S3Uri, Api(CM, "PrimaryContainer.ModelDataUrl")] | None = sdk_field(
+        None, doc="S3 URI of model.tar.gz. Changing it in review is how a model is promoted.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
+    )
+    role: RoleRef | None = sdk_field(
+        None, doc="IAM role the model runs as (default: a generated least-privilege role).", lands_in="CreateModel.ExecutionRoleArn"
+    )
+    env: Environment | None = sdk_field(None, doc="Environment of the model container.", lands_in="CreateModel.PrimaryContainer.Environment")
+    subnets: Annotated[tuple[Annotated[str, Api(CM, "VpcConfig.Subnets[]")], ...], Api(CM, "VpcConfig.Subnets")] | None = sdk_field(
+        None, doc="VPC subnets (the SDK's vpc_config['Subnets']).", lands_in="CreateModel.VpcConfig.Subnets"
+    )
+    security_group_ids: Annotated[
+        tuple[Annotated[str, Api(CM, "VpcConfig.SecurityGroupIds[]")], ...], Api(CM, "VpcConfig.SecurityGroupIds")
+    ] | None = sdk_field(None, doc="VPC security groups (the SDK's vpc_config['SecurityGroupIds']).", lands_in="CreateModel.VpcConfig.SecurityGroupIds")
+    enable_network_isolation: bool = sdk_field(False, doc="No network access from the container.", lands_in="CreateModel.EnableNetworkIsolation")
+
+
+class FrameworkModelBase(ModelBase):
+    framework: ClassVar[str]
+
+    entry_point: LocalPath | None = sdk_field(
+        None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"
+    )
+    source_dir: str | None = sdk_field(
+        None, doc="Directory of inference code, relative to this file; repacked into model.tar.gz under code/.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
+    )
+    dependencies: tuple[LocalPath, ...] = sdk_field((), doc="Extra directories copied next to the code.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl")
+    framework_version: VersionStr | None = sdk_field(None, doc="Framework version with an inference image (quoted).", lands_in="CreateModel.PrimaryContainer.Image")
+    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] | None = sdk_field(
+        None, doc="Inference image instead of the SDK's framework image.", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
+    )
+    container_log_level: LogLevel = sdk_field(
+        20, doc="Python log level of the serving container.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_CONTAINER_LOG_LEVEL"
+    )
+    code_location: S3Uri | None = sdk_field(None, doc="S3 prefix for the repacked model (default: the artifact bucket).", lands_in="CreateModel.PrimaryContainer.ModelDataUrl")
+    model_server_workers: int | None = sdk_field(
+        None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
+    )
+
+
+class TensorFlowModelSpec(FrameworkModelBase):
+    """``sagemaker.tensorflow.TensorFlowModel`` (TensorFlow Serving)."""
+
+    framework: ClassVar[str] = "tensorflow"
+    type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
+
+
+class MXNetModelSpec(FrameworkModelBase):
+    """``sagemaker.mxnet.MXNetModel``."""
+
+    framework: ClassVar[str] = "mxnet"
+    type: Literal["MXNetModel"] = sdk_field(doc="The SDK class.", lands_in=None)
+    py_version: str | None = sdk_field(None, doc="Python version of the image, e.g. py3.", lands_in="CreateModel.PrimaryContainer.Image")
+
+
+class GenericModelSpec(ModelBase):
+    """``sagemaker.model.Model``: your own inference image."""
+
+    type: Literal["Model"] = sdk_field(doc="The SDK class.", lands_in=None)
+    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] = sdk_field(
+        doc="Inference image (required).", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
+    )
+
+
+MODEL_TYPES: dict[str, type[ModelBase]] = {
+    "TensorFlowModel": TensorFlowModelSpec,
+    "MXNetModel": MXNetModelSpec,
+    "Model": GenericModelSpec,
+}
+
+
+def _type_of(value: Any) -> str | None:
+    return value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+
+
+ModelSpec = Annotated[
+    Union[tuple(Annotated[cls, Tag(name)] for name, cls in MODEL_TYPES.items())],  # type: ignore[misc]
+    Discriminator(
+        _type_of,
+        custom_error_type="unknown_type",
+        custom_error_message="'type' must name an SDK model class",
+    ),
+]

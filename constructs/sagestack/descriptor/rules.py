@@ -1,0 +1,580 @@
+"""Rules across fields and sections, each a small function with a compliant and a non-compliant
+test in ``tests/descriptor/test_rules.py``.
+
+A rule receives the validated sections (a section that failed field validation is None) and
+yields :class:`Finding` objects with the path of the field at fault. Rules never raise for a
+user mistake. Limits come from botocore's model (:mod:`.api`) and the SDK's image data
+(:mod:`.images`); the few that exist only in SDK code are named with their SDK source.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Literal
+
+from packaging.version import InvalidVersion, Version
+
+from .api import ApiMember, limits
+from .base import format_allowed
+from .images import gpu_count, image_config, is_burstable, processor_for
+
+__all__ = ["Finding", "RULES", "run_rules", "rule"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: tuple[str | int, ...]
+    message: str
+    allowed: str | None = None
+    got: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True)
+class Context:
+    present: set[str]
+    base_dir: Path
+
+
+RuleFn = Callable[[Any, Context], Iterator[Finding]]
+RULES: list[tuple[str, tuple[str, ...], RuleFn]] = []
+
+
+def rule(*needs: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule that runs when every section in ``needs`` validated."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        RULES.append((fn.__name__, needs, fn))
+        return fn
+
+    return register
+
+
+def run_rules(view: Any, *, present: set[str], base_dir: Path) -> list[Finding]:
+    ctx = Context(present=present, base_dir=base_dir)
+    findings: list[Finding] = []
+    for _name, needs, fn in RULES:
+        if all(getattr(view, section, None) is not None for section in needs):
+            findings.extend(fn(view, ctx))
+    return findings
+
+
+def _version(text: str | None) -> Version | None:
+    if text is None:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _is_framework(estimator: Any) -> bool:
+    return hasattr(estimator, "framework") and hasattr(estimator, "entry_point")
+
+
+def _is_builtin(estimator: Any) -> bool:
+    return hasattr(estimator, "algorithm")
+
+
+# ----------------------------------------------------------------------------------------
+# Structure
+# ----------------------------------------------------------------------------------------
+
+
+@rule()
+def sections_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Exactly one of estimator/model; fit with estimator; something to do with a model;
+    transformer with transform."""
+    p = ctx.present
+    if "estimator" in p and "model" in p:
+        yield Finding(("model",), "a descriptor either trains (estimator) or uses existing model data (model), not both", "estimator or model", "both")
+    if "estimator" not in p and "model" not in p:
+        yield Finding(("name",), "nothing to build: add an estimator (with fit) or a model", "estimator + fit, or model + deploy/transformer", "neither")
+    if "estimator" in p and "fit" not in p:
+        yield Finding(("estimator",), "an estimator needs a fit section with its inputs", "fit: {inputs: ...}", "no fit")
+    if "fit" in p and "estimator" not in p:
+        yield Finding(("fit",), "fit needs an estimator", "estimator: {type: ...}", "no estimator")
+    if "model" in p and "deploy" not in p and "transformer" not in p:
+        yield Finding(("model",), "a model needs deploy or transformer + transform", "deploy, or transformer and transform", "neither")
+    if "transformer" in p and "transform" not in p:
+        yield Finding(("transformer",), "transformer needs a transform section with the data", "transform: {data: s3://...}", "no transform")
+    if "transform" in p and "transformer" not in p:
+        yield Finding(("transform",), "transform needs a transformer section (instance type and count)", "transformer: {instance_type: ...}", "no transformer")
+
+
+# ----------------------------------------------------------------------------------------
+# Estimator: versions and images
+# ----------------------------------------------------------------------------------------
+
+
+@rule("estimator")
+def framework_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
+    """framework_version/py_version must have a training image in the SDK's data, unless image_uri is given."""
+    est = d.estimator
+    if not _is_framework(est) or est.image_uri is not None:
+        return
+    if est.framework_version is None or est.py_version is None:
+        missing = [n for n in ("framework_version", "py_version") if getattr(est, n) is None]
+        for name in missing:
+            yield Finding(("estimator", name), f"required without image_uri (the SDK needs framework_version and py_version to pick the {est.type} image)", "a version with a SageMaker image", "nothing")
+        return
+    config = image_config(est.framework, "training")
+    assert config is not None
+    full = config.resolve(est.framework_version)
+    if full is None:
+        yield Finding(("estimator", "framework_version"), f"no SageMaker {est.type} training image for this version", format_allowed(config.accepted_versions(), limit=60), est.framework_version)
+        return
+    py_versions = config.py_versions(est.framework_version)
+    if py_versions and est.py_version not in py_versions:
+        yield Finding(("estimator", "py_version"), f"no {est.type} {full} training image for this Python version", ", ".join(py_versions), est.py_version)
+    processors = config.processors
+    processor = processor_for(est.instance_type)
+    if processors and processor not in processors:
+        yield Finding(("estimator", "instance_type"), f"the {est.type} {full} training images are built for {', '.join(processors)}, not {processor}", ", ".join(processors) + " instances", est.instance_type)
+
+
+@rule("estimator")
+def tensorflow_mode_matches_version(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Legacy mode only up to TensorFlow 1.12 with py2; script mode from 1.11 (SDK v1 and v2)."""
+    est = d.estimator
+    if getattr(est, "type", None) != "TensorFlow" or est.framework_version is None:
+        return
+    version = _version(est.framework_version)
+    if version is None:
+        return
+    if est.legacy_mode:
+        if version >= Version("1.13"):
+            yield Finding(("estimator", "framework_version"), "legacy mode (script_mode false, training_steps, evaluation_steps, requirements_file, checkpoint_path) ended with TensorFlow 1.12; use script mode and pass these as hyperparameters", "<= 1.12 in legacy mode", est.framework_version)
+        elif est.py_version not in (None, "py2"):
+            yield Finding(("estimator", "py_version"), "legacy-mode images exist only for Python 2", "py2", est.py_version)
+        if est.distribution is not None:
+            yield Finding(("estimator", "distribution"), "legacy mode distributes training itself; distribution is a script-mode option", "no distribution in legacy mode", "distribution")
+    elif version < Version("1.11") and est.image_uri is None:
+        yield Finding(("estimator", "framework_version"), "TensorFlow before 1.11 has only legacy-mode images: set script_mode: false (or use training_steps/evaluation_steps)", ">= 1.11 in script mode", est.framework_version)
+
+
+@rule("estimator")
+def legacy_checkpoint_hyperparameters_exclusive(d: Any, ctx: Context) -> Iterator[Finding]:
+    """save_checkpoints_secs and save_checkpoints_steps cannot both be set (TensorFlow RunConfig)."""
+    est = d.estimator
+    hps = getattr(est, "hyperparameters", None) or {}
+    if getattr(est, "type", None) == "TensorFlow" and "save_checkpoints_secs" in hps and "save_checkpoints_steps" in hps:
+        yield Finding(("estimator", "hyperparameters", "save_checkpoints_steps"), "save_checkpoints_secs and save_checkpoints_steps cannot both be set", "one of them", "both")
+
+
+# ----------------------------------------------------------------------------------------
+# Estimator: distribution
+# ----------------------------------------------------------------------------------------
+
+# From sagemaker.fw_utils (SDK 2.257.7): SM_DATAPARALLEL_SUPPORTED_INSTANCE_TYPES; a test
+# compares this with the SDK.
+SMDATAPARALLEL_INSTANCE_TYPES = ("ml.p3.16xlarge", "ml.p3dn.24xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge")
+# sagemaker.fw_utils.SINGLE_GPU_INSTANCE_TYPES
+SINGLE_GPU_INSTANCE_TYPES = ("ml.p2.xlarge", "ml.p3.2xlarge")
+
+# Lowest framework version per strategy: TensorFlow from the SDK docs (Horovod from 1.12,
+# parameter servers with script mode from 1.11) and Estimator._validate_mwms_config (2.9);
+# MXNet: parameter servers in every version, Horovod from 1.6 (SDK MXNet docs).
+MIN_VERSION = {
+    ("TensorFlow", "parameter_server"): "1.11",
+    ("TensorFlow", "mpi"): "1.12",
+    ("TensorFlow", "multi_worker_mirrored_strategy"): "2.9",
+    ("TensorFlow", "smdistributed"): "2.3",
+    ("MXNet", "mpi"): "1.6",
+}
+UNSUPPORTED = {("MXNet", "multi_worker_mirrored_strategy"), ("MXNet", "smdistributed")}
+
+
+@rule("estimator")
+def distribution_is_consistent(d: Any, ctx: Context) -> Iterator[Finding]:
+    """One strategy; supported by the framework and version; sensible for the instance count."""
+    est = d.estimator
+    if not _is_framework(est):
+        return
+    dist = est.distribution
+    enabled = dist.enabled() if dist is not None else []
+    if len(enabled) > 1:
+        yield Finding(("estimator", "distribution"), "only one distribution strategy can be enabled", ", ".join(("parameter_server", "mpi", "multi_worker_mirrored_strategy", "smdistributed")), ", ".join(enabled))
+    version = _version(est.framework_version)
+    for strategy in enabled:
+        if (est.type, strategy) in UNSUPPORTED:
+            yield Finding(("estimator", "distribution", strategy), f"{est.type} does not support {strategy}", "parameter_server, mpi", strategy)
+            continue
+        minimum = MIN_VERSION.get((est.type, strategy))
+        if minimum and version is not None and version < Version(minimum):
+            what = "Horovod (mpi)" if strategy == "mpi" else strategy
+            yield Finding(("estimator", "framework_version"), f"{what} needs {est.type} {minimum} or newer", f">= {minimum}", est.framework_version)
+    if est.instance_count > 1 and not enabled and est.type == "TensorFlow" and not getattr(est, "legacy_mode", False):
+        yield Finding(("estimator", "instance_count"), "several instances without a distribution strategy: each instance runs the script on its own; set distribution (parameter_server, mpi or multi_worker_mirrored_strategy)", "instance_count: 1, or a distribution", est.instance_count, "warning")
+    if est.instance_count == 1 and "parameter_server" in enabled:
+        yield Finding(("estimator", "distribution", "parameter_server"), "parameter servers on a single instance add nothing; raise instance_count", "instance_count > 1", 1, "warning")
+
+
+@rule("estimator")
+def distribution_fits_instance(d: Any, ctx: Context) -> Iterator[Finding]:
+    """GPU-only options on GPU instances; MPI processes within the GPUs; the SDK's parameter-server warning."""
+    est = d.estimator
+    if not _is_framework(est) or est.distribution is None:
+        return
+    dist = est.distribution
+    enabled = dist.enabled()
+    gpu = processor_for(est.instance_type) == "gpu"
+    if "smdistributed" in enabled and est.instance_type not in SMDATAPARALLEL_INSTANCE_TYPES:
+        yield Finding(("estimator", "instance_type"), "SageMaker distributed data parallel runs only on these multi-GPU instances", ", ".join(SMDATAPARALLEL_INSTANCE_TYPES), est.instance_type)
+    if "mpi" in enabled and dist.mpi is not None and dist.mpi.processes_per_host:
+        gpus = gpu_count(est.instance_type) if gpu else None
+        if gpus is not None and dist.mpi.processes_per_host > gpus:
+            yield Finding(("estimator", "distribution", "mpi", "processes_per_host"), f"more MPI processes than the {gpus} GPU(s) of {est.instance_type}", f"<= {gpus}", dist.mpi.processes_per_host, "warning")
+        if not gpu and dist.mpi.custom_mpi_options and "NCCL" in dist.mpi.custom_mpi_options:
+            yield Finding(("estimator", "distribution", "mpi", "custom_mpi_options"), "NCCL options have no effect on a CPU instance", "a GPU instance type for NCCL", est.instance_type, "warning")
+    if "parameter_server" in enabled and gpu and est.instance_type not in SINGLE_GPU_INSTANCE_TYPES and (gpu_count(est.instance_type) or 1) > 1:
+        yield Finding(("estimator", "distribution", "parameter_server"), "parameter servers run one worker per host and leave the other GPUs of a multi-GPU instance idle (SDK warning); consider mpi", "mpi on multi-GPU instances", est.instance_type, "warning")
+
+
+# ----------------------------------------------------------------------------------------
+# Estimator: spot, stopping, VPC, hyperparameters
+# ----------------------------------------------------------------------------------------
+
+
+@rule("estimator")
+def spot_and_stopping_condition(d: Any, ctx: Context) -> Iterator[Finding]:
+    """max_wait only with spot and >= max_run; spot needs max_wait; a small max_run looks like hours."""
+    est = d.estimator
+    if est.max_wait is not None and not est.use_spot_instances:
+        yield Finding(("estimator", "max_wait"), "max_wait applies only to managed spot training", "use_spot_instances: true", "use_spot_instances: false")
+    if est.use_spot_instances and est.max_wait is None:
+        yield Finding(("estimator", "use_spot_instances"), "managed spot training needs max_wait (StoppingCondition.MaxWaitTimeInSeconds)", f">= max_run ({est.max_run})", "no max_wait")
+    if est.max_wait is not None and est.max_wait < est.max_run:
+        yield Finding(("estimator", "max_wait"), "max_wait must be at least max_run", f">= {est.max_run}", est.max_wait)
+    if est.use_spot_instances and est.checkpoint_s3_uri is None:
+        yield Finding(("estimator", "checkpoint_s3_uri"), "spot training without checkpoints restarts from scratch after an interruption", "an s3:// prefix", "none", "warning")
+    if est.max_run <= 168:
+        yield Finding(("estimator", "max_run"), f"max_run is in seconds; {est.max_run} s is very short (the v1 README said hours: {est.max_run} h = {est.max_run * 3600} s)", "seconds, e.g. 86400 for a day", est.max_run, "warning")
+
+
+@rule("estimator")
+def vpc_config_complete(d: Any, ctx: Context) -> Iterator[Finding]:
+    """subnets and security_group_ids go together (VpcConfig needs both)."""
+    est = d.estimator
+    if (est.subnets is None) != (est.security_group_ids is None):
+        missing = "security_group_ids" if est.security_group_ids is None else "subnets"
+        yield Finding(("estimator", missing), "a VPC configuration needs both subnets and security_group_ids", "both or neither", "only one")
+
+
+# Keys the SDK adds to framework hyperparameters (sagemaker.estimator.Framework): with model_dir
+# for TensorFlow and up to five distribution keys.
+FRAMEWORK_RESERVED_COUNT = 6
+
+
+@rule("estimator")
+def hyperparameters_fit_the_api(d: Any, ctx: Context) -> Iterator[Finding]:
+    """No sagemaker_ keys; count and encoded size within CreateTrainingJob's HyperParameters limits."""
+    est = d.estimator
+    hps: dict[str, Any] = getattr(est, "hyperparameters", None) or {}
+    member = ApiMember("CreateTrainingJob", "HyperParameters")
+    max_count = int(limits(member).max or 100)
+    value_max = int(limits(ApiMember("CreateTrainingJob", "HyperParameters{}")).max or 2500)
+    key_max = int(limits(ApiMember("CreateTrainingJob", "HyperParameters{key}")).max or 256)
+    framework = _is_framework(est)
+    for key, value in hps.items():
+        if framework and key.startswith("sagemaker_"):
+            yield Finding(("estimator", "hyperparameters", key), "keys starting with sagemaker_ are set by the SDK from other fields", "another name", key)
+        if len(key) > key_max:
+            yield Finding(("estimator", "hyperparameters", key), "hyperparameter name too long", f"at most {key_max} characters", f"{len(key)} characters")
+        encoded = json.dumps(value) if framework else str(value)
+        if len(encoded) > value_max:
+            yield Finding(("estimator", "hyperparameters", key), "encoded value too long for CreateTrainingJob HyperParameters", f"at most {value_max} characters", f"{len(encoded)} characters")
+    budget = max_count - (FRAMEWORK_RESERVED_COUNT if framework else 2)
+    if len(hps) > budget:
+        yield Finding(("estimator", "hyperparameters"), f"too many hyperparameters: SageMaker takes {max_count} and the SDK adds its own", f"at most {budget}", len(hps))
+
+
+@rule("estimator")
+def linear_learner_classes(d: Any, ctx: Context) -> Iterator[Finding]:
+    """multiclass_classifier needs num_classes >= 3 (sagemaker.LinearLearner)."""
+    est = d.estimator
+    if getattr(est, "type", None) == "LinearLearner" and est.predictor_type == "multiclass_classifier" and (est.num_classes is None or est.num_classes < 3):
+        yield Finding(("estimator", "num_classes"), "predictor_type multiclass_classifier needs num_classes of at least 3", ">= 3", est.num_classes if est.num_classes is not None else "nothing")
+
+
+@rule("estimator")
+def code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
+    """source_dir, entry_point, dependencies and requirements_file exist relative to the descriptor."""
+    est = d.estimator
+    if not _is_framework(est):
+        return
+    yield from _check_code_paths(("estimator",), est, ctx)
+    req = getattr(est, "requirements_file", None)
+    if req and est.source_dir and not est.source_dir.startswith("s3://"):
+        if not (ctx.base_dir / est.source_dir / req).is_file():
+            yield Finding(("estimator", "requirements_file"), "file not found inside source_dir", "a file relative to source_dir", req)
+
+
+def _check_code_paths(prefix: tuple[str, ...], spec: Any, ctx: Context) -> Iterator[Finding]:
+    source_dir = getattr(spec, "source_dir", None)
+    entry = getattr(spec, "entry_point", None)
+    if source_dir and source_dir.startswith("s3://"):
+        if not source_dir.endswith(".tar.gz"):
+            yield Finding(prefix + ("source_dir",), "an S3 source_dir must be a .tar.gz archive", "s3://.../sourcedir.tar.gz", source_dir)
+        return
+    root = ctx.base_dir
+    if source_dir:
+        directory = root / source_dir
+        if not directory.is_dir():
+            yield Finding(prefix + ("source_dir",), "directory not found (paths are relative to the descriptor file)", "an existing directory", source_dir)
+            return
+        root = directory
+    if entry and not (root / entry).is_file():
+        where = "source_dir" if source_dir else "the descriptor's directory"
+        yield Finding(prefix + ("entry_point",), f"file not found relative to {where}", "an existing file", entry)
+    for index, dep in enumerate(getattr(spec, "dependencies", ()) or ()):
+        if not (ctx.base_dir / dep).exists():
+            yield Finding(prefix + ("dependencies", index), "path not found (relative to the descriptor file)", "an existing path", dep)
+
+
+# ----------------------------------------------------------------------------------------
+# fit
+# ----------------------------------------------------------------------------------------
+
+
+@rule("estimator", "fit")
+def inputs_match_estimator(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Built-in algorithms take RecordSets with a train channel; other estimators take channels."""
+    est, fit = d.estimator, d.fit
+    if _is_builtin(est):
+        if fit.inputs.records is None:
+            yield Finding(("fit", "inputs"), f"{est.type} trains on RecordSets (s3_data, num_records, feature_dim, channel)", "a RecordSet or a list of them", "channels")
+            return
+        channels = [r.channel for r in fit.inputs.records]
+        if "train" not in channels:
+            yield Finding(("fit", "inputs"), f"{est.type} needs a RecordSet on the train channel", "channel: train", ", ".join(channels))
+        seen: set[str] = set()
+        for index, record in enumerate(fit.inputs.records):
+            if record.channel in seen:
+                yield Finding(("fit", "inputs", index, "channel"), "two RecordSets on one channel", "one per channel", record.channel)
+            seen.add(record.channel)
+        if fit.mini_batch_size is not None:
+            train = next((r for r in fit.inputs.records if r.channel == "train"), None)
+            if train is not None and fit.mini_batch_size > train.num_records:
+                yield Finding(("fit", "mini_batch_size"), "mini_batch_size larger than the train RecordSet fails the job", f"<= {train.num_records}", fit.mini_batch_size)
+        feature_dims = {r.feature_dim for r in fit.inputs.records}
+        if len(feature_dims) > 1:
+            yield Finding(("fit", "inputs"), "RecordSets disagree on feature_dim", "one feature_dim", ", ".join(map(str, sorted(feature_dims))))
+    else:
+        if fit.inputs.records is not None:
+            yield Finding(("fit", "inputs"), f"RecordSets are for built-in algorithms; {est.type} takes channels", "an S3 URI or {channel: URI or TrainingInput}", "RecordSet")
+        if fit.mini_batch_size is not None:
+            yield Finding(("fit", "mini_batch_size"), f"mini_batch_size is an argument of built-in algorithms; for {est.type} put it in hyperparameters", "hyperparameters: {mini_batch_size: ...}", fit.mini_batch_size)
+
+
+# Built-in algorithms that read Pipe mode only as RecordIO-protobuf (their AWS docs: "File or
+# Pipe mode for recordIO-wrapped protobuf, File mode only for CSV").
+PIPE_PROTOBUF_ONLY = ("KMeans", "PCA", "LinearLearner")
+
+
+@rule("estimator", "fit")
+def pipe_mode_supported(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Pipe mode against what the algorithm or framework reads."""
+    est, fit = d.estimator, d.fit
+    channels = fit.inputs.channels or {}
+    modes = {name: (ch.input_mode or est.input_mode) for name, ch in channels.items()}
+    if fit.inputs.records is not None:
+        modes.update({r.channel: est.input_mode for r in fit.inputs.records})
+    piped = [name for name, mode in modes.items() if mode == "Pipe"]
+    if not piped:
+        return
+    if est.type in PIPE_PROTOBUF_ONLY:
+        for name, ch in channels.items():
+            if modes[name] == "Pipe" and ch.content_type and "protobuf" not in ch.content_type:
+                yield Finding(("fit", "inputs", name, "content_type"), f"{est.type} reads Pipe mode only as RecordIO-protobuf; CSV needs File mode", "application/x-recordio-protobuf", ch.content_type)
+    elif est.type == "TensorFlow":
+        version = _version(est.framework_version)
+        if version is not None and version < Version("1.7"):
+            yield Finding(("estimator", "input_mode"), "PipeModeDataset exists from TensorFlow 1.7", ">= 1.7 for Pipe mode", est.framework_version)
+    elif est.type == "MXNet":
+        yield Finding(("estimator", "input_mode"), "MXNet has no PipeModeDataset: your script must read the FIFO /opt/ml/input/data/<channel>_<epoch> itself", "File or FastFile, or a FIFO-reading script", "Pipe", "warning")
+
+
+@rule("estimator", "fit")
+def one_job_name_prefix(d: Any, ctx: Context) -> Iterator[Finding]:
+    if d.estimator.base_job_name and d.fit.job_name:
+        yield Finding(("fit", "job_name"), "both fit.job_name and estimator.base_job_name name the job prefix", "one of them", "both")
+
+
+# ----------------------------------------------------------------------------------------
+# deploy
+# ----------------------------------------------------------------------------------------
+
+EI_END_OF_LIFE = (
+    "Amazon Elastic Inference reached end of life in April 2024: endpoints with an accelerator no longer deploy "
+    "(current CloudFormation schemas reject AcceleratorType). Use a GPU instance such as ml.g4dn.xlarge, "
+    "or AWS Inferentia (ml.inf1.xlarge / ml.inf2.xlarge), and drop accelerator_type"
+)
+
+
+def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bool]:
+    """(framework key, version, py_version, custom image) of what will be served."""
+    source = d.model if d.model is not None else d.estimator
+    if source is None:
+        return None, None, None, False
+    framework = getattr(source, "framework", None)
+    if framework is None and hasattr(source, "algorithm"):
+        framework = source.algorithm
+    custom = getattr(source, "image_uri", None) is not None
+    return framework, getattr(source, "framework_version", None), getattr(source, "py_version", None), custom
+
+
+@rule("deploy")
+def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Instances or serverless, not both; accelerator only with instances."""
+    dep = d.deploy
+    if dep.serverless_inference_config is not None:
+        for name in ("instance_type", "initial_instance_count", "accelerator_type", "autoscaling"):
+            if getattr(dep, name) is not None:
+                yield Finding(("deploy", name), "serverless endpoints have no instances; remove it or serverless_inference_config", "serverless_inference_config or instances", name)
+        sc = dep.serverless_inference_config
+        if sc.memory_size_in_mb % 1024:
+            yield Finding(("deploy", "serverless_inference_config", "memory_size_in_mb"), "memory comes in 1024 MB steps", "1024, 2048, 3072, 4096, 5120, 6144", sc.memory_size_in_mb)
+        if sc.provisioned_concurrency is not None and sc.provisioned_concurrency > sc.max_concurrency:
+            yield Finding(("deploy", "serverless_inference_config", "provisioned_concurrency"), "provisioned concurrency above max_concurrency", f"<= {sc.max_concurrency}", sc.provisioned_concurrency)
+    else:
+        for name in ("instance_type", "initial_instance_count"):
+            if getattr(dep, name) is None:
+                yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config)", "a value", "nothing")
+
+
+@rule("deploy")
+def elastic_inference(d: Any, ctx: Context) -> Iterator[Finding]:
+    """accelerator_type only for frameworks and versions that had EIA images; end-of-life notice."""
+    dep = d.deploy
+    if dep.accelerator_type is None:
+        return
+    yield Finding(("deploy", "accelerator_type"), EI_END_OF_LIFE, "a GPU instance_type (ml.g4dn.xlarge) or Inferentia (ml.inf2.xlarge)", dep.accelerator_type, "warning")
+    if d.model is None and d.estimator is None:
+        return  # what is served did not validate; its own errors say why
+    framework, version, py_version, custom = _inference_framework(d)
+    if custom:
+        return
+    if framework not in ("tensorflow", "mxnet"):
+        yield Finding(("deploy", "accelerator_type"), "Elastic Inference images existed only for TensorFlow and MXNet", "TensorFlow or MXNet", framework or "unknown")
+        return
+    config = image_config(framework, "eia")
+    if config is None or version is None:
+        return
+    if config.resolve(version) is None:
+        section = "model" if d.model is not None else "estimator"
+        yield Finding((section, "framework_version"), f"no Elastic Inference image for {framework} {version}", ", ".join(config.accepted_versions()), version)
+        return
+    py_versions = config.py_versions(version)
+    if py_versions and py_version is not None and py_version not in py_versions:
+        section = "model" if d.model is not None else "estimator"
+        yield Finding((section, "py_version"), f"no Elastic Inference image for {framework} {version} with this Python", ", ".join(py_versions), py_version)
+    if dep.instance_type and processor_for(dep.instance_type) == "gpu":
+        yield Finding(("deploy", "accelerator_type"), "an accelerator on a GPU instance: Elastic Inference images are CPU images", "a CPU instance type with an accelerator", dep.instance_type)
+
+
+@rule("deploy")
+def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
+    """min <= initial <= max; one target; not on burstable instances; GPU metric on GPU instances."""
+    dep = d.deploy
+    auto = dep.autoscaling
+    if auto is None:
+        return
+    if auto.min_capacity > auto.max_capacity:
+        yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
+    count = dep.initial_instance_count
+    if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
+        yield Finding(("deploy", "initial_instance_count"), "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
+    targets = auto.targets()
+    if not targets:
+        yield Finding(("deploy", "autoscaling"), "choose what to track", "target_invocations_per_instance (e.g. 70), target_gpu_utilization, target_cpu_utilization or custom_metric", "none")
+    elif len(targets) > 1:
+        yield Finding(("deploy", "autoscaling", targets[1]), "one target-tracking metric per variant", "one of " + ", ".join(auto.TARGETS), ", ".join(targets))
+    if dep.instance_type and is_burstable(dep.instance_type):
+        yield Finding(("deploy", "instance_type"), "Application Auto Scaling does not scale burstable (ml.t*) endpoint instances", "a non-burstable type such as ml.m5.large", dep.instance_type)
+    if auto.target_gpu_utilization is not None and dep.instance_type and processor_for(dep.instance_type) != "gpu":
+        yield Finding(("deploy", "autoscaling", "target_gpu_utilization"), "GPU utilization is reported only by GPU instances", "a GPU instance type (ml.g*, ml.p*)", dep.instance_type)
+    for index, action in enumerate(auto.scheduled_actions):
+        if action.min_capacity is None and action.max_capacity is None:
+            yield Finding(("deploy", "autoscaling", "scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
+        if action.min_capacity is not None and action.max_capacity is not None and action.min_capacity > action.max_capacity:
+            yield Finding(("deploy", "autoscaling", "scheduled_actions", index, "min_capacity"), "min_capacity above max_capacity", f"<= {action.max_capacity}", action.min_capacity)
+
+
+@rule("deploy")
+def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
+    """The served framework version has an inference image (the SDK's data, inference scope)."""
+    framework, version, py_version, custom = _inference_framework(d)
+    if custom or framework not in ("tensorflow", "mxnet") or version is None or d.deploy.accelerator_type is not None:
+        return
+    config = image_config(framework, "inference")
+    if config is None:
+        return
+    section = "model" if d.model is not None else "estimator"
+    if config.resolve(version) is None:
+        yield Finding((section, "framework_version"), f"no SageMaker {framework} inference image for this version", format_allowed(config.accepted_versions(), limit=60), version)
+        return
+    py_versions = config.py_versions(version)
+    if py_versions and py_version is not None and py_version not in py_versions:
+        yield Finding((section, "py_version"), f"no {framework} {version} inference image for this Python version", ", ".join(py_versions), py_version)
+    if d.deploy.instance_type and processor_for(d.deploy.instance_type) not in config.processors:
+        yield Finding(("deploy", "instance_type"), f"{framework} {version} inference images are built for {', '.join(config.processors)}", ", ".join(config.processors) + " instances", d.deploy.instance_type)
+
+
+@rule("deploy")
+def deploy_code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
+    yield from _check_code_paths(("deploy",), d.deploy, ctx)
+
+
+# ----------------------------------------------------------------------------------------
+# model
+# ----------------------------------------------------------------------------------------
+
+
+@rule("model")
+def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Framework models need model_data and a version (or image); MXNetModel needs an entry_point."""
+    model = d.model
+    if model.type in ("TensorFlowModel", "MXNetModel"):
+        if model.model_data is None:
+            yield Finding(("model", "model_data"), f"{model.type} serves existing model data", "s3://.../model.tar.gz", "nothing")
+        if model.image_uri is None and model.framework_version is None:
+            yield Finding(("model", "framework_version"), "required without image_uri", "a version with an inference image", "nothing")
+    if model.type == "MXNetModel":
+        if model.entry_point is None:
+            yield Finding(("model", "entry_point"), "MXNetModel needs an inference script (model_fn, transform_fn ...)", "a file such as inference.py", "nothing")
+        if model.image_uri is None and model.py_version is None:
+            yield Finding(("model", "py_version"), "required without image_uri", "py3, py37, py38 ...", "nothing")
+    if (model.subnets is None) != (model.security_group_ids is None):
+        missing = "security_group_ids" if model.security_group_ids is None else "subnets"
+        yield Finding(("model", missing), "a VPC configuration needs both subnets and security_group_ids", "both or neither", "only one")
+    yield from _check_code_paths(("model",), model, ctx)
+
+
+@rule("model", "transformer")
+def model_transform_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
+    framework, version, py_version, custom = _inference_framework(d)
+    if custom or framework not in ("tensorflow", "mxnet") or version is None:
+        return
+    config = image_config(framework, "inference")
+    if config is not None and config.resolve(version) is None:
+        yield Finding(("model", "framework_version"), f"no SageMaker {framework} inference image for this version", format_allowed(config.accepted_versions(), limit=60), version)
+
+
+# ----------------------------------------------------------------------------------------
+# Notebook-side arguments
+# ----------------------------------------------------------------------------------------
+
+
+@rule()
+def notebook_side_arguments(d: Any, ctx: Context) -> Iterator[Finding]:
+    """wait/logs/run_tensorboard_locally steer a notebook, not a pipeline: accepted, warned, ignored."""
+    for section, names in (("fit", ("wait", "logs", "run_tensorboard_locally")), ("deploy", ("wait",)), ("transform", ("wait", "logs"))):
+        spec = getattr(d, section, None)
+        if spec is None:
+            continue
+        for name in names:
+            if getattr(spec, name, None) is not None:
+                yield Finding((section, name), "notebook-side argument with no effect in a pipeline (the state machine always waits; logs go to CloudWatch Logs); remove it", "nothing", getattr(spec, name), "warning")

@@ -1,0 +1,122 @@
+"""Annotated value types shared by the sections (S3 URIs, roles, tags, versions, ...)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from .base import Api, user_error
+
+__all__ = [
+    "S3Uri",
+    "RoleRef",
+    "VersionStr",
+    "Tags",
+    "Environment",
+    "PositiveInt",
+    "LocalPath",
+]
+
+# S3 bucket naming rules (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+# 3-63 characters, lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
+
+
+def _check_s3_uri(value: str) -> str:
+    if not value.startswith("s3://"):
+        raise user_error("s3_uri", "not an S3 URI", allowed="s3://<bucket>/<key prefix>", got=value)
+    bucket = value[5:].split("/", 1)[0]
+    if not _BUCKET.match(bucket) or ".." in bucket:
+        raise user_error(
+            "s3_uri",
+            f"bucket name '{bucket}' breaks S3's naming rules",
+            allowed="3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+            got=value,
+        )
+    return value
+
+
+S3Uri = Annotated[str, AfterValidator(_check_s3_uri)]
+"""``s3://bucket/prefix`` with a valid bucket name."""
+
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+
+
+def _check_role(value: str) -> str:
+    if value.startswith("arn:"):
+        return Api("CreateTrainingJob", "RoleArn").check(value)
+    if not _ROLE_NAME.match(value):
+        raise user_error(
+            "role",
+            "not an IAM role name or ARN",
+            allowed="a role name ([\\w+=,.@-]{1,64}) or arn:aws:iam::<account>:role/<name>",
+            got=value,
+        )
+    return value
+
+
+RoleRef = Annotated[str, AfterValidator(_check_role)]
+"""An IAM role name (expanded to an ARN in the stack's account, as the SDK does) or a role ARN."""
+
+
+def _version_string(value: Any) -> Any:
+    if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
+        raise user_error(
+            "version_type",
+            "versions must be quoted strings: YAML reads an unquoted 2.10 as the number 2.1",
+            allowed='a quoted version such as "2.11" or "1.15.5"',
+            got=repr(value),
+        )
+    return value
+
+
+VersionStr = Annotated[str, BeforeValidator(_version_string)]
+
+PositiveInt = Annotated[int, Field(ge=1)]
+
+LocalPath = Annotated[str, Field(min_length=1)]
+"""A path relative to the descriptor's own file (checked to exist by the rules)."""
+
+
+def _tags_as_list(value: Any) -> Any:
+    """The SDK takes ``[{'Key': k, 'Value': v}, ...]``; v2 also takes ``{k: v}``."""
+    if isinstance(value, dict):
+        return [{"Key": k, "Value": v} for k, v in value.items()]
+    return value
+
+
+def _no_reserved_tags(tags: list[Any]) -> list[Any]:
+    for tag in tags:
+        if tag.Key.lower().startswith("aws:"):
+            raise user_error("tag_key", "tag keys starting with 'aws:' are reserved by AWS", allowed="any other prefix", got=tag.Key)
+    return tags
+
+
+from pydantic import BaseModel, ConfigDict  # noqa: E402
+
+
+class Tag(BaseModel):
+    """One resource tag, as the SDK takes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    Key: Annotated[str, Api("CreateTrainingJob", "Tags[].Key")]
+    Value: Annotated[str, Api("CreateTrainingJob", "Tags[].Value")]
+
+
+Tags = Annotated[
+    tuple[Tag, ...],
+    BeforeValidator(_tags_as_list),
+    AfterValidator(_no_reserved_tags),
+    Api("CreateTrainingJob", "Tags"),
+]
+"""``[{Key: k, Value: v}]`` or ``{k: v}``."""
+
+Environment = Annotated[
+    dict[
+        Annotated[str, Api("CreateTrainingJob", "Environment{key}")],
+        Annotated[str, Api("CreateTrainingJob", "Environment{}")],
+    ],
+    Api("CreateTrainingJob", "Environment"),
+]

@@ -1,0 +1,1 @@
+"""This repository's CDK app: catalog loading and one stack per model."""
