@@ -10,6 +10,7 @@ out where it says nothing. Lines are sorted by file, line and path.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,9 +34,11 @@ def format_path(path: tuple[str | int, ...]) -> str:
             out += f"[{part}]"
         else:
             text = str(part)
-            if not re.fullmatch(r"[A-Za-z0-9_\-]+", text):
-                text = repr(text)
-            out += ("." if out else "") + text
+            if re.fullmatch(r"[A-Za-z0-9_\-]+", text):
+                out += ("." if out else "") + text
+            else:  # keys with other characters: a JSON string in brackets, no spaces or colons
+                quoted = json.dumps(text).replace(":", "\\u003a").replace(" ", "\\u0020")
+                out += f"[{quoted}]"
     return out or "<root>"
 
 

@@ -1,0 +1,24 @@
+"""Test-wide guards: nothing may reach AWS or any network (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+GUARDS = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    "CDK_DISABLE_VERSION_CHECK": "1",
+    "CDK_DISABLE_CLI_TELEMETRY": "true",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "CDK_DEFAULT_REGION": "us-east-1",
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+}
+for key, value in GUARDS.items():
+    os.environ[key] = value
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CATALOG = REPO_ROOT / "infra" / "models"

@@ -1,0 +1,62 @@
+"""Small builders for descriptor tests: valid bases to mutate, and issue lookups."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from sagestack.descriptor import Issue, validate_data
+
+
+def tf_base() -> dict[str, Any]:
+    """A valid TensorFlow script-mode descriptor (no code paths: entry_point checked separately)."""
+    return {
+        "name": "tf-test",
+        "estimator": {
+            "type": "TensorFlow",
+            "entry_point": "train.py",
+            "framework_version": "2.11",
+            "py_version": "py39",
+            "instance_type": "ml.p3.2xlarge",
+            "instance_count": 1,
+            "hyperparameters": {"epochs": 10},
+        },
+        "fit": {"inputs": {"train": "s3://sagestack-test/train"}},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.g4dn.xlarge"},
+    }
+
+
+def kmeans_base() -> dict[str, Any]:
+    return {
+        "name": "kmeans-test",
+        "estimator": {"type": "KMeans", "k": 10, "instance_type": "ml.c5.xlarge"},
+        "fit": {"inputs": {"s3_data": "s3://sagestack-test/km/manifest", "num_records": 1000, "feature_dim": 50, "channel": "train"}},
+    }
+
+
+def model_base() -> dict[str, Any]:
+    return {
+        "name": "tfs-test",
+        "model": {"type": "TensorFlowModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "2.11"},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.m5.large"},
+    }
+
+
+def issues_of(raw: dict[str, Any], tmp: Path | None = None) -> list[Issue]:
+    """Issues of ``raw``; code paths resolve against ``tmp`` (where train.py is created) or are skipped."""
+    raw = copy.deepcopy(raw)
+    source = None
+    if tmp is not None:
+        (tmp / "train.py").write_text("print('train')\n")
+        source = tmp / "descriptor.yaml"
+    result = validate_data(raw, file="t.yaml", source=source)
+    return result.issues
+
+
+def find(issues: list[Issue], path: str, fragment: str = "", severity: str | None = None) -> list[Issue]:
+    return [i for i in issues if i.path == path and fragment in i.message and (severity is None or i.severity == severity)]
+
+
+def errors(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.severity == "error"]

@@ -1,0 +1,150 @@
+"""Each cross-field rule with a non-compliant case (the finding appears, at the right path) and
+a compliant one (the same descriptor, fixed, has no such finding)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from sagestack.descriptor.rules import RULES
+
+from .helpers import errors, find, issues_of, kmeans_base, model_base, tf_base
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def mutate(d: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node = d
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+
+    return mutate
+
+
+def _del(path: str) -> Mutation:
+    def mutate(d: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node = d
+        for part in parents:
+            node = node[part]
+        node.pop(last)
+
+    return mutate
+
+
+def _all(*mutations: Mutation) -> Mutation:
+    def mutate(d: dict[str, Any]) -> None:
+        for m in mutations:
+            m(d)
+
+    return mutate
+
+
+# (rule, base, bad mutation, good mutation, path, message fragment, severity)
+CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, str, str]] = [
+    ("sections_fit_together", tf_base, _del("fit"), lambda d: None, "estimator", "needs a fit section", "error"),
+    ("sections_fit_together", model_base, _del("deploy"), lambda d: None, "model", "needs deploy or transformer", "error"),
+    ("sections_fit_together", tf_base, _set("model", {"type": "Model", "image_uri": "x"}), lambda d: None, "model", "not both", "error"),
+    ("sections_fit_together", tf_base, _set("transformer", {"instance_type": "ml.m5.large"}), _all(_set("transformer", {"instance_type": "ml.m5.large"}), _set("transform", {"data": "s3://sagestack-test/in"})), "transformer", "needs a transform", "error"),
+    ("framework_image_exists", tf_base, _set("estimator.framework_version", "2.15"), lambda d: None, "estimator.framework_version", "no SageMaker TensorFlow training image", "error"),
+    ("framework_image_exists", tf_base, _set("estimator.py_version", "py27"), lambda d: None, "estimator.py_version", "no TensorFlow 2.11.0 training image", "error"),
+    ("framework_image_exists", tf_base, _del("estimator.py_version"), _all(_del("estimator.py_version"), _set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tf:1")), "estimator.py_version", "required without image_uri", "error"),
+    ("tensorflow_mode_matches_version", tf_base, _set("estimator.training_steps", 100), _all(_set("estimator.training_steps", 100), _set("estimator.framework_version", "1.12"), _set("estimator.py_version", "py2")), "estimator.framework_version", "legacy mode", "error"),
+    ("tensorflow_mode_matches_version", tf_base, _all(_set("estimator.framework_version", "1.10"), _set("estimator.py_version", "py2")), _all(_set("estimator.framework_version", "1.10"), _set("estimator.py_version", "py2"), _set("estimator.script_mode", False)), "estimator.framework_version", "only legacy-mode images", "error"),
+    ("legacy_checkpoint_hyperparameters_exclusive", tf_base, _set("estimator.hyperparameters", {"save_checkpoints_secs": 60, "save_checkpoints_steps": 100}), _set("estimator.hyperparameters", {"save_checkpoints_secs": 60}), "estimator.hyperparameters.save_checkpoints_steps", "cannot both", "error"),
+    ("distribution_is_consistent", tf_base, _set("estimator.distribution", {"mpi": {"enabled": True}, "parameter_server": {"enabled": True}}), _set("estimator.distribution", {"mpi": {"enabled": True}}), "estimator.distribution", "only one distribution", "error"),
+    ("distribution_is_consistent", tf_base, _all(_set("estimator.framework_version", "1.11"), _set("estimator.py_version", "py3"), _set("estimator.distribution", {"mpi": {"enabled": True}})), _all(_set("estimator.framework_version", "1.12"), _set("estimator.py_version", "py3"), _set("estimator.distribution", {"mpi": {"enabled": True}})), "estimator.framework_version", "Horovod (mpi) needs TensorFlow 1.12", "error"),
+    ("distribution_is_consistent", tf_base, _set("estimator.distribution", {"multi_worker_mirrored_strategy": {"enabled": True}}) and _all(_set("estimator.framework_version", "2.8"), _set("estimator.py_version", "py39"), _set("estimator.distribution", {"multi_worker_mirrored_strategy": {"enabled": True}})), _set("estimator.distribution", {"multi_worker_mirrored_strategy": {"enabled": True}}), "estimator.framework_version", "multi_worker_mirrored_strategy needs TensorFlow 2.9", "error"),
+    ("distribution_is_consistent", tf_base, _set("estimator.instance_count", 2), _all(_set("estimator.instance_count", 2), _set("estimator.distribution", {"parameter_server": {"enabled": True}})), "estimator.instance_count", "each instance runs the script on its own", "warning"),
+    ("distribution_is_consistent", tf_base, _set("estimator.distribution", {"parameter_server": {"enabled": True}}), _all(_set("estimator.instance_count", 2), _set("estimator.distribution", {"parameter_server": {"enabled": True}})), "estimator.distribution.parameter_server", "single instance", "warning"),
+    ("distribution_fits_instance", tf_base, _all(_set("estimator.instance_type", "ml.c5.18xlarge"), _set("estimator.distribution", {"smdistributed": {"dataparallel": {"enabled": True}}})), _all(_set("estimator.instance_type", "ml.p4d.24xlarge"), _set("estimator.distribution", {"smdistributed": {"dataparallel": {"enabled": True}}})), "estimator.instance_type", "distributed data parallel runs only", "error"),
+    ("distribution_fits_instance", tf_base, _set("estimator.distribution", {"mpi": {"enabled": True, "processes_per_host": 4}}), _all(_set("estimator.instance_type", "ml.p3.8xlarge"), _set("estimator.distribution", {"mpi": {"enabled": True, "processes_per_host": 4}})), "estimator.distribution.mpi.processes_per_host", "more MPI processes than the 1 GPU", "warning"),
+    ("distribution_fits_instance", tf_base, _all(_set("estimator.instance_count", 2), _set("estimator.instance_type", "ml.p3.8xlarge"), _set("estimator.distribution", {"parameter_server": {"enabled": True}})), _all(_set("estimator.instance_count", 2), _set("estimator.distribution", {"parameter_server": {"enabled": True}})), "estimator.distribution.parameter_server", "leave the other GPUs", "warning"),
+    ("spot_and_stopping_condition", tf_base, _set("estimator.max_wait", 90000), _all(_set("estimator.max_wait", 90000), _set("estimator.use_spot_instances", True), _set("estimator.checkpoint_s3_uri", "s3://sagestack-test/ckpt")), "estimator.max_wait", "only to managed spot", "error"),
+    ("spot_and_stopping_condition", tf_base, _set("estimator.use_spot_instances", True), _all(_set("estimator.max_wait", 90000), _set("estimator.use_spot_instances", True), _set("estimator.checkpoint_s3_uri", "s3://sagestack-test/ckpt")), "estimator.use_spot_instances", "needs max_wait", "error"),
+    ("spot_and_stopping_condition", tf_base, _all(_set("estimator.use_spot_instances", True), _set("estimator.max_wait", 3600)), _all(_set("estimator.use_spot_instances", True), _set("estimator.max_wait", 86400)), "estimator.max_wait", "at least max_run", "error"),
+    ("spot_and_stopping_condition", tf_base, _set("estimator.max_run", 24), _set("estimator.max_run", 7200), "estimator.max_run", "in seconds", "warning"),
+    ("vpc_config_complete", tf_base, _set("estimator.subnets", ["subnet-0abc"]), _all(_set("estimator.subnets", ["subnet-0abc"]), _set("estimator.security_group_ids", ["sg-0abc"])), "estimator.security_group_ids", "needs both", "error"),
+    ("hyperparameters_fit_the_api", tf_base, _set("estimator.hyperparameters", {"sagemaker_program": "x.py"}), _set("estimator.hyperparameters", {"program": "x.py"}), "estimator.hyperparameters.sagemaker_program", "set by the SDK", "error"),
+    ("hyperparameters_fit_the_api", tf_base, _set("estimator.hyperparameters", {"big": "x" * 2499}), _set("estimator.hyperparameters", {"big": "x" * 2497}), "estimator.hyperparameters.big", "encoded value too long", "error"),
+    ("hyperparameters_fit_the_api", tf_base, _set("estimator.hyperparameters", {f"h{i}": i for i in range(95)}), _set("estimator.hyperparameters", {f"h{i}": i for i in range(94)}), "estimator.hyperparameters", "too many hyperparameters", "error"),
+    ("linear_learner_classes", lambda: {**kmeans_base(), "estimator": {"type": "LinearLearner", "predictor_type": "multiclass_classifier", "instance_type": "ml.c5.xlarge"}}, lambda d: None, _set("estimator.num_classes", 3), "estimator.num_classes", "at least 3", "error"),
+    ("inputs_match_estimator", kmeans_base, _set("fit.inputs", "s3://sagestack-test/km"), lambda d: None, "fit.inputs", "trains on RecordSets", "error"),
+    ("inputs_match_estimator", kmeans_base, _set("fit.inputs.channel", "test"), lambda d: None, "fit.inputs", "needs a RecordSet on the train channel", "error"),
+    ("inputs_match_estimator", kmeans_base, _set("fit.mini_batch_size", 5000), _set("fit.mini_batch_size", 500), "fit.mini_batch_size", "larger than the train RecordSet", "error"),
+    ("inputs_match_estimator", tf_base, _set("fit.mini_batch_size", 32), lambda d: None, "fit.mini_batch_size", "put it in hyperparameters", "error"),
+    ("pipe_mode_supported", kmeans_base, _all(_set("estimator.input_mode", "Pipe"), _set("fit.inputs", {"train": {"s3_data": "s3://sagestack-test/km", "content_type": "text/csv"}})), _all(_set("estimator.input_mode", "File"), _set("fit.inputs", {"train": {"s3_data": "s3://sagestack-test/km", "content_type": "text/csv"}})), "fit.inputs.train.content_type", "RecordIO-protobuf", "error"),
+    ("one_job_name_prefix", tf_base, _all(_set("estimator.base_job_name", "a"), _set("fit.job_name", "b")), _set("fit.job_name", "b"), "fit.job_name", "both", "error"),
+    ("deploy_capacity", tf_base, _set("deploy.serverless_inference_config", {"memory_size_in_mb": 2048}), _all(_set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048}})), "deploy.instance_type", "serverless endpoints have no instances", "error"),
+    ("deploy_capacity", tf_base, _del("deploy.instance_type"), lambda d: None, "deploy.instance_type", "required for an instance-backed endpoint", "error"),
+    ("deploy_capacity", tf_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 1500}}), _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 3072}}), "deploy.serverless_inference_config.memory_size_in_mb", "1024 MB steps", "error"),
+    ("elastic_inference", model_base, _set("deploy.accelerator_type", "ml.eia2.medium"), lambda d: None, "deploy.accelerator_type", "end of life", "warning"),
+    ("elastic_inference", model_base, _set("deploy.accelerator_type", "ml.eia2.medium"), _all(_set("deploy.accelerator_type", "ml.eia2.medium"), _set("model.framework_version", "2.3")), "model.framework_version", "no Elastic Inference image", "error"),
+    ("elastic_inference", kmeans_base, _set("deploy", {"initial_instance_count": 1, "instance_type": "ml.m5.large", "accelerator_type": "ml.eia1.medium"}), lambda d: None, "deploy.accelerator_type", "only for TensorFlow and MXNet", "error"),
+    ("autoscaling_bounds", tf_base, _set("deploy.autoscaling", {"min_capacity": 2, "max_capacity": 4, "target_invocations_per_instance": 70}), _set("deploy.autoscaling", {"min_capacity": 1, "max_capacity": 4, "target_invocations_per_instance": 70}), "deploy.initial_instance_count", "outside the autoscaling bounds", "error"),
+    ("autoscaling_bounds", tf_base, _set("deploy.autoscaling", {"min_capacity": 5, "max_capacity": 4, "target_invocations_per_instance": 70}), _set("deploy.autoscaling", {"min_capacity": 1, "max_capacity": 4, "target_invocations_per_instance": 70}), "deploy.autoscaling.min_capacity", "above max_capacity", "error"),
+    ("autoscaling_bounds", tf_base, _set("deploy.autoscaling", {"max_capacity": 4}), _set("deploy.autoscaling", {"max_capacity": 4, "target_gpu_utilization": 60}), "deploy.autoscaling", "choose what to track", "error"),
+    ("autoscaling_bounds", tf_base, _all(_set("deploy.instance_type", "ml.t2.medium"), _set("deploy.autoscaling", {"max_capacity": 4, "target_invocations_per_instance": 70})), _all(_set("deploy.instance_type", "ml.m5.large"), _set("deploy.autoscaling", {"max_capacity": 4, "target_invocations_per_instance": 70})), "deploy.instance_type", "burstable", "error"),
+    ("autoscaling_bounds", tf_base, _all(_set("deploy.instance_type", "ml.m5.large"), _set("deploy.autoscaling", {"max_capacity": 4, "target_gpu_utilization": 60})), _set("deploy.autoscaling", {"max_capacity": 4, "target_gpu_utilization": 60}), "deploy.autoscaling.target_gpu_utilization", "only by GPU instances", "error"),
+    ("inference_image_exists", lambda: {**tf_base(), "estimator": {**tf_base()["estimator"], "framework_version": "2.19", "py_version": "py312"}}, _set("deploy.instance_type", "ml.inf1.xlarge"), lambda d: None, "deploy.instance_type", "inference images are built for", "error"),
+    ("model_is_complete", model_base, _del("model.model_data"), lambda d: None, "model.model_data", "serves existing model data", "error"),
+    ("model_is_complete", model_base, _set("model.type", "MXNetModel") , _all(_set("model.type", "MXNetModel"), _set("model.entry_point", "train.py"), _set("model.framework_version", "1.9.0"), _set("model.py_version", "py38")), "model.entry_point", "needs an inference script", "error"),
+    ("notebook_side_arguments", tf_base, _set("fit.wait", False), lambda d: None, "fit.wait", "no effect in a pipeline", "warning"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "base", "bad", "good", "path", "fragment", "severity"),
+    CASES,
+    ids=[f"{c[0]}:{c[4]}:{c[5][:24]}" for c in CASES],
+)
+def test_rule(tmp_path, rule, base, bad, good, path, fragment, severity) -> None:
+    broken = base()
+    bad(broken)
+    found = find(issues_of(broken, tmp_path), path, fragment, severity)
+    assert found, f"{rule}: expected a {severity} at {path} containing {fragment!r}; got {[i.format() for i in issues_of(broken, tmp_path)]}"
+    fixed = base()
+    good(fixed)
+    assert not find(issues_of(fixed, tmp_path), path, fragment), f"{rule}: compliant case still reports {fragment!r}"
+
+
+def test_every_rule_has_a_case() -> None:
+    tested = {case[0] for case in CASES}
+    untested = {name for name, _needs, _fn in RULES} - tested - {"code_paths_exist", "deploy_code_paths_exist", "model_transform_image_exists"}
+    assert not untested, f"rules without a compliant/non-compliant case: {sorted(untested)}"
+
+
+def test_bases_are_clean(tmp_path) -> None:
+    for base in (tf_base, kmeans_base, model_base):
+        assert issues_of(base(), tmp_path) == [], base.__name__
+
+
+def test_code_paths_exist(tmp_path) -> None:
+    d = tf_base()
+    d["estimator"]["source_dir"] = "src"
+    found = find(issues_of(d, tmp_path), "estimator.source_dir", "directory not found")
+    assert found and found[0].got == "src"
+    (tmp_path / "src").mkdir()
+    found = find(issues_of(d, tmp_path), "estimator.entry_point", "file not found relative to source_dir")
+    assert found
+    (tmp_path / "src" / "train.py").write_text("")
+    assert errors(issues_of(d, tmp_path)) == []
+    d["estimator"]["source_dir"] = "s3://sagestack-test/code/sourcedir.zip"
+    assert find(issues_of(d, tmp_path), "estimator.source_dir", ".tar.gz archive")
+    d["estimator"]["dependencies"] = ["libs/missing"]
+    d["estimator"]["source_dir"] = "src"
+    assert find(issues_of(d, tmp_path), "estimator.dependencies[0]", "path not found")
+
+
+def test_errors_do_not_hide_other_sections(tmp_path) -> None:
+    """A field error in deploy does not stop estimator rules (every problem at once)."""
+    d = tf_base()
+    d["deploy"]["instance_type"] = "ml.nope.xlarge"
+    d["estimator"]["max_wait"] = 90000
+    issues = issues_of(d, tmp_path)
+    assert find(issues, "deploy.instance_type", "not a value SageMaker accepts")
+    assert find(issues, "estimator.max_wait", "only to managed spot")
