@@ -59,12 +59,17 @@ _SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9]+)(?P<step>\[\]|\{\}|\{key\})?$")
 
 
 
-@lru_cache(maxsize=None)
-def _compile(pattern: str) -> re.Pattern[str]:
+def python_pattern(pattern: str) -> str:
+    """botocore's Java pattern in Python's (and JSON Schema's common) syntax."""
     if r"\p{" in pattern:
         # [\p{L}\p{Z}\p{N}_.:/=+\-@]* : letters, separators, numbers and the listed marks.
         pattern = pattern.replace(r"\p{L}\p{Z}\p{N}", r"\w\s")
-    return re.compile(pattern)
+    return pattern
+
+
+@lru_cache(maxsize=None)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(python_pattern(pattern))
 
 
 def shape_limits(shape_name: str) -> Limits:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator, PlainValidator
 from pydantic_core import PydanticCustomError, core_schema
 
-from .api import ApiMember, limits
+from .api import ApiMember, limits, python_pattern
 
 __all__ = ["SdkModel", "sdk_field", "Api", "user_error", "suggest", "format_allowed", "V1_NAMES"]
 
@@ -154,6 +154,10 @@ class SdkModel(BaseModel):
                 alias["deprecated"] = True
                 alias["description"] = f"SDK v1 spelling of `{name}`. " + alias.get("description", "")
                 props[v1] = alias
+            if name in schema.get("required", []):
+                # Either spelling satisfies a required parameter; giving both is an error.
+                schema["required"] = [r for r in schema["required"] if r != name]
+                schema.setdefault("allOf", []).append({"oneOf": [{"required": [name]}, {"required": [v1]}]})
 
     @model_validator(mode="before")
     @classmethod
@@ -230,7 +234,7 @@ class Api:
             js["enum"] = list(lim.enum)
         if lim.type == "string":
             if lim.pattern and lim.pattern not in (".*", ".+"):
-                js["pattern"] = "^" + lim.pattern + "$"
+                js["pattern"] = "^" + python_pattern(lim.pattern) + "$"
             if lim.max is not None:
                 js["maxLength"] = int(lim.max)
         elif lim.type in ("integer", "long", "float", "double"):

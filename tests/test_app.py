@@ -1,0 +1,80 @@
+"""The whole app, synthesized once per test session (jsii start-up costs about a second)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sagestack.assembly import MODEL_TAG, summarize
+from sagestack.descriptor import load_catalog
+
+from .conftest import CATALOG, REPO_ROOT
+
+
+def _synth(outdir: Path) -> Path:
+    from infra.app import build_app
+
+    catalog = load_catalog([CATALOG])
+    assert catalog.ok(), [i.format() for i in catalog.errors]
+    build_app(catalog.descriptors, outdir=str(outdir)).synth()
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _synth(tmp_path_factory.mktemp("cdk.out"))
+
+
+def test_one_stack_per_model(assembly: Path) -> None:
+    names = {d.name for d in load_catalog([CATALOG]).descriptors}
+    info = summarize(assembly)
+    assert {s.model for s in info.stacks} == names
+    assert {s.name for s in info.stacks} == {f"sagestack-{n}" for n in names}
+
+
+def test_stacks_carry_description_and_tags(assembly: Path) -> None:
+    manifest = json.loads((assembly / "manifest.json").read_text())
+    stacks = {k: v for k, v in manifest["artifacts"].items() if v["type"] == "aws:cloudformation:stack"}
+    assert stacks
+    for name, artifact in stacks.items():
+        template = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+        assert template["Description"].startswith("sagestack model ")
+        assert artifact["properties"]["tags"][MODEL_TAG] == name.removeprefix("sagestack-")
+
+
+def test_synthesis_is_deterministic(assembly: Path, tmp_path: Path) -> None:
+    again = _synth(tmp_path / "again")
+    for template in sorted(assembly.glob("*.template.json")):
+        assert template.read_bytes() == (again / template.name).read_bytes(), template.name
+
+
+def test_invalid_catalog_synthesizes_nothing(tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps({"sagestack:catalog": "tests/descriptor/bad"}))
+    proc = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "tests/descriptor/bad/rules.yaml:12: estimator.max_wait:" in proc.stderr
+    assert "nothing synthesized" in proc.stderr
+    assert not (outdir / "manifest.json").exists()
+
+
+@pytest.mark.synth
+def test_cdk_cli_synth_from_cdk_json(tmp_path: Path) -> None:
+    """`npx cdk synth` as make synth runs it: the pinned CLI reads cdk.json and the app's assembly."""
+    outdir = tmp_path / "cli.out"
+    proc = subprocess.run(
+        ["npx", "--no-install", "cdk", "synth", "--quiet", "--no-notices", "--no-version-reporting", "-o", str(outdir)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    info = summarize(outdir)
+    assert info.models == len(load_catalog([CATALOG]).descriptors)

@@ -1,0 +1,33 @@
+"""Import hygiene: `constructs` is the library, and validation never loads aws_cdk or the SDK."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import CATALOG, REPO_ROOT
+
+
+def test_constructs_is_the_library_not_our_source_folder() -> None:
+    """constructs/ (our source folder, no __init__.py) must not shadow the constructs library
+    (aws/aws-cdk#19301); if the library were missing, `import constructs` would silently become
+    an empty namespace package of our folder."""
+    code = "import constructs, json; print(json.dumps([constructs.__file__, hasattr(constructs, 'Construct')]))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True, timeout=120)
+    path, has_construct = json.loads(out.stdout)
+    assert path is not None and "site-packages" in path
+    assert has_construct
+    assert not (REPO_ROOT / "constructs" / "__init__.py").exists()
+
+
+def test_validation_does_not_import_aws_cdk_or_sagemaker() -> None:
+    code = (
+        "import sys, json\n"
+        "from sagestack.descriptor import load_catalog\n"
+        f"catalog = load_catalog([{str(CATALOG)!r}])\n"
+        "assert catalog.ok(), [i.format() for i in catalog.errors]\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii', 'constructs', 'sagemaker'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True, timeout=120)
+    assert json.loads(out.stdout) == []
