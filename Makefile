@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test validate schema clean
+.PHONY: help setup synth test validate docs clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,8 +61,8 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
 	$(PY) -m pytest
 
-schema: $(RUNTIME_STAMP) ## write the descriptor JSON Schema to schema/descriptor.schema.json
-	$(VENV)/bin/sagestack schema --output schema/descriptor.schema.json
-
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 	rm -rf cdk.out .pytest_cache .hypothesis
+
+docs: $(RUNTIME_STAMP) ## regenerate the README's descriptor reference and schema/descriptor.schema.json
+	$(PY) scripts/sync_docs.py

@@ -167,3 +167,19 @@ def test_fit_inputs_forms(tmp_path) -> None:
         result = validate_data(d, file="t.yaml", source=tmp_path / "t.yaml")
         assert result.descriptor is not None, result.issues
         assert list(result.descriptor.fit.inputs.channels) == channels
+
+
+def test_scripts_beside_descriptors_are_not_descriptors(tmp_path) -> None:
+    from sagestack.descriptor import load_catalog
+
+    (tmp_path / "train.py").write_text("raise SystemExit('a training script must not run during validation')\n")
+    (tmp_path / "model.yaml").write_text(
+        "name: beside\nestimator: {type: TensorFlow, entry_point: train.py, framework_version: '2.11', py_version: py39, instance_type: ml.m5.large}\n"
+        "fit: {inputs: 's3://sagestack-test/x'}\n"
+    )
+    (tmp_path / "py-model.py").write_text(
+        "descriptor = {'name': 'py-model', 'model': {'type': 'Model', 'image_uri': 'img:1'}, 'deploy': {'initial_instance_count': 1, 'instance_type': 'ml.m5.large'}}\n"
+    )
+    catalog = load_catalog([tmp_path])
+    assert catalog.ok(), [i.format() for i in catalog.issues]
+    assert sorted(d.name for d in catalog.descriptors) == ["beside", "py-model"]

@@ -347,15 +347,40 @@ def load_descriptor(path: str | os.PathLike[str]) -> LoadResult:
     return result
 
 
+def is_python_descriptor(path: Path) -> bool:
+    """Whether a .py file assigns ``descriptor`` at top level, decided from its syntax tree without
+    running it, so training scripts beside descriptors are neither loaded nor executed."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return False
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == "descriptor" for t in targets):
+            return True
+    return False
+
+
 def descriptor_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
-    """Descriptor files of the given files and directories (directories: sorted, not recursive)."""
+    """Descriptor files of the given files and directories (directories: sorted, not recursive).
+
+    In a directory, ``*.yaml``/``*.yml`` files are descriptors, and ``*.py`` files that assign
+    ``descriptor``; a file named explicitly is always read as a descriptor.
+    """
     files: list[Path] = []
     issues: list[Issue] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTOR_SUFFIXES and not p.name.startswith(("_", ".")))
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file()
+                    and p.suffix in DESCRIPTOR_SUFFIXES
+                    and not p.name.startswith(("_", "."))
+                    and (p.suffix != ".py" or is_python_descriptor(p))
+                )
             )
         elif path.is_file():
             files.append(path)

@@ -93,8 +93,10 @@ def markdown_reference() -> str:
             if lands and description.endswith(f" Lands in {lands}."):
                 description = description[: -len(f" Lands in {lands}.")]
             if name == "type":
+                if info.annotation is str:  # a base class: each concrete class names its own
+                    continue
                 literal = getattr(info.annotation, "__args__", ("",))[0]
-                description = f"`{literal}`"
+                description = f"`{literal}`: the SDK class"
             v1 = f"`{extra['x-sdk-v1']}`" if extra.get("x-sdk-v1") else "-"
             lines.append(f"| `{name}` | {_cell(description)} | {_cell(_default(info))} | {v1} | {_cell(lands) or '-'} |")
         lines.append("")

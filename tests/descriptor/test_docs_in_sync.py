@@ -1,0 +1,35 @@
+"""The README's descriptor reference and schema/descriptor.schema.json match the code
+(regenerate with `make docs`)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from ..conftest import REPO_ROOT
+
+_spec = importlib.util.spec_from_file_location("sync_docs", REPO_ROOT / "scripts" / "sync_docs.py")
+sync_docs = importlib.util.module_from_spec(_spec)
+assert _spec.loader is not None
+_spec.loader.exec_module(sync_docs)
+
+
+def test_readme_reference_is_current() -> None:
+    text = (REPO_ROOT / "README.md").read_text()
+    assert sync_docs.readme_with_reference(text) == text, "README reference is stale: run `make docs`"
+
+
+def test_schema_file_is_current() -> None:
+    assert (REPO_ROOT / "schema" / "descriptor.schema.json").read_text() == sync_docs.schema_text(), "run `make docs`"
+
+
+def test_every_field_names_where_it_lands() -> None:
+    from sagestack.descriptor.reference import SECTIONS
+
+    missing = []
+    for _heading, cls, _mirrors in SECTIONS:
+        for name, info in cls.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            notebook_only = "Notebook-side" in (info.description or "")
+            if name != "type" and not extra.get("x-lands-in") and not notebook_only:
+                missing.append(f"{cls.__name__}.{name}")
+    assert not missing, missing
