@@ -16,6 +16,7 @@ GUARDS = {
     "CDK_DEFAULT_REGION": "us-east-1",
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+    "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
 }
 for key, value in GUARDS.items():
     os.environ[key] = value

@@ -40,6 +40,11 @@ NOT_SUPPORTED: dict[str, str] = {
     "experiment_config": "SageMaker Experiments are not supported yet",
     "training_repository_access_mode": "private training image registries are not supported yet",
     "update_endpoint": "sagestack creates or updates the endpoint itself; remove this argument",
+    "name": "model and endpoint-config names are generated so CloudFormation can replace them; name the endpoint with deploy.endpoint_name",
+    "model_name": "model names are generated so CloudFormation can replace them; name the endpoint with deploy.endpoint_name",
+    "vpc_config": "give the VPC as two fields, subnets and security_group_ids",
+    "data_location": "record_set() uploads from a notebook; give RecordSets with s3_data in fit.inputs",
+    "model_channel_name": "warm-starting from a model channel is not supported yet",
 }
 
 
