@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test validate docs clean
+.PHONY: help setup synth test validate docs clean record-fixtures
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,3 +66,16 @@ clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 
 docs: $(RUNTIME_STAMP) ## regenerate the README's descriptor reference and schema/descriptor.schema.json
 	$(PY) scripts/sync_docs.py
+
+SDK_V1_VENV := .venv-sdk-v1
+
+$(SDK_V1_VENV)/.installed: requirements-sdk-v1.txt
+	@test -x $(SDK_V1_VENV)/bin/python || $(PYTHON) -m venv $(SDK_V1_VENV)
+	@echo "installing SageMaker SDK v1 (1.72.1) into $(SDK_V1_VENV) for legacy-mode fixtures ..."
+	$(SDK_V1_VENV)/bin/python -m pip --disable-pip-version-check --no-input -q install -r requirements-sdk-v1.txt
+	@touch $@
+
+record-fixtures: $(DEV_STAMP) $(SDK_V1_VENV)/.installed ## re-record what the real SDK (v2, and v1 for legacy mode) sends: tests/fidelity/fixtures/
+	$(PY) scripts/record_fixtures.py
+	PYTHONPATH=. $(SDK_V1_VENV)/bin/python scripts/record_fixtures.py --v1
+	@git diff --stat -- tests/fidelity/fixtures || true

@@ -33,11 +33,11 @@ class DataCaptureConfig(SdkModel):
     capture_options: tuple[Literal["REQUEST", "RESPONSE"], ...] = sdk_field(
         ("REQUEST", "RESPONSE"), doc="What is captured.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureOptions"
     )
-    csv_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes")] | None = sdk_field(
-        None, doc="Content types captured as CSV.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes"
+    csv_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes")] = sdk_field(
+        ("text/csv",), doc="Content types captured as CSV.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.CsvContentTypes"
     )
-    json_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes")] | None = sdk_field(
-        None, doc="Content types captured as JSON.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes"
+    json_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes")] = sdk_field(
+        ("application/json",), doc="Content types captured as JSON.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes"
     )
 
 

@@ -289,7 +289,9 @@ class FrameworkEstimator(EstimatorBase):
         None, doc="Distributed training strategy.", lands_in="CreateTrainingJob.HyperParameters", v1="distributions"
     )
     enable_cloudwatch_metrics: bool | None = sdk_field(
-        None, doc="SDK v1: publish container metrics to CloudWatch (removed in v2).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_enable_cloudwatch_metrics"
+        None,
+        doc="SDK v1 argument, deprecated there (SDK 1.72 always sent false) and removed in v2: accepted with a warning, no effect; use metric_definitions.",
+        lands_in=None,
     )
     enable_sagemaker_metrics: bool | None = sdk_field(
         None,

@@ -52,8 +52,10 @@ class FrameworkModelBase(ModelBase):
     image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] | None = sdk_field(
         None, doc="Inference image instead of the SDK's framework image.", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
     )
-    container_log_level: LogLevel = sdk_field(
-        20, doc="Python log level of the serving container.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_CONTAINER_LOG_LEVEL"
+    container_log_level: LogLevel | None = sdk_field(
+        None,
+        doc="Log level of the serving container (SDK defaults: unset for TensorFlowModel, 20 for MXNetModel).",
+        lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_CONTAINER_LOG_LEVEL",
     )
     code_location: S3Uri | None = sdk_field(None, doc="S3 prefix for the repacked model (default: the artifact bucket).", lands_in="CreateModel.PrimaryContainer.ModelDataUrl")
     model_server_workers: int | None = sdk_field(

@@ -578,3 +578,6 @@ def notebook_side_arguments(d: Any, ctx: Context) -> Iterator[Finding]:
         for name in names:
             if getattr(spec, name, None) is not None:
                 yield Finding((section, name), "notebook-side argument with no effect in a pipeline (the state machine always waits; logs go to CloudWatch Logs); remove it", "nothing", getattr(spec, name), "warning")
+    est = getattr(d, "estimator", None)
+    if est is not None and getattr(est, "enable_cloudwatch_metrics", None) is not None:
+        yield Finding(("estimator", "enable_cloudwatch_metrics"), "deprecated in SDK v1 (1.72 always sent false) and removed in v2: it has no effect; use metric_definitions", "nothing", est.enable_cloudwatch_metrics, "warning")

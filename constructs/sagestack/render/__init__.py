@@ -1,0 +1,51 @@
+"""SageMaker API requests rendered from a validated descriptor, as the SageMaker Python SDK
+would send them. Pure functions; never imports aws_cdk.
+
+``render_requests(descriptor, RenderContext(region=...))`` returns the requests of every call
+the descriptor makes, keyed by operation name; values known only at run time are ``{{Name}}``
+placeholders (see :mod:`.context`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..descriptor import ModelDescriptor
+from .check import request_problems
+from .context import PLACEHOLDERS, RenderContext, placeholders_in, substitute
+from .hosting import create_endpoint, create_endpoint_config, create_model, needs_repack
+from .images import image_uri, image_uris_by_region
+from .training import create_training_job
+from .transform import create_transform_job
+
+__all__ = [
+    "render_requests",
+    "RenderContext",
+    "PLACEHOLDERS",
+    "placeholders_in",
+    "substitute",
+    "request_problems",
+    "create_training_job",
+    "create_model",
+    "create_endpoint_config",
+    "create_endpoint",
+    "create_transform_job",
+    "needs_repack",
+    "image_uri",
+    "image_uris_by_region",
+]
+
+
+def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[str, Any]]:
+    """Every SageMaker request the descriptor's SDK calls send, in call order."""
+    out: dict[str, dict[str, Any]] = {}
+    if d.estimator is not None:
+        out["CreateTrainingJob"] = create_training_job(d, ctx)
+    if d.deploy is not None or d.transformer is not None:
+        out["CreateModel"] = create_model(d, ctx)
+    if d.deploy is not None:
+        out["CreateEndpointConfig"] = create_endpoint_config(d, ctx)
+        out["CreateEndpoint"] = create_endpoint(d, ctx)
+    if d.transformer is not None:
+        out["CreateTransformJob"] = create_transform_job(d, ctx)
+    return out

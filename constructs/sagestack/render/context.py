@@ -1,0 +1,82 @@
+"""What a rendered request needs besides the descriptor: the region, the default bucket, and the
+names only known at run time.
+
+Values that are only known when a pipeline runs (or when CDK deploys) are written as
+``{{Name}}`` placeholders inside strings, e.g. ``"s3://{{ArtifactBucket}}/{{TrainingJobName}}/model"``.
+The constructs turn each placeholder into a Step Functions path (``States.Format``) or a CDK
+token; tests substitute example values. Every placeholder a renderer may emit is listed in
+:data:`PLACEHOLDERS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["RenderContext", "PLACEHOLDERS", "placeholders_in", "substitute", "ph"]
+
+#: Placeholder name → what fills it.
+PLACEHOLDERS: dict[str, str] = {
+    "TrainingJobName": "per-execution training job name (the execution's name prefix + suffix)",
+    "ArtifactBucket": "the stack's artifact bucket (default output path, debugger/profiler output)",
+    "SourceArchive": "S3 URI of the CDK asset holding sourcedir.tar.gz",
+    "RoleArn": "ARN of the generated execution role (when the descriptor gives no role)",
+    "ModelName": "per-execution (pipeline) or CloudFormation-generated (hosting) model name",
+    "ModelDataUrl": "the training job's ModelArtifacts.S3ModelArtifacts",
+    "RepackedModelData": "S3 URI of model.tar.gz repacked with the inference code under code/",
+    "EndpointConfigName": "per-execution endpoint config name",
+    "EndpointName": "the stable endpoint name of this model and environment",
+    "TransformJobName": "per-execution transform job name",
+    "AccountId": "the stack's account (a role given by name becomes an ARN in it)",
+}
+
+_PLACEHOLDER = re.compile(r"\{\{([A-Za-z]+)\}\}")
+
+
+def ph(name: str) -> str:
+    """The placeholder text for ``name``."""
+    assert name in PLACEHOLDERS, name
+    return "{{" + name + "}}"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Inputs of rendering that are not in the descriptor. Defaults are placeholders."""
+
+    region: str
+    default_bucket: str = ph("ArtifactBucket")
+    job_name: str = ph("TrainingJobName")
+    source_archive: str = ph("SourceArchive")
+    role_arn: str = ph("RoleArn")
+    model_name: str = ph("ModelName")
+    model_data: str = ph("ModelDataUrl")
+    repacked_model_data: str = ph("RepackedModelData")
+    endpoint_config_name: str = ph("EndpointConfigName")
+    endpoint_name: str = ph("EndpointName")
+    transform_job_name: str = ph("TransformJobName")
+
+
+def placeholders_in(value: Any) -> set[str]:
+    """Every placeholder name used anywhere in a rendered request."""
+    found: set[str] = set()
+    if isinstance(value, str):
+        found.update(_PLACEHOLDER.findall(value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            found |= placeholders_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= placeholders_in(item)
+    return found
+
+
+def substitute(value: Any, values: dict[str, str]) -> Any:
+    """A copy of ``value`` with placeholders replaced (unknown ones are left as they are)."""
+    if isinstance(value, str):
+        return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), value)
+    if isinstance(value, dict):
+        return {k: substitute(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, values) for v in value]
+    return value

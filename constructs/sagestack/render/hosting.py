@@ -1,0 +1,246 @@
+"""CreateModel, CreateEndpointConfig and CreateEndpoint, as the SDK sends them for
+``estimator.deploy(...)`` / ``model.deploy(...)`` (and the model of ``transformer(...)``).
+
+The SDK's rules (``sagemaker.model``, ``sagemaker.tensorflow.model``, ``sagemaker.mxnet.model``,
+``sagemaker.session.production_variant``):
+
+* TensorFlow Serving (TensorFlowModel, or a TensorFlow estimator's model): the inference image
+  without a Python version; ``SAGEMAKER_TFS_NGINX_LOGLEVEL`` from the container log level; with an
+  inference ``entry_point`` the model is repacked with ``code/<entry_point>``.
+* MXNet: the inference image, repacked with the entry point (the estimator's training script by
+  default), ``SAGEMAKER_PROGRAM``, ``SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code``,
+  ``SAGEMAKER_CONTAINER_LOG_LEVEL``, ``SAGEMAKER_REGION``.
+* Built-in algorithms: the training image, the training job's artifacts, empty environment.
+* One production variant ``AllTraffic`` with weight 1.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from ..descriptor import ModelDescriptor
+from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator, GenericEstimator, MXNetEstimator, TensorFlowEstimator
+from ..descriptor.model import GenericModelSpec, MXNetModelSpec, TensorFlowModelSpec
+from .context import RenderContext
+from .images import image_uri
+from .training import TFS_LOG_LEVELS, role_arn, training_image
+
+__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "inference_image", "VARIANT_NAME"]
+
+VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
+MODEL_CODE_DIR = "/opt/ml/model/code"
+
+
+def _serving(d: ModelDescriptor) -> tuple[str, Any]:
+    """(kind, spec): kind is tensorflow, mxnet, builtin or generic."""
+    if d.model is not None:
+        m = d.model
+        kind = "tensorflow" if isinstance(m, TensorFlowModelSpec) else "mxnet" if isinstance(m, MXNetModelSpec) else "generic"
+        return kind, m
+    est = d.estimator
+    assert est is not None
+    if isinstance(est, TensorFlowEstimator):
+        return "tensorflow", est
+    if isinstance(est, MXNetEstimator):
+        return "mxnet", est
+    if isinstance(est, BuiltinEstimator):
+        return "builtin", est
+    return "generic", est
+
+
+def _instance_type(d: ModelDescriptor) -> str | None:
+    if d.deploy is not None:
+        return d.deploy.instance_type
+    if d.transformer is not None:
+        return d.transformer.instance_type
+    return None
+
+
+def _entry_point(d: ModelDescriptor) -> tuple[str | None, str | None]:
+    """(entry_point, source_dir) of the inference code, as create_model receives them."""
+    kind, spec = _serving(d)
+    dep_entry = d.deploy.entry_point if d.deploy is not None else None
+    dep_source = d.deploy.source_dir if d.deploy is not None else None
+    tr_entry = d.transformer.entry_point if d.transformer is not None else None
+    if d.model is not None:
+        return getattr(spec, "entry_point", None), getattr(spec, "source_dir", None)
+    if kind == "mxnet":
+        # MXNet.create_model: the training script serves unless another is given.
+        return dep_entry or tr_entry or spec.entry_point, dep_source or spec.source_dir
+    if kind == "tensorflow":
+        return dep_entry or tr_entry, dep_source
+    return None, None
+
+
+def needs_repack(d: ModelDescriptor) -> bool:
+    """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step)."""
+    kind, _spec = _serving(d)
+    entry, _source = _entry_point(d)
+    return kind in ("tensorflow", "mxnet") and entry is not None
+
+
+def inference_image(d: ModelDescriptor, ctx: RenderContext) -> str:
+    kind, spec = _serving(d)
+    dep = d.deploy
+    accelerator = dep.accelerator_type if dep is not None else None
+    serverless = dep is not None and dep.serverless_inference_config is not None
+    if kind == "builtin":
+        return training_image(d, ctx)
+    if getattr(spec, "image_uri", None) and (d.model is not None or kind == "generic"):
+        return spec.image_uri
+    if kind == "generic":
+        return training_image(d, ctx)
+    framework = "tensorflow" if kind == "tensorflow" else "mxnet"
+    py_version = None if kind == "tensorflow" else spec.py_version
+    return image_uri(
+        framework,
+        region=ctx.region,
+        version=spec.framework_version,
+        py_version=py_version,
+        instance_type=_instance_type(d),
+        scope="inference",
+        accelerator_type=accelerator,
+        serverless=serverless,
+    )
+
+
+def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
+    kind, spec = _serving(d)
+    env: dict[str, str] = {}
+    entry, source = _entry_point(d)
+    if kind == "tensorflow":
+        level = spec.container_log_level
+        if level is not None:
+            env["SAGEMAKER_TFS_NGINX_LOGLEVEL"] = TFS_LOG_LEVELS[level]
+    elif kind == "mxnet":
+        level = spec.container_log_level if spec.container_log_level is not None else 20
+        script = entry if source else posixpath.basename(entry or "")
+        env.update(
+            {
+                "SAGEMAKER_PROGRAM": script,
+                "SAGEMAKER_SUBMIT_DIRECTORY": MODEL_CODE_DIR,
+                "SAGEMAKER_CONTAINER_LOG_LEVEL": str(level),
+                "SAGEMAKER_REGION": ctx.region,
+            }
+        )
+    workers = getattr(spec, "model_server_workers", None)
+    if d.deploy is not None and d.deploy.model_server_workers is not None:
+        workers = d.deploy.model_server_workers
+    if workers is not None and kind in ("tensorflow", "mxnet"):
+        env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
+    if d.model is not None and d.model.env:
+        env.update(d.model.env)
+    if d.deploy is not None and d.deploy.env:
+        env.update(d.deploy.env)
+    return env
+
+
+def _role(d: ModelDescriptor, ctx: RenderContext) -> str:
+    if d.model is not None:
+        return role_arn(d.model.role, ctx)
+    if d.transformer is not None and d.transformer.role is not None and d.deploy is None:
+        return role_arn(d.transformer.role, ctx)
+    assert d.estimator is not None
+    return role_arn(d.estimator.role, ctx)
+
+
+def create_model(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    """CreateModel for what ``deploy``/``transformer`` serve."""
+    kind, spec = _serving(d)
+    if d.model is not None:
+        model_data = d.model.model_data
+    else:
+        model_data = ctx.model_data
+    if needs_repack(d):
+        model_data = ctx.repacked_model_data
+    container: dict[str, Any] = {"Image": inference_image(d, ctx), "Environment": _environment(d, ctx)}
+    if model_data is not None:
+        container["ModelDataUrl"] = model_data
+    request: dict[str, Any] = {"ModelName": ctx.model_name, "ExecutionRoleArn": _role(d, ctx), "PrimaryContainer": container}
+    vpc_source = d.model if d.model is not None else d.estimator
+    subnets = getattr(vpc_source, "subnets", None)
+    groups = getattr(vpc_source, "security_group_ids", None)
+    if subnets and groups:
+        request["VpcConfig"] = {"Subnets": list(subnets), "SecurityGroupIds": list(groups)}
+    isolation = getattr(vpc_source, "enable_network_isolation", False)
+    if d.transformer is not None and d.transformer.enable_network_isolation is not None and d.deploy is None:
+        isolation = d.transformer.enable_network_isolation
+    if isolation:
+        request["EnableNetworkIsolation"] = True
+    tags = _tags(d)
+    if tags:
+        request["Tags"] = tags
+    return request
+
+
+def _tags(d: ModelDescriptor) -> list[dict[str, str]]:
+    """Descriptor tags, then deploy's; estimator.deploy() falls back to the estimator's tags."""
+    own = d.deploy.tags if d.deploy is not None else ()
+    if not own and d.estimator is not None and d.deploy is not None:
+        own = d.estimator.tags
+    return [t.model_dump() for t in (*d.tags, *own)]
+
+
+def production_variant(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    dep = d.deploy
+    assert dep is not None
+    variant: dict[str, Any] = {"VariantName": VARIANT_NAME, "ModelName": ctx.model_name, "InitialVariantWeight": 1}
+    if dep.serverless_inference_config is not None:
+        sc = dep.serverless_inference_config
+        serverless: dict[str, Any] = {"MemorySizeInMB": sc.memory_size_in_mb, "MaxConcurrency": sc.max_concurrency}
+        if sc.provisioned_concurrency is not None:
+            serverless["ProvisionedConcurrency"] = sc.provisioned_concurrency
+        variant["ServerlessConfig"] = serverless
+    else:
+        if dep.accelerator_type:
+            variant["AcceleratorType"] = dep.accelerator_type
+        variant["InitialInstanceCount"] = dep.initial_instance_count
+        variant["InstanceType"] = dep.instance_type
+    if dep.volume_size is not None:
+        variant["VolumeSizeInGB"] = dep.volume_size
+    if dep.model_data_download_timeout is not None:
+        variant["ModelDataDownloadTimeoutInSeconds"] = dep.model_data_download_timeout
+    if dep.container_startup_health_check_timeout is not None:
+        variant["ContainerStartupHealthCheckTimeoutInSeconds"] = dep.container_startup_health_check_timeout
+    return variant
+
+
+def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    dep = d.deploy
+    assert dep is not None
+    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": [production_variant(d, ctx)]}
+    if dep.data_capture_config is not None:
+        dc = dep.data_capture_config
+        capture: dict[str, Any] = {
+            "EnableCapture": dc.enable_capture,
+            "InitialSamplingPercentage": dc.sampling_percentage,
+            "DestinationS3Uri": dc.destination_s3_uri or f"s3://{ctx.default_bucket}/model-monitor/data-capture",
+            "CaptureOptions": [{"CaptureMode": {"REQUEST": "Input", "RESPONSE": "Output"}[o]} for o in dc.capture_options],
+        }
+        if dc.kms_key_id:
+            capture["KmsKeyId"] = dc.kms_key_id
+        header: dict[str, Any] = {}
+        if dc.csv_content_types:
+            header["CsvContentTypes"] = list(dc.csv_content_types)
+        if dc.json_content_types:
+            header["JsonContentTypes"] = list(dc.json_content_types)
+        if header:
+            capture["CaptureContentTypeHeader"] = header
+        request["DataCaptureConfig"] = capture
+    if dep.kms_key:
+        request["KmsKeyId"] = dep.kms_key
+    tags = _tags(d)
+    if tags:
+        request["Tags"] = tags
+    return request
+
+
+def create_endpoint(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    dep = d.deploy
+    assert dep is not None
+    return {
+        "EndpointName": dep.endpoint_name or ctx.endpoint_name,
+        "EndpointConfigName": ctx.endpoint_config_name,
+        "Tags": _tags(d),
+    }

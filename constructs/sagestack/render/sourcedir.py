@@ -1,0 +1,112 @@
+"""The training code archive, ``sourcedir.tar.gz``, built deterministically.
+
+Same members as the SDK's ``fw_utils.tar_and_upload_dir``: the contents of ``source_dir`` at the
+archive's root (or the lone ``entry_point``), plus each dependency directory under its own name.
+Unlike the SDK's archive, the bytes depend only on the files' contents and relative paths —
+members sorted, mtime 0, owner 0, modes 0644/0755, no gzip timestamp or name — so two synths of
+the same code give the same CDK asset hash and ``cdk diff`` shows no change. Python bytecode
+caches (``__pycache__``, ``*.pyc``) are left out: they change with the interpreter, not the code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import stat
+import tarfile
+from pathlib import Path
+
+from ..descriptor import ModelDescriptor
+from ..descriptor.estimator import FrameworkEstimator
+
+__all__ = ["sourcedir_archive", "write_sourcedir", "archive_members", "ARCHIVE_NAME"]
+
+ARCHIVE_NAME = "sourcedir.tar.gz"
+_SKIP_DIRS = {"__pycache__"}
+_SKIP_SUFFIXES = (".pyc", ".pyo")
+
+
+def _walk(root: Path, arc_root: str) -> list[tuple[str, Path]]:
+    """(archive name, path) for root and everything under it, sorted; symlinks followed."""
+    out: list[tuple[str, Path]] = []
+    if root.is_file():
+        return [(arc_root, root)]
+    out.append((arc_root, root))
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        base = Path(dirpath)
+        rel = base.relative_to(root)
+        for name in dirnames:
+            out.append(((Path(arc_root) / rel / name).as_posix(), base / name))
+        for name in sorted(filenames):
+            if not name.endswith(_SKIP_SUFFIXES):
+                out.append(((Path(arc_root) / rel / name).as_posix(), base / name))
+    return out
+
+
+def archive_members(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path]) -> list[tuple[str, Path]]:
+    """Members of the archive in order: (name inside the archive, file or directory on disk)."""
+    members: list[tuple[str, Path]] = []
+    if source_dir is None:
+        members.append((entry_point.name, entry_point))
+    else:
+        for child in sorted(source_dir.iterdir(), key=lambda p: p.name):
+            if child.name in _SKIP_DIRS or child.name.endswith(_SKIP_SUFFIXES):
+                continue
+            members.extend(_walk(child, child.name))
+    for dep in dependencies:
+        members.extend(_walk(dep, dep.name))
+    seen: dict[str, Path] = {}
+    for name, path in members:
+        seen.setdefault(name, path)  # the SDK's tar keeps the first of a repeated name too
+    return sorted(seen.items())
+
+
+def sourcedir_archive(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path]) -> bytes:
+    """The gzip-compressed tar archive's bytes."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, path in archive_members(entry_point=entry_point, source_dir=source_dir, dependencies=dependencies):
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            if path.is_dir():
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tar.addfile(info)
+            else:
+                data = path.read_bytes()
+                info.size = len(data)
+                info.mode = 0o755 if path.stat().st_mode & stat.S_IXUSR else 0o644
+                tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def code_paths(d: ModelDescriptor) -> tuple[Path, Path | None, list[Path]]:
+    """(entry_point, source_dir, dependencies) of the training code, as absolute paths."""
+    est = d.estimator
+    assert isinstance(est, FrameworkEstimator)
+    base = d.base_dir
+    source_dir = (base / est.source_dir).resolve() if est.source_dir and not est.source_dir.startswith("s3://") else None
+    entry = (source_dir / est.entry_point) if source_dir else (base / est.entry_point).resolve()
+    return entry, source_dir, [(base / dep).resolve() for dep in est.dependencies]
+
+
+def write_sourcedir(d: ModelDescriptor, out_dir: Path) -> Path:
+    """Write the descriptor's training archive into ``out_dir/<sha256>/sourcedir.tar.gz``.
+
+    The directory is named after the content hash, so a CDK file asset of it is stable.
+    """
+    entry, source_dir, deps = code_paths(d)
+    data = sourcedir_archive(entry_point=entry, source_dir=source_dir, dependencies=deps)
+    target = out_dir / hashlib.sha256(data).hexdigest()[:32] / ARCHIVE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
+    return target

@@ -1,0 +1,139 @@
+"""Run one descriptor through the real SageMaker Python SDK: the descriptor's keys are the SDK's
+keyword arguments, so the driver only turns nested dicts into the SDK's objects."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from .recorder import ROLE, recording
+
+JOB_NAME = "fidelity-job"
+ENDPOINT_NAME = "fidelity-endpoint"
+TRANSFORM_JOB_NAME = "fidelity-transform"
+MODEL_NAME = "fidelity-model"
+
+
+def _estimator_class(name: str) -> Any:
+    import sagemaker
+    from sagemaker.mxnet import MXNet
+    from sagemaker.tensorflow import TensorFlow
+
+    return {
+        "TensorFlow": TensorFlow,
+        "MXNet": MXNet,
+        "KMeans": sagemaker.KMeans,
+        "PCA": sagemaker.PCA,
+        "LinearLearner": sagemaker.LinearLearner,
+        "Estimator": sagemaker.estimator.Estimator,
+    }[name]
+
+
+def _model_class(name: str) -> Any:
+    from sagemaker.model import Model
+    from sagemaker.mxnet import MXNetModel
+    from sagemaker.tensorflow import TensorFlowModel
+
+    return {"TensorFlowModel": TensorFlowModel, "MXNetModel": MXNetModel, "Model": Model}[name]
+
+
+def _inputs(fit: dict[str, Any]) -> Any:
+    from sagemaker.amazon.amazon_estimator import RecordSet
+
+    def record(d: dict[str, Any]) -> Any:
+        return RecordSet(d["s3_data"], num_records=d["num_records"], feature_dim=d["feature_dim"], s3_data_type=d.get("s3_data_type", "ManifestFile"), channel=d.get("channel", "train"))
+
+    inputs = fit["inputs"]
+    if isinstance(inputs, str):
+        return inputs
+    try:
+        from sagemaker.inputs import TrainingInput
+    except ImportError:  # SDK v1
+        from sagemaker.session import s3_input as TrainingInput
+
+    if isinstance(inputs, list):
+        return [record(d) for d in inputs]
+    if "s3_data" in inputs:
+        return record(inputs) if "num_records" in inputs else TrainingInput(**inputs)
+    def channel(value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        value = dict(value)
+        if "shuffle_config" in value:
+            from sagemaker.inputs import ShuffleConfig
+
+            value["shuffle_config"] = ShuffleConfig(value["shuffle_config"]["seed"])
+        return TrainingInput(**value)
+
+    return {name: channel(value) for name, value in inputs.items()}
+
+
+def _absolute(kwargs: dict[str, Any], base: Path) -> None:
+    for key in ("source_dir",):
+        if kwargs.get(key) and not str(kwargs[key]).startswith("s3://"):
+            kwargs[key] = str(base / kwargs[key])
+    if kwargs.get("entry_point") and not kwargs.get("source_dir"):
+        kwargs["entry_point"] = str(base / kwargs["entry_point"])
+    if kwargs.get("dependencies"):
+        kwargs["dependencies"] = [str(base / d) for d in kwargs["dependencies"]]
+
+
+def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every SageMaker request the SDK sends for this descriptor's calls."""
+    with recording() as (calls, session):
+        run_in(calls, session, descriptor, base)
+    return calls
+
+
+def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Like run_sdk, inside an open recording() (one moto set-up for many configurations)."""
+    calls.clear()
+    d = copy.deepcopy(descriptor)
+    if True:
+        deployable: Any = None
+        if "estimator" in d:
+            kwargs = d["estimator"]
+            cls = _estimator_class(kwargs.pop("type"))
+            kwargs.setdefault("role", ROLE)
+            _absolute(kwargs, base)
+            hook = kwargs.get("debugger_hook_config")
+            if isinstance(hook, dict):
+                from sagemaker.debugger import CollectionConfig, DebuggerHookConfig
+
+                collections = [CollectionConfig(c["name"], c.get("parameters")) for c in hook.pop("collection_configs", [])]
+                kwargs["debugger_hook_config"] = DebuggerHookConfig(collection_configs=collections or None, **hook)
+            estimator = cls(sagemaker_session=session, **kwargs)
+            fit = d["fit"]
+            fit_kwargs = {"job_name": JOB_NAME, "wait": False}
+            if "mini_batch_size" in fit:
+                fit_kwargs["mini_batch_size"] = fit["mini_batch_size"]
+            estimator.fit(_inputs(fit), **fit_kwargs)
+            deployable = estimator
+        if "model" in d:
+            kwargs = d["model"]
+            cls = _model_class(kwargs.pop("type"))
+            kwargs.setdefault("role", ROLE)
+            _absolute(kwargs, base)
+            if "subnets" in kwargs or "security_group_ids" in kwargs:
+                kwargs["vpc_config"] = {"Subnets": kwargs.pop("subnets"), "SecurityGroupIds": kwargs.pop("security_group_ids")}
+            deployable = cls(sagemaker_session=session, **kwargs)
+        if "deploy" in d:
+            kwargs = d["deploy"]
+            kwargs.pop("autoscaling", None)  # sagestack's own block; not an SDK argument
+            if "data_capture_config" in kwargs:
+                from sagemaker.model_monitor import DataCaptureConfig
+
+                kwargs["data_capture_config"] = DataCaptureConfig(**kwargs["data_capture_config"])
+            if "serverless_inference_config" in kwargs:
+                from sagemaker.serverless import ServerlessInferenceConfig
+
+                kwargs["serverless_inference_config"] = ServerlessInferenceConfig(**kwargs["serverless_inference_config"])
+            _absolute(kwargs, base)
+            deployable.deploy(endpoint_name=ENDPOINT_NAME, wait=False, **kwargs)
+        if "transformer" in d:
+            kwargs = d["transformer"]
+            transformer = deployable.transformer(**kwargs)
+            transform = d["transform"]
+            transformer.transform(job_name=TRANSFORM_JOB_NAME, wait=False, **transform)
+    return list(calls)

@@ -1,0 +1,133 @@
+"""Drive the real SageMaker Python SDK with every AWS call intercepted, and record the SageMaker
+requests it sends. No network: SageMaker calls get fake responses here, S3/STS go to moto.
+
+Used by ``scripts/record_fixtures.py`` (``make record-fixtures``); the main suite compares our
+renderers with the recorded fixtures and never imports the SDK.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tarfile
+import warnings
+from typing import Any, Iterator
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole"
+BUCKET = "sagestack-fidelity"
+DATA_BUCKET = "sagestack-data"
+MODEL_DATA = f"s3://{BUCKET}/model/model.tar.gz"  # what the faked training job produced
+SERVED_MODEL_DATA = f"s3://{BUCKET}/served/model.tar.gz"  # model: sections serve this
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",  # fake credentials, this process only (moto)
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+}
+
+
+def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
+    if operation == "CreateTrainingJob":
+        return {"TrainingJobArn": f"{arn}:training-job/{params['TrainingJobName']}"}
+    if operation == "DescribeTrainingJob":
+        return {
+            "TrainingJobName": params["TrainingJobName"],
+            "TrainingJobStatus": "Completed",
+            "ModelArtifacts": {"S3ModelArtifacts": MODEL_DATA},
+            "AlgorithmSpecification": {"TrainingImage": "x", "TrainingInputMode": "File"},
+            "RoleArn": ROLE,
+            "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        }
+    if operation == "CreateModel":
+        return {"ModelArn": f"{arn}:model/{params['ModelName']}"}
+    if operation == "CreateEndpointConfig":
+        return {"EndpointConfigArn": f"{arn}:endpoint-config/{params['EndpointConfigName']}"}
+    if operation == "CreateEndpoint":
+        return {"EndpointArn": f"{arn}:endpoint/{params['EndpointName']}"}
+    if operation == "CreateTransformJob":
+        return {"TransformJobArn": f"{arn}:transform-job/{params['TransformJobName']}"}
+    if operation in ("DescribeEndpoint", "DescribeEndpointConfig", "DescribeModel"):
+        raise _client_error(operation, "ValidationException", "Could not find")
+    if operation == "ListTags":
+        return {"Tags": []}
+    raise AssertionError(f"unexpected SageMaker call {operation}")
+
+
+def _client_error(operation: str, code: str, message: str) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[tuple[list[tuple[str, dict[str, Any]]], Any]]:
+    """Yield (calls, sagemaker_session): SageMaker calls recorded and faked, S3/STS in moto."""
+    for key, value in FAKE_ENV.items():
+        os.environ[key] = value
+    import requests
+
+    def no_network(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"the SDK tried to reach the network: {method} {url}")
+
+    requests.sessions.Session.request = no_network  # type: ignore[method-assign]
+    import boto3
+    import botocore.client
+    from moto import mock_aws
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import sagemaker
+
+        try:
+            from sagemaker.telemetry import telemetry_logging
+        except ImportError:  # SDK v1 has no telemetry
+            telemetry_logging = None
+
+    # The SDK sends usage telemetry with requests.get. Its opt-out is a defaults-config file, which
+    # the SDK re-validates with jsonschema on every lookup (0.4 s each); silencing the sender is
+    # equivalent here, and the requests guard above proves nothing else leaves the process.
+    if telemetry_logging is not None:
+        telemetry_logging._send_telemetry_request = lambda *args, **kwargs: None
+
+    calls: list[tuple[str, dict[str, Any]]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def intercept(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "sagemaker":
+            calls.append((operation, params))
+            return _fake_response(operation, params)
+        return original(self, operation, params)
+
+    with mock_aws():
+        boto_session = boto3.Session(region_name=REGION)
+        s3 = boto_session.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.create_bucket(Bucket=DATA_BUCKET)  # configs with their own output_path get code uploaded there
+        s3.put_object(Bucket=BUCKET, Key="model/model.tar.gz", Body=_model_tar())
+        s3.put_object(Bucket=BUCKET, Key="served/model.tar.gz", Body=_model_tar())
+        botocore.client.BaseClient._make_api_call = intercept
+        try:
+            session = sagemaker.Session(boto_session=boto_session, default_bucket=BUCKET)
+            yield calls, session
+        finally:
+            botocore.client.BaseClient._make_api_call = original
+
+
+def _model_tar() -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = b"weights"
+        info = tarfile.TarInfo("model.params")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()

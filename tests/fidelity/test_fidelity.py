@@ -1,0 +1,72 @@
+"""Our renderers against the real SageMaker Python SDK, request for request.
+
+The fixtures (tests/fidelity/fixtures/*.json) hold what SDK 2.x sent for each configuration in
+configs.py, recorded by `make record-fixtures` with run-time values normalized
+(normalize.DELIBERATE_DIFFERENCES). Here each configuration is validated as a descriptor,
+rendered with the same region, bucket, job and endpoint names the recording used, and compared
+field by field. This module never imports the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sagestack.descriptor import validate_data
+from sagestack.render import RenderContext, placeholders_in, render_requests, request_problems
+
+from .configs import CONFIGS
+from .driver import ENDPOINT_NAME, JOB_NAME, TRANSFORM_JOB_NAME
+from .recorder import BUCKET, REGION, ROLE
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+CONTEXT = RenderContext(region=REGION, default_bucket=BUCKET, job_name=JOB_NAME, role_arn=ROLE, endpoint_name=ENDPOINT_NAME, transform_job_name=TRANSFORM_JOB_NAME)
+
+
+def _render(name: str) -> dict[str, dict[str, Any]]:
+    result = validate_data({"name": name, **CONFIGS[name]}, file=f"{name}.yaml", source=HERE / "code" / "descriptor.yaml")
+    assert result.descriptor is not None, [i.format() for i in result.issues]
+    return render_requests(result.descriptor, CONTEXT)
+
+
+def _diff(ours: Any, sdk: Any, path: str = "") -> list[str]:
+    if isinstance(ours, dict) and isinstance(sdk, dict):
+        out = []
+        for key in sorted(set(ours) | set(sdk)):
+            if key not in sdk:
+                out.append(f"{path}.{key}: only sagestack sends it ({ours[key]!r})")
+            elif key not in ours:
+                out.append(f"{path}.{key}: only the SDK sends it ({sdk[key]!r})")
+            else:
+                out.extend(_diff(ours[key], sdk[key], f"{path}.{key}"))
+        return out
+    if isinstance(ours, list) and isinstance(sdk, list) and len(ours) == len(sdk):
+        return [line for index, (a, b) in enumerate(zip(ours, sdk)) for line in _diff(a, b, f"{path}[{index}]")]
+    return [] if ours == sdk else [f"{path}: sagestack {ours!r} != SDK {sdk!r}"]
+
+
+def test_enough_configurations() -> None:
+    assert len(CONFIGS) >= 20
+    assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(CONFIGS), "run `make record-fixtures`"
+    kinds = {c.get("estimator", c.get("model", {})).get("type") for c in CONFIGS.values()}
+    assert kinds >= {"TensorFlow", "MXNet", "KMeans", "PCA", "LinearLearner", "Estimator", "TensorFlowModel", "MXNetModel", "Model"}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_requests_match_the_sdk(name: str) -> None:
+    fixture = json.loads((FIXTURES / f"{name}.json").read_text())
+    ours = _render(name)
+    assert sorted(ours) == sorted(fixture["requests"]), "different calls"
+    problems = [f"{op}{line}" for op in ours for line in _diff(ours[op], fixture["requests"][op])]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_requests_are_valid_for_botocore(name: str) -> None:
+    for operation, request in _render(name).items():
+        assert request_problems(operation, request) == [], operation
+        assert placeholders_in(request) <= {"SourceArchive", "ModelName", "ModelDataUrl", "RepackedModelData", "EndpointConfigName"}
