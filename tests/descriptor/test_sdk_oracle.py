@@ -96,3 +96,79 @@ def test_constants_copied_from_sdk_code() -> None:
 def test_gpu_detection_matches_sdk() -> None:
     for instance_type in ["ml.m5.large", "ml.p3.2xlarge", "ml.g4dn.xlarge", "ml.inf1.xlarge", "ml.c5.xlarge"]:
         assert (processor_for(instance_type) == "gpu") == fw_utils._is_gpu_instance(instance_type), instance_type
+
+
+# ---- issue #4: the renderer's images, archive and copied constants against the SDK ----------
+
+from sagestack.render import image_uri  # noqa: E402
+from sagestack.render import training as render_training  # noqa: E402
+from sagestack.render.sourcedir import archive_members  # noqa: E402
+
+
+def _retrieve(framework: str, scope: str, version: str, py_version: str, instance_type: str, region: str = "us-east-1", **extra: object) -> str | None:
+    kwargs = {"accelerator_type": "ml.eia2.medium"} if scope == "eia" else {}
+    try:
+        return image_uris.retrieve(framework, region, version=version, py_version=py_version, instance_type=instance_type, image_scope="inference" if scope == "eia" else scope, **kwargs, **extra)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("framework", ["tensorflow", "mxnet"])
+def test_image_uris_equal_the_sdks(framework: str) -> None:
+    checked = 0
+    mismatches = []
+    for fw, scope, version, py_version, instance in GRID:
+        if fw != framework:
+            continue
+        expected = _retrieve(fw, scope, version, py_version, instance)
+        if expected is None:
+            continue
+        ours = image_uri(fw, region="us-east-1", version=version, py_version=py_version, instance_type=instance, scope="inference" if scope == "eia" else scope, accelerator_type="ml.eia2.medium" if scope == "eia" else None)
+        checked += 1
+        if ours != expected:
+            mismatches.append((scope, version, py_version, instance, ours, expected))
+    assert checked > 40 and not mismatches, (checked, mismatches[:5])
+
+
+def test_image_uris_in_every_region_and_special_cases() -> None:
+    cases = [
+        ("tensorflow", "training", "2.3", "py37", "ml.p4d.24xlarge", {}),  # auto container version on p4d
+        ("tensorflow", "training", "2.3.1", "py37", "ml.p3.16xlarge", {"distribution": {"smdistributed": {"dataparallel": {"enabled": True}}}}),
+        ("tensorflow", "inference", "2.11", None, "ml.c6g.xlarge", {}),  # Graviton
+        ("kmeans", "training", None, None, "ml.c5.xlarge", {}),
+        ("linear-learner", "inference", None, None, "ml.m5.large", {}),
+    ]
+    for framework, scope, version, py_version, instance, extra in cases:
+        for region in ("us-east-1", "eu-west-1", "cn-north-1", "af-south-1", "us-gov-west-1"):
+            expected = _retrieve(framework, scope, version, py_version, instance, region=region, **extra)
+            if expected is None:
+                continue
+            ours = image_uri(framework, region=region, version=version, py_version=py_version, instance_type=instance, scope=scope, distribution=extra.get("distribution"))
+            assert ours == expected, (framework, scope, version, region)
+
+
+def test_debugger_regions_match_the_sdk() -> None:
+    assert set(render_training.DEBUGGER_UNSUPPORTED_REGIONS) == set(fw_utils.DEBUGGER_UNSUPPORTED_REGIONS)
+    assert set(render_training.PROFILER_UNSUPPORTED_REGIONS) == set(fw_utils.PROFILER_UNSUPPORTED_REGIONS)
+
+
+def test_archive_members_match_the_sdks_tarball(tmp_path) -> None:
+    import tarfile
+
+    from sagemaker import utils as sdk_utils_module
+
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    (src / "train.py").write_text("x")
+    (src / "pkg" / "m.py").write_text("y")
+    dep = tmp_path / "deps" / "helpers"
+    dep.mkdir(parents=True)
+    (dep / "h.py").write_text("z")
+    files = fw_utils._list_files_to_compress("train.py", str(src)) + [str(dep)]
+    sdk_tar = sdk_utils_module.create_tar_file(files, str(tmp_path / "sdk.tar.gz"))
+    with tarfile.open(sdk_tar) as tar:
+        sdk_names = sorted(m.name for m in tar.getmembers())
+        sdk_files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    ours = archive_members(entry_point=src / "train.py", source_dir=src, dependencies=[dep])
+    assert sorted(name for name, _ in ours) == sdk_names
+    assert {name: path.read_bytes() for name, path in ours if path.is_file()} == sdk_files

@@ -70,3 +70,12 @@ def test_requests_are_valid_for_botocore(name: str) -> None:
     for operation, request in _render(name).items():
         assert request_problems(operation, request) == [], operation
         assert placeholders_in(request) <= {"SourceArchive", "ModelName", "ModelDataUrl", "RepackedModelData", "EndpointConfigName"}
+
+
+def test_readme_lists_every_deliberate_difference() -> None:
+    from .normalize import DELIBERATE_DIFFERENCES
+
+    readme = (HERE.parent.parent / "README.md").read_text()
+    section = readme.split("## Fidelity", 1)[1].split("\n## ", 1)[0]
+    for _sdk, ours, _why in DELIBERATE_DIFFERENCES:
+        assert f"`{ours}`" in section, ours
