@@ -1,18 +1,23 @@
 """One CloudFormation stack per model descriptor.
 
-The training pipeline (issue #5) and hosting constructs (issue #6) add resources here; until
-then a model stack carries only what exists: its name, description and tags.
+Descriptors with ``model`` + ``deploy`` get their hosting resources (#6). The training pipeline
+(#5) is not built yet: a training descriptor's stack carries only what exists (name,
+description, tags) and is synth-only.
 """
 
 from __future__ import annotations
+
+import os
 
 import aws_cdk as cdk
 from constructs import Construct
 
 from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
+from sagestack.hosting import ModelEndpoint
 
 STACK_PREFIX = "sagestack-"
+DEFAULT_ENVIRONMENT = "dev"  # environments arrive with #7; the default needs no AWS account
 
 
 def stack_name(descriptor: ModelDescriptor) -> str:
@@ -22,21 +27,25 @@ def stack_name(descriptor: ModelDescriptor) -> str:
 class ModelStack(cdk.Stack):
     """Everything one model needs, named after it."""
 
-    def __init__(self, scope: Construct, *, descriptor: ModelDescriptor, **kwargs: object) -> None:
+    def __init__(self, scope: Construct, *, descriptor: ModelDescriptor, environment: str = DEFAULT_ENVIRONMENT, region: str | None = None, **kwargs: object) -> None:
         description = f"sagestack model {descriptor.name}: {descriptor.kind}"
         if descriptor.description:
             description += f" - {descriptor.description}"
-        super().__init__(scope, stack_name(descriptor), description=description[:1024], **kwargs)  # type: ignore[arg-type]
+        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=os.environ.get("CDK_DEFAULT_ACCOUNT"))
+        super().__init__(scope, stack_name(descriptor), description=description[:1024], env=env, **kwargs)  # type: ignore[arg-type]
         self.descriptor = descriptor
+        self.hosting: ModelEndpoint | None = None
+        if descriptor.model is not None and descriptor.deploy is not None:
+            self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=environment)
         cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:
             cdk.Tags.of(self).add(tag.Key, tag.Value)
         if not self.node.children:
-            # Nothing is faked: until the pipeline (#5) and hosting (#6) constructs exist, a model
-            # stack has no resources, which CloudFormation would refuse to deploy.
+            # Nothing is faked: until the pipeline construct (#5) exists, a training model's stack has
+            # no resources, which CloudFormation would refuse to deploy.
             cdk.Validations.of(self).acknowledge(
                 cdk.Acknowledgment(
                     id="CloudFormation-Validate::F0001",
-                    reason="model stacks stay empty until the training-pipeline and hosting constructs land; synth only, not deployable yet",
+                    reason="training models' stacks stay empty until the training-pipeline construct (#5) lands; synth only, not deployable yet",
                 )
             )

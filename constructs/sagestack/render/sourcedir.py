@@ -46,8 +46,12 @@ def _walk(root: Path, arc_root: str) -> list[tuple[str, Path]]:
     return out
 
 
-def archive_members(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path]) -> list[tuple[str, Path]]:
-    """Members of the archive in order: (name inside the archive, file or directory on disk)."""
+def archive_members(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "") -> list[tuple[str, Path]]:
+    """Members of the archive in order: (name inside the archive, file or directory on disk).
+
+    ``dependency_prefix``: where dependencies go ("" for training code at the root; "lib/" for
+    inference code repacked under code/, as the SDK's ``repack_model`` does).
+    """
     members: list[tuple[str, Path]] = []
     if source_dir is None:
         members.append((entry_point.name, entry_point))
@@ -57,18 +61,18 @@ def archive_members(*, entry_point: Path, source_dir: Path | None, dependencies:
                 continue
             members.extend(_walk(child, child.name))
     for dep in dependencies:
-        members.extend(_walk(dep, dep.name))
+        members.extend(_walk(dep, dependency_prefix + dep.name))
     seen: dict[str, Path] = {}
     for name, path in members:
         seen.setdefault(name, path)  # the SDK's tar keeps the first of a repeated name too
     return sorted(seen.items())
 
 
-def sourcedir_archive(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path]) -> bytes:
+def sourcedir_archive(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "") -> bytes:
     """The gzip-compressed tar archive's bytes."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, path in archive_members(entry_point=entry_point, source_dir=source_dir, dependencies=dependencies):
+        for name, path in archive_members(entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, dependency_prefix=dependency_prefix):
             info = tarfile.TarInfo(name)
             info.mtime = 0
             info.uid = info.gid = 0

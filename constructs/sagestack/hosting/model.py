@@ -1,0 +1,27 @@
+"""AWS::SageMaker::Model from a rendered CreateModel request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
+
+__all__ = ["SageMakerModel"]
+
+
+class SageMakerModel(Construct):
+    """A SageMaker model. It has no fixed name: CloudFormation generates one, so a change to the
+    image, environment or model data replaces the model and the endpoint config that uses it.
+
+    Attributes: ``resource`` (CfnResource), ``model_name`` (token).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, request: dict[str, Any]) -> None:
+        """
+        :param request: a CreateModel request with placeholders already filled (ModelName is dropped).
+        """
+        super().__init__(scope, construct_id)
+        properties = {k: v for k, v in request.items() if k != "ModelName"}
+        self.resource = cdk.CfnResource(self, "Resource", type="AWS::SageMaker::Model", properties=properties)
+        self.model_name: str = self.resource.get_att("ModelName").to_string()

@@ -1,0 +1,119 @@
+"""``ModelEndpoint``: existing model data served by a SageMaker endpoint, declared as
+CloudFormation — the SDK's ``TensorFlowModel(...).deploy(...)``, ``MXNetModel``, ``Model``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from ..descriptor import ModelDescriptor
+from ..render import RenderContext, render_requests
+from ..render.hosting import VARIANT_NAME, needs_repack
+from ._tokens import fill
+from .artifact_bucket import ArtifactBucket
+from .autoscaling import VariantAutoscaling
+from .endpoint import SageMakerEndpoint
+from .endpoint_config import SageMakerEndpointConfig
+from .model import SageMakerModel
+from .repack import ModelRepack
+from .role import ModelExecutionRole
+
+__all__ = ["ModelEndpoint", "endpoint_name_for"]
+
+
+def endpoint_name_for(descriptor: ModelDescriptor, environment: str) -> str:
+    """The stable endpoint name: ``deploy.endpoint_name``, else ``<model name>-<environment>``."""
+    assert descriptor.deploy is not None
+    return descriptor.deploy.endpoint_name or f"{descriptor.name}-{environment}"
+
+
+class ModelEndpoint(Construct):
+    """Model, endpoint config, endpoint, optional autoscaling and repack, and an execution role
+    (unless the descriptor names one), from a descriptor with ``model`` and ``deploy``.
+
+    Attributes: ``model``, ``endpoint_config``, ``endpoint`` (the resource constructs),
+    ``autoscaling`` (or None), ``repack`` (or None), ``role`` (or None), ``artifact_bucket`` (or None),
+    ``endpoint_name`` (str), ``requests`` (the rendered requests, placeholders filled).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        descriptor: ModelDescriptor,
+        environment: str = "dev",
+        artifact_bucket: s3.IBucket | None = None,
+    ) -> None:
+        """
+        :param descriptor: a validated descriptor with ``model`` and ``deploy``.
+        :param environment: environment name, part of the default endpoint name (default ``dev``).
+        :param artifact_bucket: where repacked models and default data capture go (default: a new
+            bucket, created only when one is needed).
+        """
+        super().__init__(scope, construct_id)
+        d = descriptor
+        if d.model is None or d.deploy is None:
+            raise ValueError(f"ModelEndpoint needs a descriptor with model and deploy; {d.name} has {d.kind}")
+        stack = cdk.Stack.of(self)
+        if cdk.Token.is_unresolved(stack.region):
+            raise ValueError("ModelEndpoint needs a stack with a concrete region: image URIs differ per region")
+        self.endpoint_name = endpoint_name_for(d, environment)
+        rendered = render_requests(d, RenderContext(region=stack.region))
+        values: dict[str, str] = {"AccountId": stack.account, "EndpointName": self.endpoint_name}
+
+        capture = d.deploy.data_capture_config
+        needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None)
+        self.artifact_bucket = artifact_bucket or (ArtifactBucket(self, "Artifacts").bucket if needs_bucket else None)
+        if self.artifact_bucket is not None:
+            values["ArtifactBucket"] = self.artifact_bucket.bucket_name
+
+        self.repack: ModelRepack | None = None
+        model_objects = [d.model.model_data] if d.model.model_data else []
+        if needs_repack(d):
+            assert d.model.model_data is not None and d.model.entry_point is not None and self.artifact_bucket is not None
+            base = d.base_dir
+            source_dir = (base / d.model.source_dir).resolve() if d.model.source_dir else None
+            entry = (source_dir or base) / d.model.entry_point
+            prefix = f"repacked/{d.name}"
+            self.repack = ModelRepack(
+                self, "Repack", model_data=d.model.model_data, entry_point=Path(entry), source_dir=source_dir,
+                dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix,
+            )
+            values["RepackedModelData"] = self.repack.model_data_url
+            model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{prefix}/*"]
+
+        self.role: ModelExecutionRole | None = None
+        if d.model.role is None:
+            capture_prefixes = []
+            if capture is not None:
+                capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]
+            kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k]
+            self.role = ModelExecutionRole(
+                self, "ExecutionRole", model_data=model_objects, images=[rendered["CreateModel"]["PrimaryContainer"]["Image"]],
+                endpoint_name=self.endpoint_name, kms_keys=kms, vpc=d.model.subnets is not None, capture_destinations=capture_prefixes,
+            )
+            values["RoleArn"] = self.role.role.role_arn
+
+        # CloudFormation names the model and the endpoint config (no fixed physical names).
+        rendered["CreateModel"].pop("ModelName")
+        rendered["CreateEndpointConfig"].pop("EndpointConfigName")
+        self.model = SageMakerModel(self, "Model", request=fill(rendered["CreateModel"], values))
+        if self.role is not None:
+            # The ExecutionRoleArn reference orders the role; the endpoint needs its policy attached too
+            # before SageMaker pulls the image and the model data.
+            self._role_policy = self.role.role.node.find_child("DefaultPolicy")
+        values["ModelName"] = self.model.model_name
+        self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
+        values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
+        self.endpoint = SageMakerEndpoint(self, "Endpoint", request=fill(rendered["CreateEndpoint"], values))
+        if self.role is not None:
+            self.endpoint.resource.node.add_dependency(self._role_policy)
+        self.autoscaling: VariantAutoscaling | None = None
+        if d.deploy.autoscaling is not None:
+            self.autoscaling = VariantAutoscaling(self, "Autoscaling", endpoint_name=self.endpoint_name, variant=VARIANT_NAME, config=d.deploy.autoscaling, endpoint=self.endpoint.resource)
+        self.requests = {op: fill(req, values) for op, req in rendered.items()}
+        cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")

@@ -1,0 +1,97 @@
+"""Repacking model.tar.gz with inference code at deploy time (a Lambda-backed custom resource)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
+
+from ..render.sourcedir import sourcedir_archive
+from ..nag import acknowledge_wildcards
+from ._tokens import s3_bucket_and_key
+
+__all__ = ["ModelRepack"]
+
+HANDLER_DIR = Path(__file__).parent / "repack_handler"
+
+
+class ModelRepack(Construct):
+    """Adds the inference code (``entry_point``/``source_dir``) to model.tar.gz under ``code/``,
+    as the SDK's ``repack_model`` does, when the stack deploys.
+
+    Attributes: ``model_data_url`` (token: the repacked archive's S3 URI), ``code`` (the code asset),
+    ``function`` (the Lambda).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model_data: str,
+        entry_point: Path,
+        source_dir: Path | None,
+        dependencies: Sequence[Path] = (),
+        bucket: s3.IBucket,
+        prefix: str,
+    ) -> None:
+        """
+        :param model_data: S3 URI of the model archive to repack.
+        :param entry_point: inference script (absolute path).
+        :param source_dir: directory packed as code/ (default: the entry point alone).
+        :param dependencies: directories added under code/lib/.
+        :param bucket: where the repacked archive is written.
+        :param prefix: key prefix in ``bucket``.
+        """
+        super().__init__(scope, construct_id)
+        archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/")
+        staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
+        staging.write_bytes(archive)
+        self.code = s3_assets.Asset(self, "Code", path=str(staging))
+        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description="sagestack model repack function")
+        log_group.grant_write(role)
+        model_bucket, model_key = s3_bucket_and_key(model_data)
+        partition = cdk.Stack.of(self).partition
+        statements = [
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"arn:{partition}:s3:::{model_bucket}/{model_key}", self.code.bucket.arn_for_objects(self.code.s3_object_key)]),
+            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
+        ]
+        for statement in statements:
+            role.add_to_policy(statement)
+        acknowledge_wildcards(role, statements, "The repacked archive's key holds a hash of its inputs, known only at deploy time; writes are limited to this model's prefix.")
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler="index.handler",
+            code=lambda_.Code.from_asset(str(HANDLER_DIR)),
+            role=role,
+            timeout=cdk.Duration.minutes(15),
+            memory_size=2048,
+            ephemeral_storage_size=cdk.Size.gibibytes(10),
+            log_group=log_group,
+            description="Repacks model.tar.gz with inference code under code/ (sagestack)",
+        )
+        # CDK makes the function depend on the whole role; its Role property already orders the role,
+        # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
+        policy = role.node.find_child("DefaultPolicy").node.default_child
+        function_resource = self.function.node.default_child
+        function_resource.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy)])
+        resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.function.function_arn,
+            resource_type="Custom::SageMakerModelRepack",
+            properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": bucket.bucket_name, "TargetPrefix": prefix},
+        )
+        resource.node.add_dependency(role)
+        self.model_data_url: str = resource.get_att_string("ModelDataUrl")

@@ -1,0 +1,57 @@
+"""Acknowledging cdk-nag findings, each with its reason.
+
+cdk-nag 3 reads CDK's own acknowledgments (``Validations.of(construct).acknowledge``); a rule with
+several findings on one resource is acknowledged per finding (``AwsSolutions-IAM5[Resource::*]``).
+An acknowledgment on a construct covers its children.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
+
+__all__ = ["acknowledge", "acknowledge_wildcards", "nag_text"]
+
+
+def acknowledge(scope: IConstruct, rule: str, reason: str, findings: Sequence[str] = ()) -> None:
+    """Acknowledge ``rule`` on ``scope`` (or only the listed findings of it), with ``reason``."""
+    ids = [f"{rule}[{finding}]" for finding in findings] or [rule]
+    cdk.Validations.of(scope).acknowledge(*[cdk.Acknowledgment(id=i, reason=reason) for i in ids])
+
+
+def nag_text(stack: cdk.Stack, value: Any) -> str:
+    """A value as cdk-nag prints it in findings: ``<LogicalId>`` for Ref, ``<LogicalId.Attr>`` for GetAtt."""
+    resolved = stack.resolve(value)
+
+    def render(node: Any) -> str:
+        if isinstance(node, str):
+            return node
+        if isinstance(node, dict) and "Ref" in node:
+            return f"<{node['Ref']}>"
+        if isinstance(node, dict) and "Fn::GetAtt" in node:
+            return f"<{node['Fn::GetAtt'][0]}.{node['Fn::GetAtt'][1]}>"
+        if isinstance(node, dict) and "Fn::Join" in node:
+            sep, parts = node["Fn::Join"]
+            return sep.join(render(p) for p in parts)
+        return str(node)
+
+    return render(resolved)
+
+
+def acknowledge_wildcards(scope: IConstruct, statements: Sequence[iam.PolicyStatement], reason: str) -> None:
+    """Acknowledge AwsSolutions-IAM5 for exactly the wildcard resources and actions in ``statements``."""
+    stack = cdk.Stack.of(scope)
+    findings: list[str] = []
+    for statement in statements:
+        for resource in statement.resources:
+            text = nag_text(stack, resource)
+            if "*" in text:
+                findings.append(f"Resource::{text}")
+        for action in statement.actions:
+            if "*" in action:
+                findings.append(f"Action::{action}")
+    if findings:
+        acknowledge(scope, "AwsSolutions-IAM5", reason, sorted(set(findings)))
