@@ -28,10 +28,13 @@ def load(paths: Sequence[Path]) -> Catalog:
 def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None):  # -> aws_cdk.App
     """An App with one stack per descriptor. Imports aws_cdk only here, after validation."""
     import aws_cdk as cdk
+    from cdk_nag import AwsSolutionsChecks
 
     from .stacks import ModelStack
 
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
+    # Every synth runs the AwsSolutions pack; an unacknowledged finding fails the synth.
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     for descriptor in descriptors:
         ModelStack(app, descriptor=descriptor)
     return app

@@ -1,0 +1,171 @@
+"""Hosting constructs on a session-scoped synth: each field group lands in the property its docs
+name; cfn-lint and cdk-nag are clean; changing model_data replaces Model and EndpointConfig and
+updates the Endpoint in place; autoscaling resources and their dependencies."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import assertions
+from cdk_nag import AwsSolutionsChecks
+
+from sagestack.descriptor import load_catalog, validate_data
+from sagestack.hosting import ModelEndpoint
+
+from ..conftest import CATALOG
+
+HOSTED = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.model is not None and d.deploy is not None}
+
+
+def _stack(descriptor: Any, app: cdk.App, name: str) -> cdk.Stack:
+    stack = cdk.Stack(app, name, env=cdk.Environment(region="us-east-1"))
+    ModelEndpoint(stack, "Hosting", descriptor=descriptor, environment="test")
+    return stack
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every hosted example in one app, with the AwsSolutions pack: synth fails on any finding."""
+    outdir = tmp_path_factory.mktemp("hosting.out")
+    app = cdk.App(outdir=str(outdir))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    stacks = {name: _stack(d, app, f"hosting-{name}") for name, d in HOSTED.items()}
+    app.synth()
+    templates = {name: assertions.Template.from_stack(stack) for name, stack in stacks.items()}
+    return {"outdir": outdir, "templates": templates, "stacks": stacks}
+
+
+def _one(template: assertions.Template, resource_type: str) -> dict[str, Any]:
+    found = template.find_resources(resource_type)
+    assert len(found) == 1, (resource_type, list(found))
+    return next(iter(found.values()))
+
+
+def test_examples_cover_the_required_cases() -> None:
+    assert any(d.deploy.accelerator_type for d in HOSTED.values())
+    assert any(d.deploy.autoscaling for d in HOSTED.values())
+    assert any(d.deploy.serverless_inference_config for d in HOSTED.values())
+
+
+def test_model_fields_land_in_the_model(synth: dict[str, Any]) -> None:
+    t = synth["templates"]["mnist-serving"]
+    props = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
+    assert props["PrimaryContainer"]["Image"] == "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
+    assert props["PrimaryContainer"]["ModelDataUrl"] == HOSTED["mnist-serving"].model.model_data
+    assert "ModelName" not in props, "no fixed physical names on models"
+    assert "Fn::GetAtt" in props["ExecutionRoleArn"]
+
+
+def test_endpoint_config_fields(synth: dict[str, Any]) -> None:
+    serving = next(iter(synth["templates"]["mnist-serving"].find_resources("AWS::SageMaker::EndpointConfig").values()))["Properties"]
+    [variant] = serving["ProductionVariants"]
+    assert (variant["VariantName"], variant["InitialInstanceCount"], variant["InstanceType"], variant["InitialVariantWeight"]) == ("AllTraffic", 1, "ml.g4dn.xlarge", 1)
+    assert variant["ModelName"]["Fn::GetAtt"][1] == "ModelName"
+    assert serving["DataCaptureConfig"]["InitialSamplingPercentage"] == 10
+    assert serving["DataCaptureConfig"]["DestinationS3Uri"] == "s3://sagestack-examples-data/mnist/capture"
+    assert "EndpointConfigName" not in serving
+    eia = next(iter(synth["templates"]["tf-serving-eia"].find_resources("AWS::SageMaker::EndpointConfig").values()))
+    assert eia["Properties"]["ProductionVariants"][0]["AcceleratorType"] == "ml.eia2.medium"
+    assert eia["Metadata"]["cfn-lint"]["config"]["ignore_checks"] == ["E3002"]
+    eia_model = next(iter(synth["templates"]["tf-serving-eia"].find_resources("AWS::SageMaker::Model").values()))["Properties"]
+    assert "/tensorflow-inference-eia:" in eia_model["PrimaryContainer"]["Image"]
+    serverless = next(iter(synth["templates"]["mxnet-serverless"].find_resources("AWS::SageMaker::EndpointConfig").values()))["Properties"]
+    assert serverless["ProductionVariants"][0]["ServerlessConfig"]["MemorySizeInMB"] == HOSTED["mxnet-serverless"].deploy.serverless_inference_config.memory_size_in_mb
+    assert "InstanceType" not in serverless["ProductionVariants"][0]
+
+
+def test_endpoint_has_the_stable_name(synth: dict[str, Any]) -> None:
+    endpoint = next(iter(synth["templates"]["mnist-serving"].find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
+    assert endpoint["EndpointName"] == "mnist-serving-test"
+    assert endpoint["EndpointConfigName"]["Fn::GetAtt"][1] == "EndpointConfigName"
+
+
+def test_autoscaling_resources_and_dependencies(synth: dict[str, Any]) -> None:
+    t = synth["templates"]["mnist-serving"]
+    targets = t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
+    [(target_id, target)] = targets.items()
+    props = target["Properties"]
+    assert props["ResourceId"] == "endpoint/mnist-serving-test/variant/AllTraffic"
+    assert (props["MinCapacity"], props["MaxCapacity"], props["ScalableDimension"]) == (1, 4, "sagemaker:variant:DesiredInstanceCount")
+    assert "RoleARN" not in props  # the service-linked role
+    assert [a["ScheduledActionName"] for a in props["ScheduledActions"]] == ["business-hours", "after-hours"]
+    endpoint_id = next(iter(t.find_resources("AWS::SageMaker::Endpoint")))
+    assert endpoint_id in target["DependsOn"]
+    [policy] = t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()
+    config = policy["Properties"]["TargetTrackingScalingPolicyConfiguration"]
+    assert config["TargetValue"] == 60 and config["ScaleInCooldown"] == 600 and config["ScaleOutCooldown"] == 120
+    metric = config["CustomizedMetricSpecification"]
+    assert (metric["MetricName"], metric["Namespace"]) == ("GPUUtilization", "/aws/sagemaker/Endpoints")
+    assert policy["Properties"]["ScalingTargetId"] == {"Ref": target_id}
+
+
+def test_repack_and_execution_role_are_scoped(synth: dict[str, Any]) -> None:
+    t = synth["templates"]["tf-serving-eia"]
+    [repack] = t.find_resources("Custom::SageMakerModelRepack").values()
+    assert repack["Properties"]["ModelData"] == HOSTED["tf-serving-eia"].model.model_data
+    model = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
+    assert model["PrimaryContainer"]["ModelDataUrl"]["Fn::GetAtt"][1] == "ModelDataUrl"
+    policies = json.dumps(t.find_resources("AWS::IAM::Policy"))
+    assert "s3:GetObject" in policies and '"s3:*"' not in policies and '"Action": "*"' not in policies
+    serving_policy = json.dumps(synth["templates"]["mnist-serving"].find_resources("AWS::IAM::Policy"))
+    assert "arn:" in serving_policy and "sagestack-examples-data/mnist/models/2026-11-20/model.tar.gz" in serving_policy
+    assert "kms:" not in serving_policy  # no keys given, no KMS grant
+    assert "repository/tensorflow-inference" in serving_policy
+
+
+def test_cfn_lint_is_clean(synth: dict[str, Any]) -> None:
+    templates = sorted(str(p) for p in Path(synth["outdir"]).glob("*.template.json"))
+    assert len(templates) == len(HOSTED)
+    proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _replacement_properties(resource_type: str) -> set[str]:
+    """createOnlyProperties of a resource type, from cfn-lint's bundled CloudFormation schemas."""
+    import cfnlint.schema
+
+    schema = cfnlint.schema.PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    return {p.split("/")[2] for p in schema.get("createOnlyProperties", [])}
+
+
+def test_model_data_change_replaces_model_and_config_and_updates_endpoint(tmp_path: Path) -> None:
+    base = HOSTED["mnist-serving"]
+    raw = base.model_dump(mode="json", exclude_unset=True)
+    raw["model"]["model_data"] = "s3://sagestack-examples-data/mnist/models/2026-11-27/model.tar.gz"
+    changed = validate_data(raw, file="promoted.yaml", source=base.source).descriptor
+    assert changed is not None
+    app = cdk.App(outdir=str(tmp_path))
+    stacks = (_stack(base, app, "before"), _stack(changed, app, "after"))
+    before, after = (assertions.Template.from_stack(s).to_json()["Resources"] for s in stacks)
+    assert set(before) == set(after), "same logical IDs: CloudFormation updates, it does not recreate the stack's shape"
+    changed_props = {lid: {k for k in before[lid].get("Properties", {}) if before[lid]["Properties"].get(k) != after[lid]["Properties"].get(k)} for lid in before}
+    model_id = next(k for k, v in before.items() if v["Type"] == "AWS::SageMaker::Model")
+    config_id = next(k for k, v in before.items() if v["Type"] == "AWS::SageMaker::EndpointConfig")
+    endpoint_id = next(k for k, v in before.items() if v["Type"] == "AWS::SageMaker::Endpoint")
+    assert changed_props[model_id] == {"PrimaryContainer"}
+    # The model's change is to a create-only property: replacement, with a new generated name.
+    assert "PrimaryContainer" in _replacement_properties("AWS::SageMaker::Model")
+    # The config refers to that name (GetAtt ModelName), and every config property is create-only:
+    # the new name replaces the config.
+    assert "ProductionVariants" in _replacement_properties("AWS::SageMaker::EndpointConfig")
+    assert before[config_id]["Properties"]["ProductionVariants"][0]["ModelName"] == {"Fn::GetAtt": [model_id, "ModelName"]}
+    # The endpoint refers to the config's name; EndpointConfigName is not create-only: update in place.
+    assert before[endpoint_id]["Properties"]["EndpointConfigName"] == {"Fn::GetAtt": [config_id, "EndpointConfigName"]}
+    assert "EndpointConfigName" not in _replacement_properties("AWS::SageMaker::Endpoint")
+    assert "EndpointName" not in changed_props[endpoint_id]
+    # IAM follows the model data: the role may read the new object, not the old one.
+    assert "2026-11-27" in json.dumps(after) and "2026-11-20" not in json.dumps(after)
+
+
+def test_model_endpoint_needs_a_region() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "agnostic")
+    with pytest.raises(ValueError, match="concrete region"):
+        ModelEndpoint(stack, "Hosting", descriptor=HOSTED["mnist-serving"])
