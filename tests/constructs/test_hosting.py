@@ -104,6 +104,11 @@ def test_autoscaling_resources_and_dependencies(synth: dict[str, Any]) -> None:
     metric = config["CustomizedMetricSpecification"]
     assert (metric["MetricName"], metric["Namespace"]) == ("GPUUtilization", "/aws/sagemaker/Endpoints")
     assert policy["Properties"]["ScalingTargetId"] == {"Ref": target_id}
+    endpoint = t.find_resources("AWS::SageMaker::Endpoint")[endpoint_id]["Properties"]
+    assert endpoint["RetainAllVariantProperties"] is True  # updates keep the scaled instance count
+    assert {p["VariantPropertyType"] for p in endpoint["ExcludeRetainedVariantProperties"]} == {"DesiredWeight", "DataCaptureConfig"}
+    unscaled = next(iter(synth["templates"]["tf-serving-eia"].find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
+    assert "RetainAllVariantProperties" not in unscaled
 
 
 def test_repack_and_execution_role_are_scoped(synth: dict[str, Any]) -> None:

@@ -109,7 +109,14 @@ class ModelEndpoint(Construct):
         values["ModelName"] = self.model.model_name
         self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
         values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
-        self.endpoint = SageMakerEndpoint(self, "Endpoint", request=fill(rendered["CreateEndpoint"], values))
+        endpoint_request = fill(rendered["CreateEndpoint"], values)
+        if d.deploy.autoscaling is not None:
+            # On an update, keep the instance count Application Auto Scaling has set instead of
+            # resetting it to initial_instance_count (a disruptive scale-in that fights the scaler,
+            # hashicorp/terraform-provider-aws#48990); weights and data capture follow the new config.
+            endpoint_request["RetainAllVariantProperties"] = True
+            endpoint_request["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
+        self.endpoint = SageMakerEndpoint(self, "Endpoint", request=endpoint_request)
         if self.role is not None:
             self.endpoint.resource.node.add_dependency(self._role_policy)
         self.autoscaling: VariantAutoscaling | None = None
