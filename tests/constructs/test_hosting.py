@@ -87,6 +87,14 @@ def test_endpoint_has_the_stable_name(synth: dict[str, Any]) -> None:
     assert endpoint["EndpointConfigName"]["Fn::GetAtt"][1] == "EndpointConfigName"
 
 
+def test_blue_green_deployment_config(synth: dict[str, Any]) -> None:
+    endpoint = next(iter(synth["templates"]["mnist-serving"].find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
+    policy = endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]
+    assert policy["TrafficRoutingConfiguration"] == {"Type": "CANARY", "WaitIntervalInSeconds": 600, "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}
+    assert policy["TerminationWaitInSeconds"] == 900
+    assert endpoint["DeploymentConfig"]["AutoRollbackConfiguration"] == {"Alarms": [{"AlarmName": "mnist-serving-5xx"}]}
+
+
 def test_autoscaling_resources_and_dependencies(synth: dict[str, Any]) -> None:
     t = synth["templates"]["mnist-serving"]
     targets = t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")

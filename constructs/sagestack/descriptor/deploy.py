@@ -10,7 +10,7 @@ from pydantic import Field
 from .base import Api, SdkModel, sdk_field
 from .types import Environment, LocalPath, PositiveInt, S3Uri, Tags
 
-__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric"]
+__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize"]
 
 CEC = "CreateEndpointConfig"
 PV = "ProductionVariants[]"
@@ -116,6 +116,57 @@ class Autoscaling(SdkModel):
         return [name for name in self.TARGETS if getattr(self, name) is not None]
 
 
+CE = "CreateEndpoint"
+BG = "DeploymentConfig.BlueGreenUpdatePolicy"
+TR = f"{BG}.TrafficRoutingConfiguration"
+
+
+class CapacitySize(SdkModel):
+    """A step of traffic: a number of instances or a percentage of capacity."""
+
+    type: Annotated[str, Api(CE, f"{TR}.CanarySize.Type")] = sdk_field(
+        "CAPACITY_PERCENT", doc="INSTANCE_COUNT or CAPACITY_PERCENT.", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize.Type"
+    )
+    value: Annotated[int, Api(CE, f"{TR}.CanarySize.Value")] = sdk_field(
+        doc="Instances or percent.", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize.Value"
+    )
+
+
+class TrafficRouting(SdkModel):
+    """How traffic moves to the new fleet during an update."""
+
+    type: Annotated[str, Api(CE, f"{TR}.Type")] = sdk_field(
+        "ALL_AT_ONCE", doc="ALL_AT_ONCE, CANARY or LINEAR.", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type"
+    )
+    wait_interval_seconds: Annotated[int, Api(CE, f"{TR}.WaitIntervalInSeconds")] = sdk_field(
+        300, doc="Baking time between steps (and after the last), seconds.", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds"
+    )
+    canary_size: CapacitySize | None = sdk_field(
+        None, doc="CANARY: the first step (at most 50% of capacity).", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize"
+    )
+    linear_step_size: CapacitySize | None = sdk_field(
+        None, doc="LINEAR: each step (10-50% of capacity).", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.LinearStepSize"
+    )
+
+
+class DeploymentConfig(SdkModel):
+    """sagestack: blue/green updates with traffic shifting and alarm rollback (UpdateEndpoint's
+    DeploymentConfig, set on the CloudFormation endpoint)."""
+
+    traffic_routing: TrafficRouting = sdk_field(
+        default_factory=TrafficRouting, doc="Traffic shifting.", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration"
+    )
+    termination_wait_seconds: Annotated[int, Api(CE, f"{BG}.TerminationWaitInSeconds")] | None = sdk_field(
+        None, doc="Keep the old fleet this long after the shift (instant rollback window).", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.TerminationWaitInSeconds"
+    )
+    maximum_execution_timeout_seconds: Annotated[int, Api(CE, f"{BG}.MaximumExecutionTimeoutInSeconds")] | None = sdk_field(
+        None, doc="Longest the deployment may take (600-28800 s).", lands_in="CreateEndpoint.DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds"
+    )
+    rollback_alarms: Annotated[tuple[Annotated[str, Api(CE, "DeploymentConfig.AutoRollbackConfiguration.Alarms[].AlarmName")], ...], Api(CE, "DeploymentConfig.AutoRollbackConfiguration.Alarms")] | None = sdk_field(
+        None, doc="CloudWatch alarms that roll the deployment back when they fire.", lands_in="CreateEndpoint.DeploymentConfig.AutoRollbackConfiguration.Alarms"
+    )
+
+
 class Deploy(SdkModel):
     """``estimator.deploy(...)`` / ``model.deploy(...)``."""
 
@@ -169,4 +220,7 @@ class Deploy(SdkModel):
     )
     tags: Tags = sdk_field((), doc="Tags for the model, endpoint config and endpoint.", lands_in="CreateEndpoint.Tags")
     autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
+    deployment_config: DeploymentConfig | None = sdk_field(
+        None, doc="Blue/green updates: traffic shifting and alarm rollback (sagestack).", lands_in="CreateEndpoint.DeploymentConfig"
+    )
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)

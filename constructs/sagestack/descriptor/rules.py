@@ -504,6 +504,33 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("deploy")
+def deployment_config_is_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Step sizes match the traffic routing type; the timeout covers the waits (UpdateEndpoint docs)."""
+    dc = d.deploy.deployment_config
+    if dc is None:
+        return
+    base = ("deploy", "deployment_config")
+    tr = dc.traffic_routing
+    needs = {"CANARY": "canary_size", "LINEAR": "linear_step_size"}
+    wanted = needs.get(tr.type)
+    for name in ("canary_size", "linear_step_size"):
+        given = getattr(tr, name) is not None
+        if name == wanted and not given:
+            yield Finding(base + ("traffic_routing", name), f"{tr.type} traffic routing needs {name}", "{type: CAPACITY_PERCENT, value: 10}", "nothing")
+        if name != wanted and given:
+            yield Finding(base + ("traffic_routing", name), f"{name} applies only to {'CANARY' if name == 'canary_size' else 'LINEAR'} routing", f"no {name} with {tr.type}", name)
+    limits = {"canary_size": (1, 50), "linear_step_size": (10, 50)}
+    for name, (low, high) in limits.items():
+        size = getattr(tr, name)
+        if size is not None and size.type == "CAPACITY_PERCENT" and not low <= size.value <= high:
+            yield Finding(base + ("traffic_routing", name, "value"), "outside the percentage SageMaker allows for this step", f"{low}..{high}", size.value)
+    if dc.maximum_execution_timeout_seconds is not None:
+        waits = tr.wait_interval_seconds + (dc.termination_wait_seconds or 0)
+        if dc.maximum_execution_timeout_seconds <= waits:
+            yield Finding(base + ("maximum_execution_timeout_seconds",), "must be larger than the waits (wait_interval_seconds + termination_wait_seconds)", f"> {waits}", dc.maximum_execution_timeout_seconds)
+
+
+@rule("deploy")
 def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """The served framework version has an inference image (the SDK's data, inference scope)."""
     framework, version, py_version, custom = _inference_framework(d)

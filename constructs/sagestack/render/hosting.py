@@ -239,8 +239,30 @@ def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, 
 def create_endpoint(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     dep = d.deploy
     assert dep is not None
-    return {
+    request: dict[str, Any] = {
         "EndpointName": dep.endpoint_name or ctx.endpoint_name,
         "EndpointConfigName": ctx.endpoint_config_name,
         "Tags": _tags(d),
     }
+    if dep.deployment_config is not None:
+        request["DeploymentConfig"] = deployment_config(dep.deployment_config)
+    return request
+
+
+def deployment_config(dc: Any) -> dict[str, Any]:
+    """sagestack's deploy.deployment_config in the API's DeploymentConfig shape (not an SDK argument)."""
+    tr = dc.traffic_routing
+    routing: dict[str, Any] = {"Type": tr.type, "WaitIntervalInSeconds": tr.wait_interval_seconds}
+    if tr.canary_size is not None:
+        routing["CanarySize"] = {"Type": tr.canary_size.type, "Value": tr.canary_size.value}
+    if tr.linear_step_size is not None:
+        routing["LinearStepSize"] = {"Type": tr.linear_step_size.type, "Value": tr.linear_step_size.value}
+    policy: dict[str, Any] = {"TrafficRoutingConfiguration": routing}
+    if dc.termination_wait_seconds is not None:
+        policy["TerminationWaitInSeconds"] = dc.termination_wait_seconds
+    if dc.maximum_execution_timeout_seconds is not None:
+        policy["MaximumExecutionTimeoutInSeconds"] = dc.maximum_execution_timeout_seconds
+    out: dict[str, Any] = {"BlueGreenUpdatePolicy": policy}
+    if dc.rollback_alarms:
+        out["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in dc.rollback_alarms]}
+    return out
