@@ -33,7 +33,10 @@ def record(name: str, config: dict, calls: list, session: object) -> dict:
     calls = run_in(calls, session, config, CODE)
     creates = [(op, params) for op, params in calls if op.startswith("Create")]
     model_names = [params["ModelName"] for op, params in creates if op == "CreateModel"]
-    requests = {op: normalize(op, params, model_names) for op, params in creates}
+    variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
+    keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants)}
+    placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants)}
+    requests = {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
     return {"sdk": f"sagemaker {metadata.version('sagemaker')}", "config": name, "requests": requests}
 
 

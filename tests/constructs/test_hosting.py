@@ -87,6 +87,24 @@ def test_endpoint_has_the_stable_name(synth: dict[str, Any]) -> None:
     assert endpoint["EndpointConfigName"]["Fn::GetAtt"][1] == "EndpointConfigName"
 
 
+def test_ab_variants(synth: dict[str, Any]) -> None:
+    t = synth["templates"]["mnist-ab"]
+    models = t.find_resources("AWS::SageMaker::Model")
+    assert len(models) == 2
+    data = sorted(m["Properties"]["PrimaryContainer"]["ModelDataUrl"] for m in models.values())
+    assert data == sorted(HOSTED["mnist-ab"].model.model_data.replace("2026-11-20", d) for d in ("2026-11-20", "2026-11-27"))
+    assert all(m["Properties"]["PrimaryContainer"]["Image"].endswith("/tensorflow-inference:2.11-cpu") for m in models.values())
+    [config] = t.find_resources("AWS::SageMaker::EndpointConfig").values()
+    variants = {v["VariantName"]: v for v in config["Properties"]["ProductionVariants"]}
+    assert (variants["champion"]["InitialVariantWeight"], variants["challenger"]["InitialVariantWeight"]) == (9, 1)
+    assert (variants["champion"]["InitialInstanceCount"], variants["challenger"]["InitialInstanceCount"]) == (2, 1)
+    assert {v["ModelName"]["Fn::GetAtt"][0] for v in variants.values()} == set(models)
+    targets = t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
+    assert sorted(p["Properties"]["ResourceId"] for p in targets.values()) == ["endpoint/mnist-ab-test/variant/challenger", "endpoint/mnist-ab-test/variant/champion"]
+    policy = json.dumps(t.find_resources("AWS::IAM::Policy"))
+    assert "2026-11-20/model.tar.gz" in policy and "2026-11-27/model.tar.gz" in policy  # the role reads both artifacts
+
+
 def test_blue_green_deployment_config(synth: dict[str, Any]) -> None:
     endpoint = next(iter(synth["templates"]["mnist-serving"].find_resources("AWS::SageMaker::Endpoint").values()))["Properties"]
     policy = endpoint["DeploymentConfig"]["BlueGreenUpdatePolicy"]

@@ -144,6 +144,13 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "fit": {"inputs": {"train": {"s3_data": "s3://sagestack-data/byo/train", "content_type": "text/csv", "distribution": "ShardedByS3Key"}}},
         "deploy": DEPLOY_CPU,
     },
+    "tfs-ab-variants": {
+        "model": {"type": "TensorFlowModel", "model_data": SERVED_MODEL_DATA, "framework_version": "2.11"},
+        "deploy": {"variants": [
+            {"variant_name": "champion", "instance_type": "ml.c5.xlarge", "initial_instance_count": 2, "initial_weight": 9},
+            {"variant_name": "challenger", "instance_type": "ml.g4dn.xlarge", "initial_instance_count": 1, "initial_weight": 1, "model_data": f"s3://{BUCKET}/served/model.tar.gz"},
+        ]},
+    },
     "byo-model-deploy": {
         "model": {"type": "Model", "image_uri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:2", "model_data": SERVED_MODEL_DATA, "env": {"WORKERS": "4"}, "enable_network_isolation": True},
         "deploy": {**DEPLOY_CPU, "model_data_download_timeout": 600, "container_startup_health_check_timeout": 600},

@@ -117,8 +117,19 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
             _absolute(kwargs, base)
             if "subnets" in kwargs or "security_group_ids" in kwargs:
                 kwargs["vpc_config"] = {"Subnets": kwargs.pop("subnets"), "SecurityGroupIds": kwargs.pop("security_group_ids")}
+            model_cls, model_kwargs = cls, kwargs
             deployable = cls(sagemaker_session=session, **kwargs)
-        if "deploy" in d:
+        if "deploy" in d and "variants" in d["deploy"]:
+            # A/B: one model per variant, then session.endpoint_from_production_variants.
+            from sagemaker.session import production_variant
+
+            variants = []
+            for v in d["deploy"]["variants"]:
+                model = model_cls(sagemaker_session=session, **{**model_kwargs, "model_data": v.get("model_data", model_kwargs.get("model_data"))})
+                model.create(instance_type=v["instance_type"])
+                variants.append(production_variant(model.name, v["instance_type"], v.get("initial_instance_count", 1), variant_name=v["variant_name"], initial_weight=v.get("initial_weight", 1)))
+            session.endpoint_from_production_variants(ENDPOINT_NAME, variants, wait=False)
+        elif "deploy" in d:
             kwargs = d["deploy"]
             kwargs.pop("autoscaling", None)  # sagestack's own block; not an SDK argument
             if "data_capture_config" in kwargs:

@@ -43,15 +43,17 @@ DELIBERATE_DIFFERENCES = [
 ]
 
 
-def normalize(operation: str, request: dict[str, Any], model_names: list[str]) -> dict[str, Any]:
-    """A recorded SDK request with its run-time values replaced by sagestack's placeholders."""
+def normalize(operation: str, request: dict[str, Any], model_names: list[str], placeholders: dict[str, str] | None = None) -> dict[str, Any]:
+    """A recorded SDK request with its run-time values replaced by sagestack's placeholders
+    (``placeholders``: model name → its placeholder, for per-variant models)."""
     text = json.dumps(request)
     text = SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
     # Repacked model data lands under a name the SDK generates with a timestamp.
     text = REPACKED.sub("{{RepackedModelData}}", text)
     for name in model_names:
         text = text.replace(f"s3://{BUCKET}/{name}/model.tar.gz", "{{RepackedModelData}}")
-        text = re.sub(rf'"{re.escape(name)}"', '"{{ModelName}}"', text)
+        target = (placeholders or {}).get(name, "{{ModelName}}")
+        text = re.sub(rf'"{re.escape(name)}"', f'"{target}"', text)
     text = text.replace(f'"{MODEL_DATA}"', '"{{ModelDataUrl}}"')
     out = json.loads(text)
     if operation == "CreateEndpointConfig":

@@ -10,7 +10,7 @@ from pydantic import Field
 from .base import Api, SdkModel, sdk_field
 from .types import Environment, LocalPath, PositiveInt, S3Uri, Tags
 
-__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize"]
+__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
 
 CEC = "CreateEndpointConfig"
 PV = "ProductionVariants[]"
@@ -167,6 +167,31 @@ class DeploymentConfig(SdkModel):
     )
 
 
+class ProductionVariant(SdkModel):
+    """One production variant, as ``sagemaker.session.production_variant(...)`` takes it (for A/B
+    traffic); ``model_data`` (sagestack) serves another artifact in this variant."""
+
+    variant_name: Annotated[str, Api(CEC, f"{PV}.VariantName")] = sdk_field(doc="Variant name (required).", lands_in="CreateEndpointConfig.ProductionVariants[].VariantName")
+    initial_weight: Annotated[float, Api(CEC, f"{PV}.InitialVariantWeight")] = sdk_field(
+        1, doc="Share of traffic, relative to the other variants' weights.", lands_in="CreateEndpointConfig.ProductionVariants[].InitialVariantWeight"
+    )
+    initial_instance_count: PositiveInt = sdk_field(1, doc="Instances of this variant.", lands_in="CreateEndpointConfig.ProductionVariants[].InitialInstanceCount")
+    instance_type: Annotated[str, Api(CEC, f"{PV}.InstanceType")] = sdk_field(doc="Instance type (required).", lands_in="CreateEndpointConfig.ProductionVariants[].InstanceType")
+    accelerator_type: Annotated[str, Api(CEC, f"{PV}.AcceleratorType")] | None = sdk_field(
+        None, doc="Elastic Inference accelerator (end of life: validation warns).", lands_in="CreateEndpointConfig.ProductionVariants[].AcceleratorType"
+    )
+    volume_size: Annotated[int, Api(CEC, f"{PV}.VolumeSizeInGB")] | None = sdk_field(None, doc="Storage volume in GB.", lands_in="CreateEndpointConfig.ProductionVariants[].VolumeSizeInGB")
+    model_data_download_timeout: Annotated[int, Api(CEC, f"{PV}.ModelDataDownloadTimeoutInSeconds")] | None = sdk_field(
+        None, doc="Seconds allowed to download model data.", lands_in="CreateEndpointConfig.ProductionVariants[].ModelDataDownloadTimeoutInSeconds"
+    )
+    container_startup_health_check_timeout: Annotated[int, Api(CEC, f"{PV}.ContainerStartupHealthCheckTimeoutInSeconds")] | None = sdk_field(
+        None, doc="Seconds allowed for the first health check.", lands_in="CreateEndpointConfig.ProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds"
+    )
+    model_data: S3Uri | None = sdk_field(
+        None, doc="Serve this artifact in this variant (default: model.model_data); the variant gets its own model.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
+    )
+
+
 class Deploy(SdkModel):
     """``estimator.deploy(...)`` / ``model.deploy(...)``."""
 
@@ -219,7 +244,12 @@ class Deploy(SdkModel):
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
     tags: Tags = sdk_field((), doc="Tags for the model, endpoint config and endpoint.", lands_in="CreateEndpoint.Tags")
-    autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
+    variants: Annotated[tuple[ProductionVariant, ...], Api(CEC, "ProductionVariants"), Field(min_length=1)] | None = sdk_field(
+        None,
+        doc="Several production variants for A/B traffic (the SDK's production_variant()), instead of instance_type/initial_instance_count; model: descriptors only.",
+        lands_in="CreateEndpointConfig.ProductionVariants",
+    )
+    autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant (each variant) with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
     deployment_config: DeploymentConfig | None = sdk_field(
         None, doc="Blue/green updates: traffic shifting and alarm rollback (sagestack).", lands_in="CreateEndpoint.DeploymentConfig"
     )

@@ -29,6 +29,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("fit.inputs channel (TrainingInput)", fit.TrainingInput, "`sagemaker.inputs.TrainingInput` (v1 `s3_input`)"),
     ("fit.inputs RecordSet", fit.RecordSet, "`sagemaker.amazon.amazon_estimator.RecordSet`"),
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
+    ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
     ("deploy.autoscaling", deploy.Autoscaling, "sagestack: Application Auto Scaling"),
     ("deploy.autoscaling.scheduled_actions[]", deploy.ScheduledAction, "sagestack"),
     ("deploy.autoscaling.custom_metric", deploy.CustomMetric, "sagestack"),

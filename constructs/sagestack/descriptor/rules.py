@@ -431,7 +431,7 @@ def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
     """Instances or serverless, not both; accelerator only with instances."""
     dep = d.deploy
     if dep.serverless_inference_config is not None:
-        for name in ("instance_type", "initial_instance_count", "accelerator_type", "autoscaling"):
+        for name in ("instance_type", "initial_instance_count", "accelerator_type", "autoscaling", "variants"):
             if getattr(dep, name) is not None:
                 yield Finding(("deploy", name), "serverless endpoints have no instances; remove it or serverless_inference_config", "serverless_inference_config or instances", name)
         sc = dep.serverless_inference_config
@@ -439,26 +439,54 @@ def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("deploy", "serverless_inference_config", "memory_size_in_mb"), "memory comes in 1024 MB steps", "1024, 2048, 3072, 4096, 5120, 6144", sc.memory_size_in_mb)
         if sc.provisioned_concurrency is not None and sc.provisioned_concurrency > sc.max_concurrency:
             yield Finding(("deploy", "serverless_inference_config", "provisioned_concurrency"), "provisioned concurrency above max_concurrency", f"<= {sc.max_concurrency}", sc.provisioned_concurrency)
+    elif dep.variants is not None:
+        for name in ("instance_type", "initial_instance_count", "accelerator_type", "volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
+            if getattr(dep, name) is not None:
+                yield Finding(("deploy", name), "with variants, each variant carries its own instance settings", "variants or the single-variant fields", name)
+        seen: set[str] = set()
+        for index, variant in enumerate(dep.variants):
+            if variant.variant_name in seen:
+                yield Finding(("deploy", "variants", index, "variant_name"), "variant names must be unique", "a new name", variant.variant_name)
+            seen.add(variant.variant_name)
+        if getattr(d, "model", None) is None and "model" not in ctx.present:
+            yield Finding(("deploy", "variants"), "A/B variants serve existing model data: use a model: section (a training pipeline deploys one variant)", "model + deploy.variants", "estimator")
     else:
         for name in ("instance_type", "initial_instance_count"):
             if getattr(dep, name) is None:
-                yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config)", "a value", "nothing")
+                yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config or variants)", "a value", "nothing")
 
 
 @rule("deploy")
 def elastic_inference(d: Any, ctx: Context) -> Iterator[Finding]:
     """accelerator_type only for frameworks and versions that had EIA images; end-of-life notice."""
     dep = d.deploy
-    if dep.accelerator_type is None:
-        return
-    yield Finding(("deploy", "accelerator_type"), EI_END_OF_LIFE, "a GPU instance_type (ml.g4dn.xlarge) or Inferentia (ml.inf2.xlarge)", dep.accelerator_type, "warning")
+    for path, accelerator, instance_type in _placements(dep):
+        if accelerator is not None:
+            yield from _elastic_inference(d, path, accelerator, instance_type)
+
+
+def _placements(dep: Any) -> list[tuple[tuple[str | int, ...], str | None, str | None]]:
+    """(path of the accelerator field, accelerator, instance type) of each variant."""
+    if dep.variants:
+        return [(("deploy", "variants", i, "accelerator_type"), v.accelerator_type, v.instance_type) for i, v in enumerate(dep.variants)]
+    return [(("deploy", "accelerator_type"), dep.accelerator_type, dep.instance_type)]
+
+
+def _instance_types(dep: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    if dep.variants:
+        return [(("deploy", "variants", i, "instance_type"), v.instance_type) for i, v in enumerate(dep.variants)]
+    return [(("deploy", "instance_type"), dep.instance_type)] if dep.instance_type else []
+
+
+def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, instance_type: str | None) -> Iterator[Finding]:
+    yield Finding(path, EI_END_OF_LIFE, "a GPU instance_type (ml.g4dn.xlarge) or Inferentia (ml.inf2.xlarge)", accelerator, "warning")
     if d.model is None and d.estimator is None:
         return  # what is served did not validate; its own errors say why
     framework, version, py_version, custom = _inference_framework(d)
     if custom:
         return
     if framework not in ("tensorflow", "mxnet"):
-        yield Finding(("deploy", "accelerator_type"), "Elastic Inference images existed only for TensorFlow and MXNet", "TensorFlow or MXNet", framework or "unknown")
+        yield Finding(path, "Elastic Inference images existed only for TensorFlow and MXNet", "TensorFlow or MXNet", framework or "unknown")
         return
     config = image_config(framework, "eia")
     if config is None or version is None:
@@ -471,8 +499,8 @@ def elastic_inference(d: Any, ctx: Context) -> Iterator[Finding]:
     if py_versions and py_version is not None and py_version not in py_versions:
         section = "model" if d.model is not None else "estimator"
         yield Finding((section, "py_version"), f"no Elastic Inference image for {framework} {version} with this Python", ", ".join(py_versions), py_version)
-    if dep.instance_type and processor_for(dep.instance_type) == "gpu":
-        yield Finding(("deploy", "accelerator_type"), "an accelerator on a GPU instance: Elastic Inference images are CPU images", "a CPU instance type with an accelerator", dep.instance_type)
+    if instance_type and processor_for(instance_type) == "gpu":
+        yield Finding(path, "an accelerator on a GPU instance: Elastic Inference images are CPU images", "a CPU instance type with an accelerator", instance_type)
 
 
 @rule("deploy")
@@ -484,18 +512,20 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
-    count = dep.initial_instance_count
-    if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
-        yield Finding(("deploy", "initial_instance_count"), "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
+    counts = [(("deploy", "variants", i, "initial_instance_count"), v.initial_instance_count) for i, v in enumerate(dep.variants)] if dep.variants else [(("deploy", "initial_instance_count"), dep.initial_instance_count)]
+    for path, count in counts:
+        if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
+            yield Finding(path, "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
     targets = auto.targets()
     if not targets:
         yield Finding(("deploy", "autoscaling"), "choose what to track", "target_invocations_per_instance (e.g. 70), target_gpu_utilization, target_cpu_utilization or custom_metric", "none")
     elif len(targets) > 1:
         yield Finding(("deploy", "autoscaling", targets[1]), "one target-tracking metric per variant", "one of " + ", ".join(auto.TARGETS), ", ".join(targets))
-    if dep.instance_type and is_burstable(dep.instance_type):
-        yield Finding(("deploy", "instance_type"), "Application Auto Scaling does not scale burstable (ml.t*) endpoint instances", "a non-burstable type such as ml.m5.large", dep.instance_type)
-    if auto.target_gpu_utilization is not None and dep.instance_type and processor_for(dep.instance_type) != "gpu":
-        yield Finding(("deploy", "autoscaling", "target_gpu_utilization"), "GPU utilization is reported only by GPU instances", "a GPU instance type (ml.g*, ml.p*)", dep.instance_type)
+    for path, instance_type in _instance_types(dep):
+        if is_burstable(instance_type):
+            yield Finding(path, "Application Auto Scaling does not scale burstable (ml.t*) endpoint instances", "a non-burstable type such as ml.m5.large", instance_type)
+        if auto.target_gpu_utilization is not None and processor_for(instance_type) != "gpu":
+            yield Finding(("deploy", "autoscaling", "target_gpu_utilization"), "GPU utilization is reported only by GPU instances", "a GPU instance type (ml.g*, ml.p*)", instance_type)
     for index, action in enumerate(auto.scheduled_actions):
         if action.min_capacity is None and action.max_capacity is None:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
@@ -534,7 +564,7 @@ def deployment_config_is_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
 def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """The served framework version has an inference image (the SDK's data, inference scope)."""
     framework, version, py_version, custom = _inference_framework(d)
-    if custom or framework not in ("tensorflow", "mxnet") or version is None or d.deploy.accelerator_type is not None:
+    if custom or framework not in ("tensorflow", "mxnet") or version is None or any(a for _p, a, _t in _placements(d.deploy)):
         return
     config = image_config(framework, "inference")
     if config is None:
@@ -546,8 +576,9 @@ def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     py_versions = config.py_versions(version)
     if py_versions and py_version is not None and py_version not in py_versions:
         yield Finding((section, "py_version"), f"no {framework} {version} inference image for this Python version", ", ".join(py_versions), py_version)
-    if d.deploy.instance_type and processor_for(d.deploy.instance_type) not in config.processors:
-        yield Finding(("deploy", "instance_type"), f"{framework} {version} inference images are built for {', '.join(config.processors)}", ", ".join(config.processors) + " instances", d.deploy.instance_type)
+    for path, instance_type in _instance_types(d.deploy):
+        if processor_for(instance_type) not in config.processors:
+            yield Finding(path, f"{framework} {version} inference images are built for {', '.join(config.processors)}", ", ".join(config.processors) + " instances", instance_type)
 
 
 @rule("deploy")

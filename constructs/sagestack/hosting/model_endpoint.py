@@ -11,7 +11,7 @@ from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..render import RenderContext, render_requests
-from ..render.hosting import VARIANT_NAME, needs_repack
+from ..render.hosting import VARIANT_NAME, needs_repack, variant_model_data, variant_names
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
@@ -34,9 +34,11 @@ class ModelEndpoint(Construct):
     """Model, endpoint config, endpoint, optional autoscaling and repack, and an execution role
     (unless the descriptor names one), from a descriptor with ``model`` and ``deploy``.
 
-    Attributes: ``model``, ``endpoint_config``, ``endpoint`` (the resource constructs),
-    ``autoscaling`` (or None), ``repack`` (or None), ``role`` (or None), ``artifact_bucket`` (or None),
-    ``endpoint_name`` (str), ``requests`` (the rendered requests, placeholders filled).
+    Attributes: ``models`` (variant name → SageMakerModel; ``model`` is the first),
+    ``endpoint_config``, ``endpoint`` (the resource constructs), ``autoscaling`` (variant name →
+    VariantAutoscaling), ``repacks`` (model data → ModelRepack; ``repack`` is the first or None),
+    ``role`` (or None), ``artifact_bucket`` (or None), ``endpoint_name`` (str), ``requests`` (the
+    rendered requests, placeholders filled).
     """
 
     def __init__(
@@ -71,20 +73,30 @@ class ModelEndpoint(Construct):
         if self.artifact_bucket is not None:
             values["ArtifactBucket"] = self.artifact_bucket.bucket_name
 
-        self.repack: ModelRepack | None = None
-        model_objects = [d.model.model_data] if d.model.model_data else []
+        # One SageMaker model per variant (A/B), or the single model of the AllTraffic variant.
+        variants = list(d.deploy.variants or [])
+        model_keys = [f"CreateModel.{v.variant_name}" for v in variants] or ["CreateModel"]
+        data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None])}
+
+        self.repacks: dict[str, ModelRepack] = {}
+        model_objects = sorted({uri for uri in data_of.values() if uri})
         if needs_repack(d):
-            assert d.model.model_data is not None and d.model.entry_point is not None and self.artifact_bucket is not None
+            assert d.model.entry_point is not None and self.artifact_bucket is not None
             base = d.base_dir
             source_dir = (base / d.model.source_dir).resolve() if d.model.source_dir else None
             entry = (source_dir or base) / d.model.entry_point
             prefix = f"repacked/{d.name}"
-            self.repack = ModelRepack(
-                self, "Repack", model_data=d.model.model_data, entry_point=Path(entry), source_dir=source_dir,
-                dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix,
-            )
-            values["RepackedModelData"] = self.repack.model_data_url
+            for index, uri in enumerate(sorted(set(data_of.values()))):
+                assert uri is not None
+                self.repacks[uri] = ModelRepack(
+                    self, "Repack" if index == 0 else f"Repack{index + 1}", model_data=uri, entry_point=Path(entry), source_dir=source_dir,
+                    dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix,
+                )
+            for key, variant in zip(model_keys, variants or [None]):
+                placeholder = "RepackedModelData" + (f".{variant.variant_name}" if variant is not None else "")
+                values[placeholder] = self.repacks[data_of[key]].model_data_url  # type: ignore[index]
             model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{prefix}/*"]
+        self.repack: ModelRepack | None = next(iter(self.repacks.values()), None)
 
         self.role: ModelExecutionRole | None = None
         if d.model.role is None:
@@ -93,20 +105,25 @@ class ModelEndpoint(Construct):
                 capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]
             kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k]
             self.role = ModelExecutionRole(
-                self, "ExecutionRole", model_data=model_objects, images=[rendered["CreateModel"]["PrimaryContainer"]["Image"]],
+                self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=d.model.subnets is not None, capture_destinations=capture_prefixes,
             )
             values["RoleArn"] = self.role.role.role_arn
 
-        # CloudFormation names the model and the endpoint config (no fixed physical names).
-        rendered["CreateModel"].pop("ModelName")
-        rendered["CreateEndpointConfig"].pop("EndpointConfigName")
-        self.model = SageMakerModel(self, "Model", request=fill(rendered["CreateModel"], values))
+        # CloudFormation names the models and the endpoint config (no fixed physical names).
+        self.models: dict[str, SageMakerModel] = {}
+        for key, variant in zip(model_keys, variants or [None]):
+            rendered[key].pop("ModelName")
+            construct_id = "Model" if variant is None else f"Model{variant.variant_name.title().replace('-', '')}"
+            model = SageMakerModel(self, construct_id, request=fill(rendered[key], values))
+            self.models[variant.variant_name if variant is not None else VARIANT_NAME] = model
+            values["ModelName" + (f".{variant.variant_name}" if variant is not None else "")] = model.model_name
+        self.model = next(iter(self.models.values()))
         if self.role is not None:
             # The ExecutionRoleArn reference orders the role; the endpoint needs its policy attached too
             # before SageMaker pulls the image and the model data.
             self._role_policy = self.role.role.node.find_child("DefaultPolicy")
-        values["ModelName"] = self.model.model_name
+        rendered["CreateEndpointConfig"].pop("EndpointConfigName")
         self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
         values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
         endpoint_request = fill(rendered["CreateEndpoint"], values)
@@ -119,8 +136,10 @@ class ModelEndpoint(Construct):
         self.endpoint = SageMakerEndpoint(self, "Endpoint", request=endpoint_request)
         if self.role is not None:
             self.endpoint.resource.node.add_dependency(self._role_policy)
-        self.autoscaling: VariantAutoscaling | None = None
+        self.autoscaling: dict[str, VariantAutoscaling] = {}
         if d.deploy.autoscaling is not None:
-            self.autoscaling = VariantAutoscaling(self, "Autoscaling", endpoint_name=self.endpoint_name, variant=VARIANT_NAME, config=d.deploy.autoscaling, endpoint=self.endpoint.resource)
+            for name in variant_names(d):
+                construct_id = "Autoscaling" if name == VARIANT_NAME else f"Autoscaling{name.title().replace('-', '')}"
+                self.autoscaling[name] = VariantAutoscaling(self, construct_id, endpoint_name=self.endpoint_name, variant=name, config=d.deploy.autoscaling, endpoint=self.endpoint.resource)
         self.requests = {op: fill(req, values) for op, req in rendered.items()}
         cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")

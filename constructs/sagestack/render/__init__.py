@@ -37,11 +37,15 @@ __all__ = [
 
 
 def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[str, Any]]:
-    """Every SageMaker request the descriptor's SDK calls send, in call order."""
+    """Every SageMaker request the descriptor's SDK calls send, in call order, keyed by operation
+    (``CreateModel.<variant>`` for each of ``deploy.variants``)."""
     out: dict[str, dict[str, Any]] = {}
     if d.estimator is not None:
         out["CreateTrainingJob"] = create_training_job(d, ctx)
-    if d.deploy is not None or d.transformer is not None:
+    if d.deploy is not None and d.deploy.variants:
+        for variant in d.deploy.variants:  # one model per variant; keys "CreateModel.<variant>"
+            out[f"CreateModel.{variant.variant_name}"] = create_model(d, ctx, variant)
+    elif d.deploy is not None or d.transformer is not None:
         out["CreateModel"] = create_model(d, ctx)
     if d.deploy is not None:
         out["CreateEndpointConfig"] = create_endpoint_config(d, ctx)

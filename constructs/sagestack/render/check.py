@@ -32,7 +32,7 @@ def request_problems(operation: str, request: dict[str, Any]) -> list[str]:
     from botocore.model import ServiceModel
     from botocore.validate import ParamValidator
 
-    concrete = substitute(request, EXAMPLE_VALUES)
+    concrete = substitute(request, EXAMPLE_VALUES, qualified_from_base=True)
     service = ServiceModel(sagemaker_model(), service_name="sagemaker")
     shape = service.operation_model(operation).input_shape
     report = ParamValidator().validate(concrete, shape)

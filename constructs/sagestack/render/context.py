@@ -31,13 +31,20 @@ PLACEHOLDERS: dict[str, str] = {
     "AccountId": "the stack's account (a role given by name becomes an ARN in it)",
 }
 
-_PLACEHOLDER = re.compile(r"\{\{([A-Za-z]+)\}\}")
+# A placeholder is a name from PLACEHOLDERS, optionally qualified: ``{{ModelName.challenger}}``
+# is the model of the variant "challenger".
+_PLACEHOLDER = re.compile(r"\{\{([A-Za-z]+(?:\.[A-Za-z0-9-]+)?)\}\}")
 
 
-def ph(name: str) -> str:
-    """The placeholder text for ``name``."""
+def ph(name: str, qualifier: str | None = None) -> str:
+    """The placeholder text for ``name`` (``name.qualifier`` when qualified)."""
     assert name in PLACEHOLDERS, name
-    return "{{" + name + "}}"
+    return "{{" + name + (f".{qualifier}" if qualifier else "") + "}}"
+
+
+def base_name(placeholder: str) -> str:
+    """``ModelName.challenger`` → ``ModelName``."""
+    return placeholder.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,16 @@ def placeholders_in(value: Any) -> set[str]:
     return found
 
 
-def substitute(value: Any, values: dict[str, str]) -> Any:
-    """A copy of ``value`` with placeholders replaced (unknown ones are left as they are)."""
+def substitute(value: Any, values: dict[str, str], *, qualified_from_base: bool = False) -> Any:
+    """A copy of ``value`` with placeholders replaced (unknown ones are left as they are).
+
+    ``qualified_from_base``: fill ``{{ModelName.x}}`` from a value for ``ModelName`` (examples).
+    """
+    if qualified_from_base:
+        values = dict(values)
+        for found in placeholders_in(value):
+            if found not in values and base_name(found) in values:
+                values[found] = values[base_name(found)]
     if isinstance(value, str):
         return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), value)
     if isinstance(value, dict):

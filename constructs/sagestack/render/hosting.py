@@ -22,7 +22,7 @@ from typing import Any
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator, GenericEstimator, MXNetEstimator, TensorFlowEstimator
 from ..descriptor.model import GenericModelSpec, MXNetModelSpec, TensorFlowModelSpec
-from .context import RenderContext
+from .context import RenderContext, ph
 from .images import image_uri
 from .training import TFS_LOG_LEVELS, role_arn, training_image
 
@@ -49,7 +49,9 @@ def _serving(d: ModelDescriptor) -> tuple[str, Any]:
     return "generic", est
 
 
-def _instance_type(d: ModelDescriptor) -> str | None:
+def _instance_type(d: ModelDescriptor, variant: Any = None) -> str | None:
+    if variant is not None:
+        return variant.instance_type
     if d.deploy is not None:
         return d.deploy.instance_type
     if d.transformer is not None:
@@ -80,10 +82,10 @@ def needs_repack(d: ModelDescriptor) -> bool:
     return kind in ("tensorflow", "mxnet") and entry is not None
 
 
-def inference_image(d: ModelDescriptor, ctx: RenderContext) -> str:
+def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> str:
     kind, spec = _serving(d)
     dep = d.deploy
-    accelerator = dep.accelerator_type if dep is not None else None
+    accelerator = variant.accelerator_type if variant is not None else (dep.accelerator_type if dep is not None else None)
     serverless = dep is not None and dep.serverless_inference_config is not None
     if kind == "builtin":
         return training_image(d, ctx)
@@ -98,7 +100,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext) -> str:
         region=ctx.region,
         version=spec.framework_version,
         py_version=py_version,
-        instance_type=_instance_type(d),
+        instance_type=_instance_type(d, variant),
         scope="inference",
         accelerator_type=accelerator,
         serverless=serverless,
@@ -145,19 +147,29 @@ def _role(d: ModelDescriptor, ctx: RenderContext) -> str:
     return role_arn(d.estimator.role, ctx)
 
 
-def create_model(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
-    """CreateModel for what ``deploy``/``transformer`` serve."""
+def variant_model_data(d: ModelDescriptor, variant: Any) -> str | None:
+    """The artifact a variant serves: its own model_data, else the model's."""
+    assert d.model is not None
+    return variant.model_data or d.model.model_data
+
+
+def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> dict[str, Any]:
+    """CreateModel for what ``deploy``/``transformer`` serve (for one of ``deploy.variants``: its
+    image for its instance type, its model data; repacked data is ``{{RepackedModelData.<variant>}}``)."""
     kind, spec = _serving(d)
-    if d.model is not None:
+    if variant is not None:
+        model_data = variant_model_data(d, variant)
+    elif d.model is not None:
         model_data = d.model.model_data
     else:
         model_data = ctx.model_data
     if needs_repack(d):
-        model_data = ctx.repacked_model_data
-    container: dict[str, Any] = {"Image": inference_image(d, ctx), "Environment": _environment(d, ctx)}
+        model_data = ph("RepackedModelData", variant.variant_name) if variant is not None else ctx.repacked_model_data
+    container: dict[str, Any] = {"Image": inference_image(d, ctx, variant), "Environment": _environment(d, ctx)}
     if model_data is not None:
         container["ModelDataUrl"] = model_data
-    request: dict[str, Any] = {"ModelName": ctx.model_name, "ExecutionRoleArn": _role(d, ctx), "PrimaryContainer": container}
+    name = ph("ModelName", variant.variant_name) if variant is not None else ctx.model_name
+    request: dict[str, Any] = {"ModelName": name, "ExecutionRoleArn": _role(d, ctx), "PrimaryContainer": container}
     vpc_source = d.model if d.model is not None else d.estimator
     subnets = getattr(vpc_source, "subnets", None)
     groups = getattr(vpc_source, "security_group_ids", None)
@@ -180,6 +192,35 @@ def _tags(d: ModelDescriptor) -> list[dict[str, str]]:
     if not own and d.estimator is not None and d.deploy is not None:
         own = d.estimator.tags
     return [t.model_dump() for t in (*d.tags, *own)]
+
+
+def production_variants(d: ModelDescriptor, ctx: RenderContext) -> list[dict[str, Any]]:
+    """The single AllTraffic variant, or one per ``deploy.variants`` (sagemaker.session.production_variant)."""
+    dep = d.deploy
+    assert dep is not None
+    if not dep.variants:
+        return [production_variant(d, ctx)]
+    out = []
+    for v in dep.variants:
+        variant: dict[str, Any] = {
+            "VariantName": v.variant_name,
+            "ModelName": ph("ModelName", v.variant_name),
+            "InitialVariantWeight": v.initial_weight,
+        }
+        if v.accelerator_type:
+            variant["AcceleratorType"] = v.accelerator_type
+        variant["InitialInstanceCount"] = v.initial_instance_count
+        variant["InstanceType"] = v.instance_type
+        for key, value in (("VolumeSizeInGB", v.volume_size), ("ModelDataDownloadTimeoutInSeconds", v.model_data_download_timeout), ("ContainerStartupHealthCheckTimeoutInSeconds", v.container_startup_health_check_timeout)):
+            if value is not None:
+                variant[key] = value
+        out.append(variant)
+    return out
+
+
+def variant_names(d: ModelDescriptor) -> list[str]:
+    assert d.deploy is not None
+    return [v.variant_name for v in d.deploy.variants] if d.deploy.variants else [VARIANT_NAME]
 
 
 def production_variant(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
@@ -209,7 +250,7 @@ def production_variant(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]
 def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     dep = d.deploy
     assert dep is not None
-    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": [production_variant(d, ctx)]}
+    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": production_variants(d, ctx)}
     if dep.data_capture_config is not None:
         dc = dep.data_capture_config
         capture: dict[str, Any] = {
