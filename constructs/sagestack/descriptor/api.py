@@ -111,20 +111,3 @@ def limits(member: ApiMember) -> Limits:
         elif step == "{key}":
             shape_name = shapes[shape_name]["key"]["shape"]
     return shape_limits(shape_name)
-
-
-def is_required(member: ApiMember) -> bool:
-    """Whether the last member of the path is required by its parent structure."""
-    model = sagemaker_model()
-    shapes = model["shapes"]
-    shape_name = model["operations"][member.operation]["input"]["shape"]
-    *parents, last = member.path.split(".")
-    for segment in parents:
-        match = _SEGMENT.match(segment)
-        assert match is not None
-        shape_name = shapes[shape_name]["members"][match["name"]]["shape"]
-        if match["step"] == "[]":
-            shape_name = shapes[shape_name]["member"]["shape"]
-        elif match["step"] == "{}":
-            shape_name = shapes[shape_name]["value"]["shape"]
-    return last in shapes[shape_name].get("required", [])

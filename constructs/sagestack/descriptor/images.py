@@ -23,21 +23,8 @@ __all__ = [
     "image_config",
     "processor_for",
     "gpu_count",
-    "SDK_VERSION",
+    "is_burstable",
 ]
-
-SDK_VERSION = metadata.version("sagemaker")
-
-# Descriptor ``type`` → the SDK's framework key (file name under image_uri_config/).
-FRAMEWORK_KEYS = {
-    "TensorFlow": "tensorflow",
-    "TensorFlowModel": "tensorflow",
-    "MXNet": "mxnet",
-    "MXNetModel": "mxnet",
-    "KMeans": "kmeans",
-    "PCA": "pca",
-    "LinearLearner": "linear-learner",
-}
 
 
 @lru_cache(maxsize=None)
