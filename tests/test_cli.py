@@ -113,3 +113,15 @@ def test_console_script_runs_without_traceback() -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "invalid: " in proc.stderr
+
+
+def test_render_prints_the_requests() -> None:
+    result = runner.invoke(app, ["render", str(CATALOG / "mnist-tf.yaml"), "--region", "eu-west-1"])
+    assert result.exit_code == 0, result.stdout
+    requests = json.loads(result.stdout)
+    assert list(requests) == ["CreateTrainingJob", "CreateModel", "CreateEndpointConfig", "CreateEndpoint"]
+    assert requests["CreateTrainingJob"]["AlgorithmSpecification"]["TrainingImage"].startswith("763104351884.dkr.ecr.eu-west-1.amazonaws.com/")
+    bad = runner.invoke(app, ["render", str(BAD / "rules.yaml")])
+    assert bad.exit_code == 1 and "estimator.max_wait" in bad.stdout + (bad.stderr or "")
+    unknown_region = runner.invoke(app, ["render", str(CATALOG / "mnist-tf.yaml"), "--region", "xx-nowhere-1"])
+    assert unknown_region.exit_code == 1 and "Traceback" not in unknown_region.stdout

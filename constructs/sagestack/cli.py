@@ -131,6 +131,30 @@ def list_(paths: Optional[List[Path]] = typer.Argument(None, help="Files or dire
 
 
 @app.command()
+def render(
+    path: Path = typer.Argument(..., help="One descriptor file."),
+    region: str = typer.Option("us-east-1", "--region", help="Region the image URIs are resolved for."),
+) -> None:
+    """Print the SageMaker requests the descriptor stands for, as the SageMaker Python SDK would
+    send them ({{placeholders}} for values known only at run time)."""
+    from .descriptor.loader import load_descriptor
+    from .render import RenderContext, render_requests
+    from .render.images import ImageError
+
+    result = load_descriptor(path)
+    for issue in result.issues:
+        err.print(issue.format(), markup=False)
+    if result.descriptor is None:
+        raise typer.Exit(1)
+    try:
+        requests = render_requests(result.descriptor, RenderContext(region=region))
+    except ImageError as exc:
+        err.print(f"{result.file}: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    sys.stdout.write(json.dumps(requests, indent=2) + "\n")
+
+
+@app.command()
 def summary(cdk_out: Path = typer.Argument(Path("cdk.out"), help="A synthesized cloud assembly.")) -> None:
     """Summarize a cloud assembly: stacks, models and CloudFormation resources."""
     from .assembly import summarize
