@@ -118,6 +118,7 @@ def test_rendering_imports_no_cdk_and_no_sdk() -> None:
         "t = time.perf_counter()\n"
         "from sagestack.descriptor import load_catalog\n"
         "from sagestack.render import render_requests, RenderContext\n"
+        "import sagestack.pipeline\n"
         f"cat = load_catalog([{str(CATALOG)!r}])\n"
         "[render_requests(d, RenderContext(region='us-east-1')) for d in cat.descriptors]\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii', 'sagemaker'))))\n"
