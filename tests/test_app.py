@@ -47,6 +47,12 @@ def test_stacks_carry_description_and_tags(assembly: Path) -> None:
         assert artifact["properties"]["tags"][MODEL_TAG] == name.removeprefix("sagestack-")
 
 
+def test_cfn_lint_is_clean_on_every_stack(assembly: Path) -> None:
+    templates = sorted(str(p) for p in assembly.glob("*.template.json"))
+    proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_synthesis_is_deterministic(assembly: Path, tmp_path: Path) -> None:
     again = _synth(tmp_path / "again")
     for template in sorted(assembly.glob("*.template.json")):

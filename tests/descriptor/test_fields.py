@@ -10,6 +10,7 @@ from sagestack.descriptor import ModelDescriptor, validate_data
 from sagestack.descriptor.api import ApiMember, limits
 from sagestack.descriptor.base import V1_NAMES
 
+from ..conftest import CATALOG
 from .helpers import find, issues_of, tf_base
 
 
@@ -183,3 +184,13 @@ def test_scripts_beside_descriptors_are_not_descriptors(tmp_path) -> None:
     catalog = load_catalog([tmp_path])
     assert catalog.ok(), [i.format() for i in catalog.issues]
     assert sorted(d.name for d in catalog.descriptors) == ["beside", "py-model"]
+
+
+def test_dumped_descriptors_validate_again(tmp_path) -> None:
+    """model_dump round-trips (a Python descriptor may assign a ModelDescriptor)."""
+    from sagestack.descriptor import load_catalog
+
+    for d in load_catalog([CATALOG]).descriptors:
+        again = validate_data(d.model_dump(mode="json", exclude_unset=True), file="again.yaml", source=d.source)
+        assert again.descriptor is not None, (d.name, [i.format() for i in again.issues])
+        assert again.descriptor.model_dump() == d.model_dump()

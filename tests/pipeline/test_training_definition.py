@@ -104,3 +104,11 @@ def test_format_escapes_literal_text() -> None:
 def test_deploy_time_placeholders_must_be_filled() -> None:
     with pytest.raises(ValueError, match="deploy-time placeholders"):
         to_parameters({"RoleArn": "{{RoleArn}}"}, {})
+
+
+def test_deploy_time_values_are_inserted_verbatim() -> None:
+    """CDK tokens (``${Token[...]}``) must not be escaped inside States.Format templates."""
+    token = "${Token[TOKEN.42]}"
+    out = to_parameters({"d": "s3://{{ArtifactBucket}}/{{TrainingJobName}}/model"}, {"TrainingJobName": "$.run.n"}, {"ArtifactBucket": token})
+    assert out == {"d.$": "States.Format('s3://" + token + "/{}/model', $.run.n)"}
+    assert to_parameters({"r": "{{RoleArn}}"}, {}, {"RoleArn": token}) == {"r": token}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_serializer
 
 from .base import Api, SdkModel, sdk_field
 from .types import PositiveInt, S3Uri
@@ -135,3 +135,11 @@ class Fit(SdkModel):
         None, doc="Notebook-side; logs go to CloudWatch Logs (ignored, with a warning).", lands_in=None
     )
     run_tensorboard_locally: bool | None = sdk_field(None, doc="Notebook-side (ignored, with a warning).", lands_in=None)
+
+    @field_serializer("inputs")
+    def _inputs_as_written(self, inputs: Inputs, info: Any) -> Any:
+        """Dump inputs in a form the SDK's fit() takes (channels mapping or RecordSet list), so a
+        dumped descriptor validates again (Python descriptors built from ModelDescriptor rely on it)."""
+        if inputs.records is not None:
+            return [r.model_dump(mode=info.mode, exclude_unset=info.exclude_unset) for r in inputs.records]
+        return {name: ch.model_dump(mode=info.mode, exclude_unset=info.exclude_unset) for name, ch in (inputs.channels or {}).items()}

@@ -1,5 +1,6 @@
-"""The training pipeline (issue #5), pure layer: Step Functions definitions (JSONPath) built from
-the rendered SageMaker requests. Never imports aws_cdk; the construct that deploys them is next."""
+"""The training pipeline (issue #5): Step Functions definitions (JSONPath) built from the rendered
+SageMaker requests (``definition``, pure: never imports aws_cdk), and the ``TrainingPipeline``
+construct (``sagestack.pipeline.construct``, imported on demand so validation stays light)."""
 
 from .definition import RUN_SUFFIX_LENGTH, STATIC_PLACEHOLDERS, to_parameters, training_definition
 

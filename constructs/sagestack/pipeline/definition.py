@@ -8,9 +8,10 @@ draw a new name on every retry. The prefix is fixed per model, so IAM can be sco
 ``training-job/<prefix>-*``. Prefix ≤ 39 characters (``BASE_JOB_NAME_MAX``) + 13 ≤ 63.
 
 Placeholders. Deploy-time placeholders (``STATIC_PLACEHOLDERS``: role, bucket, source archive,
-account) are filled first — with CDK tokens by the construct, with example values by tests.
-Run-time placeholders then become JSONPath (``Key.$``): a lone placeholder is a path, one inside a
-longer string is ``States.Format`` with the literal text escaped.
+account) are filled with the given values — CDK tokens in the construct, example values in tests —
+verbatim, never escaped, so tokens survive to synthesis. Run-time placeholders become JSONPath
+(``Key.$``): a lone placeholder is a path, one inside a longer string is ``States.Format`` with the
+literal text escaped.
 
 The definition is JSONPath, not JSONata: aws-local-stepfunctions executes JSONPath and silently
 ignores JSONata (DESIGN.md section 5), and the tests execute every path locally.
@@ -26,7 +27,7 @@ from ..render import RenderContext
 from ..render.context import _PLACEHOLDER, base_name, ph, substitute
 from ..render.training import create_training_job
 
-__all__ = ["training_definition", "to_parameters", "STATIC_PLACEHOLDERS", "RUN_SUFFIX_LENGTH", "TRAIN_STATE"]
+__all__ = ["training_definition", "training_prefix", "to_parameters", "STATIC_PLACEHOLDERS", "RUN_SUFFIX_LENGTH", "TRAIN_STATE"]
 
 RUN_SUFFIX_LENGTH = 13  # "-" + 8 + 4 hex digits of a UUID
 STATIC_PLACEHOLDERS = frozenset({"RoleArn", "ArtifactBucket", "SourceArchive", "AccountId"})
@@ -42,20 +43,26 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in "\\'{}" else c for c in text)
 
 
-def to_parameters(value: Any, runtime: dict[str, str]) -> Any:
-    """A rendered request as Task Parameters: run-time placeholders (``runtime``: name → JSONPath)
-    become ``.$`` keys; static placeholders stay for the construct."""
+def to_parameters(value: Any, runtime: dict[str, str], static: dict[str, str] | None = None) -> Any:
+    """A rendered request as Task Parameters.
+
+    :param runtime: run-time placeholder → JSONPath; such values become ``.$`` keys.
+    :param static: deploy-time placeholder → value, inserted verbatim — also inside a
+        ``States.Format`` template, unescaped, because CDK tokens must reach synthesis intact (the
+        values they resolve to, ARNs and bucket names, contain no ``' { } \\``).
+    """
+    static = static or {}
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            converted = to_parameters(item, runtime)
+            converted = to_parameters(item, runtime, static)
             if isinstance(item, str) and isinstance(converted, _Dynamic):
                 out[f"{key}.$"] = converted.expression
             else:
                 out[key] = converted
         return out
     if isinstance(value, list):
-        converted_items = [to_parameters(item, runtime) for item in value]
+        converted_items = [to_parameters(item, runtime, static) for item in value]
         if any(isinstance(item, _Dynamic) for item in converted_items):
             raise ValueError("run-time placeholders inside lists are not supported")
         return converted_items
@@ -63,19 +70,24 @@ def to_parameters(value: Any, runtime: dict[str, str]) -> Any:
         names = _PLACEHOLDER.findall(value)
         if not names:
             return value
-        static = [n for n in names if base_name(n) in STATIC_PLACEHOLDERS]
-        if static:
-            raise ValueError(f"deploy-time placeholders {static} must be filled before building the definition")
-        unknown = [n for n in names if n not in runtime]
+        missing = [n for n in names if base_name(n) in STATIC_PLACEHOLDERS and n not in static]
+        if missing:
+            raise ValueError(f"deploy-time placeholders {missing} must be given values")
+        dynamic = [n for n in names if base_name(n) not in STATIC_PLACEHOLDERS]
+        unknown = [n for n in dynamic if n not in runtime]
         if unknown:
             raise ValueError(f"no run-time path for placeholders {unknown}")
-        if value == ph(base_name(names[0])) and len(names) == 1 and "." not in names[0]:
-            return _Dynamic(runtime[names[0]])
+        if not dynamic:
+            return substitute(value, static)
+        if value == ph(base_name(dynamic[0])) and len(names) == 1 and "." not in dynamic[0]:
+            return _Dynamic(runtime[dynamic[0]])
         parts = _PLACEHOLDER.split(value)
         template, args = "", []
         for index, part in enumerate(parts):
             if index % 2 == 0:
                 template += _escape(part)
+            elif base_name(part) in STATIC_PLACEHOLDERS:
+                template += static[part]
             else:
                 template += "{}"
                 args.append(runtime[part])
@@ -107,8 +119,8 @@ def training_definition(d: ModelDescriptor, ctx: RenderContext, *, static: dict[
     :param static: values of the deploy-time placeholders (``STATIC_PLACEHOLDERS``): CDK tokens in
         the construct, example values in tests.
     """
-    request = substitute(create_training_job(d, ctx), {k: v for k, v in static.items() if k in STATIC_PLACEHOLDERS})
-    parameters = to_parameters(request, {"TrainingJobName": f"{RUN}.training_job_name"})
+    request = create_training_job(d, ctx)
+    parameters = to_parameters(request, {"TrainingJobName": f"{RUN}.training_job_name"}, {k: v for k, v in static.items() if k in STATIC_PLACEHOLDERS})
     prefix = training_prefix(d)
     return {
         "Comment": f"sagestack training pipeline of {d.name}",
