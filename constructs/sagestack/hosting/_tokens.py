@@ -23,15 +23,3 @@ def s3_bucket_and_key(uri: str) -> tuple[str, str]:
     assert uri.startswith("s3://"), uri
     bucket, _, key = uri[5:].partition("/")
     return bucket, key
-
-
-def ecr_repository(image: str) -> tuple[str, str, str] | None:
-    """``<account>.dkr.ecr.<region>.<domain>/<repo>:<tag>`` → (account, region, repo); None otherwise."""
-    host, _, rest = image.partition("/")
-    parts = host.split(".")
-    if len(parts) < 4 or parts[1] != "dkr" or parts[2] != "ecr":
-        return None
-    repo = rest.split("@", 1)[0]
-    if ":" in repo.rsplit("/", 1)[-1]:
-        repo = repo.rsplit(":", 1)[0]
-    return parts[0], parts[3], repo

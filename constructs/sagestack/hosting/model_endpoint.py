@@ -12,6 +12,7 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_repack, variant_model_data, variant_names
+from ..iam import require_region
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
@@ -61,8 +62,7 @@ class ModelEndpoint(Construct):
         if d.model is None or d.deploy is None:
             raise ValueError(f"ModelEndpoint needs a descriptor with model and deploy; {d.name} has {d.kind}")
         stack = cdk.Stack.of(self)
-        if cdk.Token.is_unresolved(stack.region):
-            raise ValueError("ModelEndpoint needs a stack with a concrete region: image URIs differ per region")
+        require_region(stack, "ModelEndpoint")
         self.endpoint_name = endpoint_name_for(d, environment)
         rendered = render_requests(d, RenderContext(region=stack.region))
         values: dict[str, str] = {"AccountId": stack.account, "EndpointName": self.endpoint_name}

@@ -9,7 +9,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..nag import acknowledge_wildcards
-from ._tokens import ecr_repository, s3_bucket_and_key
+from ..iam import ecr_pull, kms_use, vpc_network_interfaces
+from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelExecutionRole"]
 
@@ -52,16 +53,8 @@ class ModelExecutionRole(Construct):
             objects.append(f"arn:{stack.partition}:s3:::{bucket}/{key}")
         if objects:
             self._allow(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(objects))))
-        repositories = sorted({r for r in (ecr_repository(i) for i in images) if r is not None})
-        if repositories:
-            self._allow(
-                iam.PolicyStatement(
-                    actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                    resources=[f"arn:{stack.partition}:ecr:{region}:{account}:repository/{repo}" for account, region, repo in repositories],
-                )
-            )
-            # ecr:GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
-            self._allow(iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
+        for statement in ecr_pull(stack, images):
+            self._allow(statement)
         log_group = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/Endpoints/{endpoint_name}"
         self._allow(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[log_group]))
         self._allow(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group}:log-stream:*"]))
@@ -73,17 +66,8 @@ class ModelExecutionRole(Construct):
         for prefix in capture_destinations:
             bucket, key = s3_bucket_and_key(prefix.rstrip("/") + "/")
             self._allow(iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:{stack.partition}:s3:::{bucket}/{key}*"]))
-        keys = [k if k.startswith("arn:") else f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:{'alias/' + k[6:] if k.startswith('alias/') else 'key/' + k}" for k in kms_keys]
-        if keys:
-            self._allow(iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], resources=sorted(set(keys))))
-        if vpc:
-            # ENI actions have no resource-level permissions for Create/Describe in a caller-chosen subnet.
-            self._allow(
-                iam.PolicyStatement(
-                    actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
-                    resources=["*"],
-                )
-            )
+        for statement in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
+            self._allow(statement)
         acknowledge_wildcards(
             self.role,
             self.statements,

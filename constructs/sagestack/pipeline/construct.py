@@ -21,7 +21,8 @@ from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
-from ..hosting._tokens import ecr_repository, s3_bucket_and_key
+from ..hosting._tokens import s3_bucket_and_key
+from ..iam import ecr_pull, kms_use, require_region, vpc_network_interfaces
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..nag import acknowledge, acknowledge_wildcards
 from ..render import RenderContext
@@ -50,8 +51,7 @@ class TrainingPipeline(Construct):
         if d.estimator is None or d.fit is None:
             raise ValueError(f"TrainingPipeline needs estimator and fit; {d.name} has {d.kind}")
         stack = cdk.Stack.of(self)
-        if cdk.Token.is_unresolved(stack.region):
-            raise ValueError("TrainingPipeline needs a stack with a concrete region: image URIs differ per region")
+        require_region(stack, "TrainingPipeline")
         est = d.estimator
         self.prefix = training_prefix(d)
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
@@ -142,23 +142,12 @@ class TrainingPipeline(Construct):
             statements.append(iam.PolicyStatement(actions=["s3:PutObject"], resources=[self.artifact_bucket.arn_for_objects("*")]))
         if self.source is not None:
             statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
-        repo = ecr_repository(request["AlgorithmSpecification"]["TrainingImage"])
-        if repo is not None:
-            account, region, name = repo
-            statements.append(iam.PolicyStatement(actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], resources=[f"arn:{partition}:ecr:{region}:{account}:repository/{name}"]))
-            # ecr:GetAuthorizationToken has no resource-level permissions.
-            statements.append(iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
+        statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
         group = f"arn:{partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/TrainingJobs"
         statements.append(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))
         statements.append(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{group}:log-stream:{self.prefix}-*"]))
         statements.append(iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker*"]}}))
-        keys = [k for k in (est.volume_kms_key, est.output_kms_key) if k]
-        if keys:
-            arns = [k if k.startswith("arn:") else f"arn:{partition}:kms:{stack.region}:{stack.account}:{'alias/' + k[6:] if k.startswith('alias/') else 'key/' + k}" for k in keys]
-            statements.append(iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], resources=sorted(set(arns))))
-        if est.subnets:
-            # ENI actions in caller-chosen subnets have no resource-level scoping for Create/Describe.
-            statements.append(iam.PolicyStatement(actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], resources=["*"]))
+        statements += kms_use(stack, [est.volume_kms_key, est.output_kms_key]) + vpc_network_interfaces(est.subnets is not None)
         for statement in statements:
             role.add_to_policy(statement)
         acknowledge_wildcards(
