@@ -123,7 +123,8 @@ def training_definition(d: ModelDescriptor, ctx: RenderContext, *, static: dict[
     parameters = to_parameters(request, {"TrainingJobName": f"{RUN}.training_job_name"}, {k: v for k, v in static.items() if k in STATIC_PLACEHOLDERS})
     prefix = training_prefix(d)
     return {
-        "Comment": f"sagestack training pipeline of {d.name}",
+        "Comment": f"sagestack training pipeline of {d.name}"
+        + ("; it trains and reports the model data: the deploy/transform steps are not built yet (#5)" if d.deploy is not None or d.transformer is not None else ""),
         "StartAt": "Draw run id",
         "States": {
             "Draw run id": {
