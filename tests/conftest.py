@@ -23,3 +23,14 @@ for key, value in GUARDS.items():
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG = REPO_ROOT / "infra" / "models"
+
+
+def modules_imported_by(code: str, roots: tuple[str, ...]) -> list[str]:
+    """Run ``code`` in a fresh interpreter; the loaded modules whose top-level package is in ``roots``."""
+    import json
+    import subprocess
+    import sys
+
+    probe = code + f"\nimport sys as _s, json as _j\nprint(_j.dumps(sorted(m for m in _s.modules if m.split('.')[0] in {roots!r})))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True, timeout=120)
+    return json.loads(out.stdout.strip().splitlines()[-1])
