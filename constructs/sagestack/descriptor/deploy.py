@@ -254,3 +254,10 @@ class Deploy(SdkModel):
         None, doc="Blue/green updates: traffic shifting and alarm rollback (sagestack).", lands_in="CreateEndpoint.DeploymentConfig"
     )
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)
+    wait_timeout_seconds: Annotated[int, Field(ge=300, le=86400)] | None = sdk_field(
+        None,
+        doc="sagestack: how long a pipeline run waits for the endpoint to be InService after creating or updating it, then fails "
+        "with EndpointTimeout (the endpoint keeps going). Default 3600 s plus the deployment_config's canary/linear bake "
+        "and termination waits. Checked every 30 s, like the SDK's waiter.",
+        lands_in=None,
+    )

@@ -21,6 +21,7 @@ __all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX"]
 # which must fit SageMaker's 63 characters with environment and run suffixes.
 NAME_MAX = 32
 NAME_PATTERN = r"^[a-z0-9](-?[a-z0-9])*$"
+SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
 
 
 class ModelDescriptor(SdkModel):
@@ -35,6 +36,11 @@ class ModelDescriptor(SdkModel):
     )
     description: str | None = sdk_field(None, doc="What the model is for (shown by sagestack list and in the stack description).", lands_in="AWS::CloudFormation::Stack Description")
     tags: Tags = sdk_field((), doc="Tags on every resource of this model.", lands_in="AWS::CloudFormation::Stack Tags")
+    notification_topic: Annotated[str, Field(pattern=SNS_TOPIC_ARN)] | None = sdk_field(
+        None,
+        doc="SNS topic ARN that each pipeline run notifies when it succeeds or fails (message: the run's output or its error and cause).",
+        lands_in="Step Functions sns:publish TopicArn",
+    )
     estimator: EstimatorSpec | None = sdk_field(None, doc="The SDK estimator (type: TensorFlow, MXNet, KMeans, PCA, LinearLearner, Estimator).", lands_in="CreateTrainingJob")
     fit: Fit | None = sdk_field(None, doc="estimator.fit(...) arguments.", lands_in="CreateTrainingJob.InputDataConfig")
     model: ModelSpec | None = sdk_field(None, doc="Existing model data (type: TensorFlowModel, MXNetModel, Model).", lands_in="AWS::SageMaker::Model")

@@ -18,9 +18,65 @@ from ..render.sourcedir import sourcedir_archive
 from ..nag import acknowledge_wildcards
 from ._tokens import s3_bucket_and_key
 
-__all__ = ["ModelRepack"]
+__all__ = ["ModelRepack", "RepackFunction", "code_asset"]
 
 HANDLER_DIR = Path(__file__).parent / "repack_handler"
+
+
+def code_asset(scope: Construct, construct_id: str, *, entry_point: Path, source_dir: Path | None, dependencies: Sequence[Path] = ()) -> s3_assets.Asset:
+    """The inference code as the SDK packs it for ``code/`` (deterministic tar.gz), as a CDK asset."""
+    archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/")
+    staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
+    staging.write_bytes(archive)
+    return s3_assets.Asset(scope, construct_id, path=str(staging))
+
+
+class RepackFunction(Construct):
+    """The Lambda function that repacks (repack_handler/index.py), with a role that reads exactly
+    ``model_objects`` and the code, and writes under ``bucket``/``prefix``.
+
+    Attributes: ``function`` (lambda_.Function), ``role``.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, model_objects: Sequence[str], code: s3_assets.Asset, bucket: s3.IBucket, prefix: str) -> None:
+        """
+        :param model_objects: S3 object ARNs (or ARN patterns) of the model archives it may read.
+        :param code: the inference code asset (:func:`code_asset`).
+        :param bucket: where repacked archives are written.
+        :param prefix: key prefix in ``bucket``.
+        """
+        super().__init__(scope, construct_id)
+        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description="sagestack model repack function")
+        log_group.grant_write(self.role)
+        statements = [
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
+            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
+        ]
+        for statement in statements:
+            self.role.add_to_policy(statement)
+        acknowledge_wildcards(
+            self.role, statements,
+            "The repacked archive's key holds a hash of its inputs (and, in a pipeline, the run name), known only when it runs; "
+            "writes are limited to this model's prefix, reads to the model archives it repacks.",
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler="index.handler",
+            code=lambda_.Code.from_asset(str(HANDLER_DIR)),
+            role=self.role,
+            timeout=cdk.Duration.minutes(15),
+            memory_size=2048,
+            ephemeral_storage_size=cdk.Size.gibibytes(10),
+            log_group=log_group,
+            description="Repacks model.tar.gz with inference code under code/ (sagestack)",
+        )
+        # CDK makes the function depend on the whole role; its Role property already orders the role,
+        # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
+        policy = self.role.node.find_child("DefaultPolicy").node.default_child
+        self.function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy)])
 
 
 class ModelRepack(Construct):
@@ -52,40 +108,11 @@ class ModelRepack(Construct):
         :param prefix: key prefix in ``bucket``.
         """
         super().__init__(scope, construct_id)
-        archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/")
-        staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
-        staging.write_bytes(archive)
-        self.code = s3_assets.Asset(self, "Code", path=str(staging))
-        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description="sagestack model repack function")
-        log_group.grant_write(role)
+        self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies)
         model_bucket, model_key = s3_bucket_and_key(model_data)
         partition = cdk.Stack.of(self).partition
-        statements = [
-            iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"arn:{partition}:s3:::{model_bucket}/{model_key}", self.code.bucket.arn_for_objects(self.code.s3_object_key)]),
-            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
-        ]
-        for statement in statements:
-            role.add_to_policy(statement)
-        acknowledge_wildcards(role, statements, "The repacked archive's key holds a hash of its inputs, known only at deploy time; writes are limited to this model's prefix.")
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_asset(str(HANDLER_DIR)),
-            role=role,
-            timeout=cdk.Duration.minutes(15),
-            memory_size=2048,
-            ephemeral_storage_size=cdk.Size.gibibytes(10),
-            log_group=log_group,
-            description="Repacks model.tar.gz with inference code under code/ (sagestack)",
-        )
-        # CDK makes the function depend on the whole role; its Role property already orders the role,
-        # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        policy = role.node.find_child("DefaultPolicy").node.default_child
-        function_resource = self.function.node.default_child
-        function_resource.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy)])
+        repacker = RepackFunction(self, "Repacker", model_objects=[f"arn:{partition}:s3:::{model_bucket}/{model_key}"], code=self.code, bucket=bucket, prefix=prefix)
+        self.function = repacker.function
         resource = cdk.CustomResource(
             self,
             "Resource",
@@ -93,5 +120,5 @@ class ModelRepack(Construct):
             resource_type="Custom::SageMakerModelRepack",
             properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": bucket.bucket_name, "TargetPrefix": prefix},
         )
-        resource.node.add_dependency(role)
+        resource.node.add_dependency(repacker.role)
         self.model_data_url: str = resource.get_att_string("ModelDataUrl")

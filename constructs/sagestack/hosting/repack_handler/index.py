@@ -8,6 +8,10 @@ and the SageMaker model that reads it is replaced). Deterministic output (sorted
 
 Properties: ModelData (s3://...), CodeBucket, CodeKey, TargetBucket, TargetPrefix.
 Returns: ModelDataUrl (s3://TargetBucket/TargetPrefix/<hash>/model.tar.gz).
+
+Invoked directly (a pipeline's "Repack model" step, after training) with the same properties as
+the event itself — no RequestType — it repacks and returns ``{"ModelDataUrl": ...}``; errors raise
+(the state machine catches them and names the step).
 """
 
 from __future__ import annotations
@@ -94,7 +98,10 @@ def send(event: dict[str, Any], status: str, physical_id: str, data: dict[str, A
         response.read()
 
 
-def handler(event: dict[str, Any], context: Any) -> None:
+def handler(event: dict[str, Any], context: Any) -> dict[str, str] | None:
+    if "RequestType" not in event:  # direct invocation from a pipeline run
+        with tempfile.TemporaryDirectory() as workdir:
+            return {"ModelDataUrl": repack(event, workdir)}
     physical_id = event.get("PhysicalResourceId", "repack-not-created")
     try:
         props = event["ResourceProperties"]
@@ -110,3 +117,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
     except Exception as exc:  # noqa: BLE001 - every failure must reach CloudFormation
         print(f"repack failed: {exc!r}")
         send(event, "FAILED", physical_id, {}, reason=f"repack failed: {exc}"[:1000])
+    return None

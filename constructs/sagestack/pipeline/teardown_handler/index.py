@@ -1,0 +1,236 @@
+"""CloudFormation custom resource: remove what the pipeline's state machine created at run time.
+
+The Step Functions state machine creates SageMaker models and endpoint configs named
+``<NamePrefix>-<12 lowercase hex>``, one endpoint with a stable name, and an Application Auto
+Scaling scalable target per endpoint variant. None of them are CloudFormation resources, so on
+stack deletion this handler removes them, so that a deleted stack leaves nothing billing.
+
+Create and Update do nothing. Delete, in order:
+  1. stop every RUNNING execution of the state machine (so no run recreates anything);
+  2. deregister the scalable target of each variant;
+  3. delete the endpoint, if it exists;
+  4. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
+Failures are collected rather than stopping at the first; any failure answers FAILED with a
+reason naming each one.
+
+Properties (CloudFormation passes strings and lists of strings):
+  StateMachineArn (str), NamePrefix (str, e.g. "mnist-tf"),
+  EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty).
+PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+STOP_ERROR = "StackDeleted"
+STOP_CAUSE = "The CloudFormation stack that owns this state machine is being deleted."
+
+
+class Clients:
+    """The boto3 clients teardown needs (tests pass moto-backed or stubbed ones).
+
+    A plain class, not a dataclass: dataclasses look the module up in sys.modules, which a module
+    loaded by path (as the tests do) is not in.
+    """
+
+    def __init__(self, sagemaker: Any, autoscaling: Any, stepfunctions: Any) -> None:
+        self.sagemaker = sagemaker
+        self.autoscaling = autoscaling  # application-autoscaling
+        self.stepfunctions = stepfunctions
+
+
+def make_clients() -> Clients:
+    import boto3  # imported here so the module imports without a region or credentials
+
+    return Clients(
+        sagemaker=boto3.client("sagemaker"),
+        autoscaling=boto3.client("application-autoscaling"),
+        stepfunctions=boto3.client("stepfunctions"),
+    )
+
+
+def name_pattern(prefix: str) -> re.Pattern[str]:
+    """Names the state machine generates: ``<prefix>-<12 lowercase hex>``, nothing else."""
+    return re.compile(rf"^{re.escape(prefix)}-[0-9a-f]{{12}}$")
+
+
+def physical_id(props: dict[str, Any]) -> str:
+    return f"sagestack-teardown-{props.get('NamePrefix', '')}"
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _message(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Message", ""))
+
+
+def _variants(props: dict[str, Any]) -> list[str]:
+    variants = props.get("Variants") or []
+    if isinstance(variants, str):  # tolerate a single name
+        variants = [variants]
+    return [str(v) for v in variants if str(v)]
+
+
+def _stop_executions(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    arn = props.get("StateMachineArn") or ""
+    if not arn:
+        return
+    try:
+        arns = [
+            execution["executionArn"]
+            for page in clients.stepfunctions.get_paginator("list_executions").paginate(stateMachineArn=arn, statusFilter="RUNNING")
+            for execution in page.get("executions", [])
+        ]
+    except ClientError as exc:
+        if _code(exc) == "StateMachineDoesNotExist":
+            return  # nothing can run
+        failures.append(f"list executions of {arn}: {exc}")
+        return
+    for execution_arn in arns:
+        try:
+            clients.stepfunctions.stop_execution(executionArn=execution_arn, error=STOP_ERROR, cause=STOP_CAUSE)
+        except ClientError as exc:
+            if _still_running(clients, execution_arn):
+                failures.append(f"stop execution {execution_arn}: {exc}")
+            continue  # it finished on its own between list and stop
+        removed.append(f"stopped execution {execution_arn}")
+
+
+def _still_running(clients: Clients, execution_arn: str) -> bool:
+    try:
+        return clients.stepfunctions.describe_execution(executionArn=execution_arn).get("status") == "RUNNING"
+    except ClientError:
+        return True
+
+
+def _deregister_targets(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    endpoint = props.get("EndpointName") or ""
+    if not endpoint:
+        return
+    for variant in _variants(props):
+        resource_id = f"endpoint/{endpoint}/variant/{variant}"
+        try:
+            clients.autoscaling.deregister_scalable_target(ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=SCALABLE_DIMENSION)
+        except ClientError as exc:
+            # AWS answers ObjectNotFoundException; moto answers ValidationException "No scalable target found ...".
+            if _code(exc) == "ObjectNotFoundException" or "No scalable target" in _message(exc):
+                continue
+            failures.append(f"deregister scalable target {resource_id}: {exc}")
+            continue
+        removed.append(f"deregistered scalable target {resource_id}")
+
+
+def _delete_endpoint(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    endpoint = props.get("EndpointName") or ""
+    if not endpoint:
+        return
+    try:
+        clients.sagemaker.describe_endpoint(EndpointName=endpoint)
+    except ClientError as exc:
+        if _code(exc) == "ValidationException" or "Could not find endpoint" in _message(exc):
+            return  # absent
+        failures.append(f"describe endpoint {endpoint}: {exc}")
+        return
+    try:
+        clients.sagemaker.delete_endpoint(EndpointName=endpoint)
+    except ClientError as exc:
+        if "Could not find endpoint" in _message(exc):
+            return  # deleted meanwhile
+        failures.append(f"delete endpoint {endpoint}: {exc}")
+        return
+    removed.append(f"deleted endpoint {endpoint}")
+
+
+def _matching(clients: Clients, operation: str, key: str, name_key: str, prefix: str) -> list[str]:
+    pattern = name_pattern(prefix)
+    names: list[str] = []
+    for page in clients.sagemaker.get_paginator(operation).paginate(NameContains=prefix):
+        names.extend(item[name_key] for item in page.get(key, []) if pattern.match(item[name_key]))
+    return names
+
+
+def _delete_generated(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    prefix = props.get("NamePrefix") or ""
+    if not prefix:
+        failures.append("NamePrefix is empty: refusing to match every model")
+        return
+    kinds = (
+        ("endpoint config", "list_endpoint_configs", "EndpointConfigs", "EndpointConfigName", "delete_endpoint_config"),
+        ("model", "list_models", "Models", "ModelName", "delete_model"),
+    )
+    for label, operation, key, name_key, delete in kinds:
+        try:
+            names = _matching(clients, operation, key, name_key, prefix)
+        except ClientError as exc:
+            failures.append(f"{operation} {prefix}: {exc}")
+            continue
+        for name in names:
+            try:
+                getattr(clients.sagemaker, delete)(**{name_key: name})
+            except ClientError as exc:
+                if "Could not find" in _message(exc):
+                    continue  # deleted meanwhile
+                failures.append(f"delete {label} {name}: {exc}")
+                continue
+            removed.append(f"deleted {label} {name}")
+
+
+def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[str]]:
+    """Remove the run-time resources; return (what was removed, what could not be removed)."""
+    removed: list[str] = []
+    failures: list[str] = []
+    for step in (_stop_executions, _deregister_targets, _delete_endpoint, _delete_generated):
+        try:
+            step(props, clients, removed, failures)
+        except Exception as exc:  # noqa: BLE001 - keep going, report every failure
+            failures.append(f"{step.__name__.lstrip('_').replace('_', ' ')}: {exc}")
+    return removed, failures
+
+
+def send(event: dict[str, Any], status: str, physical_id: str, data: dict[str, Any], reason: str = "") -> None:
+    body = json.dumps(
+        {
+            "Status": status,
+            "Reason": reason or "see the function's log",
+            "PhysicalResourceId": physical_id,
+            "StackId": event["StackId"],
+            "RequestId": event["RequestId"],
+            "LogicalResourceId": event["LogicalResourceId"],
+            "Data": data,
+        }
+    ).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"content-type": "", "content-length": str(len(body))})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - CloudFormation's pre-signed URL
+        response.read()
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    props = event.get("ResourceProperties") or {}
+    resource_id = event.get("PhysicalResourceId") or physical_id(props)
+    try:
+        if event["RequestType"] != "Delete":  # Create, Update: nothing to do
+            if event["RequestType"] == "Create":
+                resource_id = physical_id(props)
+            send(event, "SUCCESS", resource_id, {})
+            return
+        removed, failures = teardown(props, make_clients())
+        for line in removed:
+            print(line)
+        for line in failures:
+            print(f"FAILED: {line}")
+        if failures:
+            send(event, "FAILED", resource_id, {}, reason=("teardown could not remove: " + "; ".join(failures))[:1000])
+        else:
+            send(event, "SUCCESS", resource_id, {})
+    except Exception as exc:  # noqa: BLE001 - every failure must reach CloudFormation
+        print(f"teardown failed: {exc!r}")
+        send(event, "FAILED", resource_id, {}, reason=f"teardown failed: {exc}"[:1000])
