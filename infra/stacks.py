@@ -1,9 +1,9 @@
 """One CloudFormation stack per model descriptor.
 
-Descriptors with ``model`` + ``deploy`` get their hosting resources (#6); descriptors with an
-``estimator`` get their training pipeline (#5: training so far — deploying the trained model and
-batch transform from a pipeline come next). A descriptor whose only action is not built yet
-(``model`` + ``transformer``) gets a stack that carries only its name, description and tags.
+Descriptors with ``model`` + ``deploy`` get their hosting resources as CloudFormation (#6);
+descriptors with an ``estimator`` (train, then deploy or batch transform) or with ``model`` +
+``transformer`` (batch transform of existing model data) get a pipeline: a state machine whose
+every execution is one run (#5).
 """
 
 from __future__ import annotations
@@ -40,17 +40,8 @@ class ModelStack(cdk.Stack):
         self.training: TrainingPipeline | None = None
         if descriptor.model is not None and descriptor.deploy is not None:
             self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=environment)
-        if descriptor.estimator is not None:
-            self.training = TrainingPipeline(self, "Training", descriptor=descriptor)
+        if descriptor.estimator is not None or descriptor.transformer is not None:
+            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=environment)
         cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:
             cdk.Tags.of(self).add(tag.Key, tag.Value)
-        if not self.node.children:
-            # Nothing is faked: batch transform from model data (#5) is not built yet, so such a
-            # model's stack has no resources, which CloudFormation would refuse to deploy.
-            cdk.Validations.of(self).acknowledge(
-                cdk.Acknowledgment(
-                    id="CloudFormation-Validate::F0001",
-                    reason="batch transform of existing model data arrives with the pipeline (#5); until then this stack is synth-only",
-                )
-            )

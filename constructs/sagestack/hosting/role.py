@@ -30,18 +30,26 @@ class ModelExecutionRole(Construct):
         *,
         model_data: Sequence[str],
         images: Sequence[str],
-        endpoint_name: str,
+        endpoint_name: str | None,
         kms_keys: Sequence[str] = (),
         vpc: bool = False,
         capture_destinations: Sequence[str] = (),
+        transform_job_prefix: str | None = None,
+        read_prefixes: Sequence[str] = (),
+        write_prefixes: Sequence[str] = (),
     ) -> None:
         """
-        :param model_data: S3 URIs of model.tar.gz objects the model reads (exact objects).
+        :param model_data: S3 URIs of model.tar.gz objects the model reads (exact objects; a URI
+            ending in ``*`` is a prefix, e.g. a training job's output under a run-time name).
         :param images: image URIs; each ECR repository gets pull permissions.
-        :param endpoint_name: the endpoint's name, for its log group.
+        :param endpoint_name: the endpoint's name, for its log group (None: no endpoint).
         :param kms_keys: KMS key ids or ARNs to decrypt with (default: none, no KMS grant).
         :param vpc: whether the model runs in a VPC (needs ENI permissions).
         :param capture_destinations: S3 prefixes data capture writes to.
+        :param transform_job_prefix: name prefix of the batch transform jobs that run the model
+            (their log streams); default: no transform.
+        :param read_prefixes: S3 prefixes it reads (a transform job's input).
+        :param write_prefixes: S3 key prefixes it writes (a transform job's output; end a directory with /).
         """
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -55,14 +63,33 @@ class ModelExecutionRole(Construct):
             self._allow(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(objects))))
         for statement in ecr_pull(stack, images):
             self._allow(statement)
-        log_group = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/Endpoints/{endpoint_name}"
-        self._allow(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[log_group]))
-        self._allow(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group}:log-stream:*"]))
+        logs_arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker"
+        groups, streams, namespaces = [], [], []
+        if endpoint_name is not None:
+            groups.append(f"{logs_arn}/Endpoints/{endpoint_name}")
+            streams.append(f"{logs_arn}/Endpoints/{endpoint_name}:log-stream:*")
+            namespaces.append("/aws/sagemaker/Endpoints")
+        if transform_job_prefix is not None:
+            groups.append(f"{logs_arn}/TransformJobs")
+            streams.append(f"{logs_arn}/TransformJobs:log-stream:{transform_job_prefix}-*")
+            namespaces.append("/aws/sagemaker/TransformJobs")
+        self._allow(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=groups))
+        self._allow(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=streams))
         # cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the
-        # namespace SageMaker endpoints publish to.
+        # namespaces SageMaker endpoints and transform jobs publish to.
         self._allow(
-            iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"}})
+            iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringEquals": {"cloudwatch:namespace": namespaces[0] if len(namespaces) == 1 else namespaces}})
         )
+        reads = []
+        for prefix in read_prefixes:
+            bucket, key = s3_bucket_and_key(prefix)
+            reads.append(f"arn:{stack.partition}:s3:::{bucket}/{key.rstrip('*')}*")
+            self._allow(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[f"arn:{stack.partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": [f"{key.rstrip('*')}*"]}}))
+        if reads:
+            self._allow(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(reads))))
+        for prefix in write_prefixes:  # "s3://b/dir/" is a directory, "s3://b/name-" a key prefix
+            bucket, key = s3_bucket_and_key(prefix)
+            self._allow(iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:{stack.partition}:s3:::{bucket}/{key}*"]))
         for prefix in capture_destinations:
             bucket, key = s3_bucket_and_key(prefix.rstrip("/") + "/")
             self._allow(iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:{stack.partition}:s3:::{bucket}/{key}*"]))
@@ -72,8 +99,9 @@ class ModelExecutionRole(Construct):
             self.role,
             self.statements,
             "Wildcards only where IAM allows nothing narrower: ecr:GetAuthorizationToken and cloudwatch:PutMetricData "
-            "(namespace-conditioned) take no resource; log streams of the endpoint's own log group; objects under this "
-            "model's repacked-artifact or data-capture prefix (keys made at deploy time); EC2 network-interface actions for VPC models.",
+            "(namespace-conditioned) take no resource; log streams of the endpoint's own log group or of this model's transform jobs; "
+            "objects under this model's training-output, repacked-artifact, data-capture or transform input/output prefix (keys made "
+            "at run or deploy time); EC2 network-interface actions for VPC models.",
         )
 
     def _allow(self, statement: iam.PolicyStatement) -> None:

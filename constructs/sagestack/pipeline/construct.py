@@ -1,94 +1,175 @@
-"""``TrainingPipeline``: the descriptor's training as a Step Functions state machine (CDK).
+"""``TrainingPipeline``: a descriptor's runs as a Step Functions state machine (CDK).
 
-Thin by design: the definition comes from :func:`.definition.training_definition` (pure); this
-construct fills its deploy-time placeholders with tokens (roles, buckets, the code asset) and
-wires IAM, logging and tracing.
+Thin by design: the definition comes from :func:`.definition.pipeline_definition` (pure); this
+construct creates what the definition refers to — the execution roles, the "Check run input" and
+repack functions, the code assets, the teardown custom resource — fills the definition's
+deploy-time placeholders with their tokens, and wires IAM, logging and tracing.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import ecr_pull, kms_use, require_region, vpc_network_interfaces
 from ..hosting.artifact_bucket import ArtifactBucket
+from ..hosting.model_endpoint import endpoint_name_for
+from ..hosting.repack import RepackFunction, code_asset
+from ..hosting.role import ModelExecutionRole
+from ..iam import ecr_pull, kms_use, require_region, vpc_network_interfaces
 from ..nag import acknowledge, acknowledge_wildcards
 from ..render import RenderContext
+from ..render.hosting import _entry_point, create_model, needs_repack
 from ..render.sourcedir import write_sourcedir
-from ..render.training import create_training_job, role_arn
-from .definition import training_definition, training_prefix
+from ..render.training import create_training_job, output_path, role_arn
+from ..render.transform import create_transform_job
+from .definition import SCALING_DIMENSION, SCALING_NAMESPACE, RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
 
 __all__ = ["TrainingPipeline"]
 
+HANDLERS = Path(__file__).parent
+RUN_ID_PATTERN = "?" * (RUN_SUFFIX_LENGTH - 1)  # the 12 hex digits of a run name, one IAM '?' each
+
 
 class TrainingPipeline(Construct):
-    """Trains the descriptor's estimator on every execution.
+    """Runs the descriptor on every execution: train (``estimator`` + ``fit``), then deploy
+    (``deploy``: create or update the endpoint) or batch transform (``transformer`` +
+    ``transform``; also for a ``model`` without training).
 
-    Attributes: ``state_machine`` (sfn.StateMachine), ``execution_role`` (the SageMaker role, or
-    None when the descriptor names one), ``artifact_bucket``, ``source`` (the code asset or None),
-    ``definition`` (the definition with tokens), ``prefix`` (job-name prefix IAM is scoped to).
+    Attributes: ``state_machine`` (sfn.StateMachine), ``execution_role`` (the training role, or
+    None when the descriptor names one), ``model_role`` (ModelExecutionRole or None),
+    ``artifact_bucket``, ``source`` (the training code asset or None), ``check_input`` and
+    ``repack`` (functions or None), ``endpoint_name`` (str or None), ``topic`` (sns.ITopic or None),
+    ``definition`` (the definition with tokens), ``prefix`` (the run-name prefix IAM is scoped to).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, descriptor: ModelDescriptor, artifact_bucket: s3.IBucket | None = None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        descriptor: ModelDescriptor,
+        environment: str = "dev",
+        artifact_bucket: s3.IBucket | None = None,
+        notification_topic: sns.ITopic | None = None,
+    ) -> None:
         """
-        :param descriptor: a validated descriptor with ``estimator`` and ``fit``.
+        :param descriptor: a validated descriptor with ``estimator`` and ``fit``, or with ``model``
+            and ``transformer``.
+        :param environment: environment name, part of the default endpoint name (default ``dev``).
         :param artifact_bucket: default output location (default: a new bucket).
+        :param notification_topic: SNS topic notified when a run ends (default: the descriptor's
+            ``notification_topic``, else none).
         """
         super().__init__(scope, construct_id)
         d = descriptor
-        if d.estimator is None or d.fit is None:
-            raise ValueError(f"TrainingPipeline needs estimator and fit; {d.name} has {d.kind}")
+        if d.estimator is None and d.transformer is None:
+            raise ValueError(f"TrainingPipeline needs estimator and fit, or model and transformer; {d.name} has {d.kind}")
         stack = cdk.Stack.of(self)
         require_region(stack, "TrainingPipeline")
-        est = d.estimator
-        self.prefix = training_prefix(d)
-        self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
-        self.source: s3_assets.Asset | None = None
-        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account}
-        if isinstance(est, FrameworkEstimator) and not (est.source_dir or "").startswith("s3://"):
-            archive = write_sourcedir(d, Path(tempfile.mkdtemp(prefix="sagestack-source-")))
-            self.source = s3_assets.Asset(self, "Source", path=str(archive))
-            static["SourceArchive"] = self.source.s3_object_url
-
+        self._arn = lambda service, resource: f"arn:{stack.partition}:{service}:{stack.region}:{stack.account}:{resource}"
         ctx = RenderContext(region=stack.region)
-        request = create_training_job(d, ctx)
+        self.prefix = run_prefix(d)
+        runs = f"{self.prefix.lower()}-{RUN_ID_PATTERN}"  # SageMaker ARNs carry names in lower case
+        self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
+        self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
+        self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
+        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account}
+        passed_roles: list[str] = []
+
+        # Training: code asset, execution role, the run-input check.
+        self.source: s3_assets.Asset | None = None
         self.execution_role: iam.Role | None = None
-        if est.role is None:
-            self.execution_role = self._execution_role(d, request, stack)
-            static["RoleArn"] = self.execution_role.role_arn
-            passed_role = self.execution_role.role_arn
-        else:
-            passed_role = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account)
-            static["RoleArn"] = passed_role
-        self.definition = training_definition(d, ctx, static=static)
+        self.check_input: lambda_.Function | None = None
+        readable = writable = None
+        training_outputs: list[str] = []
+        est = d.estimator
+        if est is not None:
+            if isinstance(est, FrameworkEstimator) and not (est.source_dir or "").startswith("s3://"):
+                archive = write_sourcedir(d, Path(tempfile.mkdtemp(prefix="sagestack-source-")))
+                self.source = s3_assets.Asset(self, "Source", path=str(archive))
+                static["SourceArchive"] = self.source.s3_object_url
+            request = create_training_job(d, ctx)
+            out = output_path(d, ctx).replace("{{ArtifactBucket}}", self.artifact_bucket.bucket_name)
+            training_outputs = [out.rstrip("/") + "/"]
+            if est.role is None:
+                self.execution_role, readable, writable = self._execution_role(d, request, stack)
+                static["RoleArn"] = self.execution_role.role_arn
+            else:
+                static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account)
+            passed_roles.append(static["RoleArn"])
+            self.check_input = self._function("CheckRunInput", "run_input", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
+
+        # Serving: the model's role and the repack step.
+        self.model_role: ModelExecutionRole | None = None
+        self.repack: lambda_.Function | None = None
+        repack_step = None
+        serving = d.deploy is not None or d.transformer is not None
+        model_role_arn = None
+        if serving:
+            model_request = create_model(d, ctx)
+            repacked_prefix = f"repacked/{d.name}"
+            model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs] if est is not None else [d.model.model_data]  # type: ignore[union-attr]
+            if needs_repack(d):
+                entry, source_dir = _entry_point(d)
+                assert entry is not None
+                base = d.base_dir
+                source_path = (base / source_dir).resolve() if source_dir else None
+                code = code_asset(self, "InferenceCode", entry_point=(source_path or base) / entry, source_dir=source_path)
+                partition = stack.partition
+                reads = [f"arn:{partition}:s3:::{s3_bucket_and_key(u)[0]}/{s3_bucket_and_key(u)[1]}" for u in model_objects]
+                repacker = RepackFunction(self, "Repack", model_objects=reads, code=code, bucket=self.artifact_bucket, prefix=repacked_prefix)
+                self.repack = repacker.function
+                repack_step = RepackStep(self.repack.function_arn, code.s3_bucket_name, code.s3_object_key, self.artifact_bucket.bucket_name, repacked_prefix)
+                model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{repacked_prefix}/*"]
+            if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
+                transform = create_transform_job(d, ctx) if d.transformer is not None else None
+                capture = d.deploy.data_capture_config if d.deploy is not None else None
+                self.model_role = ModelExecutionRole(
+                    self, "ModelRole",
+                    model_data=model_objects,
+                    images=[model_request["PrimaryContainer"]["Image"]],
+                    endpoint_name=self.endpoint_name,
+                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, d.transformer.output_kms_key if d.transformer else None) if k],
+                    vpc="VpcConfig" in model_request,
+                    capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
+                    transform_job_prefix=self.prefix.lower() if transform is not None else None,
+                    read_prefixes=[transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]] if transform is not None else [],
+                    write_prefixes=[self._transform_output(transform)] if transform is not None else [],
+                )
+                model_role_arn = self.model_role.role.role_arn
+                passed_roles.append(model_role_arn)
+            elif est is None:
+                model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack.account)
+                passed_roles.append(model_role_arn)
+
+        resources = PipelineResources(
+            static=static,
+            check_input_function=self.check_input.function_arn if self.check_input is not None else None,
+            model_role_arn=model_role_arn,
+            endpoint_name=self.endpoint_name,
+            repack=repack_step,
+            topic_arn=self.topic.topic_arn if self.topic is not None else None,
+            readable=readable,
+            writable=writable,
+        )
+        self.definition = pipeline_definition(d, ctx, resources)
 
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        role = iam.Role(self, "StateMachineRole", assumed_by=iam.ServicePrincipal("states.amazonaws.com"), description=f"sagestack training pipeline of {d.name}")
-        partition, region, account = stack.partition, stack.region, stack.account
-        statements = [
-            iam.PolicyStatement(
-                actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
-                # Job names are <prefix>-<run id>: the prefix is fixed per model, the id per execution.
-                resources=[f"arn:{partition}:sagemaker:{region}:{account}:training-job/{self.prefix}-*"],
-            ),
-            iam.PolicyStatement(
-                actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-                resources=[f"arn:{partition}:events:{region}:{account}:rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"],
-            ),
-            iam.PolicyStatement(actions=["iam:PassRole"], resources=[passed_role], conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
-        ]
+        role = iam.Role(self, "StateMachineRole", assumed_by=iam.ServicePrincipal("states.amazonaws.com"), description=f"sagestack pipeline of {d.name}")
+        statements = self._state_machine_statements(d, runs, sorted(set(passed_roles)))
         for statement in statements:
             role.add_to_policy(statement)
         self.state_machine = sfn.StateMachine(
@@ -98,23 +179,169 @@ class TrainingPipeline(Construct):
             role=role,
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
             tracing_enabled=True,
-            comment=f"sagestack: train {d.name}",
+            comment=f"sagestack: {d.kind} ({d.name})",
         )
         # CDK makes the state machine depend on the whole role; RoleArn already orders the role, so
         # only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
         policy = role.node.find_child("DefaultPolicy").node.default_child
         self.state_machine.node.default_child.add_override("DependsOn", [stack.get_logical_id(policy)])
-        acknowledge_wildcards(role, statements, "Training jobs are named <model prefix>-<run id>; the run id is drawn per execution, so the grant is limited to this model's prefix.")
+        acknowledge_wildcards(
+            role, statements,
+            "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
+            "target-tracking alarms are named by the service under the endpoint's resource id; Register/Deregister/"
+            "PutScalingPolicy/PutScheduledAction take no resource ARN before the target exists and are conditioned to "
+            "SageMaker variant counts; the execution ARNs of this state machine's own runs.",
+        )
         acknowledge(
             role,
             "AwsSolutions-IAM5",
             "Step Functions log delivery (logs:*LogDelivery, Describe*) and X-Ray (PutTraceSegments, ...) take no resource-level permissions; CDK grants them on '*'.",
             ["Resource::*"],
         )
-        cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a training run of {d.name}")
+        if d.deploy is not None:
+            self._teardown(d, runs)
+        cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a run of {d.name}")
+        if self.endpoint_name is not None:
+            cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
 
-    def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> iam.Role:
-        """The role the training job runs as: its channels, outputs, code, image, logs — nothing else."""
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _transform_output(self, transform: dict) -> str:
+        uri = transform["TransformOutput"]["S3OutputPath"]
+        if "{{" in uri:  # default: s3://<artifact bucket>/<transform job name>
+            return f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}-"
+        return uri.rstrip("/") + "/"
+
+    def _function(self, construct_id: str, handler_dir: str, description: str, *, timeout: cdk.Duration, memory: int) -> lambda_.Function:
+        """A Python function from one of this package's handler directories, with its own log group
+        and a role that can write only there (callers add what else it needs)."""
+        log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+        log_group.grant_write(role)
+        function = lambda_.Function(
+            self, construct_id,
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler="index.handler",
+            code=lambda_.Code.from_asset(str(HANDLERS / handler_dir)),
+            role=role,
+            timeout=timeout,
+            memory_size=memory,
+            log_group=log_group,
+            description=description,
+        )
+        policy = role.node.try_find_child("DefaultPolicy")
+        if policy is not None:
+            function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
+        return function
+
+    def _state_machine_statements(self, d: ModelDescriptor, runs: str, passed_roles: list[str]) -> list[iam.PolicyStatement]:
+        """Only the actions the definition's tasks call, on this model's names."""
+        arn = self._arn
+        statements: list[iam.PolicyStatement] = []
+        rules = []
+        if d.estimator is not None:
+            statements.append(iam.PolicyStatement(
+                actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
+                resources=[arn("sagemaker", f"training-job/{runs}")],
+            ))
+            rules.append("StepFunctionsGetEventsForSageMakerTrainingJobsRule")
+        functions = [f.function_arn for f in (self.check_input, self.repack) if f is not None]
+        if functions:
+            statements.append(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=functions))
+        if d.deploy is not None or d.transformer is not None:
+            statements.append(iam.PolicyStatement(actions=["sagemaker:CreateModel", "sagemaker:AddTags"], resources=[arn("sagemaker", f"model/{runs}")]))
+        if d.transformer is not None:
+            statements.append(iam.PolicyStatement(
+                actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"],
+                resources=[arn("sagemaker", f"transform-job/{runs}"), arn("sagemaker", f"model/{runs}")],
+            ))
+            rules.append("StepFunctionsGetEventsForSageMakerTransformJobsRule")
+        if d.deploy is not None:
+            endpoint = arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")  # type: ignore[union-attr]
+            configs = arn("sagemaker", f"endpoint-config/{runs}")
+            statements.append(iam.PolicyStatement(actions=["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], resources=[configs]))
+            statements.append(iam.PolicyStatement(
+                actions=["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:AddTags"],
+                resources=[endpoint, configs],
+            ))
+            if d.deploy.autoscaling is not None:
+                # Application Auto Scaling takes no resource ARN before a target exists (and its ARNs
+                # carry a random id): the conditions keep it to SageMaker variant instance counts.
+                statements.append(iam.PolicyStatement(
+                    actions=["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:PutScheduledAction"],
+                    resources=["*"],
+                    conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
+                ))
+                # What registering a SageMaker variant checks with the caller's permissions.
+                statements.append(iam.PolicyStatement(actions=["sagemaker:DescribeEndpointConfig"], resources=[configs]))
+                statements.append(iam.PolicyStatement(actions=["sagemaker:UpdateEndpointWeightsAndCapacities"], resources=[endpoint]))
+                statements.append(iam.PolicyStatement(
+                    actions=["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
+                    resources=[arn("cloudwatch", f"alarm:TargetTracking-endpoint/{self.endpoint_name}/variant/*")],
+                ))
+                statements.append(iam.PolicyStatement(
+                    actions=["iam:CreateServiceLinkedRole"],
+                    resources=[f"arn:{cdk.Stack.of(self).partition}:iam::{cdk.Stack.of(self).account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
+                    conditions={"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
+                ))
+        if rules:
+            statements.append(iam.PolicyStatement(actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"], resources=[arn("events", f"rule/{r}") for r in rules]))
+        if self.topic is not None:
+            statements.append(iam.PolicyStatement(actions=["sns:Publish"], resources=[self.topic.topic_arn]))
+        if passed_roles:
+            statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=passed_roles, conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+        return statements
+
+    def _teardown(self, d: ModelDescriptor, runs: str) -> None:
+        """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,
+        configs and models (teardown_handler/index.py), so a deleted stack leaves nothing billing."""
+        assert d.deploy is not None and self.endpoint_name is not None
+        function = self._function("Teardown", "teardown_handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)", timeout=cdk.Duration.minutes(10), memory=256)
+        arn = self._arn
+        name_token = self.state_machine.state_machine_name
+        statements = [
+            iam.PolicyStatement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
+            iam.PolicyStatement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
+            iam.PolicyStatement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
+            iam.PolicyStatement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
+            iam.PolicyStatement(actions=["sagemaker:DeleteModel"], resources=[arn("sagemaker", f"model/{runs}")]),
+            # List actions take no resource-level permissions.
+            iam.PolicyStatement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
+        ]
+        variants = []
+        if d.deploy.autoscaling is not None:
+            variants = ["AllTraffic"]
+            statements.append(iam.PolicyStatement(
+                actions=["application-autoscaling:DeregisterScalableTarget"],
+                resources=["*"],  # targets' ARNs carry a random id; conditioned to SageMaker variant counts
+                conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
+            ))
+        for statement in statements:
+            function.role.add_to_policy(statement)  # type: ignore[union-attr]
+        policy = function.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
+        function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
+        acknowledge_wildcards(
+            function.role,  # type: ignore[arg-type]
+            statements,
+            "Teardown removes run-created resources named <model prefix>-<12 hex run id> and stops this state machine's "
+            "executions (ARNs made at run time); ListModels/ListEndpointConfigs and DeregisterScalableTarget take no resource ARN.",
+        )
+        resource = cdk.CustomResource(
+            self, "TeardownRunResources",
+            service_token=function.function_arn,
+            resource_type="Custom::SageMakerPipelineTeardown",
+            properties={"StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name, "Variants": variants},
+        )
+        # Deleted first: before the state machine, the roles SageMaker runs as, and its own policy.
+        resource.node.add_dependency(policy)
+        for dependency in (self.execution_role, self.model_role):
+            if dependency is not None:
+                resource.node.add_dependency(dependency)
+
+    def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> tuple[iam.Role, list[str], list[str]]:
+        """The role the training job runs as: its channels, outputs, code, image, logs — nothing
+        else. Returns the role and the S3 prefixes it reads and writes (run inputs are checked
+        against them)."""
         est = d.estimator
         assert est is not None
         partition = stack.partition
@@ -138,8 +365,10 @@ class TrainingPipeline(Construct):
             statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=[prefix_arn(est.checkpoint_s3_uri)[2]]))
         if writes:
             statements.append(iam.PolicyStatement(actions=["s3:PutObject"], resources=sorted({prefix_arn(u)[2] for u in writes})))
+        writable = [u.rstrip("/") for u in writes[:1]]
         if not est.output_path:
             statements.append(iam.PolicyStatement(actions=["s3:PutObject"], resources=[self.artifact_bucket.arn_for_objects("*")]))
+            writable = [f"s3://{self.artifact_bucket.bucket_name}/"]
         if self.source is not None:
             statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
@@ -157,4 +386,5 @@ class TrainingPipeline(Construct):
             "output and checkpoint prefixes; the job's log streams (<prefix>-*); ecr:GetAuthorizationToken and "
             "cloudwatch:PutMetricData (namespace-conditioned) take no resource; EC2 network-interface actions for VPC jobs.",
         )
-        return role
+        readable = sorted({u.rstrip("/") for u in reads if not u.startswith("{{")})
+        return role, readable, writable
