@@ -1,0 +1,402 @@
+"""The pipeline definition (pure layer of #5), validated by asl-validator and executed locally by
+aws-local-stepfunctions: every SageMaker / Application Auto Scaling / SNS task answers with a
+recorded-shape response, the "Check run input" task runs the real Lambda handler, and every
+request a task receives is checked against botocore's service model for its operation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sagestack.descriptor import ModelDescriptor, load_catalog
+from sagestack.pipeline import FAILED_STATE, PipelineResources, RepackStep, pipeline_definition, to_parameters
+from sagestack.pipeline.definition import POLL_SECONDS, endpoint_wait
+from sagestack.render import RenderContext, request_problems
+from sagestack.render.check import EXAMPLE_VALUES
+from sagestack.render.training import create_training_job
+
+from ..conftest import CATALOG, REPO_ROOT
+from .harness import asl_problems, run
+
+CATALOG_BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
+PIPELINES = {n: d for n, d in CATALOG_BY_NAME.items() if d.estimator is not None or d.transformer is not None}
+CTX = RenderContext(region="us-east-1")
+NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # botocore's TrainingJobName / ModelName / EndpointConfigName
+CHECK = "arn:aws:lambda:us-east-1:123456789012:function:sagestack-check-run-input"
+TOPIC = "arn:aws:sns:us-east-1:123456789012:sagestack-runs"
+RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")
+
+
+def resources(d: ModelDescriptor, *, topic: bool = False) -> PipelineResources:
+    return PipelineResources(
+        static=EXAMPLE_VALUES,
+        check_input_function=CHECK if d.estimator is not None else None,
+        endpoint_name=f"{d.name}-dev" if d.deploy is not None else None,
+        repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
+        topic_arn=TOPIC if topic else None,
+    )
+
+
+def definition(name: str | ModelDescriptor, *, topic: bool = False) -> dict[str, Any]:
+    d = CATALOG_BY_NAME[name] if isinstance(name, str) else name
+    return pipeline_definition(d, CTX, resources(d, topic=topic))
+
+
+# Recorded-shape answers ("{{call:State.Key}}" is that state's latest request value).
+OK: dict[str, Any] = {"result": {}}
+CHECKED = {"python": RUN_INPUT}
+TRAINED = {"result": {
+    "TrainingJobName": "{{call:Train.TrainingJobName}}",
+    "TrainingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:training-job/{{call:Train.TrainingJobName}}",
+    "TrainingJobStatus": "Completed",
+    "SecondaryStatus": "Completed",
+    "ModelArtifacts": {"S3ModelArtifacts": "s3://sagestack-artifacts/{{call:Train.TrainingJobName}}/output/model.tar.gz"},
+}}
+NOT_FOUND = {"error": "SageMaker.SageMakerException", "cause": 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x". (Service: SageMaker, Status Code: 400)'}
+THROTTLED = {"error": "SageMaker.AmazonSageMakerException", "cause": "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)"}
+
+
+def endpoint(status: str, *, config: str = "{{call:Create endpoint config.EndpointConfigName}}", reason: str | None = None) -> dict[str, Any]:
+    """A DescribeEndpoint answer."""
+    answer = {"EndpointName": "x", "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x", "EndpointConfigName": config, "EndpointStatus": status, "CreationTime": "2026-11-23T10:00:00Z", "LastModifiedTime": "2026-11-23T10:05:00Z"}
+    if reason is not None:
+        answer["FailureReason"] = reason
+    return {"result": answer}
+
+
+def first_run_tasks() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "Check run input": [CHECKED],
+        "Train": [TRAINED],
+        "Create model": [OK],
+        "Create endpoint config": [OK],
+        "Find endpoint": [NOT_FOUND],
+        "Create endpoint": [OK],
+        "Check endpoint": [endpoint("Creating"), endpoint("InService")],
+    }
+
+
+def second_run_tasks() -> dict[str, list[dict[str, Any]]]:
+    tasks = first_run_tasks()
+    del tasks["Create endpoint"]
+    tasks["Find endpoint"] = [endpoint("InService", config="kmeans-0123456789ab")]
+    tasks["Update endpoint"] = [OK]
+    tasks["Check endpoint"] = [endpoint("Updating"), endpoint("InService")]
+    return tasks
+
+
+def _operation(resource: str) -> tuple[str, str] | None:
+    """Task Resource → (botocore service, operation); None for Lambda."""
+    match = re.match(r"arn:aws:states:::(?:aws-sdk:)?([a-z]+):([A-Za-z]+)(?:\.sync)?$", resource)
+    assert match, resource
+    service, action = match.groups()
+    if service == "lambda":
+        return None
+    return {"applicationautoscaling": "application-autoscaling"}.get(service, service), action[0].upper() + action[1:]
+
+
+def assert_requests_valid(definition: dict[str, Any], out: dict[str, Any]) -> int:
+    """Every request a task received is valid for its API operation (botocore's model)."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    session = botocore.session.get_session()
+    checked = 0
+    for state, requests in out["calls"].items():
+        target = _operation(definition["States"][state]["Resource"])
+        if target is None:
+            continue
+        service, operation = target
+        for request in requests:
+            if service == "sagemaker":
+                assert request_problems(operation, request) == [], (state, request)
+            else:
+                shape = session.get_service_model(service).operation_model(operation).input_shape
+                report = ParamValidator().validate(request, shape)
+                assert not report.has_errors(), (state, report.generate_report())
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINES))
+def test_definitions_are_valid_asl(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "definition.json"
+    path.write_text(json.dumps(definition(name, topic=True)))
+    assert asl_problems(path) == ""
+
+
+def test_first_run_creates_the_endpoint() -> None:
+    defn = definition("kmeans")
+    out = run(defn, first_run_tasks())
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"] == [
+        "Draw run id", "Name the run", "Check run input", "Input accepted?", "Train", "Create model", "Create endpoint config",
+        "Find endpoint", "Endpoint missing?", "Create endpoint", "Wait for endpoint", "Check endpoint", "Endpoint ready?",
+        "Count wait", "Waited too long?", "Wait for endpoint", "Check endpoint", "Endpoint ready?", "Summarize",
+    ]
+    name = out["calls"]["Train"][0]["TrainingJobName"]
+    assert NAME_PATTERN.match(name) and re.fullmatch(r"kmeans-[0-9a-f]{12}", name)
+    # One name per run: model, endpoint config and the endpoint's config are the run's.
+    assert out["calls"]["Create model"][0]["ModelName"] == name
+    assert out["calls"]["Create model"][0]["PrimaryContainer"]["ModelDataUrl"] == f"s3://sagestack-artifacts/{name}/output/model.tar.gz"
+    assert out["calls"]["Create endpoint config"][0]["ProductionVariants"][0]["ModelName"] == name
+    assert out["calls"]["Create endpoint"][0] == {"EndpointName": "kmeans-dev", "EndpointConfigName": name, "Tags": []}
+    assert out["output"] == {
+        "model": "kmeans", "run_name": name, "training_job_name": name, "model_data": f"s3://sagestack-artifacts/{name}/output/model.tar.gz",
+        "model_name": name, "endpoint_name": "kmeans-dev", "endpoint_config_name": name,
+    }
+    assert assert_requests_valid(defn, out) == 7  # Train, Create model, config, Find, Create endpoint, Check x2
+    print(f"state transitions of a successful run (train + create endpoint, one wait): {out['transitions']}")
+
+
+def test_second_run_updates_the_endpoint() -> None:
+    out = run(definition("kmeans"), second_run_tasks())
+    assert out["status"] == "SUCCEEDED", out
+    assert "Create endpoint" not in out["path"] and out["path"].count("Update endpoint") == 1
+    [update] = out["calls"]["Update endpoint"]
+    assert update == {"EndpointName": "kmeans-dev", "EndpointConfigName": out["output"]["run_name"]}
+    print(f"state transitions of a successful run (train + update endpoint, one wait): {out['transitions']}")
+
+
+def test_autoscaled_endpoint_is_deregistered_updated_and_registered_again() -> None:
+    defn = definition("mnist-tf")
+    tasks = second_run_tasks()
+    tasks.update({"Deregister scaling target": [OK], "Register scaling target": [OK], "Put scaling policy": [OK]})
+    out = run(defn, tasks)
+    assert out["status"] == "SUCCEEDED", out
+    order = [s for s in out["path"] if s in ("Deregister scaling target", "Update endpoint", "Check endpoint", "Register scaling target", "Put scaling policy")]
+    assert order == ["Deregister scaling target", "Update endpoint", "Check endpoint", "Check endpoint", "Register scaling target", "Put scaling policy"]
+    [update] = out["calls"]["Update endpoint"]
+    assert update["RetainAllVariantProperties"] is True  # keeps the scaler's instance count
+    resource_id = "endpoint/mnist-tf-dev/variant/AllTraffic"
+    assert out["calls"]["Deregister scaling target"][0]["ResourceId"] == resource_id
+    register = out["calls"]["Register scaling target"][0]
+    assert (register["ResourceId"], register["MinCapacity"], register["MaxCapacity"]) == (resource_id, 1, 4)
+    policy = out["calls"]["Put scaling policy"][0]["TargetTrackingScalingPolicyConfiguration"]
+    assert policy["PredefinedMetricSpecification"] == {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
+    assert assert_requests_valid(defn, out) >= 8
+
+
+def test_first_autoscaled_run_registers_without_deregistering() -> None:
+    tasks = first_run_tasks()
+    tasks.update({"Register scaling target": [OK], "Put scaling policy": [OK]})
+    out = run(definition("mnist-tf"), tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert "Deregister scaling target" not in out["path"] and out["path"][-3:] == ["Register scaling target", "Put scaling policy", "Summarize"]
+
+
+def test_deregistering_a_target_that_is_not_there_goes_on() -> None:
+    tasks = second_run_tasks()
+    tasks.update({"Deregister scaling target": [{"error": "ApplicationAutoScaling.ObjectNotFoundException", "cause": "No scalable target registered"}], "Register scaling target": [OK], "Put scaling policy": [OK]})
+    out = run(definition("mnist-tf"), tasks)
+    assert out["status"] == "SUCCEEDED", out
+
+
+def _failed(out: dict[str, Any], error: str, step_state: str) -> None:
+    assert out["status"] == "FAILED", out
+    assert out["error"] == error
+    assert out["path"][-2:] == [step_state, FAILED_STATE]
+
+
+def test_training_failure() -> None:
+    tasks = first_run_tasks()
+    tasks["Train"] = [{"error": "SageMaker.TrainingJobFailed", "cause": "AlgorithmError: feature_dim mismatch"}]
+    out = run(definition("kmeans"), tasks)
+    _failed(out, "TrainingFailed", "Training failed")
+    assert out["cause"] == "AlgorithmError: feature_dim mismatch"
+    assert out["calls"]["Create model"] == []
+
+
+def test_model_failure() -> None:
+    tasks = first_run_tasks()
+    tasks["Create model"] = [{"error": "SageMaker.AmazonSageMakerException", "cause": "Could not access model data at s3://... (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException)"}]
+    out = run(definition("kmeans"), tasks)
+    _failed(out, "ModelFailed", "Model failed")
+    assert "Could not access model data" in out["cause"]
+    assert len(out["calls"]["Create model"]) == 4  # retried (3 attempts) before giving up
+
+
+def test_endpoint_failure_reports_the_failure_reason() -> None:
+    tasks = first_run_tasks()
+    tasks["Check endpoint"] = [endpoint("Creating"), endpoint("Failed", reason="The primary container for production variant AllTraffic did not pass the ping health check.")]
+    out = run(definition("kmeans"), tasks)
+    _failed(out, "EndpointFailed", "Endpoint failed")
+    assert out["cause"].startswith("The primary container for production variant AllTraffic did not pass")
+
+
+def test_rolled_back_update_fails_with_the_reason() -> None:
+    tasks = second_run_tasks()
+    tasks["Check endpoint"] = [endpoint("Updating"), endpoint("InService", config="kmeans-0123456789ab", reason="Alarm kmeans-5xx fired")]
+    out = run(definition("kmeans"), tasks)
+    _failed(out, "EndpointUpdateRolledBack", "Endpoint rollout failed")
+    assert out["cause"] == "endpoint kmeans-dev rolled back to config kmeans-0123456789ab: Alarm kmeans-5xx fired"
+
+
+def test_in_service_timeout() -> None:
+    d = CATALOG_BY_NAME["kmeans"]
+    assert d.deploy is not None
+    short = d.model_copy(update={"deploy": d.deploy.model_copy(update={"wait_timeout_seconds": 300})})
+    assert endpoint_wait(short) == (300, 300 // POLL_SECONDS)
+    tasks = first_run_tasks()
+    tasks["Check endpoint"] = [endpoint("Creating")]
+    out = run(definition(short), tasks)
+    _failed(out, "EndpointTimeout", "Wait for endpoint failed")
+    assert len(out["calls"]["Check endpoint"]) == 10
+    assert out["cause"].startswith("endpoint kmeans-dev was still Creating after 300 s")
+
+
+def test_default_wait_covers_the_blue_green_bake() -> None:
+    d = CATALOG_BY_NAME["kmeans"]
+    assert endpoint_wait(d) == (3600, 120)
+
+
+def test_busy_endpoint_is_waited_for_and_a_failed_one_replaced() -> None:
+    tasks = first_run_tasks()
+    tasks["Find endpoint"] = [endpoint("Failed", config="kmeans-0123456789ab", reason="old failure"), endpoint("Deleting"), NOT_FOUND]
+    tasks["Delete failed endpoint"] = [OK]
+    out = run(definition("kmeans"), tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"][7:16] == ["Find endpoint", "Endpoint exists", "Delete failed endpoint", "Count busy wait", "Busy too long?", "Wait for endpoint to settle", "Find endpoint", "Endpoint exists", "Count busy wait"]
+    assert len(out["calls"]["Create endpoint"]) == 1
+
+
+def test_throttling_then_success_keeps_the_names() -> None:
+    tasks = first_run_tasks()
+    tasks["Train"] = [{"error": "ThrottlingException", "cause": "Rate exceeded"}, TRAINED]
+    tasks["Create endpoint config"] = [THROTTLED, THROTTLED, OK]
+    out = run(definition("kmeans"), tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert len({c["TrainingJobName"] for c in out["calls"]["Train"]}) == 1 and len(out["calls"]["Train"]) == 2
+    assert len({c["EndpointConfigName"] for c in out["calls"]["Create endpoint config"]}) == 1 and len(out["calls"]["Create endpoint config"]) == 3
+
+
+def test_batch_transform() -> None:
+    defn = definition("pca-batch")
+    tasks = {
+        "Check run input": [CHECKED], "Train": [TRAINED], "Create model": [OK],
+        "Transform": [{"result": {"TransformJobName": "{{call:Transform.TransformJobName}}", "TransformJobStatus": "Completed", "TransformOutput": {"S3OutputPath": "s3://sagestack-examples-output/pca-batch/projections"}}}],
+    }
+    out = run(defn, tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"][-4:] == ["Train", "Create model", "Transform", "Summarize"]
+    [transform] = out["calls"]["Transform"]
+    assert transform["ModelName"] == transform["TransformJobName"] == out["output"]["run_name"]
+    assert transform["TransformInput"]["ContentType"] == "text/csv"
+    assert out["output"]["transform_output"] == "s3://sagestack-examples-output/pca-batch/projections"
+    assert assert_requests_valid(defn, out) == 3
+
+
+def test_transform_failure() -> None:
+    out = run(definition("pca-batch"), {"Check run input": [CHECKED], "Train": [TRAINED], "Create model": [OK], "Transform": [{"error": "SageMaker.TransformJobFailed", "cause": "ClientError: see the job's logs"}]})
+    _failed(out, "TransformFailed", "Transform failed")
+
+
+def test_execution_input_overrides_hyperparameters_channels_and_output() -> None:
+    defn = definition("mnist-tf")
+    given = {"hyperparameters": {"epochs": 3, "learning-rate": 0.5}, "inputs": {"train": "s3://sagestack-examples-data/mnist/train-2026-11-23"}, "output_path": "s3://sagestack-examples-output/mnist-tf/"}
+    tasks = first_run_tasks()
+    tasks.update({"Register scaling target": [OK], "Put scaling policy": [OK]})
+    out = run(defn, tasks, input=given)
+    assert out["status"] == "SUCCEEDED", out
+    [request] = out["calls"]["Train"]
+    assert request["HyperParameters"]["epochs"] == "3" and request["HyperParameters"]["learning-rate"] == "0.5"  # json.dumps, as the SDK
+    channels = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in request["InputDataConfig"]}
+    assert channels["train"] == "s3://sagestack-examples-data/mnist/train-2026-11-23"
+    assert channels["test"] == "s3://sagestack-examples-data/mnist/test"  # not overridden: the descriptor's
+    assert request["OutputDataConfig"]["S3OutputPath"] == "s3://sagestack-examples-output/mnist-tf/"
+    assert json.loads(request["HyperParameters"]["model_dir"]).startswith("s3://sagestack-examples-output/mnist-tf/")
+    assert request_problems("CreateTrainingJob", request) == []
+    # Without input, the request is exactly the SDK-faithful rendering.
+    plain = run(defn, tasks)
+    [request] = plain["calls"]["Train"]
+    expected = json.dumps(create_training_job(CATALOG_BY_NAME["mnist-tf"], CTX)).replace("{{TrainingJobName}}", request["TrainingJobName"])
+    for key, value in EXAMPLE_VALUES.items():
+        expected = expected.replace("{{" + key + "}}", value)
+    assert request == json.loads(expected)
+
+
+def test_bad_execution_input_fails_with_every_problem() -> None:
+    out = run(definition("mnist-tf"), first_run_tasks(), input={"hyperparameters": {"epoch": 3}, "inputs": {"train": "mnist/train"}, "outputpath": "s3://x/y"})
+    _failed(out, "InvalidInput", "Input failed")
+    assert out["calls"]["Train"] == []
+    for fragment in ("hyperparameters.epoch: not a hyperparameter", "inputs.train: must be an S3 URI", "outputpath: unknown key", "did you mean output_path"):
+        assert fragment in out["cause"], out["cause"]
+
+
+def test_reruns_never_collide() -> None:
+    defn = definition("kmeans")
+    names = {run(defn, second_run_tasks())["output"]["run_name"] for _ in range(3)}
+    assert len(names) == 3
+
+
+def test_repack_runs_before_the_model_and_feeds_it() -> None:
+    tasks = first_run_tasks()
+    tasks["Repack model"] = [{"result": {"StatusCode": 200, "Payload": {"ModelDataUrl": "s3://sagestack-artifacts/repacked/mxnet-ps/r/model.tar.gz"}}}]
+    out = run(definition("mxnet-ps"), tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"].index("Repack model") == out["path"].index("Train") + 1
+    payload = out["calls"]["Repack model"][0]["Payload"]
+    assert payload["ModelData"] == out["output"]["model_data"] and payload["TargetPrefix"] == f"repacked/mxnet-ps/{out['output']['run_name']}"
+    assert out["calls"]["Create model"][0]["PrimaryContainer"]["ModelDataUrl"] == "s3://sagestack-artifacts/repacked/mxnet-ps/r/model.tar.gz"
+    assert out["calls"]["Create model"][0]["PrimaryContainer"]["Environment"]["SAGEMAKER_SUBMIT_DIRECTORY"] == "/opt/ml/model/code"
+
+
+def test_notifications_on_success_and_failure() -> None:
+    defn = definition("kmeans", topic=True)
+    tasks = first_run_tasks()
+    tasks["Notify success"] = [OK]
+    out = run(defn, tasks)
+    assert out["status"] == "SUCCEEDED" and out["path"][-1] == "Notify success", out
+    [message] = out["calls"]["Notify success"]
+    assert message["TopicArn"] == TOPIC and json.loads(message["Message"])["endpoint_name"] == "kmeans-dev"
+    tasks["Train"] = [{"error": "SageMaker.TrainingJobFailed", "cause": "OOM"}]
+    tasks["Notify failure"] = [{"error": "SNS.AuthorizationErrorException", "cause": "not allowed"}]  # cannot mask the run's own failure
+    out = run(defn, tasks)
+    assert (out["status"], out["error"], out["cause"]) == ("FAILED", "TrainingFailed", "OOM")
+    assert out["calls"]["Notify failure"][0]["Message"] == "Training failed: TrainingFailed: OOM"
+    assert assert_requests_valid(defn, out) >= 2
+
+
+def test_training_only_pipeline_ends_after_training() -> None:
+    out = run(definition("tf-pipe"), {"Check run input": [CHECKED], "Train": [TRAINED]})
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"] == ["Draw run id", "Name the run", "Check run input", "Input accepted?", "Train", "Summarize"]
+    print(f"state transitions of a successful training-only run: {out['transitions']}")
+
+
+def test_format_escapes_literal_text() -> None:
+    """Placeholders inside text become States.Format; quotes and braces in the text survive.
+    (A backslash is escaped too, as ASL requires, but aws-local-stepfunctions 3.0 rejects "\\\\" in
+    templates; rendered requests never put one next to a run-time name.)"""
+    value = "it's {literal} s3://b/{{TrainingJobName}}/model"
+    defn = {
+        "StartAt": "Set",
+        "States": {
+            "Set": {"Type": "Pass", "Parameters": {"run": {"training_job_name": "job-1"}}, "Next": "Format"},
+            "Format": {"Type": "Pass", "Parameters": to_parameters({"v": value}, {"TrainingJobName": "$.run.training_job_name"}), "End": True},
+        },
+    }
+    out = run(defn, {})
+    assert out["output"] == {"v": value.replace("{{TrainingJobName}}", "job-1")}
+
+
+def test_deploy_time_placeholders_must_be_filled() -> None:
+    with pytest.raises(ValueError, match="deploy-time placeholders"):
+        to_parameters({"RoleArn": "{{RoleArn}}"}, {})
+
+
+def test_deploy_time_values_are_inserted_verbatim() -> None:
+    """CDK tokens (``${Token[...]}``) must not be escaped inside States.Format templates."""
+    token = "${Token[TOKEN.42]}"
+    out = to_parameters({"d": "s3://{{ArtifactBucket}}/{{TrainingJobName}}/model"}, {"TrainingJobName": "$.run.n"}, {"ArtifactBucket": token})
+    assert out == {"d.$": "States.Format('s3://" + token + "/{}/model', $.run.n)"}
+    assert to_parameters({"r": "{{RoleArn}}"}, {}, {"RoleArn": token}) == {"r": token}
+
+
+def test_a_model_without_training_or_batch_has_no_pipeline() -> None:
+    with pytest.raises(ValueError, match="deployed by CloudFormation"):
+        definition("mnist-serving")
