@@ -1,5 +1,5 @@
-"""Regenerate what the docs derive from code: the README's descriptor reference and the JSON
-Schema in schema/. `make docs` runs this; tests fail when either is stale."""
+"""Regenerate what the docs derive from code: the README's descriptor reference, its pipeline
+diagram, and the JSON Schema in schema/. `make docs` runs this; tests fail when any is stale."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SCHEMA = ROOT / "schema" / "descriptor.schema.json"
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+DIAGRAM_START, DIAGRAM_END = "<!-- pipeline-diagram:start -->", "<!-- pipeline-diagram:end -->"
+DIAGRAM_MODEL = "mnist-tf"  # train, then deploy an autoscaled endpoint: every kind of state
 
 
 def readme_with_reference(text: str) -> str:
@@ -22,12 +24,34 @@ def readme_with_reference(text: str) -> str:
     return f"{head}{START}\n{markdown_reference()}{END}{tail}"
 
 
+def pipeline_diagram() -> str:
+    """The Mermaid diagram of the example pipeline, with a notification topic so every state shows."""
+    from sagestack.descriptor import load_catalog
+    from sagestack.pipeline import PipelineResources, RepackStep, pipeline_definition
+    from sagestack.pipeline.diagram import mermaid
+    from sagestack.render import RenderContext
+    from sagestack.render.check import EXAMPLE_VALUES
+
+    [d] = [d for d in load_catalog([ROOT / "infra" / "models"]).descriptors if d.name == DIAGRAM_MODEL]
+    resources = PipelineResources(
+        static=EXAMPLE_VALUES, check_input_function="check-run-input", endpoint_name=f"{d.name}-dev",
+        repack=RepackStep("repack", "code", "code.tar.gz", "artifacts", "repacked"), topic_arn="arn:aws:sns:us-east-1:123456789012:runs",
+    )
+    return "```mermaid\n" + mermaid(pipeline_definition(d, RenderContext(region="us-east-1"), resources)) + "```\n"
+
+
+def readme_with_diagram(text: str) -> str:
+    head, rest = text.split(DIAGRAM_START, 1)
+    _old, tail = rest.split(DIAGRAM_END, 1)
+    return f"{head}{DIAGRAM_START}\n{pipeline_diagram()}{DIAGRAM_END}{tail}"
+
+
 def schema_text() -> str:
     return json.dumps(descriptor_schema(), indent=2) + "\n"
 
 
 def main() -> int:
-    README.write_text(readme_with_reference(README.read_text()))
+    README.write_text(readme_with_diagram(readme_with_reference(README.read_text())))
     SCHEMA.parent.mkdir(exist_ok=True)
     SCHEMA.write_text(schema_text())
     print(f"updated {README.relative_to(ROOT)} and {SCHEMA.relative_to(ROOT)}")

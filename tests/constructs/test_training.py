@@ -1,6 +1,6 @@
-"""The training pipeline construct on one session-scoped synth of every training example (with
-cdk-nag): definition, IAM scoping, logging/tracing, cfn-lint — and the synthesized definition,
-with its tokens resolved, executes locally."""
+"""The pipeline construct on one session-scoped synth of every pipeline example (with cdk-nag):
+definition, IAM scoping, logging/tracing, teardown, outputs, cfn-lint — and the synthesized
+definition, with its tokens resolved, executes locally."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from cdk_nag import AwsSolutionsChecks
 from sagestack.descriptor import load_catalog
 from sagestack.pipeline.construct import TrainingPipeline
 
-from ..conftest import CATALOG
+from ..conftest import CATALOG, REPO_ROOT
 from ..pipeline.harness import run
 
-TRAINING = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None}
+TRAINING = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None}
+RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +72,15 @@ def test_state_machine_iam_is_scoped_to_the_job_prefix(synth: dict[str, Any]) ->
     policies = {k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Policy" and "StateMachineRole" in k}
     statements = next(iter(policies.values()))["Properties"]["PolicyDocument"]["Statement"]
     create = next(s for s in statements if "sagemaker:CreateTrainingJob" in s["Action"])
-    assert _resolve(create["Resource"]).endswith(":training-job/mnist-tf-*")
+    assert _resolve(create["Resource"]).endswith(":training-job/mnist-tf-????????????")  # <prefix>-<12 hex run id>
+    endpoint = next(s for s in statements if "sagemaker:UpdateEndpoint" in s["Action"])
+    assert sorted(_resolve(r) for r in endpoint["Resource"]) == [
+        "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/mnist-tf-????????????",
+        "arn:aws:sagemaker:us-east-1:123456789012:endpoint/mnist-tf-dev",
+    ]
+    scaling = next(s for s in statements if "application-autoscaling:RegisterScalableTarget" in s["Action"])
+    assert scaling["Resource"] == "*" and scaling["Condition"]["StringEquals"]["application-autoscaling:service-namespace"] == "sagemaker"
+    assert not any(s["Action"] == "*" or "sagemaker:*" in s["Action"] for s in statements)
     passrole = next(s for s in statements if s["Action"] == "iam:PassRole")
     assert passrole["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
     assert "*" not in json.dumps(passrole["Resource"])
@@ -114,8 +123,20 @@ def test_synthesized_definition_executes(synth: dict[str, Any]) -> None:
     template = synth["templates"]["mnist-tf"]
     machine = _of_type(template, "AWS::StepFunctions::StateMachine")["Properties"]
     definition = json.loads(_resolve(machine["DefinitionString"]))
-    out = run(definition, {"Train": [{"result": {"TrainingJobName": "x", "TrainingJobStatus": "Completed", "ModelArtifacts": {"S3ModelArtifacts": "s3://b/model.tar.gz"}}}]})
+    ok: dict[str, Any] = {"result": {}}
+    tasks = {
+        "Check run input": [{"python": RUN_INPUT}],
+        "Train": [{"result": {"TrainingJobName": "x", "TrainingJobStatus": "Completed", "ModelArtifacts": {"S3ModelArtifacts": "s3://b/model.tar.gz"}}}],
+        "Create model": [ok], "Create endpoint config": [ok], "Find endpoint": [{"error": "SageMaker.SageMakerException", "cause": "Could not find endpoint"}],
+        "Create endpoint": [ok], "Check endpoint": [{"result": {"EndpointStatus": "InService", "EndpointConfigName": "{{call:Create endpoint config.EndpointConfigName}}"}}],
+        "Register scaling target": [ok], "Put scaling policy": [ok],
+    }
+    out = run(definition, tasks)
     assert out["status"] == "SUCCEEDED", out
+    assert out["calls"]["Create model"][0]["ExecutionRoleArn"].startswith("arn:aws:iam::123456789012:role/TrainingModelRole")
+    # The run input is checked against what the generated role can read.
+    rejected = run(definition, tasks, input={"inputs": {"train": "s3://somewhere-else/train"}})
+    assert rejected["error"] == "InvalidInput" and "the generated execution role reads only" in rejected["cause"], rejected
     [request] = out["calls"]["Train"]
     assert request["RoleArn"].startswith("arn:aws:iam::123456789012:role/TrainingExecutionRole")
     assert json.loads(request["HyperParameters"]["sagemaker_submit_directory"]).startswith("s3://")
@@ -124,6 +145,21 @@ def test_synthesized_definition_executes(synth: dict[str, Any]) -> None:
     # A run-time name inside text (States.Format) with a deploy-time token next to it: both resolved.
     assert json.loads(request["HyperParameters"]["model_dir"]) == f"s3://ref-trainingartifactsbucket6c650e0f/{request['TrainingJobName']}/model"
     assert "Token[" not in json.dumps(template)
+
+
+def test_run_created_resources_are_torn_down_with_the_stack(synth: dict[str, Any]) -> None:
+    template = synth["templates"]["mnist-tf"]
+    teardown = _of_type(template, "Custom::SageMakerPipelineTeardown")
+    props = teardown["Properties"]
+    assert (props["NamePrefix"], props["EndpointName"], props["Variants"]) == ("mnist-tf", "mnist-tf-dev", ["AllTraffic"])
+    machine = _of_type(template, "AWS::StepFunctions::StateMachine")
+    assert props["StateMachineArn"] == {"Ref": machine["id"]}  # deleted before the state machine
+    roles = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and ("ExecutionRole" in k or "ModelRole" in k)]
+    assert roles and set(roles) <= set(teardown["DependsOn"])  # and before the roles the endpoint runs as
+    assert template["Outputs"][next(k for k in template["Outputs"] if k.startswith("TrainingEndpointName"))]["Value"] == "mnist-tf-dev"
+    # Transform-only and training-only pipelines create nothing that outlives a run: no teardown.
+    for name in ("pca-batch", "tf-pipe"):
+        assert not [r for r in synth["templates"][name]["Resources"].values() if r["Type"] == "Custom::SageMakerPipelineTeardown"], name
 
 
 def test_cfn_lint_is_clean(synth: dict[str, Any]) -> None:

@@ -18,6 +18,11 @@ def test_readme_reference_is_current() -> None:
     assert sync_docs.readme_with_reference(text) == text, "README reference is stale: run `make docs`"
 
 
+def test_readme_pipeline_diagram_is_current() -> None:
+    text = (REPO_ROOT / "README.md").read_text()
+    assert sync_docs.readme_with_diagram(text) == text, "README pipeline diagram is stale: run `make docs`"
+
+
 def test_schema_file_is_current() -> None:
     assert (REPO_ROOT / "schema" / "descriptor.schema.json").read_text() == sync_docs.schema_text(), "run `make docs`"
 

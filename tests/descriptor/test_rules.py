@@ -103,6 +103,9 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("autoscaling_bounds", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large", "initial_instance_count": 5}], "autoscaling": {"max_capacity": 4, "target_invocations_per_instance": 9}}), _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large", "initial_instance_count": 4}], "autoscaling": {"max_capacity": 4, "target_invocations_per_instance": 9}}), "deploy.variants[0].initial_instance_count", "outside the autoscaling bounds", "error"),
     ("elastic_inference", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.c5.large", "accelerator_type": "ml.eia2.medium"}]}), lambda d: None, "deploy.variants[0].accelerator_type", "end of life", "warning"),
     ("notebook_side_arguments", tf_base, _set("fit.wait", False), lambda d: None, "fit.wait", "no effect in a pipeline", "warning"),
+    ("pipeline_options_need_a_pipeline", model_base, _set("notification_topic", "arn:aws:sns:us-east-1:123456789012:runs"), lambda d: None, "notification_topic", "only pipeline runs notify", "error"),
+    ("pipeline_options_need_a_pipeline", model_base, _set("deploy.wait_timeout_seconds", 1200), lambda d: None, "deploy.wait_timeout_seconds", "only a pipeline run waits", "error"),
+    ("pipeline_options_need_a_pipeline", tf_base, _set("notification_topic", "not-an-arn"), _set("notification_topic", "arn:aws:sns:us-east-1:123456789012:runs"), "notification_topic", "does not match the required pattern", "error"),
 ]
 
 

@@ -353,6 +353,9 @@ def test_notifications_on_success_and_failure() -> None:
     assert out["status"] == "SUCCEEDED" and out["path"][-1] == "Notify success", out
     [message] = out["calls"]["Notify success"]
     assert message["TopicArn"] == TOPIC and json.loads(message["Message"])["endpoint_name"] == "kmeans-dev"
+    tasks["Notify success"] = [{"error": "SNS.AuthorizationErrorException", "cause": "not allowed"}]
+    lost = run(defn, tasks)
+    assert (lost["status"], lost["path"][-1]) == ("SUCCEEDED", "Succeeded without notification")  # the endpoint is up all the same
     tasks["Train"] = [{"error": "SageMaker.TrainingJobFailed", "cause": "OOM"}]
     tasks["Notify failure"] = [{"error": "SNS.AuthorizationErrorException", "cause": "not allowed"}]  # cannot mask the run's own failure
     out = run(defn, tasks)

@@ -259,5 +259,5 @@ class Deploy(SdkModel):
         doc="sagestack: how long a pipeline run waits for the endpoint to be InService after creating or updating it, then fails "
         "with EndpointTimeout (the endpoint keeps going). Default 3600 s plus the deployment_config's canary/linear bake "
         "and termination waits. Checked every 30 s, like the SDK's waiter.",
-        lands_in=None,
+        lands_in="the pipeline's wait loop (Step Functions Wait + DescribeEndpoint, 30 s per poll)",
     )

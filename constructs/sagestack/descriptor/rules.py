@@ -639,3 +639,18 @@ def notebook_side_arguments(d: Any, ctx: Context) -> Iterator[Finding]:
     est = getattr(d, "estimator", None)
     if est is not None and getattr(est, "enable_cloudwatch_metrics", None) is not None:
         yield Finding(("estimator", "enable_cloudwatch_metrics"), "deprecated in SDK v1 (1.72 always sent false) and removed in v2: it has no effect; use metric_definitions", "nothing", est.enable_cloudwatch_metrics, "warning")
+
+
+@rule()
+def pipeline_options_need_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
+    """notification_topic and deploy.wait_timeout_seconds steer a pipeline run; a model: + deploy:
+    descriptor has none (CloudFormation creates its endpoint and waits for it)."""
+    if getattr(d, "estimator", None) is not None or getattr(d, "transformer", None) is not None:
+        return
+    if "model" not in ctx.present:
+        return
+    if getattr(d, "notification_topic", None) is not None:
+        yield Finding(("notification_topic",), "only pipeline runs notify; this model is deployed by CloudFormation (model + deploy), which has no run to report", "an estimator or a transformer", d.notification_topic)
+    deploy = getattr(d, "deploy", None)
+    if deploy is not None and deploy.wait_timeout_seconds is not None:
+        yield Finding(("deploy", "wait_timeout_seconds"), "only a pipeline run waits for its endpoint; CloudFormation waits for this model's endpoint itself", "an estimator (train, then deploy)", deploy.wait_timeout_seconds)

@@ -8,6 +8,7 @@ deploy-time placeholders with their tokens, and wires IAM, logging and tracing.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -175,7 +176,10 @@ class TrainingPipeline(Construct):
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",
-            definition_body=sfn.DefinitionBody.from_string(stack.to_json_string(self.definition)),
+            # json.dumps, not stack.to_json_string: the latter drops nulls ("ResultPath": null keeps a
+            # task's answer out of the state). The tokens are plain strings inside the JSON text (ARNs,
+            # names: nothing to escape), which CDK resolves at synthesis.
+            definition_body=sfn.DefinitionBody.from_string(json.dumps(self.definition, indent=None, sort_keys=False)),
             role=role,
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
             tracing_enabled=True,

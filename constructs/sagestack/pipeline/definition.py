@@ -411,8 +411,10 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
             "Parameters": {"TopicArn": resources.topic_arn, "Subject": f"sagestack: {d.name} run succeeded", "Message.$": "States.JsonToString($)"},
             "ResultPath": None,
             "Retry": _retry(["SNS.ThrottledException", "SNS.InternalErrorException"]),
-            "Catch": b.catch("Notify success", "NotificationFailed"),
+            # The run did its work: a lost notification must not turn it into a failure.
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.notification_error", "Next": "Succeeded without notification"}],
         })
+        b.add("Succeeded without notification", {"Type": "Succeed", "Comment": "The SNS message could not be sent; the execution history has the error."})
         order.append("Notify success")
     for current, following in zip(order, order[1:]):
         state = b.states[current]
