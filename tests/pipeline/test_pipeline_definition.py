@@ -290,6 +290,19 @@ def test_batch_transform() -> None:
     assert assert_requests_valid(defn, out) == 3
 
 
+def test_batch_transform_of_existing_model_data() -> None:
+    """model + transformer: no training, no run input; the model serves the descriptor's artifact."""
+    defn = definition("mnist-batch")
+    transformed = {"result": {"TransformJobName": "{{call:Transform.TransformJobName}}", "TransformJobStatus": "Completed", "TransformOutput": {"S3OutputPath": "{{call:Transform.TransformOutput.S3OutputPath}}"}}}
+    out = run(defn, {"Create model": [OK], "Transform": [transformed]})
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"] == ["Draw run id", "Name the run", "Create model", "Transform", "Summarize"]
+    assert out["calls"]["Create model"][0]["PrimaryContainer"]["ModelDataUrl"] == "s3://sagestack-examples-data/mnist/models/2026-11-20/model.tar.gz"
+    assert out["output"]["transform_output"] == "s3://sagestack-examples-output/mnist-batch/predictions"
+    assert re.fullmatch(r"mnist-batch-[0-9a-f]{12}", out["output"]["run_name"])
+    assert assert_requests_valid(defn, out) == 2
+
+
 def test_transform_failure() -> None:
     out = run(definition("pca-batch"), {"Check run input": [CHECKED], "Train": [TRAINED], "Create model": [OK], "Transform": [{"error": "SageMaker.TransformJobFailed", "cause": "ClientError: see the job's logs"}]})
     _failed(out, "TransformFailed", "Transform failed")
