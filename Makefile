@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test validate docs clean record-fixtures
+.PHONY: help setup synth test validate docs clean record-fixtures bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 
 test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
 	$(PY) -m pytest
+
+bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the README's results table (about 15 min)
+	$(PY) bench/run.py
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 	rm -rf cdk.out .pytest_cache .hypothesis

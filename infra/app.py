@@ -25,16 +25,34 @@ def load(paths: Sequence[Path]) -> Catalog:
     return load_catalog(paths)
 
 
-def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None):  # -> aws_cdk.App
-    """An App with one stack per descriptor. Imports aws_cdk only here, after validation."""
+def select(descriptors: Sequence[ModelDescriptor], models: str | None) -> tuple[list[ModelDescriptor], str | None]:
+    """The descriptors named in ``-c models=a,b`` (all when not given), or an error message."""
+    if not models:
+        return list(descriptors), None
+    wanted = [m.strip() for m in models.split(",") if m.strip()]
+    by_name = {d.name: d for d in descriptors}
+    unknown = [m for m in wanted if m not in by_name]
+    if unknown:
+        return [], f"sagestack: -c models names no such model: {', '.join(unknown)} (allowed: {', '.join(sorted(by_name))})"
+    return [by_name[m] for m in dict.fromkeys(wanted)], None
+
+
+def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True):  # -> aws_cdk.App
+    """An App with one stack per descriptor. Imports aws_cdk only here, after validation.
+
+    :param nag: run cdk-nag's AwsSolutions pack on the synth (default; ``-c sagestack:nag=false``
+        turns it off, e.g. to measure synthesis alone in bench/run.py).
+    """
     import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks
 
     from .stacks import ModelStack
 
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
     # Every synth runs the AwsSolutions pack; an unacknowledged finding fails the synth.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    if nag:
+        from cdk_nag import AwsSolutionsChecks
+
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     for descriptor in descriptors:
         ModelStack(app, descriptor=descriptor)
     return app
@@ -51,4 +69,10 @@ def main() -> None:
     if not catalog.ok():
         print(f"sagestack: {len(catalog.errors)} error(s) in the catalog; nothing synthesized", file=sys.stderr)
         sys.exit(1)
-    build_app(catalog.descriptors).synth()
+    # -c models=mnist-tf[,kmeans]: synthesize only these models' stacks (the whole catalog is still
+    # validated, so a selection never hides a broken descriptor).
+    selected, problem = select(catalog.descriptors, context.get("models"))
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(1)
+    build_app(selected, nag=str(context.get("sagestack:nag", "true")).lower() != "false").synth()

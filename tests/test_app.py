@@ -70,6 +70,17 @@ def test_invalid_catalog_synthesizes_nothing(tmp_path: Path) -> None:
     assert not (outdir / "manifest.json").exists()
 
 
+def test_selecting_models_synthesizes_only_their_stacks(tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps({"models": "kmeans"}))
+    proc = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert [s.name for s in summarize(outdir).stacks] == ["sagestack-kmeans"]
+    env["CDK_CONTEXT_JSON"] = json.dumps({"models": "kmeans,kmean"})
+    proc = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "no such model: kmean (allowed: " in proc.stderr and "Traceback" not in proc.stderr
+
+
 @pytest.mark.synth
 def test_cdk_cli_synth_from_cdk_json(tmp_path: Path) -> None:
     """`npx cdk synth` as make synth runs it: the pinned CLI reads cdk.json and the app's assembly."""

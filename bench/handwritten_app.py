@@ -1,0 +1,145 @@
+"""The benchmark's baseline: the same CloudFormation resources as sagestack synthesizes for a
+generated catalog, written with aws-cdk-lib alone — no sagestack import, no descriptor, no
+validation, no request rendering.
+
+It is what a CDK engineer would write by hand for each model: L2 constructs where aws-cdk-lib has
+them (roles, buckets, log groups, Lambda functions with code assets, state machines, custom
+resources), L1 for SageMaker and Application Auto Scaling, literal property values, and the state
+machine definitions kept as JSON files next to the app (``<workdir>/asl/<model>.json``; the
+benchmark writes them from sagestack's output so that both apps deploy the same state machines).
+
+Usage (by bench/run.py): ``python bench/handwritten_app.py <workdir>`` with ``CDK_OUTDIR`` set;
+``<workdir>/manifest.json`` lists ``[{"name": ..., "example": ...}]``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as aas
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_stepfunctions as sfn
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "infra" / "models"
+HANDLER = ROOT / "bench" / "handwritten_handler"  # a stand-in Lambda code directory
+
+# What a person types per example: the shape of the stack and the few literal facts it needs.
+SPECS: dict[str, dict] = {
+    "byo-estimator": {"shape": "train", "role_given": True},
+    "churn-byo-v1": {"shape": "train+deploy", "role_given": True},
+    "kmeans": {"shape": "train+deploy"},
+    "linear-learner": {"shape": "train+deploy"},
+    "mnist-tf": {"shape": "train+deploy", "source": "mnist-tf"},
+    "mxnet-ps": {"shape": "train+deploy", "source": "mxnet-ps", "repack": True},
+    "tf-legacy-iris": {"shape": "train+deploy", "source": "tf-legacy-iris", "role_given": True},
+    "tf-horovod": {"shape": "train", "source": "tf-horovod", "role_given": True},
+    "tf-pipe": {"shape": "train", "source": "tf-pipe"},
+    "pca-batch": {"shape": "train+transform", "role_given": True},
+    "mnist-batch": {"shape": "transform"},
+    "mnist-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
+    "mnist-ab": {"shape": "hosting", "variants": ["champion", "challenger"], "autoscale": True},
+    "mxnet-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "mxnet-serverless"},
+    "tf-serving-eia": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "tf-serving-eia"},
+}
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
+
+
+def role(scope: cdk.Stack, cid: str, service: str, actions: list[str], resources: list[str]) -> iam.Role:
+    r = iam.Role(scope, cid, assumed_by=iam.ServicePrincipal(service))
+    r.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))
+    return r
+
+
+def function(scope: cdk.Stack, cid: str) -> lambda_.Function:
+    fn_role = role(scope, f"{cid}Role", "lambda.amazonaws.com", ["s3:GetObject"], ["arn:aws:s3:::example-bucket/*"])
+    group = logs.LogGroup(scope, f"{cid}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+    return lambda_.Function(scope, cid, runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler", code=lambda_.Code.from_asset(str(HANDLER)), role=fn_role, log_group=group)
+
+
+def bucket(scope: cdk.Stack) -> s3.Bucket:
+    return s3.Bucket(scope, "Artifacts", enforce_ssl=True, encryption=s3.BucketEncryption.S3_MANAGED, block_public_access=s3.BlockPublicAccess.BLOCK_ALL, versioned=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+
+
+def state_machine(scope: cdk.Stack, name: str, workdir: Path) -> sfn.StateMachine:
+    group = logs.LogGroup(scope, "PipelineLogs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+    sm_role = role(scope, "StateMachineRole", "states.amazonaws.com", ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob"], [f"arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}-*"])
+    body = sfn.DefinitionBody.from_file(str(workdir / "asl" / f"{name}.json"))
+    machine = sfn.StateMachine(scope, "StateMachine", definition_body=body, role=sm_role, logs=sfn.LogOptions(destination=group, level=sfn.LogLevel.ALL), tracing_enabled=True)
+    cdk.CfnOutput(scope, "StateMachineArn", value=machine.state_machine_arn)
+    return machine
+
+
+def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> None:
+    shape = spec["shape"]
+    bucket(stack)
+    if spec.get("source"):
+        s3_assets.Asset(stack, "Source", path=str(MODELS / spec["source"]))
+    if shape != "transform" and not spec.get("role_given"):
+        role(stack, "TrainingRole", "sagemaker.amazonaws.com", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
+    if shape != "transform":
+        function(stack, "CheckRunInput")
+    if shape in ("train+deploy", "transform") and not spec.get("role_given"):
+        role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
+    if spec.get("repack"):
+        s3_assets.Asset(stack, "InferenceCode", path=str(MODELS / spec["source"]))
+        function(stack, "Repack")
+    machine = state_machine(stack, name, workdir)
+    if shape == "train+deploy":
+        teardown = function(stack, "Teardown")
+        cdk.CustomResource(stack, "TeardownRunResources", service_token=teardown.function_arn, resource_type="Custom::SageMakerPipelineTeardown",
+                           properties={"StateMachineArn": machine.state_machine_arn, "NamePrefix": name, "EndpointName": f"{name}-dev"})
+        cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
+
+
+def hosting_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
+    model_data = f"s3://sagestack-examples-data/{name}/model.tar.gz"
+    if spec.get("repack"):
+        artifacts = bucket(stack)
+        code = s3_assets.Asset(stack, "InferenceCode", path=str(MODELS / spec["repack"]))
+        repack = function(stack, "Repack")
+        resource = cdk.CustomResource(stack, "RepackResource", service_token=repack.function_arn, resource_type="Custom::SageMakerModelRepack",
+                                      properties={"ModelData": model_data, "CodeBucket": code.s3_bucket_name, "CodeKey": code.s3_object_key, "TargetBucket": artifacts.bucket_name})
+        model_data = resource.get_att_string("ModelDataUrl")
+    model_role = role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::sagestack-examples-data/{name}/*"])
+    variants = []
+    for variant in spec["variants"]:
+        model = sagemaker.CfnModel(stack, f"Model{variant}", execution_role_arn=model_role.role_arn,
+                                   primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(image=IMAGE, model_data_url=model_data))
+        variants.append(sagemaker.CfnEndpointConfig.ProductionVariantProperty(variant_name=variant, model_name=model.attr_model_name, initial_instance_count=1, instance_type="ml.g4dn.xlarge", initial_variant_weight=1))
+    config = sagemaker.CfnEndpointConfig(stack, "EndpointConfig", production_variants=variants)
+    endpoint = sagemaker.CfnEndpoint(stack, "Endpoint", endpoint_name=f"{name}-dev", endpoint_config_name=config.attr_endpoint_config_name)
+    if spec.get("autoscale"):
+        for variant in spec["variants"]:
+            target = aas.CfnScalableTarget(stack, f"Target{variant}", service_namespace="sagemaker", resource_id=f"endpoint/{name}-dev/variant/{variant}",
+                                           scalable_dimension="sagemaker:variant:DesiredInstanceCount", min_capacity=1, max_capacity=4)
+            target.add_dependency(endpoint)
+            aas.CfnScalingPolicy(stack, f"Policy{variant}", policy_name=f"{name}-{variant}", policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
+                                 target_tracking_scaling_policy_configuration=aas.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
+                                     target_value=70, predefined_metric_specification=aas.CfnScalingPolicy.PredefinedMetricSpecificationProperty(predefined_metric_type="SageMakerVariantInvocationsPerInstance")))
+    cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
+
+
+def main(workdir: Path) -> None:
+    app = cdk.App()
+    for entry in json.loads((workdir / "manifest.json").read_text()):
+        name, spec = entry["name"], SPECS[entry["example"]]
+        stack = cdk.Stack(app, f"handwritten-{name}", env=cdk.Environment(region="us-east-1"))
+        if spec["shape"] == "hosting":
+            hosting_stack(stack, name, spec)
+        else:
+            pipeline_stack(stack, name, spec, workdir)
+        cdk.Tags.of(stack).add("sagestack:model", name)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
