@@ -54,14 +54,15 @@ IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-
 
 
 def role(scope: cdk.Stack, cid: str, service: str, actions: list[str], resources: list[str]) -> iam.Role:
-    r = iam.Role(scope, cid, assumed_by=iam.ServicePrincipal(service))
-    r.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))
-    return r
+    """A role with an inline policy, as sagestack's (CDK's own grants still add a DefaultPolicy)."""
+    document = iam.PolicyDocument(statements=[iam.PolicyStatement(actions=actions, resources=resources)])
+    return iam.Role(scope, cid, assumed_by=iam.ServicePrincipal(service), inline_policies={"permissions": document})
 
 
 def function(scope: cdk.Stack, cid: str) -> lambda_.Function:
     fn_role = role(scope, f"{cid}Role", "lambda.amazonaws.com", ["s3:GetObject"], ["arn:aws:s3:::example-bucket/*"])
     group = logs.LogGroup(scope, f"{cid}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+    group.grant_write(fn_role)
     return lambda_.Function(scope, cid, runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler", code=lambda_.Code.from_asset(str(HANDLER)), role=fn_role, log_group=group)
 
 
@@ -72,7 +73,8 @@ def bucket(scope: cdk.Stack) -> s3.Bucket:
 def state_machine(scope: cdk.Stack, name: str, workdir: Path) -> sfn.StateMachine:
     group = logs.LogGroup(scope, "PipelineLogs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
     sm_role = role(scope, "StateMachineRole", "states.amazonaws.com", ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob"], [f"arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}-*"])
-    body = sfn.DefinitionBody.from_file(str(workdir / "asl" / f"{name}.json"))
+    # Inlined, as sagestack does (DefinitionBody.from_file would upload it as an S3 asset instead).
+    body = sfn.DefinitionBody.from_string((workdir / "asl" / f"{name}.json").read_text())
     machine = sfn.StateMachine(scope, "StateMachine", definition_body=body, role=sm_role, logs=sfn.LogOptions(destination=group, level=sfn.LogLevel.ALL), tracing_enabled=True)
     cdk.CfnOutput(scope, "StateMachineArn", value=machine.state_machine_arn)
     return machine

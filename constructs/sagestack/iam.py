@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from constructs import Construct
 
 
-__all__ = ["ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One Allow statement, kept as plain Python: a role's grants become one policy document in a
+    single jsii call (an iam.PolicyStatement per statement, added one by one, costs two round
+    trips each), and the cdk-nag acknowledgments (nag.py) read them without jsii."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    conditions: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Effect": "Allow", "Action": list(self.actions) if len(self.actions) > 1 else self.actions[0]}
+        out["Resource"] = list(self.resources) if len(self.resources) > 1 else self.resources[0]
+        if self.conditions:
+            out["Condition"] = self.conditions
+        return out
+
+
+def statement(*, actions: Sequence[str], resources: Sequence[str], conditions: dict[str, Any] | None = None) -> Grant:
+    """An Allow statement on exactly ``resources``."""
+    return Grant(tuple(actions), tuple(resources), conditions)
+
+
+def policy_document(grants: Sequence[Grant]) -> iam.PolicyDocument:
+    return iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [g.to_json() for g in grants]})
+
+
+def role_with_grants(scope: Construct, construct_id: str, *, service: str, description: str, grants: Sequence[Grant]) -> iam.Role:
+    """A role for ``service`` whose permissions are an inline policy: they exist as soon as the
+    role does, so nothing that uses the role waits for a separate AWS::IAM::Policy (CDK's own
+    grants, e.g. log writing, still go to the role's DefaultPolicy)."""
+    inline = {"sagestack": policy_document(grants)} if grants else None
+    return iam.Role(scope, construct_id, assumed_by=iam.ServicePrincipal(service), description=description, inline_policies=inline)
+
 
 # What SageMaker needs to attach a job's or a model's containers to your subnets. Create/Describe
 # of network interfaces in caller-chosen subnets take no resource-level scoping.
@@ -37,22 +75,22 @@ def require_region(stack: cdk.Stack, what: str) -> None:
         raise ValueError(f"{what} needs a stack with a concrete region: image URIs differ per region")
 
 
-def ecr_pull(stack: cdk.Stack, images: Sequence[str]) -> list[iam.PolicyStatement]:
+def ecr_pull(stack: cdk.Stack, images: Sequence[str]) -> list[Grant]:
     """Pull exactly these images' ECR repositories (nothing for images outside ECR)."""
     repositories = sorted({r for r in (ecr_repository(i) for i in images) if r is not None})
     if not repositories:
         return []
     return [
-        iam.PolicyStatement(
+        statement(
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
             resources=[f"arn:{stack.partition}:ecr:{region}:{account}:repository/{repo}" for account, region, repo in repositories],
         ),
         # ecr:GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
-        iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+        statement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
     ]
 
 
-def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[iam.PolicyStatement]:
+def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[Grant]:
     """Use exactly these KMS keys (ids, aliases or ARNs); nothing when none are given."""
     arns = set()
     for key in (k for k in keys if k):
@@ -64,9 +102,9 @@ def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[iam.PolicyStat
             arns.add(f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:key/{key}")
     if not arns:
         return []
-    return [iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], resources=sorted(arns))]
+    return [statement(actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], resources=sorted(arns))]
 
 
-def vpc_network_interfaces(enabled: bool) -> list[iam.PolicyStatement]:
+def vpc_network_interfaces(enabled: bool) -> list[Grant]:
     """ENI permissions for a job or model in a VPC; nothing otherwise."""
-    return [iam.PolicyStatement(actions=list(VPC_ENI_ACTIONS), resources=["*"])] if enabled else []
+    return [statement(actions=list(VPC_ENI_ACTIONS), resources=["*"])] if enabled else []

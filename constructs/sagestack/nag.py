@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from constructs import IConstruct
+
+from .iam import Grant
 
 __all__ = ["acknowledge", "acknowledge_wildcards", "nag_text"]
 
@@ -41,16 +42,17 @@ def nag_text(stack: cdk.Stack, value: Any) -> str:
     return render(resolved)
 
 
-def acknowledge_wildcards(scope: IConstruct, statements: Sequence[iam.PolicyStatement], reason: str) -> None:
+def acknowledge_wildcards(scope: IConstruct, statements: Sequence[Grant], reason: str) -> None:
     """Acknowledge AwsSolutions-IAM5 for exactly the wildcard resources and actions in ``statements``."""
-    stack = cdk.Stack.of(scope)
     findings: list[str] = []
-    for statement in statements:
-        for resource in statement.resources:
-            text = nag_text(stack, resource)
-            if "*" in text:
-                findings.append(f"Resource::{text}")
-        for action in statement.actions:
+    for grant in statements:
+        actions, resources = grant.actions, grant.resources
+        for resource in resources:
+            if "*" not in resource:
+                continue  # tokens never resolve to a wildcard: only literal text carries one
+            text = nag_text(cdk.Stack.of(scope), resource) if "${Token[" in resource else resource
+            findings.append(f"Resource::{text}")
+        for action in actions:
             if "*" in action:
                 findings.append(f"Action::{action}")
     if findings:

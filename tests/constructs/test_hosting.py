@@ -101,7 +101,7 @@ def test_ab_variants(synth: dict[str, Any]) -> None:
     assert {v["ModelName"]["Fn::GetAtt"][0] for v in variants.values()} == set(models)
     targets = t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
     assert sorted(p["Properties"]["ResourceId"] for p in targets.values()) == ["endpoint/mnist-ab-test/variant/challenger", "endpoint/mnist-ab-test/variant/champion"]
-    policy = json.dumps(t.find_resources("AWS::IAM::Policy"))
+    policy = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "2026-11-20/model.tar.gz" in policy and "2026-11-27/model.tar.gz" in policy  # the role reads both artifacts
 
 
@@ -143,9 +143,9 @@ def test_repack_and_execution_role_are_scoped(synth: dict[str, Any]) -> None:
     assert repack["Properties"]["ModelData"] == HOSTED["tf-serving-eia"].model.model_data
     model = next(iter(t.find_resources("AWS::SageMaker::Model").values()))["Properties"]
     assert model["PrimaryContainer"]["ModelDataUrl"]["Fn::GetAtt"][1] == "ModelDataUrl"
-    policies = json.dumps(t.find_resources("AWS::IAM::Policy"))
+    policies = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "s3:GetObject" in policies and '"s3:*"' not in policies and '"Action": "*"' not in policies
-    serving_policy = json.dumps(synth["templates"]["mnist-serving"].find_resources("AWS::IAM::Policy"))
+    serving_policy = json.dumps(synth["templates"]["mnist-serving"].find_resources("AWS::IAM::Role"))
     assert "arn:" in serving_policy and "sagestack-examples-data/mnist/models/2026-11-20/model.tar.gz" in serving_policy
     assert "kms:" not in serving_policy  # no keys given, no KMS grant
     assert "repository/tensorflow-inference" in serving_policy

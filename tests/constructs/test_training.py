@@ -69,8 +69,9 @@ def test_every_training_example_has_a_pipeline(synth: dict[str, Any]) -> None:
 
 def test_state_machine_iam_is_scoped_to_the_job_prefix(synth: dict[str, Any]) -> None:
     template = synth["templates"]["mnist-tf"]
-    policies = {k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Policy" and "StateMachineRole" in k}
-    statements = next(iter(policies.values()))["Properties"]["PolicyDocument"]["Statement"]
+    [role] = [v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and "StateMachineRole" in k]
+    [inline] = role["Properties"]["Policies"]  # the grants are inline: they exist as soon as the role does
+    statements = inline["PolicyDocument"]["Statement"]
     create = next(s for s in statements if "sagemaker:CreateTrainingJob" in s["Action"])
     assert _resolve(create["Resource"]).endswith(":training-job/mnist-tf-????????????")  # <prefix>-<12 hex run id>
     endpoint = next(s for s in statements if "sagemaker:UpdateEndpoint" in s["Action"])
@@ -88,7 +89,7 @@ def test_state_machine_iam_is_scoped_to_the_job_prefix(synth: dict[str, Any]) ->
 
 def test_execution_role_reads_exactly_its_channels(synth: dict[str, Any]) -> None:
     template = synth["templates"]["mnist-tf"]
-    policy = next(v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Policy" and "ExecutionRole" in k)
+    policy = next(v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and "ExecutionRole" in k)
     text = json.dumps(policy)
     assert "sagestack-examples-data/mnist/train*" in text and "sagestack-examples-data/mnist/test*" in text
     assert "repository/tensorflow-training" in text
@@ -122,7 +123,13 @@ def test_synthesized_definition_executes(synth: dict[str, Any]) -> None:
     reaches the training task with the run's name and the stack's bucket, role and code asset."""
     template = synth["templates"]["mnist-tf"]
     machine = _of_type(template, "AWS::StepFunctions::StateMachine")["Properties"]
-    definition = json.loads(_resolve(machine["DefinitionString"]))
+    assert isinstance(machine["DefinitionString"], str)  # one readable string; deploy-time values are substitutions
+    text = machine["DefinitionString"]
+    for name, value in machine["DefinitionSubstitutions"].items():
+        text = text.replace("${" + name + "}", _resolve(value))
+    assert "${" not in text
+    definition = json.loads(text)
+    assert definition["States"]["Create model"]["ResultPath"] is None
     ok: dict[str, Any] = {"result": {}}
     tasks = {
         "Check run input": [{"python": RUN_INPUT}],

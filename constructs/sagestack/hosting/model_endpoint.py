@@ -119,10 +119,6 @@ class ModelEndpoint(Construct):
             self.models[variant.variant_name if variant is not None else VARIANT_NAME] = model
             values["ModelName" + (f".{variant.variant_name}" if variant is not None else "")] = model.model_name
         self.model = next(iter(self.models.values()))
-        if self.role is not None:
-            # The ExecutionRoleArn reference orders the role; the endpoint needs its policy attached too
-            # before SageMaker pulls the image and the model data.
-            self._role_policy = self.role.role.node.find_child("DefaultPolicy")
         rendered["CreateEndpointConfig"].pop("EndpointConfigName")
         self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
         values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
@@ -134,8 +130,6 @@ class ModelEndpoint(Construct):
             endpoint_request["RetainAllVariantProperties"] = True
             endpoint_request["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
         self.endpoint = SageMakerEndpoint(self, "Endpoint", request=endpoint_request)
-        if self.role is not None:
-            self.endpoint.resource.node.add_dependency(self._role_policy)
         self.autoscaling: dict[str, VariantAutoscaling] = {}
         if d.deploy.autoscaling is not None:
             for name in variant_names(d):

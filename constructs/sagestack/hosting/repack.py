@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -15,6 +14,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..render.sourcedir import sourcedir_archive
+from ..iam import role_with_grants, statement
 from ..nag import acknowledge_wildcards
 from ._tokens import s3_bucket_and_key
 
@@ -47,14 +47,12 @@ class RepackFunction(Construct):
         """
         super().__init__(scope, construct_id)
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description="sagestack model repack function")
-        log_group.grant_write(self.role)
         statements = [
-            iam.PolicyStatement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
-            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
+            statement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
+            statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
         ]
-        for statement in statements:
-            self.role.add_to_policy(statement)
+        self.role = role_with_grants(self, "Role", service="lambda.amazonaws.com", description="sagestack model repack function", grants=statements)
+        log_group.grant_write(self.role)
         acknowledge_wildcards(
             self.role, statements,
             "The repacked archive's key holds a hash of its inputs (and, in a pipeline, the run name), known only when it runs; "

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..nag import acknowledge_wildcards
-from ..iam import ecr_pull, kms_use, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, role_with_grants, statement, vpc_network_interfaces
 from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelExecutionRole"]
@@ -53,17 +52,17 @@ class ModelExecutionRole(Construct):
         """
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"), description="SageMaker model execution role (sagestack)")
-        self.statements: list[iam.PolicyStatement] = []
+        partition, region, account = stack.partition, stack.region, stack.account  # one jsii read each
+        self.statements: list[Grant] = []
         objects = []
         for uri in model_data:
             bucket, key = s3_bucket_and_key(uri)
-            objects.append(f"arn:{stack.partition}:s3:::{bucket}/{key}")
+            objects.append(f"arn:{partition}:s3:::{bucket}/{key}")
         if objects:
-            self._allow(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(objects))))
-        for statement in ecr_pull(stack, images):
-            self._allow(statement)
-        logs_arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker"
+            self._allow(statement(actions=["s3:GetObject"], resources=sorted(set(objects))))
+        for grant in ecr_pull(stack, images):
+            self._allow(grant)
+        logs_arn = f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker"
         groups, streams, namespaces = [], [], []
         if endpoint_name is not None:
             groups.append(f"{logs_arn}/Endpoints/{endpoint_name}")
@@ -73,28 +72,29 @@ class ModelExecutionRole(Construct):
             groups.append(f"{logs_arn}/TransformJobs")
             streams.append(f"{logs_arn}/TransformJobs:log-stream:{transform_job_prefix}-*")
             namespaces.append("/aws/sagemaker/TransformJobs")
-        self._allow(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=groups))
-        self._allow(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=streams))
+        self._allow(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=groups))
+        self._allow(statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=streams))
         # cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the
         # namespaces SageMaker endpoints and transform jobs publish to.
         self._allow(
-            iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringEquals": {"cloudwatch:namespace": namespaces[0] if len(namespaces) == 1 else namespaces}})
+            statement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringEquals": {"cloudwatch:namespace": namespaces[0] if len(namespaces) == 1 else namespaces}})
         )
         reads = []
         for prefix in read_prefixes:
             bucket, key = s3_bucket_and_key(prefix)
-            reads.append(f"arn:{stack.partition}:s3:::{bucket}/{key.rstrip('*')}*")
-            self._allow(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[f"arn:{stack.partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": [f"{key.rstrip('*')}*"]}}))
+            reads.append(f"arn:{partition}:s3:::{bucket}/{key.rstrip('*')}*")
+            self._allow(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": [f"{key.rstrip('*')}*"]}}))
         if reads:
-            self._allow(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted(set(reads))))
+            self._allow(statement(actions=["s3:GetObject"], resources=sorted(set(reads))))
         for prefix in write_prefixes:  # "s3://b/dir/" is a directory, "s3://b/name-" a key prefix
             bucket, key = s3_bucket_and_key(prefix)
-            self._allow(iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:{stack.partition}:s3:::{bucket}/{key}*"]))
+            self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
         for prefix in capture_destinations:
             bucket, key = s3_bucket_and_key(prefix.rstrip("/") + "/")
-            self._allow(iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:{stack.partition}:s3:::{bucket}/{key}*"]))
-        for statement in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
-            self._allow(statement)
+            self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
+        for grant in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
+            self._allow(grant)
+        self.role = role_with_grants(self, "Role", service="sagemaker.amazonaws.com", description="SageMaker model execution role (sagestack)", grants=self.statements)
         acknowledge_wildcards(
             self.role,
             self.statements,
@@ -104,6 +104,5 @@ class ModelExecutionRole(Construct):
             "at run or deploy time); EC2 network-interface actions for VPC models.",
         )
 
-    def _allow(self, statement: iam.PolicyStatement) -> None:
-        self.statements.append(statement)
-        self.role.add_to_policy(statement)
+    def _allow(self, grant: Grant) -> None:
+        self.statements.append(grant)

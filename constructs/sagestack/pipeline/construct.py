@@ -9,8 +9,10 @@ deploy-time placeholders with their tokens, and wires IAM, logging and tracing.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -29,7 +31,7 @@ from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for
 from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import ecr_pull, kms_use, require_region, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
 from ..nag import acknowledge, acknowledge_wildcards
 from ..render import RenderContext
 from ..render.hosting import _entry_point, create_model, needs_repack
@@ -42,6 +44,26 @@ __all__ = ["TrainingPipeline"]
 
 HANDLERS = Path(__file__).parent
 RUN_ID_PATTERN = "?" * (RUN_SUFFIX_LENGTH - 1)  # the 12 hex digits of a run name, one IAM '?' each
+
+
+_TOKEN = re.compile(r"\$\{Token\[[^\]]+\]\}")
+
+
+def _with_substitutions(definition: dict, named: dict[str, str | None]) -> tuple[str, dict[str, str]]:
+    """The definition as JSON text whose deploy-time values are ``${Name}`` references, and the
+    DefinitionSubstitutions that fill them. The template keeps the definition as one readable
+    string (no Fn::Join), and synthesis resolves each token once instead of inside a large string.
+    ``json.dumps``, not ``stack.to_json_string``: the latter drops nulls ("ResultPath": null)."""
+    text = json.dumps(definition)
+    substitutions: dict[str, str] = {}
+    for name, value in named.items():
+        if value is not None and "${Token[" in value and value in text:  # a token (checked without a jsii call)
+            text = text.replace(value, "${" + name + "}")
+            substitutions[name] = value
+    for index, token in enumerate(dict.fromkeys(_TOKEN.findall(text))):  # any other token (e.g. partition)
+        text = text.replace(token, "${Value" + str(index) + "}")
+        substitutions[f"Value{index}"] = token
+    return text, substitutions
 
 
 class TrainingPipeline(Construct):
@@ -80,7 +102,9 @@ class TrainingPipeline(Construct):
             raise ValueError(f"TrainingPipeline needs estimator and fit, or model and transformer; {d.name} has {d.kind}")
         stack = cdk.Stack.of(self)
         require_region(stack, "TrainingPipeline")
-        self._arn = lambda service, resource: f"arn:{stack.partition}:{service}:{stack.region}:{stack.account}:{resource}"
+        # Read once: every property read of a construct is a jsii round trip.
+        self._partition, self._region, self._account = stack.partition, stack.region, stack.account
+        self._arn = lambda service, resource: f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
         ctx = RenderContext(region=stack.region)
         self.prefix = run_prefix(d)
         runs = f"{self.prefix.lower()}-{RUN_ID_PATTERN}"  # SageMaker ARNs carry names in lower case
@@ -167,19 +191,21 @@ class TrainingPipeline(Construct):
             writable=writable,
         )
         self.definition = pipeline_definition(d, ctx, resources)
+        definition_text, substitutions = _with_substitutions(self.definition, {
+            "ArtifactBucket": static["ArtifactBucket"], "AccountId": stack.account, "TrainingRoleArn": static.get("RoleArn"),
+            "SourceArchive": static.get("SourceArchive"), "ModelRoleArn": model_role_arn, "TopicArn": resources.topic_arn,
+            "CheckRunInputArn": resources.check_input_function, "RepackArn": repack_step.function_arn if repack_step else None,
+            "CodeBucket": repack_step.code_bucket if repack_step else None, "CodeKey": repack_step.code_key if repack_step else None,
+        })
 
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        role = iam.Role(self, "StateMachineRole", assumed_by=iam.ServicePrincipal("states.amazonaws.com"), description=f"sagestack pipeline of {d.name}")
         statements = self._state_machine_statements(d, runs, sorted(set(passed_roles)))
-        for statement in statements:
-            role.add_to_policy(statement)
+        role = role_with_grants(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements)
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",
-            # json.dumps, not stack.to_json_string: the latter drops nulls ("ResultPath": null keeps a
-            # task's answer out of the state). The tokens are plain strings inside the JSON text (ARNs,
-            # names: nothing to escape), which CDK resolves at synthesis.
-            definition_body=sfn.DefinitionBody.from_string(json.dumps(self.definition, indent=None, sort_keys=False)),
+            definition_body=sfn.DefinitionBody.from_string(definition_text),
+            definition_substitutions=substitutions,
             role=role,
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
             tracing_enabled=True,
@@ -216,11 +242,11 @@ class TrainingPipeline(Construct):
             return f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}-"
         return uri.rstrip("/") + "/"
 
-    def _function(self, construct_id: str, handler_dir: str, description: str, *, timeout: cdk.Duration, memory: int) -> lambda_.Function:
+    def _function(self, construct_id: str, handler_dir: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
         """A Python function from one of this package's handler directories, with its own log group
-        and a role that can write only there (callers add what else it needs)."""
+        and a role that can write only there, plus ``grants``."""
         log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+        role = role_with_grants(self, f"{construct_id}Role", service="lambda.amazonaws.com", description=description, grants=grants)
         log_group.grant_write(role)
         function = lambda_.Function(
             self, construct_id,
@@ -238,24 +264,24 @@ class TrainingPipeline(Construct):
             function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
         return function
 
-    def _state_machine_statements(self, d: ModelDescriptor, runs: str, passed_roles: list[str]) -> list[iam.PolicyStatement]:
+    def _state_machine_statements(self, d: ModelDescriptor, runs: str, passed_roles: list[str]) -> list[Grant]:
         """Only the actions the definition's tasks call, on this model's names."""
         arn = self._arn
-        statements: list[iam.PolicyStatement] = []
+        statements: list[Grant] = []
         rules = []
         if d.estimator is not None:
-            statements.append(iam.PolicyStatement(
+            statements.append(statement(
                 actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
                 resources=[arn("sagemaker", f"training-job/{runs}")],
             ))
             rules.append("StepFunctionsGetEventsForSageMakerTrainingJobsRule")
         functions = [f.function_arn for f in (self.check_input, self.repack) if f is not None]
         if functions:
-            statements.append(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=functions))
+            statements.append(statement(actions=["lambda:InvokeFunction"], resources=functions))
         if d.deploy is not None or d.transformer is not None:
-            statements.append(iam.PolicyStatement(actions=["sagemaker:CreateModel", "sagemaker:AddTags"], resources=[arn("sagemaker", f"model/{runs}")]))
+            statements.append(statement(actions=["sagemaker:CreateModel", "sagemaker:AddTags"], resources=[arn("sagemaker", f"model/{runs}")]))
         if d.transformer is not None:
-            statements.append(iam.PolicyStatement(
+            statements.append(statement(
                 actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"],
                 resources=[arn("sagemaker", f"transform-job/{runs}"), arn("sagemaker", f"model/{runs}")],
             ))
@@ -263,67 +289,67 @@ class TrainingPipeline(Construct):
         if d.deploy is not None:
             endpoint = arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")  # type: ignore[union-attr]
             configs = arn("sagemaker", f"endpoint-config/{runs}")
-            statements.append(iam.PolicyStatement(actions=["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], resources=[configs]))
-            statements.append(iam.PolicyStatement(
+            statements.append(statement(actions=["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], resources=[configs]))
+            statements.append(statement(
                 actions=["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:AddTags"],
                 resources=[endpoint, configs],
             ))
             if d.deploy.autoscaling is not None:
                 # Application Auto Scaling takes no resource ARN before a target exists (and its ARNs
                 # carry a random id): the conditions keep it to SageMaker variant instance counts.
-                statements.append(iam.PolicyStatement(
+                statements.append(statement(
                     actions=["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:PutScheduledAction"],
                     resources=["*"],
                     conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
                 ))
                 # What registering a SageMaker variant checks with the caller's permissions.
-                statements.append(iam.PolicyStatement(actions=["sagemaker:DescribeEndpointConfig"], resources=[configs]))
-                statements.append(iam.PolicyStatement(actions=["sagemaker:UpdateEndpointWeightsAndCapacities"], resources=[endpoint]))
-                statements.append(iam.PolicyStatement(
+                statements.append(statement(actions=["sagemaker:DescribeEndpointConfig"], resources=[configs]))
+                statements.append(statement(actions=["sagemaker:UpdateEndpointWeightsAndCapacities"], resources=[endpoint]))
+                statements.append(statement(
                     actions=["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
                     resources=[arn("cloudwatch", f"alarm:TargetTracking-endpoint/{self.endpoint_name}/variant/*")],
                 ))
-                statements.append(iam.PolicyStatement(
+                statements.append(statement(
                     actions=["iam:CreateServiceLinkedRole"],
                     resources=[f"arn:{cdk.Stack.of(self).partition}:iam::{cdk.Stack.of(self).account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
                     conditions={"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
                 ))
         if rules:
-            statements.append(iam.PolicyStatement(actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"], resources=[arn("events", f"rule/{r}") for r in rules]))
+            statements.append(statement(actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"], resources=[arn("events", f"rule/{r}") for r in rules]))
         if self.topic is not None:
-            statements.append(iam.PolicyStatement(actions=["sns:Publish"], resources=[self.topic.topic_arn]))
+            statements.append(statement(actions=["sns:Publish"], resources=[self.topic.topic_arn]))
         if passed_roles:
-            statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=passed_roles, conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+            statements.append(statement(actions=["iam:PassRole"], resources=passed_roles, conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
         return statements
 
     def _teardown(self, d: ModelDescriptor, runs: str) -> None:
         """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,
         configs and models (teardown_handler/index.py), so a deleted stack leaves nothing billing."""
         assert d.deploy is not None and self.endpoint_name is not None
-        function = self._function("Teardown", "teardown_handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)", timeout=cdk.Duration.minutes(10), memory=256)
         arn = self._arn
         name_token = self.state_machine.state_machine_name
         statements = [
-            iam.PolicyStatement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
-            iam.PolicyStatement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
-            iam.PolicyStatement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
-            iam.PolicyStatement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
-            iam.PolicyStatement(actions=["sagemaker:DeleteModel"], resources=[arn("sagemaker", f"model/{runs}")]),
+            statement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
+            statement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
+            statement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
+            statement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
+            statement(actions=["sagemaker:DeleteModel"], resources=[arn("sagemaker", f"model/{runs}")]),
             # List actions take no resource-level permissions.
-            iam.PolicyStatement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
+            statement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
         ]
         variants = []
         if d.deploy.autoscaling is not None:
             variants = ["AllTraffic"]
-            statements.append(iam.PolicyStatement(
+            statements.append(statement(
                 actions=["application-autoscaling:DeregisterScalableTarget"],
                 resources=["*"],  # targets' ARNs carry a random id; conditioned to SageMaker variant counts
                 conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
             ))
-        for statement in statements:
-            function.role.add_to_policy(statement)  # type: ignore[union-attr]
+        function = self._function(
+            "Teardown", "teardown_handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
+            timeout=cdk.Duration.minutes(10), memory=256, grants=statements,
+        )
         policy = function.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
-        function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
         acknowledge_wildcards(
             function.role,  # type: ignore[arg-type]
             statements,
@@ -349,8 +375,7 @@ class TrainingPipeline(Construct):
         est = d.estimator
         assert est is not None
         partition = stack.partition
-        role = iam.Role(self, "ExecutionRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"), description=f"SageMaker training role of {d.name} (sagestack)")
-        statements: list[iam.PolicyStatement] = []
+        statements: list[Grant] = []
 
         def prefix_arn(uri: str) -> tuple[str, str, str]:
             bucket, key = s3_bucket_and_key(uri)
@@ -359,30 +384,29 @@ class TrainingPipeline(Construct):
         reads = [ch["DataSource"]["S3DataSource"]["S3Uri"] for ch in request["InputDataConfig"] if ch["ChannelName"] != "code" or "{{" not in ch["DataSource"]["S3DataSource"]["S3Uri"]]
         reads = [uri for uri in reads if not uri.startswith("{{")]
         if reads:
-            statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in reads})))
+            statements.append(statement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in reads})))
             for bucket in sorted({prefix_arn(u)[0] for u in reads}):
                 keys = sorted({prefix_arn(u)[1] + "*" for u in reads if prefix_arn(u)[0] == bucket})
-                statements.append(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
+                statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
         writes = [est.output_path] if est.output_path else []
         if est.checkpoint_s3_uri:
             writes.append(est.checkpoint_s3_uri)
-            statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=[prefix_arn(est.checkpoint_s3_uri)[2]]))
+            statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(est.checkpoint_s3_uri)[2]]))
         if writes:
-            statements.append(iam.PolicyStatement(actions=["s3:PutObject"], resources=sorted({prefix_arn(u)[2] for u in writes})))
+            statements.append(statement(actions=["s3:PutObject"], resources=sorted({prefix_arn(u)[2] for u in writes})))
         writable = [u.rstrip("/") for u in writes[:1]]
         if not est.output_path:
-            statements.append(iam.PolicyStatement(actions=["s3:PutObject"], resources=[self.artifact_bucket.arn_for_objects("*")]))
+            statements.append(statement(actions=["s3:PutObject"], resources=[self.artifact_bucket.arn_for_objects("*")]))
             writable = [f"s3://{self.artifact_bucket.bucket_name}/"]
         if self.source is not None:
-            statements.append(iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
+            statements.append(statement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
         group = f"arn:{partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/TrainingJobs"
-        statements.append(iam.PolicyStatement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))
-        statements.append(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{group}:log-stream:{self.prefix}-*"]))
-        statements.append(iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker*"]}}))
+        statements.append(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))
+        statements.append(statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{group}:log-stream:{self.prefix}-*"]))
+        statements.append(statement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker*"]}}))
         statements += kms_use(stack, [est.volume_kms_key, est.output_kms_key]) + vpc_network_interfaces(est.subnets is not None)
-        for statement in statements:
-            role.add_to_policy(statement)
+        role = role_with_grants(self, "ExecutionRole", service="sagemaker.amazonaws.com", description=f"SageMaker training role of {d.name} (sagestack)", grants=statements)
         acknowledge_wildcards(
             role,
             statements,
