@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 GUARDS = {
     "AWS_EC2_METADATA_DISABLED": "true",
@@ -20,6 +23,21 @@ GUARDS = {
 }
 for key, value in GUARDS.items():
     os.environ[key] = value
+
+# Fake credentials for tests that run moto: set per test (monkeypatch), never in the environment.
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture()
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's in-memory AWS, with fake credentials in this test process only."""
+    for key, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG = REPO_ROOT / "infra" / "models"

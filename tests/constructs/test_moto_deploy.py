@@ -27,17 +27,6 @@ from sagestack.hosting.repack import HANDLER_DIR
 
 from ..conftest import CATALOG
 
-FAKE = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-@pytest.fixture()
-def aws(monkeypatch: pytest.MonkeyPatch):
-    for key, value in FAKE.items():  # fake credentials, this test process only
-        monkeypatch.setenv(key, value)
-    from moto import mock_aws
-
-    with mock_aws():
-        yield
 
 
 def _template(name: str) -> dict[str, Any]:

@@ -332,3 +332,10 @@ def test_any_json_input_never_raises(given_input: Any, encoding: str) -> None:
     if result["problems"]:
         assert result["request"] == event["request"]
     assert event == before
+
+
+def test_input_shape_matches_the_definition_module() -> None:
+    """The keys the Lambda accepts are the ones the pipeline documents (sagestack.pipeline.INPUT_KEYS)."""
+    from sagestack.pipeline import INPUT_KEYS
+
+    assert tuple(run_input.TOP_LEVEL) == INPUT_KEYS

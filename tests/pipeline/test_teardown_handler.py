@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
+from ..conftest import FAKE_CREDENTIALS
+
 REPO = Path(__file__).resolve().parents[2]
 HANDLER = REPO / "constructs/sagestack/pipeline/teardown_handler/index.py"
-FAKE = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/sagemaker"
 PREFIX = "mnist-tf"
@@ -43,16 +44,6 @@ def _load() -> Any:
 @pytest.fixture()
 def module() -> Any:
     return _load()
-
-
-@pytest.fixture()
-def aws(monkeypatch: pytest.MonkeyPatch):
-    for key, value in FAKE.items():  # fake credentials, this test process only
-        monkeypatch.setenv(key, value)
-    from moto import mock_aws
-
-    with mock_aws():
-        yield
 
 
 @pytest.fixture()
@@ -219,7 +210,7 @@ def test_teardown_paginates_and_passes_stop_reason(module: Any, monkeypatch: pyt
     import boto3
     from botocore.stub import Stubber
 
-    for key, value in FAKE.items():
+    for key, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     clients = module.Clients(
         sagemaker=boto3.client("sagemaker", region_name=REGION),
@@ -263,7 +254,7 @@ def test_teardown_ignores_object_not_found_scalable_target(module: Any, monkeypa
     import boto3
     from botocore.stub import Stubber
 
-    for key, value in FAKE.items():
+    for key, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     autoscaling = boto3.client("application-autoscaling", region_name=REGION)
     clients = module.Clients(sagemaker=None, autoscaling=autoscaling, stepfunctions=None)
