@@ -28,3 +28,10 @@ def test_validation_does_not_import_aws_cdk_or_sagemaker() -> None:
         "assert catalog.ok(), [i.format() for i in catalog.errors]\n"
     )
     assert modules_imported_by(code, ("aws_cdk", "jsii", "constructs", "sagemaker")) == []
+
+
+def test_the_public_api_is_lazy() -> None:
+    """`import sagestack` and its descriptor API load no aws_cdk; the constructs load it on use."""
+    code = "import sagestack\nsagestack.descriptor_from_dict, sagestack.load_descriptor_or_raise, sagestack.ModelDescriptor\n"
+    assert modules_imported_by(code, ("aws_cdk", "jsii", "sagemaker")) == []
+    assert modules_imported_by("import sagestack\nsagestack.TrainingPipeline\n", ("aws_cdk",)) != []

@@ -6,7 +6,7 @@ This package never imports aws_cdk (a test proves it), so validation stays fast.
 
 from .descriptor import NAME_MAX, SECTIONS, ModelDescriptor
 from .issues import LINE_FORMAT, Issue
-from .loader import Catalog, DescriptorError, LoadResult, load_catalog, load_descriptor, validate_data
+from .loader import Catalog, DescriptorError, LoadResult, descriptor_from_dict, load_catalog, load_descriptor, load_descriptor_or_raise, validate_data
 
 __all__ = [
     "ModelDescriptor",
@@ -19,5 +19,7 @@ __all__ = [
     "DescriptorError",
     "load_catalog",
     "load_descriptor",
+    "load_descriptor_or_raise",
+    "descriptor_from_dict",
     "validate_data",
 ]

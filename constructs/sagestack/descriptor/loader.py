@@ -347,6 +347,30 @@ def load_descriptor(path: str | os.PathLike[str]) -> LoadResult:
     return result
 
 
+def load_descriptor_or_raise(path: str | os.PathLike[str], *, strict: bool = False) -> ModelDescriptor:
+    """One descriptor file, or :class:`DescriptorError` with every problem in it (warnings too
+    with ``strict``)."""
+    result = load_descriptor(path)
+    errors = [i for i in result.issues if i.severity == "error" or strict]
+    if result.descriptor is None or errors:
+        raise DescriptorError(errors or result.issues)
+    return result.descriptor
+
+
+def descriptor_from_dict(data: dict[str, Any], *, base_dir: str | os.PathLike[str] | None = None, strict: bool = False) -> ModelDescriptor:
+    """A descriptor given as Python data (the same keys as a YAML descriptor), validated with the
+    same fields and rules; relative paths (``source_dir``, ``entry_point``) resolve against
+    ``base_dir`` (default: the working directory). Raises :class:`DescriptorError` with every
+    problem."""
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+    name = data.get("name", "descriptor") if isinstance(data, dict) else "descriptor"
+    result = validate_data(data, file=f"<{name}>", source=(base / f"{name}.py").resolve())
+    errors = [i for i in result.issues if i.severity == "error" or strict]
+    if result.descriptor is None or errors:
+        raise DescriptorError(errors or result.issues)
+    return result.descriptor
+
+
 def is_python_descriptor(path: Path) -> bool:
     """Whether a .py file assigns ``descriptor`` at top level, decided from its syntax tree without
     running it, so training scripts beside descriptors are neither loaded nor executed."""
