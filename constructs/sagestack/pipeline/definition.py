@@ -508,21 +508,14 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
         "Catch": b.catch("Delete failed endpoint", "EndpointDeleteFailed"),
         "Next": "Count busy wait",
     })
-    b.add("Count busy wait", {
-        "Type": "Pass",
-        "Comment": "Counts the waits for a busy endpoint, so one that stays busy ends the run.",
-        "Parameters": {"busy.$": "States.MathAdd($.waits.busy, 1)", "ready.$": "$.waits.ready"},
-        "ResultPath": "$.waits",
-        "Next": "Busy too long?",
-    })
-    b.add("Busy too long?", {
-        "Type": "Choice",
-        "Choices": [{"Variable": "$.waits.busy", "NumericGreaterThan": polls, "Next": b.failure(
+    _count_and_bound(
+        b, counter="busy", count_state="Count busy wait", bound_state="Busy too long?", then="Wait for endpoint to settle", polls=polls,
+        comment="Counts the waits for a busy endpoint, so one that stays busy ends the run.",
+        failure=b.failure(
             "Wait for endpoint to settle", "EndpointBusy",
             cause=f"States.Format('endpoint {name} stayed {{}} for {waited}: another run or an update holds it', $.endpoint.EndpointStatus)",
-        )}],
-        "Default": "Wait for endpoint to settle",
-    })
+        ),
+    )
     b.add("Wait for endpoint to settle", {"Type": "Wait", "Seconds": POLL_SECONDS, "Next": "Find endpoint"})
 
     create = create_endpoint(d, ctx)
@@ -598,20 +591,14 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
         ],
         "Default": "Count wait",
     })
-    b.add("Count wait", {
-        "Type": "Pass",
-        "Parameters": {"busy.$": "$.waits.busy", "ready.$": "States.MathAdd($.waits.ready, 1)"},
-        "ResultPath": "$.waits",
-        "Next": "Waited too long?",
-    })
-    b.add("Waited too long?", {
-        "Type": "Choice",
-        "Choices": [{"Variable": "$.waits.ready", "NumericGreaterThanEquals": polls, "Next": b.failure(
+    _count_and_bound(
+        b, counter="ready", count_state="Count wait", bound_state="Waited too long?", then="Wait for endpoint", polls=polls,
+        comment="Counts the polls for InService, so the wait ends at deploy.wait_timeout_seconds.",
+        failure=b.failure(
             "Wait for endpoint", "EndpointTimeout",
             cause=f"States.Format('endpoint {name} was still {{}} after {waited} (deploy.wait_timeout_seconds); it keeps going: see it in the SageMaker console', $.endpoint.EndpointStatus)",
-        )}],
-        "Default": "Wait for endpoint",
-    })
+        ),
+    )
     if scaling is None:
         return ["Create endpoint config"]
     resource_id = f"endpoint/{name}/variant/{VARIANT_NAME}"
@@ -654,6 +641,24 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
     for current, following in zip(chain, chain[1:]):
         b.states[current]["Next"] = following
     return ["Create endpoint config", chain[-1]]
+
+
+def _count_and_bound(b: _Builder, *, counter: str, count_state: str, bound_state: str, then: str, polls: int, comment: str, failure: str) -> None:
+    """A bounded wait loop's bookkeeping: add one to ``$.waits.<counter>``, then fail once it
+    reaches ``polls``, else go on to ``then`` (a Wait state that loops back)."""
+    others = {name: f"$.waits.{name}" for name in ("busy", "ready") if name != counter}
+    b.add(count_state, {
+        "Type": "Pass",
+        "Comment": comment,
+        "Parameters": {f"{counter}.$": f"States.MathAdd($.waits.{counter}, 1)", **{f"{k}.$": v for k, v in others.items()}},
+        "ResultPath": "$.waits",
+        "Next": bound_state,
+    })
+    b.add(bound_state, {
+        "Type": "Choice",
+        "Choices": [{"Variable": f"$.waits.{counter}", "NumericGreaterThanEquals": polls, "Next": failure}],
+        "Default": then,
+    })
 
 
 def scaling_policy_request(scaling: Any, endpoint_name: str) -> dict[str, Any]:
