@@ -1,5 +1,6 @@
 """``sagestack`` command line: validate descriptors, print their JSON Schema, list the catalog,
-summarize a synthesized cloud assembly, and print the descriptor reference.
+render requests, summarize a synthesized cloud assembly, say what a descriptor change does
+(``diff``), and print the descriptor reference.
 
 Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 usage error.
 """
@@ -170,6 +171,94 @@ def summary(cdk_out: Path = typer.Argument(Path("cdk.out"), help="A synthesized 
     for stack in info.stacks:
         table.add_row(stack.name, stack.model or "-", str(stack.resources), str(stack.template_bytes))
     out.print(table)
+
+
+@app.command()
+def diff(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
+    base: str = typer.Option("HEAD", "--base", help="Git revision to compare with (e.g. origin/main)."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text (one line per model) or json."),
+) -> None:
+    """Say what each changed descriptor does once it ships: retrains, redeploys, rescales, or
+    only metadata (compares the SageMaker requests both versions render)."""
+    from .descriptor.loader import descriptor_files, load_descriptor
+    from .impact import impact
+
+    files, problems = descriptor_files(paths or [configured_catalog()])
+    for issue in problems:
+        err.print(issue.format())
+    try:
+        root = Path(_git("rev-parse", "--show-toplevel").strip())
+        _git("rev-parse", "--verify", f"{base}^{{commit}}")
+    except RuntimeError as exc:
+        err.print(f"sagestack diff: {exc}")
+        raise typer.Exit(2)
+    impacts, invalid = [], 0
+    for path in files:
+        new = load_descriptor(path)
+        for issue in new.issues:
+            err.print(issue.format())
+        if new.descriptor is None:
+            invalid += 1
+            continue
+        old = _base_descriptor(root, path.resolve(), base)
+        result = impact(old, new.descriptor)
+        if result.kind != "unchanged":
+            impacts.append(result)
+    for name in _removed(root, files, paths or [configured_catalog()], base):
+        impacts.append(impact(name, None))
+    if fmt is Format.json:
+        out.print_json(json.dumps([{"model": i.model, "kind": i.kind, "changes": list(i.changes)} for i in impacts]))
+    else:
+        for i in impacts:
+            out.print(i.describe(), markup=False)
+        if not impacts:
+            out.print(f"no descriptor changes since {base}")
+    raise typer.Exit(1 if invalid else 0)
+
+
+def _git(*args: str) -> str:
+    import subprocess
+
+    proc = subprocess.run(["git", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip() or f"git {' '.join(args)} failed")
+    return proc.stdout
+
+
+def _base_descriptor(root: Path, path: Path, base: str):  # -> ModelDescriptor | None
+    """The descriptor at ``path`` as of ``base`` (None when it did not exist or was invalid there).
+    Read into a sibling temporary file, so relative paths (source_dir) resolve as they do now."""
+    import tempfile
+
+    from .descriptor.loader import load_descriptor
+
+    try:
+        text = _git("show", f"{base}:{path.relative_to(root).as_posix()}")
+    except (RuntimeError, ValueError):
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=path.suffix, prefix=".sagestack-base-", dir=path.parent, delete=False) as handle:
+        handle.write(text)
+    try:
+        return load_descriptor(handle.name).descriptor
+    finally:
+        os.unlink(handle.name)
+
+
+def _removed(root: Path, files: List[Path], roots: List[Path], base: str):  # -> Iterator[ModelDescriptor]
+    """Descriptors that existed under the given directories at ``base`` and are gone now."""
+    current = {p.resolve() for p in files}
+    for directory in (r.resolve() for r in roots if r.is_dir()):
+        try:
+            listed = _git("ls-tree", "--name-only", f"{base}:{directory.relative_to(root).as_posix()}").split()
+        except (RuntimeError, ValueError):
+            continue
+        for name in listed:
+            path = directory / name
+            if path.suffix in (".yaml", ".yml", ".py") and path not in current:
+                old = _base_descriptor(root, path, base)
+                if old is not None:
+                    yield old
 
 
 @app.command()
