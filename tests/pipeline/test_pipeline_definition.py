@@ -250,8 +250,9 @@ def test_in_service_timeout() -> None:
 
 
 def test_default_wait_covers_the_blue_green_bake() -> None:
-    d = CATALOG_BY_NAME["kmeans"]
-    assert endpoint_wait(d) == (3600, 120)
+    assert endpoint_wait(CATALOG_BY_NAME["kmeans"]) == (3600, 120)  # no deployment_config: an hour
+    # mnist-serving's canary bakes 600 s and keeps the old fleet 900 s: both are added.
+    assert endpoint_wait(CATALOG_BY_NAME["mnist-serving"]) == (3600 + 600 + 900, (3600 + 600 + 900) // POLL_SECONDS)
 
 
 def test_busy_endpoint_is_waited_for_and_a_failed_one_replaced() -> None:
