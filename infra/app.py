@@ -37,7 +37,32 @@ def select(descriptors: Sequence[ModelDescriptor], models: str | None) -> tuple[
     return [by_name[m] for m in dict.fromkeys(wanted)], None
 
 
-def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True):  # -> aws_cdk.App
+ENVIRONMENTS_FILE = "infra/environments.yaml"
+
+
+def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, name: str | None) -> tuple[list[ModelDescriptor], object, str, list]:
+    """The descriptors as environment ``name`` (default: the file's default) sizes them, the
+    environments, the chosen name, and every problem (file:line issues or a usage message)."""
+    from sagestack.descriptor import Issue
+    from sagestack.environments import apply_environment, load_environments
+
+    result = load_environments(envs_file)
+    if result.environments is None:
+        return [], result, "", result.issues
+    chosen = name or result.environments.default
+    if chosen not in result.environments.environments:
+        allowed = ", ".join(sorted(result.environments.environments))
+        return [], result, chosen, [Issue(result.file, 1, "environments", "-c env names no environment", allowed=allowed, got=chosen)]
+    sized, issues = [], []
+    for descriptor in descriptors:
+        applied, problems = apply_environment(descriptor, chosen, result)
+        issues += problems
+        if applied is not None:
+            sized.append(applied)
+    return sized, result, chosen, issues
+
+
+def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True, environment: str = "dev", default_environment: str = "dev", region: str | None = None, account: str | None = None):  # -> aws_cdk.App
     """An App with one stack per descriptor. Imports aws_cdk only here, after validation.
 
     :param nag: run cdk-nag's AwsSolutions pack on the synth (default; ``-c sagestack:nag=false``
@@ -54,7 +79,7 @@ def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = No
 
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     for descriptor in descriptors:
-        ModelStack(app, descriptor=descriptor)
+        ModelStack(app, descriptor=descriptor, environment=environment, default_environment=default_environment, region=region, account=account)
     return app
 
 
@@ -75,4 +100,15 @@ def main() -> None:
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(1)
-    build_app(selected, nag=str(context.get("sagestack:nag", "true")).lower() != "false").synth()
+    # -c env=prod: the environment's account, region and overrides (infra/environments.yaml).
+    sized, envs, chosen, issues = for_environment(selected, REPO_ROOT / context.get("sagestack:environments", ENVIRONMENTS_FILE), context.get("env"))
+    for issue in issues:
+        print(issue.format(), file=sys.stderr)
+    if any(i.severity == "error" for i in issues) or envs.environments is None:  # type: ignore[attr-defined]
+        print("sagestack: the environments have errors; nothing synthesized", file=sys.stderr)
+        sys.exit(1)
+    settings = envs.environments.environments[chosen]  # type: ignore[attr-defined]
+    build_app(
+        sized, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen,
+        default_environment=envs.environments.default, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
+    ).synth()

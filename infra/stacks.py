@@ -14,6 +14,8 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from sagestack.assembly import MODEL_TAG
+
+ENVIRONMENT_TAG = "sagestack:environment"
 from sagestack.descriptor import ModelDescriptor
 from sagestack.hosting import ModelEndpoint
 from sagestack.pipeline.construct import TrainingPipeline
@@ -22,26 +24,43 @@ STACK_PREFIX = "sagestack-"
 DEFAULT_ENVIRONMENT = "dev"  # environments arrive with #7; the default needs no AWS account
 
 
-def stack_name(descriptor: ModelDescriptor) -> str:
-    return f"{STACK_PREFIX}{descriptor.name}"
+def stack_name(descriptor: ModelDescriptor, environment: str = DEFAULT_ENVIRONMENT, *, default_environment: str = DEFAULT_ENVIRONMENT) -> str:
+    """``sagestack-<model>`` in the default environment, ``sagestack-<model>-<environment>`` elsewhere."""
+    suffix = "" if environment == default_environment else f"-{environment}"
+    return f"{STACK_PREFIX}{descriptor.name}{suffix}"
 
 
 class ModelStack(cdk.Stack):
     """Everything one model needs, named after it."""
 
-    def __init__(self, scope: Construct, *, descriptor: ModelDescriptor, environment: str = DEFAULT_ENVIRONMENT, region: str | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        descriptor: ModelDescriptor,
+        environment: str = DEFAULT_ENVIRONMENT,
+        default_environment: str = DEFAULT_ENVIRONMENT,
+        region: str | None = None,
+        account: str | None = None,
+        **kwargs: object,
+    ) -> None:
         description = f"sagestack model {descriptor.name}: {descriptor.kind}"
         if descriptor.description:
             description += f" - {descriptor.description}"
-        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=os.environ.get("CDK_DEFAULT_ACCOUNT"))
-        super().__init__(scope, stack_name(descriptor), description=description[:1024], env=env, **kwargs)  # type: ignore[arg-type]
+        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
+        name = stack_name(descriptor, environment, default_environment=default_environment)
+        super().__init__(scope, name, description=description[:1024], env=env, **kwargs)  # type: ignore[arg-type]
+        # Outside the default environment, run names carry the environment: two environments in one
+        # account never share names, IAM scope or teardown.
+        suffix = None if environment == default_environment else environment
         self.descriptor = descriptor
         self.hosting: ModelEndpoint | None = None
         self.training: TrainingPipeline | None = None
         if descriptor.model is not None and descriptor.deploy is not None:
             self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=environment)
         if descriptor.estimator is not None or descriptor.transformer is not None:
-            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=environment)
+            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=environment, name_suffix=suffix)
         cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
+        cdk.Tags.of(self).add(ENVIRONMENT_TAG, environment)
         for tag in descriptor.tags:
             cdk.Tags.of(self).add(tag.Key, tag.Value)

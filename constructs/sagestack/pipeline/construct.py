@@ -87,6 +87,7 @@ class TrainingPipeline(Construct):
         environment: str = "dev",
         artifact_bucket: s3.IBucket | None = None,
         notification_topic: sns.ITopic | None = None,
+        name_suffix: str | None = None,
     ) -> None:
         """
         :param descriptor: a validated descriptor with ``estimator`` and ``fit``, or with ``model``
@@ -95,6 +96,8 @@ class TrainingPipeline(Construct):
         :param artifact_bucket: default output location (default: a new bucket).
         :param notification_topic: SNS topic notified when a run ends (default: the descriptor's
             ``notification_topic``, else none).
+        :param name_suffix: appended to the run-name prefix, so that environments sharing an
+            account never share run names, IAM scope or teardown (default: none).
         """
         super().__init__(scope, construct_id)
         d = descriptor
@@ -106,7 +109,9 @@ class TrainingPipeline(Construct):
         self._partition, self._region, self._account = stack.partition, stack.region, stack.account
         self._arn = lambda service, resource: f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
         ctx = RenderContext(region=stack.region)
-        self.prefix = run_prefix(d)
+        self.prefix = run_prefix(d, name_suffix)
+        if len(self.prefix) + RUN_SUFFIX_LENGTH > 63:
+            raise ValueError(f"{d.name}: run names {self.prefix}-<12 hex> would exceed SageMaker's 63 characters: shorten base_job_name or the environment's name")
         runs = f"{self.prefix.lower()}-{RUN_ID_PATTERN}"  # SageMaker ARNs carry names in lower case
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
@@ -189,6 +194,7 @@ class TrainingPipeline(Construct):
             topic_arn=self.topic.topic_arn if self.topic is not None else None,
             readable=readable,
             writable=writable,
+            name_suffix=name_suffix,
         )
         self.definition = pipeline_definition(d, ctx, resources)
         definition_text, substitutions = _with_substitutions(self.definition, {

@@ -95,6 +95,7 @@ class PipelineResources:
     :param topic_arn: SNS topic notified on success and failure (default: no notification).
     :param readable: S3 prefixes the generated training role reads (None: a given role, unchecked).
     :param writable: S3 prefixes the generated training role writes (None: unchecked).
+    :param name_suffix: appended to the run-name prefix (an environment's name; default none).
     """
 
     static: Mapping[str, str]
@@ -105,6 +106,7 @@ class PipelineResources:
     topic_arn: str | None = None
     readable: Sequence[str] | None = None
     writable: Sequence[str] | None = None
+    name_suffix: str | None = None
 
 
 def _escape(text: str) -> str:
@@ -183,9 +185,11 @@ def training_prefix(d: ModelDescriptor) -> str:
     return d.estimator.base_job_name or d.fit.job_name or d.name
 
 
-def run_prefix(d: ModelDescriptor) -> str:
-    """The name prefix of everything a run creates: the training prefix, or the model's name."""
-    return training_prefix(d) if d.estimator is not None else d.name
+def run_prefix(d: ModelDescriptor, suffix: str | None = None) -> str:
+    """The name prefix of everything a run creates: the training prefix, or the model's name, plus
+    ``-<suffix>`` (an environment's name) so environments sharing an account never share names."""
+    prefix = training_prefix(d) if d.estimator is not None else d.name
+    return f"{prefix}-{suffix}" if suffix else prefix
 
 
 def endpoint_wait(d: ModelDescriptor) -> tuple[int, int]:
@@ -267,7 +271,7 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
     if d.estimator is None and d.transformer is None:
         raise ValueError(f"{d.name}: a pipeline needs an estimator or a transformer; {d.kind} is deployed by CloudFormation")
     static = {k: v for k, v in resources.static.items() if k in STATIC_PLACEHOLDERS}
-    prefix = run_prefix(d)
+    prefix = run_prefix(d, resources.name_suffix)
     b = _Builder()
     runtime = {
         "TrainingJobName": f"{RUN}.name",

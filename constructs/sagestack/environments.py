@@ -1,0 +1,148 @@
+"""Environments: where the catalog deploys and how each environment sizes it
+(``infra/environments.yaml``, picked with ``cdk synth -c env=<name>``).
+
+Validated like descriptors (same loader, same ``file:line: path: problem`` format, every problem
+at once); pure Python, never imports aws_cdk. An environment's per-model overrides are applied to
+a descriptor's data, which is then validated again, so an override that breaks a rule is reported
+like any other mistake, at the override's line.
+
+Example::
+
+    default: dev
+    environments:
+      dev: {region: us-east-1}                   # no account: synthesizes without AWS credentials
+      prod:
+        account: "123456789012"
+        region: eu-west-1
+        models:
+          "*": {min_capacity: 2}                 # every model with autoscaling
+          mnist-serving: {instance_type: ml.g5.xlarge, max_capacity: 8}
+          tf-pipe: {deploy: false}
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError
+
+from .descriptor import Issue, ModelDescriptor, validate_data
+from .descriptor.base import SdkModel, sdk_field
+from .descriptor.issues import format_path
+from .descriptor.loader import _issue_from_error, _line, _read_yaml, display_name
+from .descriptor.types import PositiveInt
+
+__all__ = ["ModelOverride", "Environment", "Environments", "EnvironmentsResult", "load_environments", "apply_environment", "ENVIRONMENT_NAME_PATTERN"]
+
+ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9]{0,9}$"  # ≤ 10: it suffixes stack, endpoint and run names
+EnvironmentName = Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
+
+
+class ModelOverride(SdkModel):
+    """How one environment sizes a model (``"*"``: every model; a model's own entry wins per field)."""
+
+    deploy: bool | None = sdk_field(None, doc="false: no endpoint in this environment (the pipeline only trains, or the model is left out).", lands_in="deploy (removed)")
+    instance_type: str | None = sdk_field(None, doc="Endpoint instance type (every variant's).", lands_in="deploy.instance_type")
+    initial_instance_count: PositiveInt | None = sdk_field(None, doc="Endpoint instances (every variant's).", lands_in="deploy.initial_instance_count")
+    min_capacity: PositiveInt | None = sdk_field(None, doc="Autoscaling lower bound (models with autoscaling).", lands_in="deploy.autoscaling.min_capacity")
+    max_capacity: PositiveInt | None = sdk_field(None, doc="Autoscaling upper bound (models with autoscaling).", lands_in="deploy.autoscaling.max_capacity")
+    training_instance_type: str | None = sdk_field(None, doc="Training instance type.", lands_in="estimator.instance_type")
+    training_instance_count: PositiveInt | None = sdk_field(None, doc="Training instances.", lands_in="estimator.instance_count")
+    transform_instance_type: str | None = sdk_field(None, doc="Batch transform instance type.", lands_in="transformer.instance_type")
+    transform_instance_count: PositiveInt | None = sdk_field(None, doc="Batch transform instances.", lands_in="transformer.instance_count")
+
+
+class Environment(SdkModel):
+    """One environment: its AWS account and region, and per-model overrides."""
+
+    account: Annotated[str, Field(pattern=r"^[0-9]{12}$")] | None = sdk_field(None, doc="AWS account (quoted); none: synthesizes without credentials.", lands_in="the stacks' env.account")
+    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$")] = sdk_field("us-east-1", doc="AWS region.", lands_in="the stacks' env.region")
+    models: dict[str, ModelOverride] = sdk_field(default_factory=dict, doc="Model name (or *) → overrides.", lands_in="the models' descriptors")
+
+
+class Environments(SdkModel):
+    """The environments file."""
+
+    default: EnvironmentName = sdk_field(doc="The environment synthesized without -c env=.", lands_in=None)
+    environments: dict[EnvironmentName, Environment] = sdk_field(doc="Environment name → settings.", lands_in=None)
+
+
+@dataclass
+class EnvironmentsResult:
+    environments: Environments | None
+    issues: list[Issue]
+    file: str = "<environments>"
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        return _line(self.lines, tuple(path))
+
+
+IMPLICIT = Environments.model_validate({"default": "dev", "environments": {"dev": {}}})
+
+
+def load_environments(path: str | os.PathLike[str]) -> EnvironmentsResult:
+    """Read and validate the environments file; a missing file means one environment, ``dev``."""
+    path = Path(path)
+    if not path.exists():
+        return EnvironmentsResult(IMPLICIT, [], display_name(path))
+    file = display_name(path)
+    raw, lines, issues = _read_yaml(path.read_text(encoding="utf-8"), file)
+    if raw is None or any(i.severity == "error" for i in issues):
+        return EnvironmentsResult(None, sorted(issues), file, lines)
+    try:
+        envs = Environments.model_validate(raw)
+    except ValidationError as exc:
+        return EnvironmentsResult(None, sorted(issues + [_issue_from_error(e, raw, lines, file) for e in exc.errors(include_url=False)]), file, lines)
+    if envs.default not in envs.environments:
+        issues.append(Issue(file, _line(lines, ("default",)), "default", "names no environment", allowed=", ".join(sorted(envs.environments)), got=envs.default))
+    return EnvironmentsResult(envs if not issues else None, sorted(issues), file, lines)
+
+
+def _override_for(env: Environment, model: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key in ("*", model):
+        if key in env.models:
+            merged.update(env.models[key].model_dump(exclude_none=True))
+    return merged
+
+
+def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
+    """``d`` as environment ``name`` sizes it; None when the environment leaves it out (an endpoint
+    descriptor with ``deploy: false``). Problems cite the environments file."""
+    assert result.environments is not None
+    override = _override_for(result.environments.environments[name], d.name)
+    if not override:
+        return d, []
+    data = d.model_dump(mode="json", exclude_unset=True)
+    deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
+    if override.get("deploy") is False and deploy is not None:
+        data.pop("deploy")
+        if estimator is None and transformer is None:
+            return None, []
+        deploy = None
+    if deploy is not None:
+        targets = deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else [])
+        for target in targets:
+            for key in ("instance_type", "initial_instance_count"):
+                if key in override:
+                    target[key] = override[key]
+        if deploy.get("autoscaling") is not None:
+            for key in ("min_capacity", "max_capacity"):
+                if key in override:
+                    deploy["autoscaling"][key] = override[key]
+    for section, prefix in ((estimator, "training_"), (transformer, "transform_")):
+        if section is not None:
+            for key in ("instance_type", "instance_count"):
+                if prefix + key in override:
+                    section[key] = override[prefix + key]
+    checked = validate_data(data, file=f"{d.source or d.name} as environment {name} sizes it", source=d.source)
+    if checked.descriptor is not None:
+        return checked.descriptor, []
+    models = result.environments.environments[name].models
+    where = ("environments", name, "models", d.name if d.name in models else "*")
+    line = result.line(*where)
+    return None, [Issue(result.file, line, format_path(where), f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
