@@ -40,37 +40,52 @@ def select(descriptors: Sequence[ModelDescriptor], models: str | None) -> tuple[
 ENVIRONMENTS_FILE = "infra/environments.yaml"
 
 
-def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, name: str | None) -> tuple[list[ModelDescriptor], object, str, list]:
-    """The descriptors as environment ``name`` (default: the file's default) sizes them, the
-    environments, the chosen name, and every problem (file:line issues or a usage message)."""
+def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, name: str | None, *, preview: str | None = None) -> tuple[list[ModelDescriptor], object, str, list]:
+    """The descriptors as environment ``name`` (default: the file's default; for a preview, the
+    preview's environment) sizes them, then as the preview sizes them; the environments, the
+    chosen environment's name, and every problem (file:line issues or a usage message)."""
     from sagestack.descriptor import Issue
-    from sagestack.environments import apply_environment, load_environments
+    from sagestack.environments import apply_environment, apply_preview, check_preview_id, load_environments
 
     result = load_environments(envs_file)
     if result.environments is None:
         return [], result, "", result.issues
-    chosen = name or result.environments.default
+    if preview is not None:
+        problem = check_preview_id(preview, result)
+        if problem:
+            return [], result, "", [Issue(result.file, 1, "preview", problem, got=preview)]
+    chosen = name or (result.environments.preview.environment if preview else None) or result.environments.default
     if chosen not in result.environments.environments:
         allowed = ", ".join(sorted(result.environments.environments))
         return [], result, chosen, [Issue(result.file, 1, "environments", "-c env names no environment", allowed=allowed, got=chosen)]
     sized, issues = [], []
     for descriptor in descriptors:
         applied, problems = apply_environment(descriptor, chosen, result)
+        if applied is not None and preview is not None:
+            applied, more = apply_preview(applied, preview, result)
+            problems = problems + more
         issues += problems
         if applied is not None:
             sized.append(applied)
     return sized, result, chosen, issues
 
 
-def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True, environment: str = "dev", default_environment: str = "dev", region: str | None = None, account: str | None = None):  # -> aws_cdk.App
-    """An App with one stack per descriptor. Imports aws_cdk only here, after validation.
+def build_app(
+    descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True, environment: str = "dev", suffix: str | None = None,
+    preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None,
+):  # -> aws_cdk.App
+    """An App with the shared stack and one stack per descriptor. Imports aws_cdk only here, after validation.
 
     :param nag: run cdk-nag's AwsSolutions pack on the synth (default; ``-c sagestack:nag=false``
         turns it off, e.g. to measure synthesis alone in bench/run.py).
+    :param suffix: appended to every stack, endpoint and run name (default: none, the default
+        environment); the environment's name, or the preview id.
+    :param preview: the preview id (``-c preview=``): tags every stack with it and ``ttl_hours``,
+        and makes every resource deleted with its stack.
     """
     import aws_cdk as cdk
 
-    from .stacks import ModelStack
+    from .stacks import ModelStack, SharedStack
 
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
     # Every synth runs the AwsSolutions pack; an unacknowledged finding fails the synth.
@@ -78,9 +93,18 @@ def build_app(descriptors: Sequence[ModelDescriptor], *, outdir: str | None = No
         from cdk_nag import AwsSolutionsChecks
 
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    where = dict(environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
+    shared = SharedStack(app, **where)  # type: ignore[arg-type]
     for descriptor in descriptors:
-        ModelStack(app, descriptor=descriptor, environment=environment, default_environment=default_environment, region=region, account=account)
+        ModelStack(app, descriptor=descriptor, shared=shared, **where)  # type: ignore[arg-type]
     return app
+
+
+def fail(lines: Sequence[object], summary: str) -> None:
+    for line in lines:
+        print(line.format() if hasattr(line, "format") and not isinstance(line, str) else line, file=sys.stderr)
+    print(summary, file=sys.stderr)
+    sys.exit(1)
 
 
 def main() -> None:
@@ -92,23 +116,21 @@ def main() -> None:
     for issue in catalog.issues:
         print(issue.format(), file=sys.stderr)
     if not catalog.ok():
-        print(f"sagestack: {len(catalog.errors)} error(s) in the catalog; nothing synthesized", file=sys.stderr)
-        sys.exit(1)
+        fail([], f"sagestack: {len(catalog.errors)} error(s) in the catalog; nothing synthesized")
     # -c models=mnist-tf[,kmeans]: synthesize only these models' stacks (the whole catalog is still
     # validated, so a selection never hides a broken descriptor).
     selected, problem = select(catalog.descriptors, context.get("models"))
     if problem:
-        print(problem, file=sys.stderr)
-        sys.exit(1)
+        fail([problem], "sagestack: nothing synthesized")
     # -c env=prod: the environment's account, region and overrides (infra/environments.yaml).
-    sized, envs, chosen, issues = for_environment(selected, REPO_ROOT / context.get("sagestack:environments", ENVIRONMENTS_FILE), context.get("env"))
-    for issue in issues:
-        print(issue.format(), file=sys.stderr)
+    # -c preview=pr-123: the preview's base environment, made small, isolated and disposable.
+    preview = context.get("preview") or None
+    sized, envs, chosen, issues = for_environment(selected, REPO_ROOT / context.get("sagestack:environments", ENVIRONMENTS_FILE), context.get("env"), preview=preview)
     if any(i.severity == "error" for i in issues) or envs.environments is None:  # type: ignore[attr-defined]
-        print("sagestack: the environments have errors; nothing synthesized", file=sys.stderr)
-        sys.exit(1)
+        fail(issues, "sagestack: the environments have errors; nothing synthesized")
     settings = envs.environments.environments[chosen]  # type: ignore[attr-defined]
+    suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
     build_app(
-        sized, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen,
-        default_environment=envs.environments.default, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
+        sized, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
+        ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
     ).synth()

@@ -1,9 +1,16 @@
-"""One CloudFormation stack per model descriptor.
+"""The catalog's stacks: one shared stack, then one stack per model descriptor.
 
-Descriptors with ``model`` + ``deploy`` get their hosting resources as CloudFormation (#6);
-descriptors with an ``estimator`` (train, then deploy or batch transform) or with ``model`` +
-``transformer`` (batch transform of existing model data) get a pipeline: a state machine whose
-every execution is one run (#5).
+``sagestack-shared``: the artifact bucket (with its access-log bucket), a KMS key and the topic
+every run reports to (``sagestack.SharedResources``). Every model stack references them.
+
+``sagestack-<model>``: descriptors with ``model`` + ``deploy`` get their hosting resources as
+CloudFormation (#6); descriptors with an ``estimator`` (train, then deploy or batch transform) or
+with ``model`` + ``transformer`` (batch transform of existing model data) get a pipeline: a state
+machine whose every execution is one run (#5).
+
+Outside the default environment every name carries a suffix, the environment's name or the
+preview's id: ``sagestack-shared-prod``, ``sagestack-mnist-tf-pr-123``. A model stack holds at
+most about 25 resources, so no catalog size brings a stack near CloudFormation's limits.
 """
 
 from __future__ import annotations
@@ -11,56 +18,106 @@ from __future__ import annotations
 import os
 
 import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from sagestack.assembly import MODEL_TAG
-
-ENVIRONMENT_TAG = "sagestack:environment"
 from sagestack.descriptor import ModelDescriptor
 from sagestack.hosting import ModelEndpoint
 from sagestack.pipeline.construct import TrainingPipeline
+from sagestack.shared import SharedResources
 
+ENVIRONMENT_TAG = "sagestack:environment"
+PREVIEW_TAG = "sagestack:preview"
+TTL_TAG = "sagestack:preview-ttl-hours"
 STACK_PREFIX = "sagestack-"
-DEFAULT_ENVIRONMENT = "dev"  # environments arrive with #7; the default needs no AWS account
+SHARED = "shared"
+DEFAULT_ENVIRONMENT = "dev"
 
 
-def stack_name(descriptor: ModelDescriptor, environment: str = DEFAULT_ENVIRONMENT, *, default_environment: str = DEFAULT_ENVIRONMENT) -> str:
-    """``sagestack-<model>`` in the default environment, ``sagestack-<model>-<environment>`` elsewhere."""
-    suffix = "" if environment == default_environment else f"-{environment}"
-    return f"{STACK_PREFIX}{descriptor.name}{suffix}"
+def stack_name(name: str, suffix: str | None = None) -> str:
+    """``sagestack-<name>``, plus ``-<suffix>`` outside the default environment."""
+    return f"{STACK_PREFIX}{name}" + (f"-{suffix}" if suffix else "")
 
 
-class ModelStack(cdk.Stack):
-    """Everything one model needs, named after it."""
+class _CatalogStack(cdk.Stack):
+    def __init__(self, scope: Construct, name: str, *, description: str, environment: str, suffix: str | None, preview: str | None, ttl_hours: int | None, region: str | None, account: str | None) -> None:
+        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
+        super().__init__(scope, stack_name(name, suffix), description=description[:1024], env=env)
+        cdk.Tags.of(self).add(ENVIRONMENT_TAG, environment)
+        if preview is not None:
+            cdk.Tags.of(self).add(PREVIEW_TAG, preview)
+            cdk.Tags.of(self).add(TTL_TAG, str(ttl_hours))
+            # A preview leaves nothing behind: `cdk destroy` deletes every resource it created.
+            cdk.RemovalPolicies.of(self).destroy()
+
+
+class SharedStack(_CatalogStack):
+    """The resources every model stack of the catalog shares (``sagestack.SharedResources``).
+
+    Model stacks read them through named exports, ``<this stack's name>:ArtifactBucketName``,
+    ``:TopicArn`` and ``:KeyArn``: stable names that a model stack's IAM acknowledgments can cite,
+    and that a platform team's own stacks can import too.
+    """
+
+    EXPORTS = ("ArtifactBucketName", "TopicArn", "KeyArn")
+
+    def __init__(self, scope: Construct, *, environment: str = DEFAULT_ENVIRONMENT, suffix: str | None = None, preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None) -> None:
+        super().__init__(
+            scope, SHARED, description="sagestack shared resources: artifact bucket, access logs, KMS key, run notifications",
+            environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account,
+        )
+        self.resources = SharedResources(self, "Shared", retain=preview is None)
+        values = (self.resources.artifact_bucket.bucket_name, self.resources.topic.topic_arn, self.resources.key.key_arn)
+        for export, value in zip(self.EXPORTS, values):
+            cdk.CfnOutput(self, export, value=value, export_name=f"{self.stack_name}:{export}")
+
+
+class ModelStack(_CatalogStack):
+    """Everything one model needs, named after it.
+
+    :param shared: the catalog's shared stack, whose exports this stack imports (default: none;
+        the constructs then create their own bucket and notify only a descriptor's
+        ``notification_topic``).
+    :param suffix: appended to stack, endpoint and run names (the environment's name outside the
+        default environment, or the preview id).
+    """
 
     def __init__(
         self,
         scope: Construct,
         *,
         descriptor: ModelDescriptor,
+        shared: SharedStack | None = None,
         environment: str = DEFAULT_ENVIRONMENT,
-        default_environment: str = DEFAULT_ENVIRONMENT,
+        suffix: str | None = None,
+        preview: str | None = None,
+        ttl_hours: int | None = None,
         region: str | None = None,
         account: str | None = None,
-        **kwargs: object,
     ) -> None:
         description = f"sagestack model {descriptor.name}: {descriptor.kind}"
         if descriptor.description:
             description += f" - {descriptor.description}"
-        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
-        name = stack_name(descriptor, environment, default_environment=default_environment)
-        super().__init__(scope, name, description=description[:1024], env=env, **kwargs)  # type: ignore[arg-type]
-        # Outside the default environment, run names carry the environment: two environments in one
-        # account never share names, IAM scope or teardown.
-        suffix = None if environment == default_environment else environment
+        super().__init__(scope, descriptor.name, description=description, environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
+        # Default endpoint names are <model>-<environment or preview id>; run names carry the suffix,
+        # so two environments or previews in one account never share names, IAM scope or teardown.
+        label = preview or environment
+        bucket, topic = None, None
+        if shared is not None:
+            self.add_stack_dependency(shared)
+            imported = {name: cdk.Fn.import_value(f"{shared.stack_name}:{name}") for name in SharedStack.EXPORTS}
+            bucket = s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"])
+            if descriptor.notification_topic is None:  # runs report to the shared topic unless the descriptor names its own
+                topic = sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
         self.descriptor = descriptor
         self.hosting: ModelEndpoint | None = None
         self.training: TrainingPipeline | None = None
         if descriptor.model is not None and descriptor.deploy is not None:
-            self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=environment)
+            self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=label, artifact_bucket=bucket)
         if descriptor.estimator is not None or descriptor.transformer is not None:
-            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=environment, name_suffix=suffix)
+            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix)
         cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
-        cdk.Tags.of(self).add(ENVIRONMENT_TAG, environment)
         for tag in descriptor.tags:
             cdk.Tags.of(self).add(tag.Key, tag.Value)

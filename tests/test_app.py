@@ -30,11 +30,36 @@ def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _synth(tmp_path_factory.mktemp("cdk.out"))
 
 
-def test_one_stack_per_model(assembly: Path) -> None:
+def test_one_stack_per_model_plus_the_shared_stack(assembly: Path) -> None:
     names = {d.name for d in load_catalog([CATALOG]).descriptors}
     info = summarize(assembly)
-    assert {s.model for s in info.stacks} == names
-    assert {s.name for s in info.stacks} == {f"sagestack-{n}" for n in names}
+    assert sorted(s.model for s in info.stacks if s.model) == sorted(names)
+    assert {s.name for s in info.stacks} == {f"sagestack-{n}" for n in names} | {"sagestack-shared"}
+
+
+def test_model_stacks_use_the_shared_bucket_and_topic(assembly: Path) -> None:
+    """No model stack has its own bucket; every pipeline notifies the shared, KMS-encrypted topic
+    (no example names its own), and may use the topic's key; the shared stack exports them."""
+    templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text()) for p in assembly.glob("*.template.json")}
+    shared = templates.pop("sagestack-shared")
+    assert sorted(o["Export"]["Name"] for o in shared["Outputs"].values()) == ["sagestack-shared:ArtifactBucketName", "sagestack-shared:KeyArn", "sagestack-shared:TopicArn"]
+    kinds = [r["Type"] for r in shared["Resources"].values()]
+    assert kinds.count("AWS::S3::Bucket") == 2 and "AWS::KMS::Key" in kinds and "AWS::SNS::Topic" in kinds
+    topic = next(r for r in shared["Resources"].values() if r["Type"] == "AWS::SNS::Topic")
+    assert "KmsMasterKeyId" in topic["Properties"]
+    artifacts = next(r for r in shared["Resources"].values() if r["Type"] == "AWS::S3::Bucket" and "LoggingConfiguration" in r["Properties"])
+    assert artifacts["DeletionPolicy"] == "Retain"  # it can hold the only copy of a served repacked model
+    pipelines = 0
+    for name, template in templates.items():
+        assert not any(r["Type"] == "AWS::S3::Bucket" for r in template["Resources"].values()), name
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::StepFunctions::StateMachine":
+                pipelines += 1
+                states = json.loads(resource["Properties"]["DefinitionString"])["States"]
+                assert "Notify success" in states and "Notify failure" in states, name
+                text = json.dumps(template)
+                assert '"Fn::ImportValue": "sagestack-shared:TopicArn"' in text and '"Fn::ImportValue": "sagestack-shared:KeyArn"' in text, name
+    assert pipelines >= 10
 
 
 def test_stacks_carry_description_and_tags(assembly: Path) -> None:
@@ -43,6 +68,10 @@ def test_stacks_carry_description_and_tags(assembly: Path) -> None:
     assert stacks
     for name, artifact in stacks.items():
         template = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+        assert artifact["properties"]["tags"]["sagestack:environment"] == "dev"
+        if name == "sagestack-shared":
+            assert template["Description"].startswith("sagestack shared resources")
+            continue
         assert template["Description"].startswith("sagestack model ")
         assert artifact["properties"]["tags"][MODEL_TAG] == name.removeprefix("sagestack-")
 
@@ -75,7 +104,7 @@ def test_selecting_models_synthesizes_only_their_stacks(tmp_path: Path) -> None:
     env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps({"models": "kmeans"}))
     proc = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert [s.name for s in summarize(outdir).stacks] == ["sagestack-kmeans"]
+    assert sorted(s.name for s in summarize(outdir).stacks) == ["sagestack-kmeans", "sagestack-shared"]  # and what it needs
     env["CDK_CONTEXT_JSON"] = json.dumps({"models": "kmeans,kmean"})
     proc = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and "no such model: kmean (allowed: " in proc.stderr and "Traceback" not in proc.stderr

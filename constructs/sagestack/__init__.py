@@ -14,7 +14,9 @@ Descriptors (pure Python and Pydantic; never import aws_cdk): ``ModelDescriptor`
 ``validate_data``, ``Issue``, ``DescriptorError``.
 Constructs (import aws_cdk when first used): ``TrainingPipeline`` (train, then deploy or batch
 transform, as a state machine), ``ModelEndpoint`` (existing model data served by CloudFormation),
-``ArtifactBucket``. Requests and definitions: ``render_requests``, ``pipeline_definition``.
+``ArtifactBucket``, ``SharedResources`` (artifact bucket, access logs, KMS key, run topic).
+Environments and previews (pure Python): ``load_environments``, ``apply_environment``,
+``apply_preview``. Requests and definitions: ``render_requests``, ``pipeline_definition``.
 
 Names resolve lazily, so ``import sagestack`` costs nothing and validation never loads aws_cdk.
 """
@@ -46,6 +48,10 @@ _EXPORTS = {
     "TrainingPipeline": "sagestack.pipeline.construct",
     "ModelEndpoint": "sagestack.hosting",
     "ArtifactBucket": "sagestack.hosting.artifact_bucket",
+    "SharedResources": "sagestack.shared",
+    "load_environments": "sagestack.environments",
+    "apply_environment": "sagestack.environments",
+    "apply_preview": "sagestack.environments",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -18,6 +18,14 @@ Example::
           "*": {min_capacity: 2}                 # every model with autoscaling
           mnist-serving: {instance_type: ml.g5.xlarge, max_capacity: 8}
           tf-pipe: {deploy: false}
+    preview:                                     # cdk synth -c preview=pr-123
+      environment: dev                           # account, region and overrides previews start from
+      ttl_hours: 72
+
+A preview (:func:`apply_preview`) is the base environment's sizing made small and isolated: every
+endpoint variant on one ``preview.instance_type`` (CPU) instance, no autoscaling, no Elastic
+Inference accelerator; training and batch transform on one CPU instance; explicit endpoint names
+suffixed with the preview id. Stack, endpoint and run names carry the preview id.
 """
 
 from __future__ import annotations
@@ -27,18 +35,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from .descriptor import Issue, ModelDescriptor, validate_data
 from .descriptor.base import SdkModel, sdk_field
+from .descriptor.images import processor_for
 from .descriptor.issues import format_path
 from .descriptor.loader import _issue_from_error, _line, _read_yaml, display_name
 from .descriptor.types import PositiveInt
 
-__all__ = ["ModelOverride", "Environment", "Environments", "EnvironmentsResult", "load_environments", "apply_environment", "ENVIRONMENT_NAME_PATTERN"]
+__all__ = [
+    "ModelOverride", "Environment", "Preview", "Environments", "EnvironmentsResult", "load_environments", "apply_environment",
+    "apply_preview", "check_preview_id", "ENVIRONMENT_NAME_PATTERN", "PREVIEW_ID_PATTERN",
+]
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9]{0,9}$"  # ≤ 10: it suffixes stack, endpoint and run names
 EnvironmentName = Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
+PREVIEW_ID_PATTERN = r"^[a-z][a-z0-9-]{0,8}[a-z0-9]$"  # e.g. pr-123; ≤ 10 for the same reason
+
+
+def _cpu_instance(value: str) -> str:
+    if not value.startswith("ml.") or processor_for(value) != "cpu":
+        raise ValueError(f"previews run on CPU instances (ml.m5.large, ml.c5.xlarge, ...), not {value!r}")
+    return value
+
+
+CpuInstanceType = Annotated[str, AfterValidator(_cpu_instance)]
 
 
 class ModelOverride(SdkModel):
@@ -63,11 +85,22 @@ class Environment(SdkModel):
     models: dict[str, ModelOverride] = sdk_field(default_factory=dict, doc="Model name (or *) → overrides.", lands_in="the models' descriptors")
 
 
+class Preview(SdkModel):
+    """How ``-c preview=<id>`` sizes the catalog: small, CPU-only, one instance, no autoscaling."""
+
+    environment: EnvironmentName | None = sdk_field(None, doc="Environment whose account, region and overrides previews start from (default: the default environment).", lands_in="the preview stacks' env")
+    ttl_hours: Annotated[int, Field(ge=1, le=720)] = sdk_field(72, doc="Hours a preview may live; the sagestack:preview-ttl-hours tag, read by `sagestack previews --expired`.", lands_in="tag sagestack:preview-ttl-hours")
+    instance_type: CpuInstanceType = sdk_field("ml.m5.large", doc="Every endpoint variant's instance type (count 1).", lands_in="deploy.instance_type")
+    training_instance_type: CpuInstanceType = sdk_field("ml.m5.xlarge", doc="Training instance type (count 1).", lands_in="estimator.instance_type")
+    transform_instance_type: CpuInstanceType = sdk_field("ml.m5.large", doc="Batch transform instance type (count 1).", lands_in="transformer.instance_type")
+
+
 class Environments(SdkModel):
     """The environments file."""
 
     default: EnvironmentName = sdk_field(doc="The environment synthesized without -c env=.", lands_in=None)
     environments: dict[EnvironmentName, Environment] = sdk_field(doc="Environment name → settings.", lands_in=None)
+    preview: Preview = sdk_field(default_factory=Preview, doc="Settings of pull-request previews (-c preview=<id>).", lands_in=None)
 
 
 @dataclass
@@ -99,6 +132,8 @@ def load_environments(path: str | os.PathLike[str]) -> EnvironmentsResult:
         return EnvironmentsResult(None, sorted(issues + [_issue_from_error(e, raw, lines, file) for e in exc.errors(include_url=False)]), file, lines)
     if envs.default not in envs.environments:
         issues.append(Issue(file, _line(lines, ("default",)), "default", "names no environment", allowed=", ".join(sorted(envs.environments)), got=envs.default))
+    if envs.preview.environment is not None and envs.preview.environment not in envs.environments:
+        issues.append(Issue(file, _line(lines, ("preview", "environment")), "preview.environment", "names no environment", allowed=", ".join(sorted(envs.environments)), got=envs.preview.environment))
     return EnvironmentsResult(envs if not issues else None, sorted(issues), file, lines)
 
 
@@ -146,3 +181,43 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
     where = ("environments", name, "models", d.name if d.name in models else "*")
     line = result.line(*where)
     return None, [Issue(result.file, line, format_path(where), f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
+
+
+def check_preview_id(preview_id: str, result: EnvironmentsResult) -> str | None:
+    """Why ``preview_id`` cannot name a preview, or None. Ids are at most 10 characters (they
+    suffix stack, endpoint and run names) and never an environment's name (they would share them)."""
+    import re
+
+    if not re.match(PREVIEW_ID_PATTERN, preview_id):
+        return f"-c preview must be 2-10 lower-case letters, digits and '-', starting with a letter (e.g. pr-123); got {preview_id!r}"
+    if result.environments is not None and preview_id in result.environments.environments:
+        return f"-c preview={preview_id} is an environment's name; previews and environments must not share names"
+    return None
+
+
+def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
+    """``d`` as preview ``preview_id`` sizes it (apply the base environment first): every endpoint
+    variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling; training
+    and batch transform on one CPU instance; an explicit ``deploy.endpoint_name`` suffixed with the
+    preview id. Serverless endpoints keep their configuration. Problems cite ``preview:``."""
+    assert result.environments is not None
+    preview = result.environments.preview
+    data = d.model_dump(mode="json", exclude_unset=True)
+    deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
+    if deploy is not None:
+        targets = deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else [])
+        for target in targets:
+            if target.get("serverless_inference_config") is None:
+                target["instance_type"], target["initial_instance_count"] = preview.instance_type, 1
+                target.pop("accelerator_type", None)
+        deploy.pop("autoscaling", None)
+        if deploy.get("endpoint_name"):
+            deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
+    for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
+        if section is not None:
+            section["instance_type"], section["instance_count"] = instance_type, 1
+    checked = validate_data(data, file=f"{d.source or d.name} as preview {preview_id} sizes it", source=d.source)
+    if checked.descriptor is not None:
+        return checked.descriptor, []
+    line = result.line("preview")
+    return None, [Issue(result.file, line, "preview", f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]

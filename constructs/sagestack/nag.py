@@ -24,7 +24,8 @@ def acknowledge(scope: IConstruct, rule: str, reason: str, findings: Sequence[st
 
 
 def nag_text(stack: cdk.Stack, value: Any) -> str:
-    """A value as cdk-nag prints it in findings: ``<LogicalId>`` for Ref, ``<LogicalId.Attr>`` for GetAtt."""
+    """A value as cdk-nag prints it in findings: ``<LogicalId>`` for Ref, ``<LogicalId.Attr>`` for
+    GetAtt, the export's name for ImportValue."""
     resolved = stack.resolve(value)
 
     def render(node: Any) -> str:
@@ -34,6 +35,8 @@ def nag_text(stack: cdk.Stack, value: Any) -> str:
             return f"<{node['Ref']}>"
         if isinstance(node, dict) and "Fn::GetAtt" in node:
             return f"<{node['Fn::GetAtt'][0]}.{node['Fn::GetAtt'][1]}>"
+        if isinstance(node, dict) and "Fn::ImportValue" in node and isinstance(node["Fn::ImportValue"], str):
+            return node["Fn::ImportValue"]  # cdk-nag prints an import as the export's name
         if isinstance(node, dict) and "Fn::Join" in node:
             sep, parts = node["Fn::Join"]
             return sep.join(render(p) for p in parts)

@@ -12,13 +12,19 @@ __all__ = ["ArtifactBucket"]
 
 
 class ArtifactBucket(Construct):
-    """Private, encrypted, versioned, TLS-only. Kept when the stack is deleted: it can hold the
-    only copy of a repacked model an endpoint still serves.
+    """Private, encrypted, versioned, TLS-only.
 
     Attributes: ``bucket`` (s3.Bucket).
     """
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, retain: bool = True, access_logs: s3.IBucket | None = None, access_logs_prefix: str = "artifacts/") -> None:
+        """
+        :param retain: keep the bucket when its stack is deleted (default): it can hold the only
+            copy of a repacked model an endpoint still serves. ``False`` (previews): the bucket and
+            every object version in it are deleted with the stack.
+        :param access_logs: bucket receiving S3 server access logs (default: none, acknowledged).
+        :param access_logs_prefix: key prefix of those logs (default ``artifacts/``).
+        """
         super().__init__(scope, construct_id)
         self.bucket = s3.Bucket(
             self,
@@ -28,11 +34,15 @@ class ArtifactBucket(Construct):
             enforce_ssl=True,
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=not retain,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix=access_logs_prefix if access_logs is not None else None,
         )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions-S1",
-            "Holds only artifacts sagestack derives (repacked models, captured data) written by its own roles; server access "
-            "logs would need a second bucket per model stack. The shared stack (#7) adds one logging bucket for all.",
-        )
+        if access_logs is None:
+            acknowledge(
+                self.bucket,
+                "AwsSolutions-S1",
+                "Holds only artifacts sagestack derives (repacked models, captured data) written by its own roles; pass "
+                "access_logs (the infra app's shared stack does) to log requests to it.",
+            )

@@ -324,6 +324,9 @@ class TrainingPipeline(Construct):
             statements.append(statement(actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"], resources=[arn("events", f"rule/{r}") for r in rules]))
         if self.topic is not None:
             statements.append(statement(actions=["sns:Publish"], resources=[self.topic.topic_arn]))
+            key = getattr(self.topic, "master_key", None)  # an encrypted topic: publishing needs its key
+            if key is not None:
+                statements.append(statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[key.key_arn]))
         if passed_roles:
             statements.append(statement(actions=["iam:PassRole"], resources=passed_roles, conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
         return statements

@@ -1,0 +1,265 @@
+"""Pull-request previews (`-c preview=<id>`): the base environment made small, isolated and
+disposable. Two previews of one catalog share no physical name, and deleting a preview's pipeline
+stack removes the endpoints, configs and models its runs created, and nothing of another preview."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sagestack.descriptor import load_catalog
+from sagestack.descriptor.images import processor_for
+from sagestack.environments import apply_preview, load_environments
+
+from .conftest import CATALOG, REPO_ROOT
+
+ENVIRONMENTS = REPO_ROOT / "infra" / "environments.yaml"
+BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
+TEARDOWN = REPO_ROOT / "constructs" / "sagestack" / "pipeline" / "teardown_handler" / "index.py"
+
+
+def _preview(name: str, preview_id: str = "pr-7", envs: Path = ENVIRONMENTS) -> Any:
+    applied, issues = apply_preview(BY_NAME[name], preview_id, load_environments(envs))
+    assert applied is not None, [i.format() for i in issues]
+    return applied
+
+
+# ---- how a preview sizes a descriptor (no jsii) -----------------------------------------------
+
+
+def test_a_preview_serves_on_one_small_cpu_instance_without_autoscaling() -> None:
+    served = BY_NAME["mnist-serving"]
+    assert served.deploy is not None and served.deploy.autoscaling is not None  # the catalog's version scales
+    preview = _preview("mnist-serving")
+    assert preview.deploy is not None
+    assert (preview.deploy.instance_type, preview.deploy.initial_instance_count, preview.deploy.autoscaling) == ("ml.m5.large", 1, None)
+
+
+def test_a_preview_drops_elastic_inference_and_sizes_every_variant() -> None:
+    eia = _preview("tf-serving-eia")
+    assert eia.deploy is not None and eia.deploy.accelerator_type is None and eia.deploy.instance_type == "ml.m5.large"
+    ab = _preview("mnist-ab")
+    assert ab.deploy is not None and ab.deploy.variants
+    assert {(v.instance_type, v.initial_instance_count, v.accelerator_type) for v in ab.deploy.variants} == {("ml.m5.large", 1, None)}
+
+
+def test_a_preview_trains_and_transforms_on_one_cpu_instance() -> None:
+    for name in ("tf-horovod", "kmeans", "mxnet-ps"):
+        est = _preview(name).estimator
+        assert est is not None and (est.instance_type, est.instance_count) == ("ml.m5.xlarge", 1), name
+    batch = _preview("pca-batch").transformer
+    assert batch is not None and (batch.instance_type, batch.instance_count) == ("ml.m5.large", 1)
+
+
+def test_every_example_has_a_preview_on_cpu_only() -> None:
+    result = load_environments(ENVIRONMENTS)
+    for descriptor in BY_NAME.values():
+        applied, issues = apply_preview(descriptor, "pr-1", result)
+        assert applied is not None, [i.format() for i in issues]
+        types = [s.instance_type for s in (applied.estimator, applied.transformer) if s is not None and s.instance_type]
+        if applied.deploy is not None:
+            types += [v.instance_type for v in (applied.deploy.variants or [applied.deploy]) if v.instance_type]
+        assert all(processor_for(t) == "cpu" for t in types), (descriptor.name, types)
+
+
+def test_serverless_endpoints_keep_their_configuration() -> None:
+    preview = _preview("mxnet-serverless")
+    assert preview.deploy is not None and preview.deploy.serverless_inference_config == BY_NAME["mxnet-serverless"].deploy.serverless_inference_config  # type: ignore[union-attr]
+
+
+def test_an_explicit_endpoint_name_gets_the_preview_suffix(tmp_path: Path) -> None:
+    from sagestack.descriptor import validate_data
+
+    data = BY_NAME["mnist-serving"].model_dump(mode="json", exclude_unset=True)
+    data["deploy"]["endpoint_name"] = "mnist-live"
+    named = validate_data(data, file="named.yaml", source=BY_NAME["mnist-serving"].source).descriptor
+    assert named is not None
+    applied, issues = apply_preview(named, "pr-7", load_environments(ENVIRONMENTS))
+    assert issues == [] and applied is not None and applied.deploy is not None and applied.deploy.endpoint_name == "mnist-live-pr-7"
+
+
+def test_preview_settings_are_validated_with_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "environments.yaml"
+    path.write_text(
+        "default: dev\nenvironments:\n  dev: {}\npreview:\n  environment: staging\n  ttl_hours: 0\n  instance_type: ml.g5.xlarge\n  trainng_instance_type: ml.m5.large\n"
+    )
+    result = load_environments(path)
+    assert result.environments is None
+    found = {(i.line, i.path) for i in result.issues}
+    assert {(6, "preview.ttl_hours"), (7, "preview.instance_type"), (8, "preview.trainng_instance_type")} <= found
+    text = "\n".join(i.format() for i in result.issues)
+    assert "previews run on CPU instances" in text and "ml.g5.xlarge" in text and "training_instance_type" in text  # did you mean
+    path.write_text("default: dev\nenvironments:\n  dev: {}\npreview:\n  environment: staging\n")
+    issues = load_environments(path).issues
+    assert [(i.line, i.path, i.got) for i in issues] == [(5, "preview.environment", "staging")]
+
+
+def test_preview_ids_are_short_and_never_an_environment_name() -> None:
+    from sagestack.environments import check_preview_id
+
+    result = load_environments(ENVIRONMENTS)
+    assert check_preview_id("pr-123", result) is None and check_preview_id("pr-123456", result) is None
+    for bad in ("PR-1", "pr-1234567890", "1pr", "pr-", "p", "pr_1"):
+        assert "-c preview must be" in (check_preview_id(bad, result) or ""), bad
+    assert "environment's name" in (check_preview_id("prod", result) or "")
+
+
+# ---- two previews synthesized (cdk-nag on for one of them) -------------------------------------
+
+
+def _synth(outdir: Path, context: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context))
+    return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def previews(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for preview_id, nag in (("pr-1", "true"), ("pr-2", "false")):
+        outdir = tmp_path_factory.mktemp(preview_id)
+        proc = _synth(outdir, {"preview": preview_id, "sagestack:nag": nag})
+        assert proc.returncode == 0, proc.stderr[-3000:]  # pr-1 also passes cdk-nag's AwsSolutions pack
+        out[preview_id] = outdir
+    return out
+
+
+def _templates(outdir: Path) -> dict[str, dict[str, Any]]:
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {
+        name: json.loads((outdir / artifact["properties"]["templateFile"]).read_text())
+        for name, artifact in manifest["artifacts"].items()
+        if artifact["type"] == "aws:cloudformation:stack"
+    }
+
+
+def _run_prefix(template: dict[str, Any]) -> str | None:
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::StepFunctions::StateMachine":
+            definition = json.loads(resource["Properties"]["DefinitionString"])
+            return str(definition["States"]["Name the run"]["Comment"].rsplit(": ", 1)[1].rsplit("-", 1)[0])
+    return None
+
+
+def _physical_names(outdir: Path) -> set[str]:
+    """Every name a preview gives AWS: stacks, exports, explicit *Name properties, outputs, and the
+    prefix of every name its runs create."""
+    names: set[str] = set()
+    for stack, template in _templates(outdir).items():
+        names.add(stack)
+        for output in template.get("Outputs", {}).values():
+            if isinstance(output.get("Export", {}).get("Name"), str):
+                names.add(output["Export"]["Name"])
+            if isinstance(output["Value"], str) and not output["Value"].startswith("arn:"):
+                names.add(output["Value"])
+        for resource in template["Resources"].values():
+            for key, value in resource.get("Properties", {}).items():
+                # A PolicyName is unique only within its role, which is itself uniquely named.
+                if (key.endswith("Name") or key == "NamePrefix") and key != "PolicyName" and isinstance(value, str):
+                    names.add(value)
+        prefix = _run_prefix(template)
+        if prefix:
+            names.add(prefix)
+    return names
+
+
+@pytest.mark.synth
+def test_two_previews_share_no_physical_name(previews: dict[str, Path]) -> None:
+    one, two = _physical_names(previews["pr-1"]), _physical_names(previews["pr-2"])
+    assert {"sagestack-shared-pr-1", "sagestack-mnist-tf-pr-1", "mnist-serving-pr-1", "mnist-tf-pr-1"} <= one
+    assert len(one) == len(two) > 30
+    assert not (one & two), sorted(one & two)
+    # And neither shares a name with the default environment's stacks, endpoints or run prefixes.
+    assert not ({"sagestack-shared", "sagestack-mnist-tf", "mnist-serving-dev", "mnist-tf"} & (one | two))
+
+
+@pytest.mark.synth
+def test_a_preview_is_small_tagged_and_deleted_whole(previews: dict[str, Path]) -> None:
+    manifest = json.loads((previews["pr-1"] / "manifest.json").read_text())
+    stacks = {k: v for k, v in manifest["artifacts"].items() if v["type"] == "aws:cloudformation:stack"}
+    assert len(stacks) == len(BY_NAME) + 1 and all(name.endswith("-pr-1") for name in stacks)
+    for artifact in stacks.values():
+        tags = artifact["properties"]["tags"]
+        assert tags["sagestack:preview"] == "pr-1" and tags["sagestack:preview-ttl-hours"] == "72" and tags["sagestack:environment"] == "dev"
+    text = "\n".join(json.dumps(t) for t in _templates(previews["pr-1"]).values())
+    assert "AWS::ApplicationAutoScaling" not in text and "AcceleratorType" not in text
+    types = set()
+    for template in _templates(previews["pr-1"]).values():
+        for logical_id, resource in template["Resources"].items():
+            assert resource.get("DeletionPolicy", "Delete") == "Delete", logical_id  # nothing retained
+            if resource["Type"] == "AWS::SageMaker::EndpointConfig":
+                types |= {v["InstanceType"] for v in resource["Properties"]["ProductionVariants"] if "InstanceType" in v}
+    assert types == {"ml.m5.large"}
+    shared = _templates(previews["pr-1"])["sagestack-shared-pr-1"]["Resources"]
+    assert sum(r["Type"] == "Custom::S3AutoDeleteObjects" for r in shared.values()) == 2  # both buckets emptied on delete
+
+
+@pytest.mark.synth
+def test_cfn_lint_is_clean_on_a_preview(previews: dict[str, Path]) -> None:
+    templates = sorted(str(p) for p in previews["pr-1"].glob("*.template.json"))
+    proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.synth
+def test_bad_preview_ids_synthesize_nothing(tmp_path: Path) -> None:
+    for bad, message in (("PR_1", "-c preview must be"), ("prod", "is an environment's name")):
+        proc = _synth(tmp_path / bad, {"preview": bad})
+        assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert not (tmp_path / bad / "manifest.json").exists()
+
+
+# ---- deleting a preview removes what its runs created ------------------------------------------
+
+
+def _teardown_properties(template: dict[str, Any]) -> dict[str, Any]:
+    for resource in template["Resources"].values():
+        if resource["Type"] == "Custom::SageMakerPipelineTeardown":
+            return dict(resource["Properties"])
+    raise AssertionError("no teardown resource")
+
+
+@pytest.mark.synth
+def test_deleting_a_preview_removes_its_runtime_endpoints_and_spares_the_other(previews: dict[str, Path], aws: None) -> None:
+    """What runs of mnist-tf in pr-1 and pr-2 create (named as the synthesized definitions name
+    them), then pr-1's teardown as the synthesized custom resource configures it."""
+    import boto3
+
+    spec = importlib.util.spec_from_file_location("teardown_handler", TEARDOWN)
+    assert spec is not None and spec.loader is not None
+    handler = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(handler)
+
+    sm, sfn = boto3.client("sagemaker", region_name="us-east-1"), boto3.client("stepfunctions", region_name="us-east-1")
+    role = "arn:aws:iam::123456789012:role/sagemaker"
+    container = {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/tf:2", "ModelDataUrl": "s3://models/model.tar.gz"}
+    made: dict[str, dict[str, set[str]]] = {}
+    props: dict[str, dict[str, Any]] = {}
+    for preview_id in ("pr-1", "pr-2"):
+        template = _templates(previews[preview_id])[f"sagestack-mnist-tf-{preview_id}"]
+        prefix, teardown = _run_prefix(template), _teardown_properties(template)
+        assert teardown["NamePrefix"] == prefix == f"mnist-tf-{preview_id}"  # teardown covers exactly what runs name
+        runs = [f"{prefix}-{n:012x}" for n in (0x3F2A9C1B7D4E, 0xA0B1C2D3E4F5)]  # two runs: two models, two configs
+        for run in runs:
+            sm.create_model(ModelName=run, ExecutionRoleArn=role, PrimaryContainer=container)
+            sm.create_endpoint_config(EndpointConfigName=run, ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": run, "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+        sm.create_endpoint(EndpointName=teardown["EndpointName"], EndpointConfigName=runs[-1])
+        definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+        teardown["StateMachineArn"] = sfn.create_state_machine(name=f"mnist-tf-{preview_id}", definition=definition, roleArn=role)["stateMachineArn"]
+        made[preview_id] = {"models": set(runs), "configs": set(runs), "endpoints": {teardown["EndpointName"]}}
+        props[preview_id] = teardown
+
+    clients = handler.Clients(sagemaker=sm, autoscaling=boto3.client("application-autoscaling", region_name="us-east-1"), stepfunctions=sfn)
+    removed, failures = handler.teardown(props["pr-1"], clients)
+
+    assert failures == []
+    assert "deleted endpoint mnist-tf-pr-1" in removed
+    assert {m["ModelName"] for m in sm.list_models()["Models"]} == made["pr-2"]["models"]
+    assert {c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]} == made["pr-2"]["configs"]
+    assert {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]} == made["pr-2"]["endpoints"] == {"mnist-tf-pr-2"}
