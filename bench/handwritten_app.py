@@ -21,11 +21,13 @@ from pathlib import Path
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as aas
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +68,22 @@ def function(scope: cdk.Stack, cid: str) -> lambda_.Function:
     return lambda_.Function(scope, cid, runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler", code=lambda_.Code.from_asset(str(HANDLER)), role=fn_role, log_group=group)
 
 
-def bucket(scope: cdk.Stack) -> s3.Bucket:
-    return s3.Bucket(scope, "Artifacts", enforce_ssl=True, encryption=s3.BucketEncryption.S3_MANAGED, block_public_access=s3.BlockPublicAccess.BLOCK_ALL, versioned=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+def shared_stack(app: cdk.App) -> cdk.Stack:
+    """Access logs, the artifact bucket, a KMS key and the run topic, exported by name."""
+    stack = cdk.Stack(app, "handwritten-shared", env=cdk.Environment(region="us-east-1"))
+    stack.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
+    access_logs = s3.Bucket(stack, "AccessLogs", enforce_ssl=True, encryption=s3.BucketEncryption.S3_MANAGED, block_public_access=s3.BlockPublicAccess.BLOCK_ALL, removal_policy=cdk.RemovalPolicy.RETAIN)
+    artifacts = s3.Bucket(stack, "Artifacts", enforce_ssl=True, encryption=s3.BucketEncryption.S3_MANAGED, block_public_access=s3.BlockPublicAccess.BLOCK_ALL, versioned=True,
+                          removal_policy=cdk.RemovalPolicy.RETAIN, server_access_logs_bucket=access_logs)
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    topic = sns.Topic(stack, "Runs", master_key=key, enforce_ssl=True)
+    for export, value in (("ArtifactBucketName", artifacts.bucket_name), ("TopicArn", topic.topic_arn), ("KeyArn", key.key_arn)):
+        cdk.CfnOutput(stack, export, value=value, export_name=f"handwritten-shared:{export}")
+    return stack
+
+
+def bucket(scope: cdk.Stack) -> s3.IBucket:
+    return s3.Bucket.from_bucket_name(scope, "Artifacts", cdk.Fn.import_value("handwritten-shared:ArtifactBucketName"))
 
 
 def state_machine(scope: cdk.Stack, name: str, workdir: Path) -> sfn.StateMachine:
@@ -132,9 +148,11 @@ def hosting_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
 
 def main(workdir: Path) -> None:
     app = cdk.App()
+    shared = shared_stack(app)
     for entry in json.loads((workdir / "manifest.json").read_text()):
         name, spec = entry["name"], SPECS[entry["example"]]
         stack = cdk.Stack(app, f"handwritten-{name}", env=cdk.Environment(region="us-east-1"))
+        stack.add_stack_dependency(shared)
         if spec["shape"] == "hosting":
             hosting_stack(stack, name, spec)
         else:

@@ -93,7 +93,7 @@ def test_an_environment_gets_its_own_stacks_endpoints_and_run_names(tmp_path: Pa
     assert proc.returncode == 0, proc.stderr[-2000:]  # cdk-nag runs on this synth too
     manifest = json.loads((tmp_path / "prod" / "manifest.json").read_text())
     stacks = {k: v for k, v in manifest["artifacts"].items() if v["type"] == "aws:cloudformation:stack"}
-    assert sorted(stacks) == ["sagestack-kmeans-prod", "sagestack-mnist-serving-prod"]
+    assert sorted(stacks) == ["sagestack-kmeans-prod", "sagestack-mnist-serving-prod", "sagestack-shared-prod"]
     assert {v["environment"] for v in stacks.values()} == {"aws://123456789012/us-east-1"}
     assert _synth(tmp_path / "dev", {"models": "kmeans,mnist-serving", "sagestack:nag": "false"}).returncode == 0
     prod, dev = _physical_names(tmp_path / "prod"), _physical_names(tmp_path / "dev")

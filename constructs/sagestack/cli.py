@@ -217,6 +217,49 @@ def diff(
     raise typer.Exit(1 if invalid else 0)
 
 
+@app.command()
+def previews(
+    expired: bool = typer.Option(False, "--expired", help="Print only the ids of previews past their TTL, one per line."),
+    destroy_expired: bool = typer.Option(False, "--destroy-expired", help="Delete the stacks of every expired preview (model stacks, then the shared stack)."),
+    region: Optional[str] = typer.Option(None, "--region", help="AWS region (default: the AWS_REGION of the environment)."),
+) -> None:
+    """List the pull-request previews deployed in this account and region, with their age and
+    TTL (needs AWS credentials: the clean-up job runs it with the preview role)."""
+    from datetime import datetime, timezone
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .previews import deployed_previews, destroy_previews
+
+    client = boto3.client("cloudformation", region_name=region)
+    try:
+        found = deployed_previews(client)
+    except (BotoCoreError, ClientError) as exc:
+        err.print(f"sagestack previews: cannot list stacks: {exc}")
+        raise typer.Exit(2)
+    now = datetime.now(timezone.utc)
+    if destroy_expired:
+        doomed = [p for p in found if p.expired(now)]
+        if not doomed:
+            out.print("no expired previews")
+        try:
+            destroy_previews(client, doomed, say=lambda line: out.print(line, markup=False))
+        except (BotoCoreError, ClientError, RuntimeError) as exc:
+            err.print(f"sagestack previews: {exc}")
+            raise typer.Exit(1)
+        return
+    if expired:
+        for preview in found:
+            if preview.expired(now):
+                out.print(preview.id, markup=False)
+        return
+    table = Table("preview", "stacks", "created", "expires", "expired")
+    for preview in found:
+        table.add_row(preview.id, str(len(preview.stacks)), f"{preview.created:%Y-%m-%d %H:%M}Z", f"{preview.expires:%Y-%m-%d %H:%M}Z", "yes" if preview.expired(now) else "no")
+    out.print(table if found else "no previews deployed")
+
+
 def _git(*args: str) -> str:
     import subprocess
 
