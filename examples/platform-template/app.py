@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
@@ -34,12 +32,14 @@ class MlPlatformStack(cdk.Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, environment: str, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        bucket = sagestack.ArtifactBucket(self, "SharedArtifacts").bucket
-        topic = sns.Topic(self, "Runs", enforce_ssl=True, master_key=kms.Alias.from_alias_name(self, "SnsKey", "alias/aws/sns"))
+        # Artifact bucket (with access logs), a KMS key and the run topic it encrypts.
+        shared = sagestack.SharedResources(self, "Shared")
         churn = sagestack.load_descriptor_or_raise(HERE / "models" / "churn.yaml")
-        self.churn = sagestack.TrainingPipeline(self, "Churn", descriptor=churn, environment=environment, artifact_bucket=bucket, notification_topic=topic)
+        self.churn = sagestack.TrainingPipeline(
+            self, "Churn", descriptor=churn, environment=environment, artifact_bucket=shared.artifact_bucket, notification_topic=shared.topic,
+        )
         fraud = sagestack.descriptor_from_dict(FRAUD_SERVING, base_dir=HERE)
-        self.fraud = sagestack.ModelEndpoint(self, "Fraud", descriptor=fraud, environment=environment, artifact_bucket=bucket)
+        self.fraud = sagestack.ModelEndpoint(self, "Fraud", descriptor=fraud, environment=environment, artifact_bucket=shared.artifact_bucket)
 
 
 def build(outdir: str | None = None) -> cdk.App:

@@ -32,7 +32,8 @@ def test_both_models_land_in_the_platform_stack(template: dict) -> None:
     resources = template["json"]["Resources"]
     types = [r["Type"] for r in resources.values()]
     assert types.count("AWS::StepFunctions::StateMachine") == 1 and types.count("AWS::SageMaker::Endpoint") == 1
-    assert types.count("AWS::S3::Bucket") == 1  # the platform's shared bucket, used by both models
+    assert types.count("AWS::S3::Bucket") == 2  # the platform's shared bucket, used by both models, and its access logs
+    assert types.count("AWS::KMS::Key") == 1 and types.count("AWS::SNS::Topic") == 1
     outputs = {v["Value"] for v in template["json"]["Outputs"].values() if isinstance(v["Value"], str)}
     assert {"churn-prod", "fraud-prod"} <= outputs  # stable endpoint names per environment
 
@@ -41,6 +42,11 @@ def test_pipeline_notifies_the_platform_topic(template: dict) -> None:
     machine = next(r for r in template["json"]["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine")
     assert "Notify success" in machine["Properties"]["DefinitionString"]
     assert "TopicArn" in machine["Properties"]["DefinitionSubstitutions"]
+    # The topic is encrypted with the platform's key: the state machine's role may use exactly it.
+    key = next(k for k, r in template["json"]["Resources"].items() if r["Type"] == "AWS::KMS::Key")
+    role = template["json"]["Resources"][machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]]
+    statements = [st for policy in role["Properties"]["Policies"] for st in policy["PolicyDocument"]["Statement"]]
+    assert {"Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Effect": "Allow", "Resource": {"Fn::GetAtt": [key, "Arn"]}} in statements
 
 
 def test_cfn_lint_is_clean(template: dict) -> None:
