@@ -111,10 +111,12 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
         s3_assets.Asset(stack, "InferenceCode", path=str(MODELS / spec["source"]))
         function(stack, "Repack")
     machine = state_machine(stack, name, workdir)
-    if shape == "train+deploy":
+    if shape in ("train+deploy", "transform", "train+transform"):  # runs create models (and an endpoint)
         teardown = function(stack, "Teardown")
+        endpoint = {"EndpointName": f"{name}-dev"} if shape == "train+deploy" else {}
         cdk.CustomResource(stack, "TeardownRunResources", service_token=teardown.function_arn, resource_type="Custom::SageMakerPipelineTeardown",
-                           properties={"StateMachineArn": machine.state_machine_arn, "NamePrefix": name, "EndpointName": f"{name}-dev"})
+                           properties={"StateMachineArn": machine.state_machine_arn, "NamePrefix": name, **endpoint})
+    if shape == "train+deploy":
         cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
 
 

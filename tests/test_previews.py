@@ -226,6 +226,26 @@ def _teardown_properties(template: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.synth
+def test_every_pipeline_that_creates_models_is_torn_down_by_its_run_names(previews: dict[str, Path]) -> None:
+    """Runs of a pipeline that deploys or batch-scores create models (and an endpoint and configs):
+    each such stack's teardown matches exactly the names its runs are given."""
+    checked = 0
+    for stack, template in _templates(previews["pr-1"]).items():
+        model = stack.removeprefix("sagestack-").removesuffix("-pr-1")
+        d = BY_NAME.get(model)
+        if d is None or (d.estimator is None and d.transformer is None):
+            continue  # the shared stack; hosting stacks (CloudFormation owns their resources)
+        if d.deploy is None and d.transformer is None:
+            assert not any(r["Type"] == "Custom::SageMakerPipelineTeardown" for r in template["Resources"].values()), stack  # train only: no model
+            continue
+        props = _teardown_properties(template)
+        assert props["NamePrefix"] == _run_prefix(template) and props["NamePrefix"].endswith("-pr-1"), stack
+        assert ("EndpointName" in props) == (d.deploy is not None), stack
+        checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.synth
 def test_deleting_a_preview_removes_its_runtime_endpoints_and_spares_the_other(previews: dict[str, Path], aws: None) -> None:
     """What runs of mnist-tf in pr-1 and pr-2 create (named as the synthesized definitions name
     them), then pr-1's teardown as the synthesized custom resource configures it."""

@@ -234,7 +234,7 @@ class TrainingPipeline(Construct):
             "Step Functions log delivery (logs:*LogDelivery, Describe*) and X-Ray (PutTraceSegments, ...) take no resource-level permissions; CDK grants them on '*'.",
             ["Resource::*"],
         )
-        if d.deploy is not None:
+        if d.deploy is not None or d.transformer is not None:  # runs create models (and an endpoint)
             self._teardown(d, runs)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a run of {d.name}")
         if self.endpoint_name is not None:
@@ -334,20 +334,24 @@ class TrainingPipeline(Construct):
     def _teardown(self, d: ModelDescriptor, runs: str) -> None:
         """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,
         configs and models (teardown_handler/index.py), so a deleted stack leaves nothing billing."""
-        assert d.deploy is not None and self.endpoint_name is not None
         arn = self._arn
         name_token = self.state_machine.state_machine_name
         statements = [
             statement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
             statement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
-            statement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
-            statement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
+        ]
+        if self.endpoint_name is not None:
+            statements += [
+                statement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
+                statement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
+            ]
+        statements += [
             statement(actions=["sagemaker:DeleteModel"], resources=[arn("sagemaker", f"model/{runs}")]),
             # List actions take no resource-level permissions.
             statement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
         ]
         variants = []
-        if d.deploy.autoscaling is not None:
+        if d.deploy is not None and d.deploy.autoscaling is not None:
             variants = ["AllTraffic"]
             statements.append(statement(
                 actions=["application-autoscaling:DeregisterScalableTarget"],
