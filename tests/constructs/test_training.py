@@ -164,9 +164,11 @@ def test_run_created_resources_are_torn_down_with_the_stack(synth: dict[str, Any
     roles = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and ("ExecutionRole" in k or "ModelRole" in k)]
     assert roles and set(roles) <= set(teardown["DependsOn"])  # and before the roles the endpoint runs as
     assert template["Outputs"][next(k for k in template["Outputs"] if k.startswith("TrainingEndpointName"))]["Value"] == "mnist-tf-dev"
-    # Transform-only and training-only pipelines create nothing that outlives a run: no teardown.
-    for name in ("pca-batch", "tf-pipe"):
-        assert not [r for r in synth["templates"][name]["Resources"].values() if r["Type"] == "Custom::SageMakerPipelineTeardown"], name
+    # A batch pipeline's runs create models: torn down by the same names, with no endpoint.
+    batch = _of_type(synth["templates"]["pca-batch"], "Custom::SageMakerPipelineTeardown")["Properties"]
+    assert batch["NamePrefix"] == "pca-batch" and "EndpointName" not in batch and batch["Variants"] == []
+    # A training-only pipeline creates nothing that outlives a run (a training job is a record): no teardown.
+    assert not [r for r in synth["templates"]["tf-pipe"]["Resources"].values() if r["Type"] == "Custom::SageMakerPipelineTeardown"]
 
 
 def test_cfn_lint_is_clean(synth: dict[str, Any]) -> None:
