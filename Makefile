@@ -53,9 +53,12 @@ setup: $(DEV_STAMP) $(NODE_STAMP) ## install everything (idempotent)
 validate: $(RUNTIME_STAMP) ## validate the example catalog
 	$(VENV)/bin/sagestack validate
 
-synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account)
+# make synth [ENVIRONMENT=prod] [PREVIEW=pr-1] [MODELS=mnist-tf,kmeans]: the cdk context -c env=, -c preview=, -c models=
+SYNTH_CONTEXT = $(if $(ENVIRONMENT),-c env=$(ENVIRONMENT)) $(if $(PREVIEW),-c preview=$(PREVIEW)) $(if $(MODELS),-c models=$(MODELS))
+
+synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account); ENVIRONMENT=, PREVIEW=, MODELS= select
 	$(VENV)/bin/sagestack validate
-	npx --no-install cdk synth --quiet --no-notices --no-version-reporting
+	npx --no-install cdk synth --quiet --no-notices --no-version-reporting $(SYNTH_CONTEXT)
 	$(VENV)/bin/sagestack summary cdk.out
 
 test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
