@@ -249,7 +249,7 @@ def table(results: dict[str, Any]) -> str:
         "|---|---|---|",
         f"| sagestack synth ≤ 1.0× the hand-written app at N = {at100['n']} | {at100['ratio']:.2f}× | {met(at100['ratio'] <= TARGETS['synth_ratio_at_100'])} |",
         f"| `sagestack validate` of {v['count']:,} descriptors < 2 s | {v['cli_seconds']:.2f} s ({v['per_descriptor_ms']:.2f} ms each; {v['in_process_seconds']:.2f} s in process; imports aws_cdk: {'yes' if v['imports_aws_cdk'] else 'no'}) | {met(v['cli_seconds'] < TARGETS['validate_1000_seconds'] and not v['imports_aws_cdk'])} |",
-        f"| one model out of {sel['catalog']} (`-c models=`) ≤ 1.2× a 1-model catalog | {sel['selected_seconds']:.1f} s / {sel['one_model_seconds']:.1f} s = {sel['ratio']:.2f}× ({sel['stacks']} stack) | {met(sel['ratio'] <= TARGETS['selective_ratio'])} |",
+        f"| one model out of {sel['catalog']} (`-c models=`) ≤ 1.2× a 1-model catalog | {sel['selected_seconds']:.1f} s / {sel['one_model_seconds']:.1f} s = {sel['ratio']:.2f}× ({sel['stacks']} stacks: the model's and the shared stack) | {met(sel['ratio'] <= TARGETS['selective_ratio'])} |",
         f"| no stack over CloudFormation's limits at N = {largest['n']} | largest stack {largest['max_resources_per_stack']} resources (limit 500), {largest['max_template_bytes'] / 1024:.0f} KiB (limit 1 MiB) | {met(largest['max_resources_per_stack'] <= 500 and largest['max_template_bytes'] <= 1024 * 1024)} |",
         f"| state transitions of one successful run (train, create the endpoint, one wait) | {results['transitions']} | - |",
         "",
