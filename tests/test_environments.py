@@ -102,3 +102,23 @@ def test_an_environment_gets_its_own_stacks_endpoints_and_run_names(tmp_path: Pa
     assert not (prod & dev)
     bad = _synth(tmp_path / "bad", {"env": "staging"})
     assert bad.returncode == 1 and "-c env names no environment (allowed: dev, prod; got: staging)" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_validate_checks_every_environment_and_the_preview_without_synthesizing(tmp_path: Path) -> None:
+    """`sagestack validate` applies every environment's and the preview's sizing to every model, so
+    the pull-request check catches a breaking override in milliseconds."""
+    from typer.testing import CliRunner
+
+    from sagestack.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", str(CATALOG), "--environments", str(ENVIRONMENTS)])
+    assert ok.exit_code == 0, ok.output
+    path = tmp_path / "environments.yaml"
+    path.write_text('default: dev\nenvironments:\n  dev: {}\n  prod:\n    models:\n      "*": {min_capacity: 3}\n      kmeans: {instance_type: ml.c5.xlarge}\n')
+    bad = runner.invoke(app, ["validate", str(CATALOG), "--environments", str(path)])
+    assert bad.exit_code == 1
+    assert 'environments.yaml:6: environments.prod.models["*"]: makes mnist-serving invalid: deploy.initial_instance_count' in bad.output
+    assert bad.output.count("environments.yaml:") == 4  # mnist-serving, mnist-tf, and both variants of mnist-ab
+    missing = runner.invoke(app, ["validate", str(CATALOG), "--environments", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "no environments file" in missing.output

@@ -28,6 +28,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_CATALOG = "infra/models"
+DEFAULT_ENVIRONMENTS = "infra/environments.yaml"
 
 
 class Format(str, Enum):
@@ -35,12 +36,9 @@ class Format(str, Enum):
     json = "json"
 
 
-def configured_catalog(start: Path | None = None) -> Path:
-    """The catalog directory named in cdk.json (context ``sagestack:catalog``), else infra/models.
-
-    cdk.json is looked for in the working directory and its parents; a relative catalog path
-    is relative to the directory holding cdk.json.
-    """
+def _configured(key: str, default: str, start: Path | None = None) -> Path:
+    """A path named in cdk.json's context (``key``), else ``default``; cdk.json is looked for in
+    the working directory and its parents, and a relative path is relative to its directory."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         cdk_json = directory / "cdk.json"
@@ -49,8 +47,18 @@ def configured_catalog(start: Path | None = None) -> Path:
                 context = json.loads(cdk_json.read_text()).get("context", {})
             except (OSError, ValueError):
                 context = {}
-            return directory / context.get("sagestack:catalog", DEFAULT_CATALOG)
-    return here / DEFAULT_CATALOG
+            return directory / context.get(key, default)
+    return here / default
+
+
+def configured_catalog(start: Path | None = None) -> Path:
+    """The catalog directory named in cdk.json (context ``sagestack:catalog``), else infra/models."""
+    return _configured("sagestack:catalog", DEFAULT_CATALOG, start)
+
+
+def configured_environments(start: Path | None = None) -> Path:
+    """The environments file named in cdk.json (context ``sagestack:environments``), else infra/environments.yaml."""
+    return _configured("sagestack:environments", DEFAULT_ENVIRONMENTS, start)
 
 
 @app.command()
@@ -58,12 +66,25 @@ def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
     fmt: Format = typer.Option(Format.text, "--format", help="text (one line per problem) or json."),
+    environments: Optional[Path] = typer.Option(
+        None, "--environments", help="Environments file to check against the descriptors (default: cdk.json's sagestack:environments or infra/environments.yaml, when it exists)."
+    ),
+    no_environments: bool = typer.Option(False, "--no-environments", help="Check the descriptors alone."),
 ) -> None:
-    """Validate descriptors: every problem in every file, one line each, sorted."""
+    """Validate descriptors: every problem in every file, one line each, sorted. When an
+    environments file exists, also every environment's and the preview's sizing of every model."""
     from .descriptor.loader import load_catalog
 
     targets = paths or [configured_catalog()]
     catalog = load_catalog(targets)
+    envs_file = environments or configured_environments()
+    if environments is not None and not environments.is_file():
+        err.print(f"sagestack validate: no environments file {environments}")
+        raise typer.Exit(2)
+    if envs_file.is_file() and not no_environments:
+        from .environments import check_environments, load_environments
+
+        catalog.issues.extend(check_environments(catalog.descriptors, load_environments(envs_file)))
     failed = not catalog.ok(strict=strict)
     if fmt is Format.json:
         payload = {

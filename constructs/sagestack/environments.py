@@ -46,7 +46,7 @@ from .descriptor.types import PositiveInt
 
 __all__ = [
     "ModelOverride", "Environment", "Preview", "Environments", "EnvironmentsResult", "load_environments", "apply_environment",
-    "apply_preview", "check_preview_id", "ENVIRONMENT_NAME_PATTERN", "PREVIEW_ID_PATTERN",
+    "apply_preview", "check_preview_id", "check_environments", "ENVIRONMENT_NAME_PATTERN", "PREVIEW_ID_PATTERN",
 ]
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9]{0,9}$"  # ≤ 10: it suffixes stack, endpoint and run names
@@ -221,3 +221,25 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
         return checked.descriptor, []
     line = result.line("preview")
     return None, [Issue(result.file, line, "preview", f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
+
+
+LONGEST_PREVIEW_ID = "pr-9999999"  # 10 characters: the longest names a preview can give
+
+
+def check_environments(descriptors: list[ModelDescriptor], result: EnvironmentsResult) -> list[Issue]:
+    """Every problem the environments file gives the catalog, without synthesizing: the file's own
+    issues, then every environment's and the preview's sizing applied to every descriptor (as
+    ``cdk synth -c env=<name>`` and ``-c preview=<id>`` would apply them)."""
+    issues = list(result.issues)
+    if result.environments is None:
+        return issues
+    for name in result.environments.environments:
+        for d in descriptors:
+            issues += apply_environment(d, name, result)[1]
+    base = result.environments.preview.environment or result.environments.default
+    for d in descriptors:
+        sized, problems = apply_environment(d, base, result)
+        if sized is not None and not problems:
+            problems = apply_preview(sized, LONGEST_PREVIEW_ID, result)[1]
+        issues += problems
+    return sorted(set(issues), key=lambda i: (i.file, i.line, i.path, i.message))
