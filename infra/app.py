@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from sagestack.descriptor import Catalog, ModelDescriptor, load_catalog
 
@@ -53,7 +53,7 @@ def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, nam
     if preview is not None:
         problem = check_preview_id(preview, result)
         if problem:
-            return [], result, "", [Issue(result.file, 1, "preview", problem, got=preview)]
+            return [], result, "", [Issue(result.file, 1, "preview", problem[0], allowed=problem[1], got=preview)]
     chosen = name or (result.environments.preview.environment if preview else None) or result.environments.default
     if chosen not in result.environments.environments:
         allowed = ", ".join(sorted(result.environments.environments))
@@ -100,9 +100,12 @@ def build_app(
     return app
 
 
-def fail(lines: Sequence[object], summary: str) -> None:
-    for line in lines:
-        print(line.format() if hasattr(line, "format") and not isinstance(line, str) else line, file=sys.stderr)
+def fail(problems: Sequence[object], summary: str) -> NoReturn:
+    """Print every problem (issues in their file:line format, or messages), then ``summary``; exit 1."""
+    from sagestack.descriptor import Issue
+
+    for problem in problems:
+        print(problem.format() if isinstance(problem, Issue) else problem, file=sys.stderr)
     print(summary, file=sys.stderr)
     sys.exit(1)
 
@@ -127,7 +130,7 @@ def main() -> None:
     preview = context.get("preview") or None
     sized, envs, chosen, issues = for_environment(selected, REPO_ROOT / context.get("sagestack:environments", ENVIRONMENTS_FILE), context.get("env"), preview=preview)
     if any(i.severity == "error" for i in issues) or envs.environments is None:  # type: ignore[attr-defined]
-        fail(issues, "sagestack: the environments have errors; nothing synthesized")
+        fail(issues, f"sagestack: {sum(1 for i in issues if i.severity == 'error')} problem(s) with the environments or the preview; nothing synthesized")
     settings = envs.environments.environments[chosen]  # type: ignore[attr-defined]
     suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
     build_app(

@@ -107,8 +107,8 @@ def test_preview_ids_are_short_and_never_an_environment_name() -> None:
     result = load_environments(ENVIRONMENTS)
     assert check_preview_id("pr-123", result) is None and check_preview_id("pr-123456", result) is None
     for bad in ("PR-1", "pr-1234567890", "1pr", "pr-", "p", "pr_1"):
-        assert "-c preview must be" in (check_preview_id(bad, result) or ""), bad
-    assert "environment's name" in (check_preview_id("prod", result) or "")
+        assert (check_preview_id(bad, result) or ("",))[0] == "-c preview is not a preview id", bad
+    assert check_preview_id("prod", result) == ("-c preview names an environment: previews and environments must not share names", "any id but dev, prod")
 
 
 # ---- two previews synthesized (cdk-nag on for one of them) -------------------------------------
@@ -209,7 +209,10 @@ def test_cfn_lint_is_clean_on_a_preview(previews: dict[str, Path]) -> None:
 
 @pytest.mark.synth
 def test_bad_preview_ids_synthesize_nothing(tmp_path: Path) -> None:
-    for bad, message in (("PR_1", "-c preview must be"), ("prod", "is an environment's name")):
+    for bad, message in (
+        ("PR_1", "environments.yaml:1: preview: -c preview is not a preview id (allowed: 2-10 lower-case letters, digits and '-', starting with a letter, e.g. pr-123; got: PR_1)"),
+        ("prod", "-c preview names an environment"),
+    ):
         proc = _synth(tmp_path / bad, {"preview": bad})
         assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         assert not (tmp_path / bad / "manifest.json").exists()

@@ -183,15 +183,16 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
     return None, [Issue(result.file, line, format_path(where), f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
 
 
-def check_preview_id(preview_id: str, result: EnvironmentsResult) -> str | None:
-    """Why ``preview_id`` cannot name a preview, or None. Ids are at most 10 characters (they
-    suffix stack, endpoint and run names) and never an environment's name (they would share them)."""
+def check_preview_id(preview_id: str, result: EnvironmentsResult) -> tuple[str, str] | None:
+    """Why ``preview_id`` cannot name a preview, as (problem, what is allowed), or None. Ids are at
+    most 10 characters (they suffix stack, endpoint and run names) and never an environment's name
+    (they would share its names)."""
     import re
 
     if not re.match(PREVIEW_ID_PATTERN, preview_id):
-        return f"-c preview must be 2-10 lower-case letters, digits and '-', starting with a letter (e.g. pr-123); got {preview_id!r}"
+        return "-c preview is not a preview id", "2-10 lower-case letters, digits and '-', starting with a letter, e.g. pr-123"
     if result.environments is not None and preview_id in result.environments.environments:
-        return f"-c preview={preview_id} is an environment's name; previews and environments must not share names"
+        return "-c preview names an environment: previews and environments must not share names", "any id but " + ", ".join(sorted(result.environments.environments))
     return None
 
 
