@@ -52,3 +52,13 @@ def modules_imported_by(code: str, roots: tuple[str, ...]) -> list[str]:
     probe = code + f"\nimport sys as _s, json as _j\nprint(_j.dumps(sorted(m for m in _s.modules if m.split('.')[0] in {roots!r})))\n"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT, check=True, timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def synth_app(outdir: Path, context: dict[str, str]) -> "subprocess.CompletedProcess[str]":
+    """Run app.py as the cdk CLI would, with ``context`` (e.g. {"preview": "pr-1"}), into ``outdir``."""
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context))
+    return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)

@@ -5,9 +5,6 @@ default environment's."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ import pytest
 from sagestack.descriptor import load_catalog
 from sagestack.environments import apply_environment, load_environments
 
-from .conftest import CATALOG, REPO_ROOT
+from .conftest import CATALOG, REPO_ROOT, synth_app
 
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments.yaml"
 BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
@@ -68,11 +65,6 @@ def test_deploy_false_leaves_an_endpoint_model_out_and_a_pipeline_training_only(
     assert trained is not None and trained.deploy is None and trained.estimator is not None
 
 
-def _synth(outdir: Path, context: dict) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context))
-    return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
-
-
 def _physical_names(outdir: Path) -> set[str]:
     names: set[str] = set()
     for template in outdir.glob("*.template.json"):
@@ -89,18 +81,18 @@ def _physical_names(outdir: Path) -> set[str]:
 
 @pytest.mark.synth
 def test_an_environment_gets_its_own_stacks_endpoints_and_run_names(tmp_path: Path) -> None:
-    proc = _synth(tmp_path / "prod", {"env": "prod", "models": "kmeans,mnist-serving"})
+    proc = synth_app(tmp_path / "prod", {"env": "prod", "models": "kmeans,mnist-serving"})
     assert proc.returncode == 0, proc.stderr[-2000:]  # cdk-nag runs on this synth too
     manifest = json.loads((tmp_path / "prod" / "manifest.json").read_text())
     stacks = {k: v for k, v in manifest["artifacts"].items() if v["type"] == "aws:cloudformation:stack"}
     assert sorted(stacks) == ["sagestack-kmeans-prod", "sagestack-mnist-serving-prod", "sagestack-shared-prod"]
     assert {v["environment"] for v in stacks.values()} == {"aws://123456789012/us-east-1"}
-    assert _synth(tmp_path / "dev", {"models": "kmeans,mnist-serving", "sagestack:nag": "false"}).returncode == 0
+    assert synth_app(tmp_path / "dev", {"models": "kmeans,mnist-serving", "sagestack:nag": "false"}).returncode == 0
     prod, dev = _physical_names(tmp_path / "prod"), _physical_names(tmp_path / "dev")
     assert {"kmeans-prod", "mnist-serving-prod"} <= prod and {"kmeans-dev", "mnist-serving-dev"} <= dev
     assert "kmeans-prod" in prod and "kmeans" in dev  # run names: kmeans-prod-<12 hex> vs kmeans-<12 hex>
     assert not (prod & dev)
-    bad = _synth(tmp_path / "bad", {"env": "staging"})
+    bad = synth_app(tmp_path / "bad", {"env": "staging"})
     assert bad.returncode == 1 and "-c env names no environment (allowed: dev, prod; got: staging)" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from sagestack.descriptor import load_catalog
 from sagestack.descriptor.images import processor_for
 from sagestack.environments import apply_preview, load_environments
 
-from .conftest import CATALOG, REPO_ROOT
+from .conftest import CATALOG, REPO_ROOT, synth_app
 
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments.yaml"
 BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
@@ -114,17 +113,12 @@ def test_preview_ids_are_short_and_never_an_environment_name() -> None:
 # ---- two previews synthesized (cdk-nag on for one of them) -------------------------------------
 
 
-def _synth(outdir: Path, context: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context))
-    return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def previews(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {}
     for preview_id, nag in (("pr-1", "true"), ("pr-2", "false")):
         outdir = tmp_path_factory.mktemp(preview_id)
-        proc = _synth(outdir, {"preview": preview_id, "sagestack:nag": nag})
+        proc = synth_app(outdir, {"preview": preview_id, "sagestack:nag": nag})
         assert proc.returncode == 0, proc.stderr[-3000:]  # pr-1 also passes cdk-nag's AwsSolutions pack
         out[preview_id] = outdir
     return out
@@ -213,7 +207,7 @@ def test_bad_preview_ids_synthesize_nothing(tmp_path: Path) -> None:
         ("PR_1", "environments.yaml:1: preview: -c preview is not a preview id (allowed: 2-10 lower-case letters, digits and '-', starting with a letter, e.g. pr-123; got: PR_1)"),
         ("prod", "-c preview names an environment"),
     ):
-        proc = _synth(tmp_path / bad, {"preview": bad})
+        proc = synth_app(tmp_path / bad, {"preview": bad})
         assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         assert not (tmp_path / bad / "manifest.json").exists()
 

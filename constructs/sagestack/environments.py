@@ -174,11 +174,16 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
             for key in ("instance_type", "instance_count"):
                 if prefix + key in override:
                     section[key] = override[prefix + key]
-    checked = validate_data(data, file=f"{d.source or d.name} as environment {name} sizes it", source=d.source)
+    models = result.environments.environments[name].models
+    return _revalidate(d, data, f"environment {name}", result, ("environments", name, "models", d.name if d.name in models else "*"))
+
+
+def _revalidate(d: ModelDescriptor, data: dict[str, Any], sizing: str, result: EnvironmentsResult, where: tuple[str, ...]) -> tuple[ModelDescriptor | None, list[Issue]]:
+    """``data`` (``d`` resized) validated again; its errors are reported at ``where`` in the
+    environments file, naming the model and the rule it breaks."""
+    checked = validate_data(data, file=f"{d.source or d.name} as {sizing} sizes it", source=d.source)
     if checked.descriptor is not None:
         return checked.descriptor, []
-    models = result.environments.environments[name].models
-    where = ("environments", name, "models", d.name if d.name in models else "*")
     line = result.line(*where)
     return None, [Issue(result.file, line, format_path(where), f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
 
@@ -217,11 +222,7 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
             section["instance_type"], section["instance_count"] = instance_type, 1
-    checked = validate_data(data, file=f"{d.source or d.name} as preview {preview_id} sizes it", source=d.source)
-    if checked.descriptor is not None:
-        return checked.descriptor, []
-    line = result.line("preview")
-    return None, [Issue(result.file, line, "preview", f"makes {d.name} invalid: {i.path}: {i.message}", i.severity, i.allowed, i.got) for i in checked.issues if i.severity == "error"]
+    return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
 
 
 LONGEST_PREVIEW_ID = "pr-9999999"  # 10 characters: the longest names a preview can give
@@ -234,13 +235,11 @@ def check_environments(descriptors: list[ModelDescriptor], result: EnvironmentsR
     issues = list(result.issues)
     if result.environments is None:
         return issues
+    base = result.environments.preview.environment or result.environments.default
     for name in result.environments.environments:
         for d in descriptors:
-            issues += apply_environment(d, name, result)[1]
-    base = result.environments.preview.environment or result.environments.default
-    for d in descriptors:
-        sized, problems = apply_environment(d, base, result)
-        if sized is not None and not problems:
-            problems = apply_preview(sized, LONGEST_PREVIEW_ID, result)[1]
-        issues += problems
-    return sorted(set(issues), key=lambda i: (i.file, i.line, i.path, i.message))
+            sized, problems = apply_environment(d, name, result)
+            issues += problems
+            if name == base and sized is not None:  # previews start from this sizing
+                issues += apply_preview(sized, LONGEST_PREVIEW_ID, result)[1]
+    return sorted(set(issues))

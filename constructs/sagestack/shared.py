@@ -14,7 +14,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from .hosting.artifact_bucket import ArtifactBucket
+from .hosting.artifact_bucket import ArtifactBucket, private_bucket
 from .nag import acknowledge
 
 __all__ = ["SharedResources"]
@@ -38,18 +38,8 @@ class SharedResources(Construct):
         # W3045): CDK's feature flag, set for this construct's children only.
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
         removal = cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY
-        self.access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            # S3 server access logging delivers only to SSE-S3 buckets, never SSE-KMS.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
-            removal_policy=removal,
-            auto_delete_objects=not retain,
-        )
+        # SSE-S3 (private_bucket's): S3 server access logging delivers only to SSE-S3 buckets, never SSE-KMS.
+        self.access_logs = private_bucket(self, "AccessLogs", retain=retain, lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))])
         acknowledge(self.access_logs, "AwsSolutions-S1", "This is the access-log bucket; logging its own requests into itself would loop.")
         self.artifact_bucket = ArtifactBucket(self, "Artifacts", retain=retain, access_logs=self.access_logs).bucket
         self.key = kms.Key(

@@ -8,7 +8,23 @@ from constructs import Construct
 
 from ..nag import acknowledge
 
-__all__ = ["ArtifactBucket"]
+__all__ = ["ArtifactBucket", "private_bucket"]
+
+
+def private_bucket(scope: Construct, construct_id: str, *, retain: bool, **props: object) -> s3.Bucket:
+    """A bucket with no public access, SSE-S3, TLS-only and ACLs disabled. ``retain=False``: it is
+    emptied (every object version) and deleted with its stack."""
+    return s3.Bucket(
+        scope,
+        construct_id,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
+        auto_delete_objects=not retain,
+        **props,  # type: ignore[arg-type]
+    )
 
 
 class ArtifactBucket(Construct):
@@ -26,18 +42,9 @@ class ArtifactBucket(Construct):
         :param access_logs_prefix: key prefix of those logs (default ``artifacts/``).
         """
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
-            auto_delete_objects=not retain,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix=access_logs_prefix if access_logs is not None else None,
+        self.bucket = private_bucket(
+            self, "Bucket", retain=retain, versioned=True,
+            server_access_logs_bucket=access_logs, server_access_logs_prefix=access_logs_prefix if access_logs is not None else None,
         )
         if access_logs is None:
             acknowledge(
