@@ -18,6 +18,7 @@ from sagestack.descriptor.images import processor_for
 from sagestack.environments import apply_preview, load_environments
 
 from .conftest import CATALOG, REPO_ROOT, synth_app
+from .pipeline.harness import run, synthesized_definition
 
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments.yaml"
 BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
@@ -280,3 +281,36 @@ def test_deleting_a_preview_removes_its_runtime_endpoints_and_spares_the_other(p
     assert {m["ModelName"] for m in sm.list_models()["Models"]} == made["pr-2"]["models"]
     assert {c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]} == made["pr-2"]["configs"]
     assert {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]} == made["pr-2"]["endpoints"] == {"mnist-tf-pr-2"}
+
+
+@pytest.mark.synth
+def test_a_preview_run_trains_and_serves_small_under_its_own_names(previews: dict[str, Path]) -> None:
+    """pr-1's synthesized mnist-tf definition, executed locally (every request checked against
+    botocore's model): one CPU training instance, one ml.m5.large endpoint instance, no scaling
+    steps, every name carrying the preview id, and the run reported to the shared topic."""
+    import re
+
+    template = _templates(previews["pr-1"])["sagestack-mnist-tf-pr-1"]
+    machine = next(r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine")
+    definition = synthesized_definition(machine["Properties"])
+    assert not [s for s in definition["States"] if "scaling" in s.lower()]
+    ok: dict[str, Any] = {"result": {}}
+    tasks = {
+        "Check run input": [{"python": str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")}],
+        "Train": [{"result": {"TrainingJobName": "x", "TrainingJobStatus": "Completed", "ModelArtifacts": {"S3ModelArtifacts": "s3://shared-artifacts/m/model.tar.gz"}}}],
+        "Create model": [ok], "Create endpoint config": [ok], "Find endpoint": [{"error": "SageMaker.SageMakerException", "cause": "Could not find endpoint"}],
+        "Create endpoint": [ok], "Check endpoint": [{"result": {"EndpointStatus": "InService", "EndpointConfigName": "{{call:Create endpoint config.EndpointConfigName}}"}}],
+        "Notify success": [{"result": {"MessageId": "1"}}],
+    }
+    out = run(definition, tasks)
+    assert out["status"] == "SUCCEEDED", out
+    [train] = out["calls"]["Train"]
+    assert re.fullmatch(r"mnist-tf-pr-1-[0-9a-f]{12}", train["TrainingJobName"])
+    assert (train["ResourceConfig"]["InstanceType"], train["ResourceConfig"]["InstanceCount"]) == ("ml.m5.xlarge", 1)
+    assert "-cpu-" in train["AlgorithmSpecification"]["TrainingImage"]  # the SDK's CPU image for a CPU instance
+    assert train["OutputDataConfig"]["S3OutputPath"].startswith("s3://shared-artifacts/")
+    [config] = out["calls"]["Create endpoint config"]
+    assert [(v["InstanceType"], v["InitialInstanceCount"]) for v in config["ProductionVariants"]] == [("ml.m5.large", 1)]
+    assert config["EndpointConfigName"] == train["TrainingJobName"] and "AcceleratorType" not in json.dumps(config)
+    assert out["calls"]["Create endpoint"][0]["EndpointName"] == "mnist-tf-pr-1"
+    assert out["calls"]["Notify success"][0]["TopicArn"] == "arn:aws:sns:us-east-1:123456789012:shared-runs"

@@ -19,7 +19,7 @@ from sagestack.descriptor import load_catalog
 from sagestack.pipeline.construct import TrainingPipeline
 
 from ..conftest import CATALOG, REPO_ROOT
-from ..pipeline.harness import run
+from ..pipeline.harness import resolve, run, synthesized_definition
 
 TRAINING = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None}
 RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")
@@ -44,23 +44,6 @@ def _of_type(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
     return {"id": logical_id, **resource}
 
 
-def _resolve(value: Any) -> str:
-    """A synthesized string with its CloudFormation functions replaced by example values."""
-    if isinstance(value, str):
-        return value
-    if "Fn::Join" in value:
-        sep, parts = value["Fn::Join"]
-        return sep.join(_resolve(p) for p in parts)
-    if "Ref" in value:
-        return {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "us-east-1"}.get(value["Ref"], f"ref-{value['Ref'].lower()}")
-    if "Fn::GetAtt" in value:
-        logical, attribute = value["Fn::GetAtt"]
-        return f"arn:aws:iam::123456789012:role/{logical}" if attribute == "Arn" else f"{logical}-{attribute}".lower()
-    if "Fn::Sub" in value:
-        return value["Fn::Sub"].replace("${AWS::Partition}", "aws").replace("${AWS::Region}", "us-east-1").replace("${AWS::AccountId}", "123456789012")
-    raise AssertionError(f"unexpected {value}")
-
-
 def test_every_training_example_has_a_pipeline(synth: dict[str, Any]) -> None:
     for name, template in synth["templates"].items():
         machine = _of_type(template, "AWS::StepFunctions::StateMachine")["Properties"]
@@ -73,9 +56,9 @@ def test_state_machine_iam_is_scoped_to_the_job_prefix(synth: dict[str, Any]) ->
     [inline] = role["Properties"]["Policies"]  # the grants are inline: they exist as soon as the role does
     statements = inline["PolicyDocument"]["Statement"]
     create = next(s for s in statements if "sagemaker:CreateTrainingJob" in s["Action"])
-    assert _resolve(create["Resource"]).endswith(":training-job/mnist-tf-????????????")  # <prefix>-<12 hex run id>
+    assert resolve(create["Resource"]).endswith(":training-job/mnist-tf-????????????")  # <prefix>-<12 hex run id>
     endpoint = next(s for s in statements if "sagemaker:UpdateEndpoint" in s["Action"])
-    assert sorted(_resolve(r) for r in endpoint["Resource"]) == [
+    assert sorted(resolve(r) for r in endpoint["Resource"]) == [
         "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/mnist-tf-????????????",
         "arn:aws:sagemaker:us-east-1:123456789012:endpoint/mnist-tf-dev",
     ]
@@ -124,11 +107,7 @@ def test_synthesized_definition_executes(synth: dict[str, Any]) -> None:
     template = synth["templates"]["mnist-tf"]
     machine = _of_type(template, "AWS::StepFunctions::StateMachine")["Properties"]
     assert isinstance(machine["DefinitionString"], str)  # one readable string; deploy-time values are substitutions
-    text = machine["DefinitionString"]
-    for name, value in machine["DefinitionSubstitutions"].items():
-        text = text.replace("${" + name + "}", _resolve(value))
-    assert "${" not in text
-    definition = json.loads(text)
+    definition = synthesized_definition(machine)
     assert definition["States"]["Create model"]["ResultPath"] is None
     ok: dict[str, Any] = {"result": {}}
     tasks = {
