@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -62,3 +62,21 @@ def synth_app(outdir: Path, context: dict[str, str]) -> "subprocess.CompletedPro
 
     env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context))
     return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+HANDLERS = REPO_ROOT / "constructs" / "sagestack" / "handlers"
+
+
+def load_handler(name: str) -> Any:
+    """A custom resource handler module (``handlers/<name>.py``) as its Lambda imports it: with its
+    directory, the asset's root, on the import path (for ``cfn_response``)."""
+    import importlib.util
+    import sys
+
+    if str(HANDLERS) not in sys.path:
+        sys.path.insert(0, str(HANDLERS))
+    spec = importlib.util.spec_from_file_location(f"{name}_handler", HANDLERS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,7 +4,6 @@ stack removes the endpoints, configs and models its runs created, and nothing of
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -17,12 +16,11 @@ from sagestack.descriptor import load_catalog
 from sagestack.descriptor.images import processor_for
 from sagestack.environments import apply_preview, load_environments
 
-from .conftest import CATALOG, REPO_ROOT, synth_app
+from .conftest import CATALOG, REPO_ROOT, load_handler, synth_app
 from .pipeline.harness import run, synthesized_definition
 
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments.yaml"
 BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
-TEARDOWN = REPO_ROOT / "constructs" / "sagestack" / "pipeline" / "teardown_handler" / "index.py"
 
 
 def _preview(name: str, preview_id: str = "pr-7", envs: Path = ENVIRONMENTS) -> Any:
@@ -249,10 +247,7 @@ def test_deleting_a_preview_removes_its_runtime_endpoints_and_spares_the_other(p
     them), then pr-1's teardown as the synthesized custom resource configures it."""
     import boto3
 
-    spec = importlib.util.spec_from_file_location("teardown_handler", TEARDOWN)
-    assert spec is not None and spec.loader is not None
-    handler = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(handler)
+    handler = load_handler("teardown")
 
     sm, sfn = boto3.client("sagemaker", region_name="us-east-1"), boto3.client("stepfunctions", region_name="us-east-1")
     role = "arn:aws:iam::123456789012:role/sagemaker"

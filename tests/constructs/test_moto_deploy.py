@@ -9,7 +9,7 @@ Lambda-backed custom resources without Docker, so the repack handler is exercise
 
 from __future__ import annotations
 
-import importlib.util
+import urllib.request
 import io
 import json
 import os
@@ -23,9 +23,8 @@ from aws_cdk import assertions
 
 from sagestack.descriptor import load_catalog
 from sagestack.hosting import ModelEndpoint
-from sagestack.hosting.repack import HANDLER_DIR
 
-from ..conftest import CATALOG
+from ..conftest import CATALOG, load_handler
 
 
 
@@ -68,14 +67,6 @@ def test_hosting_stack_deploys_into_moto(aws: None) -> None:
 # ---- the repack custom resource's handler --------------------------------------------------
 
 
-def _handler() -> Any:
-    spec = importlib.util.spec_from_file_location("repack_index", HANDLER_DIR / "index.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 def _tar(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
@@ -102,7 +93,7 @@ def test_repack_handler(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
         s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket="models", Key="v1/model.tar.gz", Body=_tar({"1/saved_model.pb": b"graph", "code/old.py": b"stale"}))
     s3.put_object(Bucket="assets", Key="code.tar.gz", Body=_tar({"inference.py": b"def input_handler(d, c): return d", "requirements.txt": b"numpy"}))
-    module = _handler()
+    module = load_handler("repack")
     responses: list[dict[str, Any]] = []
 
     class _Response(io.BytesIO):
@@ -113,7 +104,7 @@ def test_repack_handler(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
         responses.append(json.loads(request.data))
         return _Response(b"")
 
-    monkeypatch.setattr(module.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)  # what cfn_response.send calls
     module.handler(_event("Create"), None)
     created = responses[-1]
     assert created["Status"] == "SUCCESS", created

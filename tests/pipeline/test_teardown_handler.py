@@ -10,18 +10,15 @@ executions stay RUNNING until stopped (default SF_EXECUTION_HISTORY_TYPE).
 
 from __future__ import annotations
 
-import importlib.util
+import urllib.request
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..conftest import FAKE_CREDENTIALS
+from ..conftest import FAKE_CREDENTIALS, load_handler
 
-REPO = Path(__file__).resolve().parents[2]
-HANDLER = REPO / "constructs/sagestack/pipeline/teardown_handler/index.py"
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/sagemaker"
 PREFIX = "mnist-tf"
@@ -33,17 +30,9 @@ OTHER_MODELS = ["mnist-tf-v2-0123456789ab", "other-3f2a9c1b7d4e", "mnist-tf-3F2A
 OTHER_CONFIGS = ["mnist-tf-v2-aaaaaaaaaaaa"]
 
 
-def _load() -> Any:
-    spec = importlib.util.spec_from_file_location("teardown_handler", HANDLER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture()
 def module() -> Any:
-    return _load()
+    return load_handler("teardown")
 
 
 @pytest.fixture()
@@ -63,7 +52,7 @@ def responses(module: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, An
         sent.append(json.loads(request.data))
         return _Response(b"")
 
-    monkeypatch.setattr(module.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)  # what cfn_response.send calls
     return sent
 
 

@@ -20,7 +20,8 @@ from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelRepack", "RepackFunction", "code_asset"]
 
-HANDLER_DIR = Path(__file__).parent / "repack_handler"
+#: One asset for sagestack's custom resource handlers (repack.py, teardown.py, cfn_response.py).
+HANDLER_DIR = Path(__file__).parent.parent / "handlers"
 
 
 def code_asset(scope: Construct, construct_id: str, *, entry_point: Path, source_dir: Path | None, dependencies: Sequence[Path] = ()) -> s3_assets.Asset:
@@ -32,7 +33,7 @@ def code_asset(scope: Construct, construct_id: str, *, entry_point: Path, source
 
 
 class RepackFunction(Construct):
-    """The Lambda function that repacks (repack_handler/index.py), with a role that reads exactly
+    """The Lambda function that repacks (handlers/repack.py), with a role that reads exactly
     ``model_objects`` and the code, and writes under ``bucket``/``prefix``.
 
     Attributes: ``function`` (lambda_.Function), ``role``.
@@ -62,7 +63,7 @@ class RepackFunction(Construct):
             self,
             "Function",
             runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
+            handler="repack.handler",
             code=lambda_.Code.from_asset(str(HANDLER_DIR)),
             role=self.role,
             timeout=cdk.Duration.minutes(15),

@@ -29,6 +29,7 @@ from ..descriptor.estimator import FrameworkEstimator
 from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for
+from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
@@ -140,7 +141,7 @@ class TrainingPipeline(Construct):
             else:
                 static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account)
             passed_roles.append(static["RoleArn"])
-            self.check_input = self._function("CheckRunInput", "run_input", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
+            self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
 
         # Serving: the model's role and the repack step.
         self.model_role: ModelExecutionRole | None = None
@@ -248,17 +249,17 @@ class TrainingPipeline(Construct):
             return f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}-"
         return uri.rstrip("/") + "/"
 
-    def _function(self, construct_id: str, handler_dir: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
-        """A Python function from one of this package's handler directories, with its own log group
-        and a role that can write only there, plus ``grants``."""
+    def _function(self, construct_id: str, code: Path, handler: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
+        """A Python function (``handler`` in the package directory ``code``), with its own log
+        group and a role that can write only there, plus ``grants``."""
         log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
         role = role_with_grants(self, f"{construct_id}Role", service="lambda.amazonaws.com", description=description, grants=grants)
         log_group.grant_write(role)
         function = lambda_.Function(
             self, construct_id,
             runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_asset(str(HANDLERS / handler_dir)),
+            handler=handler,
+            code=lambda_.Code.from_asset(str(code)),
             role=role,
             timeout=timeout,
             memory_size=memory,
@@ -333,7 +334,7 @@ class TrainingPipeline(Construct):
 
     def _teardown(self, d: ModelDescriptor, runs: str) -> None:
         """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,
-        configs and models (teardown_handler/index.py), so a deleted stack leaves nothing billing."""
+        configs and models (handlers/teardown.py), so a deleted stack leaves nothing billing."""
         arn = self._arn
         name_token = self.state_machine.state_machine_name
         statements = [
@@ -359,7 +360,7 @@ class TrainingPipeline(Construct):
                 conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
             ))
         function = self._function(
-            "Teardown", "teardown_handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
+            "Teardown", CUSTOM_RESOURCE_HANDLERS, "teardown.handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
             timeout=cdk.Duration.minutes(10), memory=256, grants=statements,
         )
         policy = function.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]

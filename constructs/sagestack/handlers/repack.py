@@ -23,10 +23,10 @@ import os
 import shutil
 import tarfile
 import tempfile
-import urllib.request
 from typing import Any
 
 import boto3
+from cfn_response import send  # this directory is the asset's root
 
 s3 = boto3.client("s3")
 
@@ -79,23 +79,6 @@ def repack(props: dict[str, Any], workdir: str) -> str:
     key = target_key(props)
     s3.upload_file(out_gz, props["TargetBucket"], key)
     return f"s3://{props['TargetBucket']}/{key}"
-
-
-def send(event: dict[str, Any], status: str, physical_id: str, data: dict[str, Any], reason: str = "") -> None:
-    body = json.dumps(
-        {
-            "Status": status,
-            "Reason": reason or "see the function's log",
-            "PhysicalResourceId": physical_id,
-            "StackId": event["StackId"],
-            "RequestId": event["RequestId"],
-            "LogicalResourceId": event["LogicalResourceId"],
-            "Data": data,
-        }
-    ).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"content-type": "", "content-length": str(len(body))})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - CloudFormation's pre-signed URL
-        response.read()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, str] | None:

@@ -21,12 +21,11 @@ PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from typing import Any
 
 from botocore.exceptions import ClientError
+from cfn_response import send  # this directory is the asset's root
 
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 STOP_ERROR = "StackDeleted"
@@ -194,23 +193,6 @@ def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[s
         except Exception as exc:  # noqa: BLE001 - keep going, report every failure
             failures.append(f"{step.__name__.lstrip('_').replace('_', ' ')}: {exc}")
     return removed, failures
-
-
-def send(event: dict[str, Any], status: str, physical_id: str, data: dict[str, Any], reason: str = "") -> None:
-    body = json.dumps(
-        {
-            "Status": status,
-            "Reason": reason or "see the function's log",
-            "PhysicalResourceId": physical_id,
-            "StackId": event["StackId"],
-            "RequestId": event["RequestId"],
-            "LogicalResourceId": event["LogicalResourceId"],
-            "Data": data,
-        }
-    ).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"content-type": "", "content-length": str(len(body))})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - CloudFormation's pre-signed URL
-        response.read()
 
 
 def handler(event: dict[str, Any], context: Any) -> None:
