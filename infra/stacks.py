@@ -26,11 +26,10 @@ from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
 from sagestack.hosting import ModelEndpoint
 from sagestack.pipeline.construct import TrainingPipeline
+from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
 from sagestack.shared import SharedResources
 
 ENVIRONMENT_TAG = "sagestack:environment"
-PREVIEW_TAG = "sagestack:preview"
-TTL_TAG = "sagestack:preview-ttl-hours"
 STACK_PREFIX = "sagestack-"
 SHARED = "shared"
 DEFAULT_ENVIRONMENT = "dev"

@@ -145,6 +145,12 @@ def _override_for(env: Environment, model: str) -> dict[str, Any]:
     return merged
 
 
+def _sized_targets(deploy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a ``deploy`` section that carry an instance type and count: every variant, or
+    the section itself unless it is serverless."""
+    return list(deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else []))
+
+
 def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
     """``d`` as environment ``name`` sizes it; None when the environment leaves it out (an endpoint
     descriptor with ``deploy: false``). Problems cite the environments file."""
@@ -160,8 +166,7 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
             return None, []
         deploy = None
     if deploy is not None:
-        targets = deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else [])
-        for target in targets:
+        for target in _sized_targets(deploy):
             for key in ("instance_type", "initial_instance_count"):
                 if key in override:
                     target[key] = override[key]
@@ -211,8 +216,7 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     data = d.model_dump(mode="json", exclude_unset=True)
     deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
     if deploy is not None:
-        targets = deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else [])
-        for target in targets:
+        for target in _sized_targets(deploy):
             if target.get("serverless_inference_config") is None:
                 target["instance_type"], target["initial_instance_count"] = preview.instance_type, 1
                 target.pop("accelerator_type", None)
