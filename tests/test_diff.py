@@ -91,3 +91,26 @@ def test_diff_command_on_a_git_history(tmp_path: Path) -> None:
     assert "kmeans: retrains: the next pipeline run trains with a changed CreateTrainingJob (CreateTrainingJob.HyperParameters.k)" in text
     bad = subprocess.run([cli, "diff", "models", "--base", "no-such-ref"], cwd=repo, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_diff_runs_only_what_is_a_descriptor(tmp_path: Path) -> None:
+    """A training script deleted from (or turned into a descriptor in) the catalog is never run as
+    its base version: one function decides what is a descriptor, for the base revision too."""
+    repo = tmp_path / "repo"
+    models = repo / "models"
+    models.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    script = f"import pathlib\npathlib.Path({str(marker)!r}).write_text('the old script ran')\n"
+    (models / "train.py").write_text(script)
+    (models / "later.py").write_text(script)
+    shutil.copy(CATALOG / "kmeans.yaml", models / "kmeans.yaml")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "catalog")
+    (models / "train.py").unlink()
+    (models / "later.py").write_text((CATALOG / "churn-byo-v1.py").read_text().replace("churn-byo-v1", "later"))
+    cli = str(Path(sys.executable).parent / "sagestack")
+    proc = subprocess.run([cli, "diff", "models", "--base", "HEAD", "--format", "json"], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    assert [(e["model"], e["kind"]) for e in json.loads(proc.stdout)] == [("later", "added")]

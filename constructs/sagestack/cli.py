@@ -17,6 +17,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(
     add_completion=False,
@@ -24,8 +25,10 @@ app = typer.Typer(
     help="Declarative SageMaker: validate model descriptors and inspect the catalog.",
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# User text (file names, values, messages) is printed literally: no markup, no emoji codes
+# (``file:100:`` must not become an emoji); sagestack's own colours are marked up explicitly.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DEFAULT_CATALOG = "infra/models"
 DEFAULT_ENVIRONMENTS = "infra/environments.yaml"
@@ -93,16 +96,16 @@ def validate(
             "files": [{"file": r.file, "name": r.descriptor.name if r.descriptor else None, "valid": r.descriptor is not None} for r in catalog.results],
             "issues": [i.as_dict() for i in catalog.issues],
         }
-        out.print_json(json.dumps(payload))
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")  # machine output: bytes as they are
     else:
         for issue in catalog.issues:
-            out.print(issue.format(), markup=False)
+            out.print(issue.format())
         files = len(catalog.results)
         valid = len(catalog.descriptors)
         summary = f"{files} file{'s' if files != 1 else ''}: {valid} valid; {len(catalog.errors)} error{'s' if len(catalog.errors) != 1 else ''}, {len(catalog.warnings)} warning{'s' if len(catalog.warnings) != 1 else ''}"
         if strict and catalog.warnings:
             summary += " (--strict: warnings count as errors)"
-        err.print(("[red]invalid[/red]: " if failed else "[green]valid[/green]: ") + summary)
+        err.print(Text.assemble(("invalid" if failed else "valid", "red" if failed else "green"), ": " + summary))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -131,7 +134,7 @@ def list_(paths: Optional[List[Path]] = typer.Argument(None, help="Files or dire
     for result in catalog.results:
         d = result.descriptor
         if d is None:
-            table.add_row("[red]invalid[/red]", f"{len(result.errors)} error(s): run sagestack validate", "", "", result.file)
+            table.add_row(Text("invalid", style="red"), f"{len(result.errors)} error(s): run sagestack validate", "", "", result.file)
             continue
         training = f"{d.estimator.instance_count} x {d.estimator.instance_type}" if d.estimator else "-"
         if d.deploy is not None:
@@ -165,13 +168,13 @@ def render(
 
     result = load_descriptor(path)
     for issue in result.issues:
-        err.print(issue.format(), markup=False)
+        err.print(issue.format())
     if result.descriptor is None:
         raise typer.Exit(1)
     try:
         requests = render_requests(result.descriptor, RenderContext(region=region))
     except ImageError as exc:
-        err.print(f"{result.file}: {exc}", markup=False)
+        err.print(f"{result.file}: {exc}")
         raise typer.Exit(1) from None
     sys.stdout.write(json.dumps(requests, indent=2) + "\n")
 
@@ -184,7 +187,7 @@ def summary(cdk_out: Path = typer.Argument(Path("cdk.out"), help="A synthesized 
     try:
         info = summarize(cdk_out)
     except FileNotFoundError as exc:
-        err.print(f"[red]error[/red]: {exc}")
+        err.print(Text.assemble(("error", "red"), f": {exc}"))
         raise typer.Exit(2) from None
     table = Table(title=f"{cdk_out}: {len(info.stacks)} stack(s), {info.models} model(s), {info.resources} resource(s)")
     for column in ("stack", "model", "resources", "template bytes"):
@@ -229,10 +232,10 @@ def diff(
     for name in _removed(root, files, paths or [configured_catalog()], base):
         impacts.append(impact(name, None))
     if fmt is Format.json:
-        out.print_json(json.dumps([{"model": i.model, "kind": i.kind, "changes": list(i.changes)} for i in impacts]))
+        sys.stdout.write(json.dumps([{"model": i.model, "kind": i.kind, "changes": list(i.changes)} for i in impacts], indent=2) + "\n")  # machine output: bytes as they are
     else:
         for i in impacts:
-            out.print(i.describe(), markup=False)
+            out.print(i.describe())
         if not impacts:
             out.print(f"no descriptor changes since {base}")
     raise typer.Exit(1 if invalid else 0)
@@ -265,7 +268,7 @@ def previews(
         if not doomed:
             out.print("no expired previews")
         try:
-            destroy_previews(client, doomed, say=lambda line: out.print(line, markup=False))
+            destroy_previews(client, doomed, say=lambda line: out.print(line))
         except (BotoCoreError, ClientError, RuntimeError) as exc:
             err.print(f"sagestack previews: {exc}")
             raise typer.Exit(1)
@@ -273,7 +276,7 @@ def previews(
     if expired:
         for preview in found:
             if preview.expired(now):
-                out.print(preview.id, markup=False)
+                out.print(preview.id)
         return
     table = Table("preview", "stacks", "created", "expires", "expired")
     for preview in found:
@@ -291,22 +294,18 @@ def _git(*args: str) -> str:
 
 
 def _base_descriptor(root: Path, path: Path, base: str):  # -> ModelDescriptor | None
-    """The descriptor at ``path`` as of ``base`` (None when it did not exist or was invalid there).
-    Read into a sibling temporary file, so relative paths (source_dir) resolve as they do now."""
-    import tempfile
-
-    from .descriptor.loader import load_descriptor
+    """The descriptor at ``path`` as of ``base`` (None when it did not exist there, was not a
+    descriptor there, or was invalid). Validated as that path, so relative paths (source_dir)
+    resolve as they do now; nothing is written beside it."""
+    from .descriptor.loader import is_descriptor, load_source
 
     try:
         text = _git("show", f"{base}:{path.relative_to(root).as_posix()}")
     except (RuntimeError, ValueError):
         return None
-    with tempfile.NamedTemporaryFile("w", suffix=path.suffix, prefix=".sagestack-base-", dir=path.parent, delete=False) as handle:
-        handle.write(text)
-    try:
-        return load_descriptor(handle.name).descriptor
-    finally:
-        os.unlink(handle.name)
+    if not is_descriptor(path, text):
+        return None
+    return load_source(path, text).descriptor
 
 
 def _removed(root: Path, files: List[Path], roots: List[Path], base: str):  # -> Iterator[ModelDescriptor]
@@ -319,7 +318,7 @@ def _removed(root: Path, files: List[Path], roots: List[Path], base: str):  # ->
             continue
         for name in listed:
             path = directory / name
-            if path.suffix in (".yaml", ".yml", ".py") and path not in current:
+            if path not in current:
                 old = _base_descriptor(root, path, base)
                 if old is not None:
                     yield old

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import ast
 import os
-import runpy
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +27,7 @@ from .descriptor import SECTIONS, ModelDescriptor
 from .estimator import ESTIMATOR_TYPES
 from .issues import Issue, format_path, from_pydantic
 from .model import MODEL_TYPES
+from .python_eval import DEFAULT_LIMITS, PythonLimits, evaluate_python
 from .rules import Finding, run_rules
 
 __all__ = ["load_descriptor", "load_catalog", "validate_data", "Catalog", "LoadResult", "DescriptorError", "DESCRIPTOR_SUFFIXES"]
@@ -198,27 +197,20 @@ def _python_lines(source: str, variable: str = "descriptor") -> dict[Path_, int]
     return lines
 
 
-def _read_python(path: Path, file: str) -> tuple[Any, dict[Path_, int], list[Issue]]:
-    source = path.read_text(encoding="utf-8")
+def _read_python(path: Path, file: str, source: str, limits: PythonLimits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, int], list[Issue]]:
+    """Evaluate a Python descriptor in a process of its own (:mod:`.python_eval`); only its
+    ``descriptor`` value comes back, as data."""
     lines = _python_lines(source)
-    try:
-        namespace = runpy.run_path(str(path), run_name=f"sagestack_descriptor_{path.stem}")
-    except ValidationError as exc:  # ModelDescriptor(...) built at import time
-        return None, lines, [_issue_from_error(err, None, lines, file) for err in exc.errors(include_url=False)]
-    except Exception as exc:  # noqa: BLE001 - user code: report, never a traceback
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()]
-        line = frames[-1].lineno if frames and frames[-1].lineno else 1
-        if isinstance(exc, SyntaxError) and exc.lineno:
-            line = exc.lineno
-        return None, lines, [Issue(file, line, "<root>", f"the Python descriptor raised {type(exc).__name__}: {exc}")]
-    if "descriptor" not in namespace:
-        return None, lines, [Issue(file, 1, "<root>", "a Python descriptor must assign 'descriptor'", allowed="descriptor = {...} or ModelDescriptor(...)", got="no such variable")]
-    value = namespace["descriptor"]
-    if isinstance(value, ModelDescriptor):
-        value = value.model_dump(mode="python", exclude_unset=True, exclude_defaults=False)
-    if not isinstance(value, dict):
-        return None, lines, [Issue(file, lines.get((), 1), "<root>", "'descriptor' must be a dict or a ModelDescriptor", got=type(value).__name__)]
-    return value, lines, []
+    outcome = evaluate_python(path, source, limits=limits)
+    issues = [
+        Issue(file, line or lines.get((), 1), "<root>", f"the Python descriptor wrote to standard {'output' if stream == 'stdout' else 'error'}; a descriptor must not print (it would mix into sagestack's own output)", got=text.strip()[:80] or repr(text))
+        for stream, line, text in outcome.printed
+    ]
+    if outcome.errors is not None:  # ModelDescriptor(...) built at import time did not validate
+        return None, lines, issues + [_issue_from_error(err, None, lines, file) for err in outcome.errors]
+    if outcome.data is None:
+        return None, lines, issues + [Issue(file, outcome.line or lines.get((), 1), "<root>", outcome.message or "the Python descriptor gave no descriptor")]
+    return outcome.data, lines, issues
 
 
 # ----------------------------------------------------------------------------------------
@@ -327,24 +319,48 @@ def validate_data(
     return LoadResult(file, descriptor, sorted(set(issues)))
 
 
-def load_descriptor(path: str | os.PathLike[str]) -> LoadResult:
-    """Read and validate one descriptor file (YAML or Python)."""
-    path = Path(path)
+def read_source(path: Path) -> tuple[str | None, Issue | None]:
+    """A descriptor file's text, or the problem reading it (an encoding error at its line)."""
     file = display_name(path)
     try:
-        if path.suffix == ".py":
-            raw, lines, issues = _read_python(path, file)
-        else:
-            raw, lines, issues = _read_yaml(path.read_text(encoding="utf-8"), file)
-    except (OSError, UnicodeDecodeError) as exc:
-        return LoadResult(file, None, [Issue(file, 1, "<root>", f"cannot read the file: {exc}")])
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Issue(file, 1, "<root>", f"cannot read the file: {exc.strerror or exc}")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Issue(file, line, "<root>", f"not UTF-8 text: byte {data[exc.start:exc.start + 1]!r} at column {column} ({exc.reason})", allowed="a UTF-8 encoded file")
+
+
+def load_source(path: Path, text: str, python_limits: PythonLimits = DEFAULT_LIMITS) -> LoadResult:
+    """Validate a descriptor's ``text`` as the file ``path`` (relative paths resolve against its
+    directory), whether or not the file on disk holds that text."""
+    limits = python_limits
+    file = display_name(path)
+    if path.suffix == ".py":
+        raw, lines, issues = _read_python(path, file, text, limits)
+    else:
+        raw, lines, issues = _read_yaml(text, file)
     if raw is None or issues and any(i.path == "<root>" for i in issues):
-        return LoadResult(file, None, sorted(issues))
+        return LoadResult(file, None, sorted(set(issues)))
     result = validate_data(raw, file=file, lines=lines, source=path.resolve())
     result.issues = sorted(set(result.issues) | set(issues))
     if issues:
         result.descriptor = None if any(i.severity == "error" for i in issues) else result.descriptor
     return result
+
+
+def load_descriptor(path: str | os.PathLike[str], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> LoadResult:
+    """Read and validate one descriptor file (YAML, or Python evaluated in a process of its own
+    within ``python_limits``)."""
+    path = Path(path)
+    text, problem = read_source(path)
+    if text is None:
+        assert problem is not None
+        return LoadResult(problem.file, None, [problem])
+    return load_source(path, text, python_limits)
 
 
 def load_descriptor_or_raise(path: str | os.PathLike[str], *, strict: bool = False) -> ModelDescriptor:
@@ -371,12 +387,19 @@ def descriptor_from_dict(data: dict[str, Any], *, base_dir: str | os.PathLike[st
     return result.descriptor
 
 
-def is_python_descriptor(path: Path) -> bool:
-    """Whether a .py file assigns ``descriptor`` at top level, decided from its syntax tree without
-    running it, so training scripts beside descriptors are neither loaded nor executed."""
+def is_descriptor(path: Path, text: str | None = None) -> bool:
+    """Whether a file in a catalog directory is a descriptor: ``*.yaml``/``*.yml``, and ``*.py``
+    files that assign ``descriptor`` at top level (decided from the syntax tree, without running
+    it, so training scripts beside descriptors are never executed); names starting with ``_`` or
+    ``.`` are not. ``text`` is the file's content when it is not read from ``path`` (a file as of
+    another git revision). Every command decides with this function."""
+    if path.suffix not in DESCRIPTOR_SUFFIXES or path.name.startswith(("_", ".")):
+        return False
+    if path.suffix != ".py":
+        return True
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, SyntaxError):
+        tree = ast.parse(text if text is not None else path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return False
     for statement in tree.body:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
@@ -386,26 +409,14 @@ def is_python_descriptor(path: Path) -> bool:
 
 
 def descriptor_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
-    """Descriptor files of the given files and directories (directories: sorted, not recursive).
-
-    In a directory, ``*.yaml``/``*.yml`` files are descriptors, and ``*.py`` files that assign
-    ``descriptor``; a file named explicitly is always read as a descriptor.
-    """
+    """Descriptor files of the given files and directories (directories: sorted, not recursive,
+    :func:`is_descriptor` decides); a file named explicitly is always read as a descriptor."""
     files: list[Path] = []
     issues: list[Issue] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file()
-                    and p.suffix in DESCRIPTOR_SUFFIXES
-                    and not p.name.startswith(("_", "."))
-                    and (p.suffix != ".py" or is_python_descriptor(p))
-                )
-            )
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and is_descriptor(p)))
         elif path.is_file():
             files.append(path)
         else:
@@ -413,10 +424,35 @@ def descriptor_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path
     return files, issues
 
 
-def load_catalog(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
+def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> list[LoadResult]:
+    """Load descriptor files: every file's source is read before any Python descriptor runs (so
+    none can change what another file says), then Python descriptors are evaluated side by side,
+    each in its own process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [read_source(path) for path in files]
+    results: list[LoadResult | None] = [None] * len(files)
+    python: list[int] = []
+    for index, (path, (text, problem)) in enumerate(zip(files, sources)):
+        if text is None:
+            assert problem is not None
+            results[index] = LoadResult(problem.file, None, [problem])
+        elif path.suffix == ".py":
+            python.append(index)
+        else:
+            results[index] = load_source(path, text, python_limits)
+    if python:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(python), os.cpu_count() or 1))) as pool:
+            loaded = pool.map(lambda i: load_source(files[i], sources[i][0] or "", python_limits), python)
+            for index, result in zip(python, loaded):
+                results[index] = result
+    return [r for r in results if r is not None]
+
+
+def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> Catalog:
     """Every descriptor under ``paths``, validated; plus checks across files (unique names)."""
     files, issues = descriptor_files(paths)
-    results = [load_descriptor(path) for path in files]
+    results = load_files(files, python_limits=python_limits)
     for result in results:
         issues.extend(result.issues)
     seen: dict[str, LoadResult] = {}
@@ -444,4 +480,4 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
     return Catalog(results, sorted(set(issues)))
 
 
-__all__ += ["Finding", "descriptor_files", "display_name"]
+__all__ += ["Finding", "descriptor_files", "display_name", "is_descriptor", "load_files", "load_source", "read_source", "PythonLimits"]
