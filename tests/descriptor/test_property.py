@@ -18,7 +18,7 @@ from sagestack.descriptor import LINE_FORMAT
 from .helpers import kmeans_base, model_base, tf_base
 
 FREE_FORM = {"hyperparameters", "env", "environment", "dimensions", "hook_parameters", "parameters", "tags"}
-WRONG_VALUES = [None, -5, 3.7, True, "junk", [1, 2], {"x": 1}, "", "s3://", "ml.nope.huge", 10**12]
+WRONG_VALUES = [None, -5, 3.7, True, "junk", [1, 2], {"x": 1}, "", "s3://", "ml.nope.huge", 10**12, float("inf"), float("nan")]
 
 
 def _bases() -> list[dict[str, Any]]:

@@ -12,13 +12,15 @@
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator, PlainValidator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator, model_validator, PlainValidator
 from pydantic_core import PydanticCustomError, core_schema
 
 from .api import ApiMember, limits, python_pattern
+from .issues import NON_FINITE_MESSAGE
 
 __all__ = ["SdkModel", "sdk_field", "Api", "user_error", "suggest", "format_allowed", "V1_NAMES"]
 
@@ -61,11 +63,12 @@ def format_allowed(values: list[str] | tuple[str, ...], *, limit: int = 12, what
     return shown
 
 
-def user_error(kind: str, message: str, *, allowed: Any = None, got: Any = None, key: str | None = None) -> PydanticCustomError:
+def user_error(kind: str, message: str, *, allowed: Any = None, got: Any = None, key: str | tuple[str | int, ...] | None = None) -> PydanticCustomError:
     """A validation error whose ``ctx`` carries what is allowed and what was received.
 
     ``key`` appends one more element to the error's location (a key the model saw but that
-    has no field of its own, such as an unknown or duplicated key).
+    has no field of its own, such as an unknown or duplicated key), or several (a tuple: a
+    place inside a free-form value).
     """
     ctx: dict[str, Any] = {}
     if allowed is not None:
@@ -119,6 +122,25 @@ def _reject_unknown(value: Any) -> Any:
 _RejectUnknown = Annotated[Any, PlainValidator(_reject_unknown)]
 
 
+def non_finite_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], float] | None:
+    """Where the first infinite or NaN float is inside plain data (mappings, lists), and it; or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path, value)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
+    for key, item in items:
+        found = non_finite_path(item, path + (key if isinstance(key, (str, int)) and not isinstance(key, bool) else str(key),))
+        if found is not None:
+            return found
+    return None
+
+
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field's type has a section (an SdkModel) anywhere in it."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
+
+
 class SdkModel(BaseModel):
     """Base of every descriptor section."""
 
@@ -127,6 +149,7 @@ class SdkModel(BaseModel):
         frozen=True,
         str_strip_whitespace=False,
         validate_default=False,
+        allow_inf_nan=False,  # also "inf"/"nan" strings given to float fields
         json_schema_extra=lambda schema, cls: cls._schema_extra(schema),  # type: ignore[attr-defined]
     )
 
@@ -135,6 +158,8 @@ class SdkModel(BaseModel):
 
     # v2 name → v1 spelling for this class, computed once per class.
     _v1_of: ClassVar[dict[str, str]] = {}
+    # Fields whose values are plain data (no nested section), searched whole for non-finite numbers.
+    _plain_fields: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -148,6 +173,7 @@ class SdkModel(BaseModel):
                 previous = V1_NAMES.setdefault(v1, name)
                 assert previous == name, f"SDK v1 name {v1} maps to both {previous} and {name}"
         cls._v1_of = v1_of
+        cls._plain_fields = frozenset(name for name, info in cls.model_fields.items() if not _holds_models(info.annotation))
 
     @classmethod
     def _schema_extra(cls, schema: dict[str, Any]) -> None:
@@ -163,6 +189,17 @@ class SdkModel(BaseModel):
                 # Either spelling satisfies a required parameter; giving both is an error.
                 schema["required"] = [r for r in schema["required"] if r != name]
                 schema.setdefault("allOf", []).append({"oneOf": [{"required": [name]}, {"required": [v1]}]})
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _finite_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Before any union branch is tried, so one .nan is one error at its own key, typed field
+        # or free-form map (hyperparameters) alike; nested sections check their own fields.
+        if info.field_name in cls._plain_fields:
+            found = non_finite_path(value)
+            if found is not None:
+                raise user_error("non_finite", NON_FINITE_MESSAGE, allowed="a finite number", got=repr(found[1]), key=found[0] or None)
+        return value
 
     @model_validator(mode="before")
     @classmethod

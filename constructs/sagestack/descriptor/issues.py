@@ -81,6 +81,9 @@ class Issue:
         }
 
 
+#: What a .inf or .nan anywhere in a descriptor is told (no API or template takes one).
+NON_FINITE_MESSAGE = "not a finite number: .inf and .nan cannot be sent to SageMaker or written to a template"
+
 # pydantic-core error types → (problem, allowed) with ctx fields filled in.
 _PYDANTIC_MESSAGES: dict[str, tuple[str, str | None]] = {
     "missing": ("required field is missing", None),
@@ -90,6 +93,7 @@ _PYDANTIC_MESSAGES: dict[str, tuple[str, str | None]] = {
     "int_from_float": ("expected a whole number", "an integer"),
     "float_type": ("expected a number", "a number"),
     "float_parsing": ("expected a number", "a number"),
+    "finite_number": (NON_FINITE_MESSAGE, "a finite number"),
     "bool_type": ("expected true or false", "true, false"),
     "bool_parsing": ("expected true or false", "true, false"),
     "dict_type": ("expected a mapping", "a mapping of keys to values"),
@@ -121,7 +125,7 @@ def from_pydantic(error: dict[str, Any]) -> tuple[tuple[str | int, ...], str, st
     kind = error.get("type", "")
     received = error.get("input")
     if "key" in ctx:
-        loc = loc + (ctx["key"],)
+        loc = loc + (tuple(ctx["key"]) if isinstance(ctx["key"], (tuple, list)) else (ctx["key"],))
     if kind in _PYDANTIC_MESSAGES:
         problem, allowed_template = _PYDANTIC_MESSAGES[kind]
         allowed = allowed_template.format(**{k: _short(v) for k, v in ctx.items()}) if allowed_template else None
