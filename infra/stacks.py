@@ -24,6 +24,7 @@ from constructs import Construct
 
 from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
+from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
@@ -43,7 +44,13 @@ def stack_name(name: str, suffix: str | None = None) -> str:
 class _CatalogStack(cdk.Stack):
     def __init__(self, scope: Construct, name: str, *, description: str, environment: str, suffix: str | None, preview: str | None, ttl_hours: int | None, region: str | None, account: str | None) -> None:
         env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
-        super().__init__(scope, stack_name(name, suffix), description=description[:1024], env=env)
+        super().__init__(scope, stack_name(name, suffix), env=env)
+        # CloudFormation takes 1,024 bytes; aws-cdk-lib's own check stops at 512 characters whatever
+        # their size, so the description goes on the template directly. Descriptors are validated
+        # to fit (DESCRIPTION_MAX_BYTES), so a longer one here is a bug, not a user error.
+        if len(description.encode("utf-8")) > STACK_DESCRIPTION_MAX_BYTES:
+            raise ValueError(f"stack description of {len(description.encode('utf-8'))} bytes exceeds CloudFormation's {STACK_DESCRIPTION_MAX_BYTES}")
+        self.template_options.description = description
         cdk.Tags.of(self).add(ENVIRONMENT_TAG, environment)
         if preview is not None:
             cdk.Tags.of(self).add(PREVIEW_TAG, preview)
@@ -96,10 +103,7 @@ class ModelStack(_CatalogStack):
         region: str | None = None,
         account: str | None = None,
     ) -> None:
-        description = f"sagestack model {descriptor.name}: {descriptor.kind}"
-        if descriptor.description:
-            description += f" - {descriptor.description}"
-        super().__init__(scope, descriptor.name, description=description, environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
+        super().__init__(scope, descriptor.name, description=descriptor.stack_description, environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
         # Default endpoint names are <model>-<environment or preview id>; run names carry the suffix,
         # so two environments or previews in one account never share names, IAM scope or teardown.
         label = preview or environment

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, ClassVar
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, field_validator
 
-from .base import SdkModel, register_field_homes, sdk_field
+from .base import SdkModel, register_field_homes, sdk_field, user_error
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
 from .estimator import ESTIMATOR_TYPES, EstimatorSpec
 from .fit import Fit, RecordSet, TrainingInput
@@ -15,13 +15,36 @@ from .model import MODEL_TYPES, ModelSpec
 from .transform import Transform, Transformer
 from .types import Tags
 
-__all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX"]
+__all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
 
 # Model names prefix every physical name sagestack derives (stacks, endpoints, job-name prefixes),
 # which must fit SageMaker's 63 characters with environment and run suffixes.
 NAME_MAX = 32
 NAME_PATTERN = r"^[a-z0-9](-?[a-z0-9])*$"
 SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
+
+#: CloudFormation's limit on a template's Description, in bytes (UTF-8).
+STACK_DESCRIPTION_MAX_BYTES = 1024
+
+
+def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool) -> str:
+    parts = [f"train {estimator}"] if estimator else []
+    parts += [model] if model else []
+    parts += ["deploy"] if deploy else []
+    parts += ["transform"] if transform else []
+    return " + ".join(parts)
+
+
+def _stack_description(name: str, kind: str, description: str | None) -> str:
+    text = f"sagestack model {name}: {kind}"
+    return f"{text} - {description}" if description else text
+
+
+# What a descriptor's own description may take: the stack's limit less the longest text sagestack
+# puts before it (a longest name, every section with the longest type names), so that a valid
+# descriptor fits in every environment (overrides can only remove sections).
+_LONGEST_PREFIX = _stack_description("m" * NAME_MAX, _kind(max(ESTIMATOR_TYPES, key=len), max(MODEL_TYPES, key=len), True, True), "-")[:-1]
+DESCRIPTION_MAX_BYTES = STACK_DESCRIPTION_MAX_BYTES - len(_LONGEST_PREFIX.encode("utf-8"))
 
 
 class ModelDescriptor(SdkModel):
@@ -34,7 +57,11 @@ class ModelDescriptor(SdkModel):
         doc=f"Model name: lowercase letters, digits and single hyphens, at most {NAME_MAX} characters; prefixes every resource name.",
         lands_in="AWS::CloudFormation::Stack name and every derived resource name",
     )
-    description: str | None = sdk_field(None, doc="What the model is for (shown by sagestack list and in the stack description).", lands_in="AWS::CloudFormation::Stack Description")
+    description: str | None = sdk_field(
+        None,
+        doc=f"What the model is for (shown by sagestack list and in the stack description); at most {DESCRIPTION_MAX_BYTES} bytes of UTF-8, the room CloudFormation's {STACK_DESCRIPTION_MAX_BYTES} leaves after what sagestack puts first.",
+        lands_in="AWS::CloudFormation::Stack Description",
+    )
     tags: Tags = sdk_field((), doc="Tags on every resource of this model.", lands_in="AWS::CloudFormation::Stack Tags")
     notification_topic: Annotated[str, Field(pattern=SNS_TOPIC_ARN)] | None = sdk_field(
         None,
@@ -52,6 +79,21 @@ class ModelDescriptor(SdkModel):
     # (request rendering, constructs) can still cite file:line.
     _source: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    @field_validator("description")
+    @classmethod
+    def _fits_the_stack_description(cls, value: str | None) -> str | None:
+        # CloudFormation counts bytes, so one CJK character or emoji takes three or four.
+        size = len(value.encode("utf-8")) if value is not None else 0
+        if size > DESCRIPTION_MAX_BYTES:
+            raise user_error(
+                "description_too_long",
+                f"too long for the stack description: CloudFormation takes {STACK_DESCRIPTION_MAX_BYTES} bytes and sagestack puts up to "
+                f"{STACK_DESCRIPTION_MAX_BYTES - DESCRIPTION_MAX_BYTES} before it ('sagestack model <name>: <what it does> - ')",
+                allowed=f"at most {DESCRIPTION_MAX_BYTES} bytes of UTF-8",
+                got=f"{size} bytes ({len(value or '')} characters)",
+            )
+        return value
 
     @property
     def source(self) -> Path | None:
@@ -72,16 +114,13 @@ class ModelDescriptor(SdkModel):
     @property
     def kind(self) -> str:
         """Short description of what the descriptor does (train, deploy, transform)."""
-        parts = []
-        if self.estimator is not None:
-            parts.append(f"train {self.estimator.type}")
-        if self.model is not None:
-            parts.append(f"{self.model.type}")
-        if self.deploy is not None:
-            parts.append("deploy")
-        if self.transform is not None:
-            parts.append("transform")
-        return " + ".join(parts)
+        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None)
+
+    @property
+    def stack_description(self) -> str:
+        """The model stack's description: ``sagestack model <name>: <kind> - <description>``
+        (fits CloudFormation's limit whenever the descriptor is valid)."""
+        return _stack_description(self.name, self.kind, self.description)
 
 
 SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
