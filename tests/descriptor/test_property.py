@@ -116,3 +116,43 @@ def test_corrupted_yaml_text_never_raises(tmp_path: Path, base: dict[str, Any], 
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1)
     _check_lines(result.stdout)
+
+
+def _bomb(levels: int, fanout: int) -> str:
+    parts = ["&b0 [" + ", ".join(["lol"] * fanout) + "]"]
+    parts += [f"&b{i} [" + ", ".join([f"*b{i - 1}"] * fanout) + "]" for i in range(1, levels)]
+    return "[" + ", ".join(parts) + "]"
+
+
+HOSTILE_YAML = st.one_of(
+    st.integers(30, 800).map(lambda n: "[" * n + "]" * n),  # deep nesting
+    st.integers(30, 400).map(lambda n: "{a: " * n + "1" + "}" * n),
+    st.tuples(st.integers(2, 12), st.integers(2, 12)).map(lambda lf: _bomb(*lf)),  # alias bombs
+    st.sampled_from(["&s [1, *s]", "&m {k: *m}", "&m {<<: *m, k: 1}", "{<<: [*nowhere]}", "{<<: {a: 1}, a: 2}", "{<<: 3}"]),  # cycles and merges
+    st.sampled_from([".inf", "-.inf", ".nan", ".NaN", "-.Inf", "1e400"]),  # non-finite numbers
+    st.sampled_from(["2026-12-02", "2026-12-02 10:00:00", "2026-12-02T10:00:00Z", "{day: 2026-12-02}"]),  # dates
+    st.sampled_from(["{on: 1, off: 2}", "{yes: 1, no: 2}", "{y: 1, n: 2, true: 3}", "{~: 1, null: 2}", "{1: a, 1.0: b}"]),  # YAML 1.1 keys
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(base=st.sampled_from(_bases()), where=st.integers(0, 10**6), snippet=HOSTILE_YAML)
+def test_hostile_yaml_anywhere_is_reported_not_raised(tmp_path: Path, base: dict[str, Any], where: int, snippet: str) -> None:
+    """Deep nesting, alias bombs, cycles, merge keys, non-finite numbers, dates and YAML 1.1 keys at
+    any value of a valid descriptor: never a traceback, every line in the documented format, and a
+    file that expands past the bounds is an error that says so."""
+    doc = copy.deepcopy(base)
+    paths = _paths(doc)
+    path = paths[where % len(paths)]
+    _get(doc, path[:-1])[path[-1]] = "__HOSTILE__"
+    text = yaml.safe_dump(doc, sort_keys=False, width=10**6).replace("__HOSTILE__", snippet)
+    result = _run(tmp_path, text)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.stdout
+    _check_lines(result.stdout)
+    if snippet.startswith("[[" * 20) or snippet.startswith("{a: " * 41):
+        assert result.exit_code == 1 and "levels" in result.stdout
+    if snippet.startswith("[&b0"):
+        levels, fanout = snippet.count("&b"), snippet.split("]")[0].count("lol")
+        if fanout ** levels > 20_000:
+            assert result.exit_code == 1 and "aliases expand this file past" in result.stdout

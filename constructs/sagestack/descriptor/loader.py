@@ -103,53 +103,154 @@ def display_name(path: Path) -> str:
 # ----------------------------------------------------------------------------------------
 
 
+#: Bounds on what one YAML file may expand to. Descriptors are small (the largest example holds a
+#: few hundred values, five levels deep); these stop alias bombs ("billion laughs") and
+#: pathological nesting long before they cost memory or recursion.
+YAML_MAX_DEPTH = 40
+YAML_MAX_VALUES = 20_000
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _YamlLimit(Exception):
+    def __init__(self, line: int, path: Path_, message: str, allowed: str, got: str) -> None:
+        super().__init__(message)
+        self.line, self.path, self.message, self.allowed, self.got = line, path, message, allowed, got
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, file: str) -> Issue:
+    """A syntax error at the construct left open (the unclosed quote or bracket: libyaml's
+    context mark), naming where the parser gave up (its problem mark)."""
+    context, problem = exc.context_mark, exc.problem_mark
+    if context is not None and exc.context:
+        where = f"{exc.context} at line {context.line + 1}, column {context.column + 1}"
+        found = f"{exc.problem} at line {problem.line + 1}, column {problem.column + 1}" if problem is not None else str(exc.problem)
+        return Issue(file, context.line + 1, "<root>", f"YAML syntax error: {where}: {found}")
+    mark = problem or context
+    line = mark.line + 1 if mark is not None else 1
+    column = f" (column {mark.column + 1})" if mark is not None else ""
+    return Issue(file, line, "<root>", f"YAML syntax error{column}: {' '.join(str(p) for p in (exc.context, exc.problem) if p)}")
+
+
+def _check_events(text: str) -> int | None:
+    """Nesting depth from libyaml's event stream (no recursion, nothing composed yet); the first
+    line past :data:`YAML_MAX_DEPTH`, else None. Composing a deeper document would recurse."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > YAML_MAX_DEPTH:
+                return int(event.start_mark.line) + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
 def _read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int], list[Issue]]:
+    """YAML → plain data and the line of every key path, or the problems. Scalar keys are taken
+    as written (``on:`` is the key "on", not YAML 1.1's boolean); merge keys (``<<: *base``)
+    follow YAML's merge rules (keys given here win over merged ones); aliases may not expand a
+    file past :data:`YAML_MAX_VALUES` values, contain themselves, or nest past
+    :data:`YAML_MAX_DEPTH` levels."""
     lines: dict[Path_, int] = {}
     issues: list[Issue] = []
+    try:
+        too_deep = _check_events(text)
+    except yaml.MarkedYAMLError as exc:
+        return None, lines, [_syntax_issue(exc, file)]
+    except yaml.YAMLError as exc:
+        return None, lines, [Issue(file, 1, "<root>", f"YAML error: {exc}")]
+    if too_deep is not None:
+        return None, lines, [Issue(file, too_deep, "<root>", f"nested deeper than {YAML_MAX_DEPTH} levels", allowed=f"at most {YAML_MAX_DEPTH} levels of mappings and lists", got="deeper")]
     loader = yaml.CSafeLoader(text)
     try:
         try:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else 1
-            problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-            return None, lines, [Issue(file, line, "<root>", f"YAML syntax error: {problem}")]
+            return None, lines, [_syntax_issue(exc, file)]
         except yaml.YAMLError as exc:
             return None, lines, [Issue(file, 1, "<root>", f"YAML error: {exc}")]
-        if root is None:
-            return None, lines, [Issue(file, 1, "<root>", "the file is empty", allowed="a mapping with name and sections", got="nothing")]
+        if root is None or isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null":
+            return None, lines, [Issue(file, 1, "<root>", "the file holds no descriptor (it is empty, or only '---' or '~')", allowed="a mapping with name and sections", got="nothing")]
+        built = 0
+        active: set[int] = set()
 
-        def build(node: yaml.Node, path: Path_) -> Any:
-            lines.setdefault(path, node.start_mark.line + 1)
-            if isinstance(node, yaml.MappingNode):
-                loader.flatten_mapping(node)
-                out: dict[Any, Any] = {}
-                for key_node, value_node in node.value:
-                    key = loader.construct_object(key_node, deep=True)
-                    if isinstance(key, (list, dict)):
-                        issues.append(Issue(file, key_node.start_mark.line + 1, format_path(path), "keys must be plain names", got=repr(key)))
-                        continue
-                    key = str(key) if not isinstance(key, str) else key
-                    if key in out:
-                        issues.append(
-                            Issue(
-                                file,
-                                key_node.start_mark.line + 1,
-                                format_path(path + (key,)),
-                                f"duplicate key (first given on line {lines.get(path + (key,), '?')}); YAML would silently keep the last",
-                            )
-                        )
-                        continue
-                    lines[path + (key,)] = key_node.start_mark.line + 1
-                    out[key] = build(value_node, path + (key,))
-                return out
-            if isinstance(node, yaml.SequenceNode):
-                return [build(item, path + (index,)) for index, item in enumerate(node.value)]
+        def key_of(node: yaml.Node) -> Any:
+            if isinstance(node, yaml.ScalarNode):
+                return node.value  # as written: YAML 1.1 would turn on/yes/off/no into booleans
             return loader.construct_object(node, deep=True)
 
+        def merged_pairs(node: yaml.MappingNode, path: Path_) -> list[tuple[yaml.Node, yaml.Node]]:
+            """The mapping's own pairs after the pairs its merge keys bring in (YAML merge rules:
+            an own key wins over a merged one, an earlier merge source over a later one)."""
+            own = [(k, v) for k, v in node.value if k.tag != _MERGE]
+            merges = [v for k, v in node.value if k.tag == _MERGE]
+            if not merges:
+                return own
+            sources: list[yaml.Node] = []
+            for value in merges:
+                sources.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+            own_keys = {key_of(k) for k, _v in own if isinstance(k, yaml.ScalarNode)}
+            brought: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise _YamlLimit(source.start_mark.line + 1, path, "a merge key (<<) takes a mapping or a list of mappings", "<<: *anchor or <<: [*a, *b]", source.tag.rsplit(":", 1)[-1])
+                if id(source) in active or source is node:
+                    raise _YamlLimit(source.start_mark.line + 1, path, "a merge key (<<) refers to the mapping that contains it", "an anchor defined outside this mapping", "a cycle")
+                active.add(id(source))
+                try:
+                    for key_node, value_node in merged_pairs(source, path):
+                        key = key_of(key_node)
+                        if key not in own_keys and key not in brought:
+                            brought[key] = (key_node, value_node)
+                finally:
+                    active.discard(id(source))
+            return list(brought.values()) + own
+
+        def build(node: yaml.Node, path: Path_, depth: int) -> Any:
+            nonlocal built
+            line = node.start_mark.line + 1
+            lines.setdefault(path, line)
+            built += 1
+            if built > YAML_MAX_VALUES:
+                raise _YamlLimit(line, path, f"aliases expand this file past {YAML_MAX_VALUES} values (an alias bomb?)", f"at most {YAML_MAX_VALUES} values once aliases are expanded", "more")
+            if depth > YAML_MAX_DEPTH:
+                raise _YamlLimit(line, path, f"aliases nest this file deeper than {YAML_MAX_DEPTH} levels", f"at most {YAML_MAX_DEPTH} levels", "deeper")
+            if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                if id(node) in active:
+                    raise _YamlLimit(line, path, "an alias refers to the mapping or list that contains it", "an anchor defined outside the value that uses it", "a cycle")
+                active.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    out: dict[Any, Any] = {}
+                    for key_node, value_node in merged_pairs(node, path):
+                        key = key_of(key_node)
+                        if isinstance(key, (list, dict)):
+                            issues.append(Issue(file, key_node.start_mark.line + 1, format_path(path), "keys must be plain names", got=repr(key)))
+                            continue
+                        key = str(key) if not isinstance(key, str) else key
+                        if key in out:
+                            issues.append(
+                                Issue(
+                                    file,
+                                    key_node.start_mark.line + 1,
+                                    format_path(path + (key,)),
+                                    f"duplicate key (first given on line {lines.get(path + (key,), '?')}); YAML would silently keep the last",
+                                )
+                            )
+                            continue
+                        lines[path + (key,)] = key_node.start_mark.line + 1
+                        out[key] = build(value_node, path + (key,), depth + 1)
+                    return out
+                if isinstance(node, yaml.SequenceNode):
+                    return [build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+                return loader.construct_object(node, deep=True)
+            finally:
+                active.discard(id(node))
+
         try:
-            data = build(root, ())
+            data = build(root, (), 0)
+        except _YamlLimit as exc:
+            return None, lines, [Issue(file, exc.line, format_path(exc.path), exc.message, allowed=exc.allowed, got=exc.got)]
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             return None, lines, [Issue(file, (mark.line + 1) if mark else 1, "<root>", f"YAML error: {getattr(exc, 'problem', exc)}")]

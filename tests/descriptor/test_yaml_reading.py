@@ -1,0 +1,114 @@
+"""Reading YAML: bounded expansion and depth, YAML's merge rules, keys as written, empty files,
+syntax and encoding errors at the line that causes them — each reported at its line while every
+other file of the directory is still read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sagestack.descriptor.loader import _read_yaml, YAML_MAX_DEPTH, YAML_MAX_VALUES, load_catalog, load_descriptor
+
+MODEL = """name: {name}
+model:
+  type: Model
+  image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1
+  model_data: s3://sagestack-test/m.tar.gz
+deploy:
+  initial_instance_count: 1
+  instance_type: ml.m5.large
+"""
+
+
+def _issues(tmp_path: Path, text: str | bytes) -> list[tuple[int, str, str]]:
+    path = tmp_path / "file.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return [(i.line, i.path, i.message) for i in load_descriptor(path).issues]
+
+
+def _bomb(levels: int) -> str:
+    body = ['  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    body += [f"  a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return MODEL.format(name="bomb") + "tags:\n" + "\n".join(body) + "\n"
+
+
+def test_an_alias_bomb_stops_at_the_bound(tmp_path: Path) -> None:
+    issues = _issues(tmp_path, _bomb(9))  # 9 ** 9 values if expanded
+    assert len(issues) == 1 and f"past {YAML_MAX_VALUES} values" in issues[0][2]
+    assert issues[0][0] in range(10, 20)
+
+
+@pytest.mark.parametrize("nesting", ["x: " + "[" * 500 + "]" * 500, "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v: 1"])
+def test_deep_nesting_is_one_problem_at_its_line(tmp_path: Path, nesting: str) -> None:
+    issues = _issues(tmp_path, "name: deep\n" + nesting + "\n")
+    assert issues == [(issues[0][0], "<root>", f"nested deeper than {YAML_MAX_DEPTH} levels")]
+    assert issues[0][0] >= 2
+
+
+@pytest.mark.parametrize("text", ["name: x\nestimator: &e\n  type: Estimator\n  x: *e\n", "name: x\ntags: &t [1, *t]\n", "name: x\nmodel: &m\n  <<: *m\n"])
+def test_an_alias_that_contains_itself_is_reported(tmp_path: Path, text: str) -> None:
+    issues = _issues(tmp_path, text)
+    assert len(issues) == 1 and ("contains it" in issues[0][2]), issues
+
+
+def test_merge_keys_follow_yaml_merge_rules(tmp_path: Path) -> None:
+    text = MODEL.format(name="merged") + """  env: &env
+    A: "1"
+    B: "1"
+""".replace("  env", "  volume_size: 10\n  env", 0)
+    text = MODEL.format(name="merged").replace("deploy:\n", 'deploy:\n  env: {<<: [*one, *two], C: "own"}\n').replace(
+        "model:\n", 'model:\n  env: &one {A: "one", C: "one"}\n'
+    ).replace("name: merged\n", 'name: merged\ndescription: &two "x"\n')
+    # a merge source must be a mapping: the scalar anchor is refused at its line
+    issues = _issues(tmp_path, text)
+    assert any("merge key (<<) takes a mapping" in m for _l, _p, m in issues), issues
+    good = MODEL.format(name="merged").replace("model:\n", 'model:\n  env: &one {A: "one", C: "one"}\n').replace(
+        "deploy:\n", 'deploy:\n  env: {<<: [*one, {A: "two", B: "two"}], C: "own"}\n'
+    )
+    path = tmp_path / "good.yaml"
+    path.write_text(good)
+    result = load_descriptor(path)
+    assert result.descriptor is not None, result.issues
+    # own keys win over merged ones, an earlier merge source over a later one
+    assert result.descriptor.deploy.env == {"A": "one", "B": "two", "C": "own"}
+
+
+def test_keys_are_taken_as_written() -> None:
+    data, _lines, issues = _read_yaml("hyperparameters: {on: 1, off: 2, yes: 3, 1.0: 4, ~: 5, 'quoted': 6}\n", "f.yaml")
+    assert not issues
+    assert data == {"hyperparameters": {"on": 1, "off": 2, "yes": 3, "1.0": 4, "~": 5, "quoted": 6}}
+
+
+@pytest.mark.parametrize("text", ["", "---\n", "~\n", "# only a comment\n", "--- ~\n"])
+def test_a_file_without_a_descriptor_is_an_error(tmp_path: Path, text: str) -> None:
+    issues = _issues(tmp_path, text)
+    assert len(issues) == 1 and "holds no descriptor" in issues[0][2]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: x\nmodel: {type: Model,\n  image_uri: 'abc\n\nfit:\n  inputs: s3://a/b\n", 3),  # unclosed quote
+        ("name: x\ntags: [1, 2\nfit:\n  inputs: s3://a/b\nmore: 1\n", 2),  # unclosed bracket
+        ("name: x\nmodel: {type: Model\nfit: 1\n", 2),
+    ],
+)
+def test_syntax_errors_point_at_what_is_left_open(tmp_path: Path, text: str, line: int) -> None:
+    issues = _issues(tmp_path, text)
+    assert len(issues) == 1 and issues[0][0] == line and issues[0][2].startswith("YAML syntax error"), issues
+
+
+def test_encoding_errors_give_the_line(tmp_path: Path) -> None:
+    issues = _issues(tmp_path, b"name: x\n\ndescription: caf\xe9\n")
+    assert issues[0][0] == 3 and "not UTF-8" in issues[0][2] and "column 17" in issues[0][2]
+
+
+def test_every_other_file_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "a-bomb.yaml").write_text(_bomb(9))
+    (tmp_path / "b-deep.yaml").write_text("name: deep\nx: " + "[" * 500 + "]" * 500 + "\n")
+    (tmp_path / "c-self.yaml").write_text("name: x\ntags: &t [1, *t]\n")
+    (tmp_path / "d-good.yaml").write_text(MODEL.format(name="good"))
+    catalog = load_catalog([tmp_path])
+    assert [d.name for d in catalog.descriptors] == ["good"]
+    assert sorted({Path(i.file).name for i in catalog.errors}) == ["a-bomb.yaml", "b-deep.yaml", "c-self.yaml"]
