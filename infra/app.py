@@ -2,14 +2,23 @@
 
 The catalog is validated before any CDK code runs; when it has errors, they are printed in the
 ``file:line: path: problem`` format and synthesis stops with exit code 1 and nothing written.
+
+The app synthesizes into a fresh directory beside the output directory (``CDK_OUTDIR``, which the
+cdk CLI sets; default ``cdk.out``) and replaces the output directory's contents with it only once
+synthesis has succeeded: a failure at any point (construct code, cdk-nag findings, a full disk)
+leaves the previous cloud assembly exactly as it was.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from sagestack.descriptor import Catalog, ModelDescriptor, load_catalog
 
@@ -87,7 +96,9 @@ def build_app(
 
     from .stacks import ModelStack, SharedStack
 
-    app = cdk.App(outdir=outdir) if outdir else cdk.App()
+    # auto_synth off: under the cdk CLI, aws-cdk-lib would otherwise synthesize again when its
+    # process exits, after a failed synth too.
+    app = cdk.App(outdir=outdir, auto_synth=False) if outdir else cdk.App(auto_synth=False)
     # Every synth runs the AwsSolutions pack; an unacknowledged finding fails the synth.
     if nag:
         from cdk_nag import AwsSolutionsChecks
@@ -108,6 +119,88 @@ def fail(problems: Sequence[object], summary: str) -> NoReturn:
         print(problem.format() if isinstance(problem, Issue) else problem, file=sys.stderr)
     print(summary, file=sys.stderr)
     sys.exit(1)
+
+
+# What the cdk CLI keeps in the output directory while it runs the app: its lock files (and their
+# write-then-rename temporaries) and the files it names in CDK_ERROR_FILE and CDK_PERF_COUNTERS_FILE.
+# They are the CLI's, not the assembly's: never moved, replaced or removed.
+_CLI_LOCKS = re.compile(r"^(synth\.lock|read\.[^.]+\.[^.]+\.lock)(\.[0-9]+_[0-9]+)?$")
+
+
+def _cli_owned(outdir: Path) -> Callable[[str], bool]:
+    named = {Path(os.environ[v]).name for v in ("CDK_ERROR_FILE", "CDK_PERF_COUNTERS_FILE") if os.environ.get(v) and Path(os.environ[v]).resolve().parent == outdir}
+    return lambda name: bool(_CLI_LOCKS.match(name)) or name in named
+
+
+def _publish(staged: Path, outdir: Path) -> None:
+    """Replace the contents of ``outdir`` (but the CLI's own files) with those of ``staged``.
+
+    The previous entries are moved aside first and put back if any move in fails, so the output
+    directory holds either the old assembly or the new one.
+    """
+    cli_owned = _cli_owned(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.previous-", dir=outdir.parent))
+    moved_out: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for entry in sorted(outdir.iterdir()):
+            if not cli_owned(entry.name):
+                shutil.move(str(entry), str(aside / entry.name))
+                moved_out.append(entry.name)
+        for entry in sorted(staged.iterdir()):
+            shutil.move(str(entry), str(outdir / entry.name))
+            moved_in.append(entry.name)
+    except BaseException:
+        for name in reversed(moved_in):
+            shutil.move(str(outdir / name), str(staged / name))
+        for name in reversed(moved_out):
+            shutil.move(str(aside / name), str(outdir / name))
+        shutil.rmtree(aside)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def synthesize_into(outdir: Path, synthesize: Callable[[str], object]) -> None:
+    """Run ``synthesize(staging_dir)``, then make ``outdir`` hold exactly what it wrote.
+
+    The staging directory is created beside ``outdir`` (same file system: entries move, not copy)
+    and removed whatever happens; on any exception ``outdir`` is left untouched and the exception
+    propagates.
+    """
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.synth-", dir=outdir.parent))
+    try:
+        synthesize(str(staged))
+        _publish(staged, outdir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def _synth_failure(exc: BaseException) -> str | None:
+    """A one-paragraph message for the failures a user can act on, None for internal errors."""
+    from jsii.errors import JavaScriptError, JSIIError
+
+    from sagestack.render.images import ImageError
+
+    # aws-cdk-lib's own validation errors, cdk-nag's findings among them (jsii raises them as a
+    # RuntimeError caused by the JavaScript error).
+    if isinstance(exc, JSIIError) or isinstance(exc.__cause__, JavaScriptError):
+        text = " ".join(str(exc).split())
+        # The report's copy was in the staging directory, which is gone; the report was printed.
+        text = re.sub(r"\s*A copy of this report can be found in: \S+", " (the validation report above lists each finding)", text)
+        return f"sagestack: synthesis failed: {text[:2000]}"
+    if isinstance(exc, ImageError):
+        return f"sagestack: synthesis failed: no container image: {exc}"
+    if isinstance(exc, OSError):
+        return f"sagestack: synthesis failed: cannot write the cloud assembly: {exc}"
+    return None
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    # As for Ctrl-C: unwind, so the staging directory is removed and the output left as it was.
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
@@ -133,7 +226,16 @@ def main() -> None:
         fail(issues, f"sagestack: {sum(1 for i in issues if i.severity == 'error')} problem(s) with the environments or the preview; nothing synthesized")
     settings = envs.environments.environments[chosen]  # type: ignore[attr-defined]
     suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
-    build_app(
-        sized, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
-        ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
-    ).synth()
+    outdir = Path(os.environ.get("CDK_OUTDIR") or "cdk.out")
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        synthesize_into(outdir, lambda staging: build_app(
+            sized, outdir=staging, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
+            ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
+        ).synth())
+    except Exception as exc:
+        message = _synth_failure(exc)
+        if message is None:
+            print(f"sagestack: synthesis failed with an internal error (traceback below); {outdir}/ is left as it was", file=sys.stderr)
+            raise
+        fail([], f"{message} ({outdir}/ is left as it was)")

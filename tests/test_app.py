@@ -112,8 +112,11 @@ def test_selecting_models_synthesizes_only_their_stacks(tmp_path: Path) -> None:
 
 @pytest.mark.synth
 def test_cdk_cli_synth_from_cdk_json(tmp_path: Path) -> None:
-    """`npx cdk synth` as make synth runs it: the pinned CLI reads cdk.json and the app's assembly."""
-    outdir = tmp_path / "cli.out"
+    """`npx cdk synth` as make synth runs it: the pinned CLI reads cdk.json and the app's assembly,
+    which replaces a previous one whole (no stale files; the CLI's locks released)."""
+    outdir = tmp_path / "assembly" / "cli.out"
+    (outdir / "asset.0ld").mkdir(parents=True)
+    (outdir / "sagestack-gone.template.json").write_text("{}\n")
     proc = subprocess.run(
         ["npx", "--no-install", "cdk", "synth", "--quiet", "--no-notices", "--no-version-reporting", "-o", str(outdir)],
         cwd=REPO_ROOT,
@@ -124,3 +127,6 @@ def test_cdk_cli_synth_from_cdk_json(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     info = summarize(outdir)
     assert info.models == len(load_catalog([CATALOG]).descriptors)
+    names = {p.name for p in outdir.iterdir()}
+    assert not {"asset.0ld", "sagestack-gone.template.json"} & names and not [n for n in names if n.endswith(".lock")]
+    assert [p.name for p in outdir.parent.iterdir()] == [outdir.name]  # no staging directory left
