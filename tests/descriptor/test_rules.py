@@ -105,6 +105,8 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("notebook_side_arguments", tf_base, _set("fit.wait", False), lambda d: None, "fit.wait", "no effect in a pipeline", "warning"),
     ("pipeline_options_need_a_pipeline", model_base, _set("notification_topic", "arn:aws:sns:us-east-1:123456789012:runs"), lambda d: None, "notification_topic", "only pipeline runs notify", "error"),
     ("pipeline_options_need_a_pipeline", model_base, _set("deploy.wait_timeout_seconds", 1200), lambda d: None, "deploy.wait_timeout_seconds", "only a pipeline run waits", "error"),
+    ("local_paths_stay_inside_the_repository", tf_base, _set("estimator.entry_point", "../../../../../../etc/passwd"), _set("estimator.entry_point", "./sub/../train.py"), "estimator.entry_point", "leaves the repository", "error"),
+    ("local_paths_stay_inside_the_repository", tf_base, _set("estimator.dependencies", ["/etc"]), _set("estimator.dependencies", ["train.py"]), "estimator.dependencies[0]", "absolute paths are not allowed", "error"),
     ("pipeline_options_need_a_pipeline", tf_base, _set("notification_topic", "not-an-arn"), _set("notification_topic", "arn:aws:sns:us-east-1:123456789012:runs"), "notification_topic", "does not match the required pattern", "error"),
 ]
 

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
-from .types import Environment, LocalPath, PositiveInt, S3Uri, Tags
+from .types import CodePath, Environment, PositiveInt, S3Uri, SourceDir, Tags
 
 __all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
 
@@ -234,10 +234,10 @@ class Deploy(SdkModel):
     env: Annotated[Environment, Api("CreateModel", "PrimaryContainer.Environment")] | None = sdk_field(
         None, doc="Environment of the model container (estimator.deploy passes it to create_model).", lands_in="CreateModel.PrimaryContainer.Environment"
     )
-    entry_point: LocalPath | None = sdk_field(
+    entry_point: CodePath | None = sdk_field(
         None, doc="Inference script (e.g. inference.py) repacked into model.tar.gz under code/.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"
     )
-    source_dir: str | None = sdk_field(
+    source_dir: SourceDir | None = sdk_field(
         None, doc="Directory of the inference code, relative to this file.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
     )
     model_server_workers: PositiveInt | None = sdk_field(

@@ -12,6 +12,7 @@ from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceC
 from .estimator import ESTIMATOR_TYPES, EstimatorSpec
 from .fit import Fit, RecordSet, TrainingInput
 from .model import MODEL_TYPES, ModelSpec
+from .paths import repository_root
 from .transform import Transform, Transformer
 from .types import Tags
 
@@ -78,6 +79,7 @@ class ModelDescriptor(SdkModel):
     # Where the descriptor came from: its file and the line of each key path, so that later layers
     # (request rendering, constructs) can still cite file:line.
     _source: Path | None = PrivateAttr(None)
+    _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
     @field_validator("description")
@@ -103,6 +105,12 @@ class ModelDescriptor(SdkModel):
     def base_dir(self) -> Path:
         """Directory that relative paths (source_dir, entry_point) are resolved against."""
         return self._source.parent if self._source is not None else Path.cwd()
+
+    @property
+    def root(self) -> Path:
+        """Repository root that local paths stay inside (given at validation, else found from
+        :attr:`base_dir`, see :func:`.paths.repository_root`)."""
+        return self._root if self._root is not None else repository_root(self.base_dir)
 
     def line_of(self, *path: str | int) -> int:
         """Line of the deepest known key on ``path`` (1 when unknown)."""

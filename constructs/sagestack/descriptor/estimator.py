@@ -12,7 +12,8 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from .base import Api, SdkModel, sdk_field, user_error
-from .types import Environment, LocalPath, PositiveInt, RoleRef, S3Uri, Tags, VersionStr
+from .paths import LocalPathKind
+from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, SourceDir, Tags, VersionStr
 
 __all__ = [
     "EstimatorSpec",
@@ -253,11 +254,11 @@ class FrameworkEstimator(EstimatorBase):
     #: The SDK's framework key for image data (``tensorflow``, ``mxnet``).
     framework: ClassVar[str]
 
-    entry_point: LocalPath = sdk_field(
+    entry_point: CodePath = sdk_field(
         doc="Training script, relative to source_dir (or to this file without source_dir).",
         lands_in="CreateTrainingJob.HyperParameters.sagemaker_program",
     )
-    source_dir: str | None = sdk_field(
+    source_dir: SourceDir | None = sdk_field(
         None,
         doc="Directory (relative to this file) packed as sourcedir.tar.gz, or an s3:// URI of such an archive.",
         lands_in="CreateTrainingJob.HyperParameters.sagemaker_submit_directory",
@@ -321,7 +322,7 @@ class TensorFlowEstimator(FrameworkEstimator):
     evaluation_steps: PositiveInt | None = sdk_field(
         None, doc="Legacy mode: steps of evaluation.", lands_in="CreateTrainingJob.HyperParameters.evaluation_steps"
     )
-    requirements_file: str | None = sdk_field(
+    requirements_file: Annotated[str, LocalPathKind("source_dir")] | None = sdk_field(
         None, doc="Legacy mode: pip requirements file inside source_dir.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_requirements"
     )
     checkpoint_path: S3Uri | None = sdk_field(

@@ -378,8 +378,11 @@ def validate_data(
     file: str = "<descriptor>",
     lines: dict[Path_, int] | None = None,
     source: Path | None = None,
+    root: Path | None = None,
 ) -> LoadResult:
     """Validate descriptor data (as read from YAML or given in Python): fields, then rules.
+    Local paths must stay inside ``root`` (default: the repository root found from the source's
+    directory, see :func:`.paths.repository_root`).
 
     Rules run on every section that validated on its own, so a type error in ``deploy`` does not
     hide a cross-field problem in ``estimator``.
@@ -408,7 +411,7 @@ def validate_data(
         view = SimpleNamespace(**parts, name=raw.get("name") if "name" not in broken else None)
     present = {key for key in raw if isinstance(key, str)}
     base_dir = source.parent if source is not None else Path.cwd()
-    for finding in run_rules(view, present=present, base_dir=base_dir):
+    for finding in run_rules(view, present=present, base_dir=base_dir, root=root):
         path = _user_path(raw, finding.path)
         issues.append(Issue(file, _line(lines, path), format_path(path), finding.message, finding.severity, finding.allowed, finding.got))
     if descriptor is not None:
@@ -416,6 +419,7 @@ def validate_data(
             descriptor = None
         else:
             descriptor._source = source
+            descriptor._root = Path(root).resolve() if root is not None else None
             descriptor._lines = dict(lines)
     return LoadResult(file, descriptor, sorted(set(issues)))
 
@@ -474,14 +478,18 @@ def load_descriptor_or_raise(path: str | os.PathLike[str], *, strict: bool = Fal
     return result.descriptor
 
 
-def descriptor_from_dict(data: dict[str, Any], *, base_dir: str | os.PathLike[str] | None = None, strict: bool = False) -> ModelDescriptor:
+def descriptor_from_dict(
+    data: dict[str, Any], *, base_dir: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None, strict: bool = False
+) -> ModelDescriptor:
     """A descriptor given as Python data (the same keys as a YAML descriptor), validated with the
     same fields and rules; relative paths (``source_dir``, ``entry_point``) resolve against
-    ``base_dir`` (default: the working directory). Raises :class:`DescriptorError` with every
-    problem."""
+    ``base_dir`` (default: the working directory) and must stay inside ``root``, symbolic links
+    followed (default: the nearest directory at or above ``base_dir`` holding ``cdk.json``, else the
+    top of the git work tree, else ``base_dir`` itself). Raises :class:`DescriptorError` with
+    every problem."""
     base = Path(base_dir) if base_dir is not None else Path.cwd()
     name = data.get("name", "descriptor") if isinstance(data, dict) else "descriptor"
-    result = validate_data(data, file=f"<{name}>", source=(base / f"{name}.py").resolve())
+    result = validate_data(data, file=f"<{name}>", source=(base / f"{name}.py").resolve(), root=Path(root) if root is not None else None)
     errors = [i for i in result.issues if i.severity == "error" or strict]
     if result.descriptor is None or errors:
         raise DescriptorError(errors or result.issues)

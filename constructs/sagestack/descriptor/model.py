@@ -9,7 +9,7 @@ from pydantic import Discriminator, Tag
 
 from .base import Api, SdkModel, sdk_field
 from .estimator import LogLevel
-from .types import Environment, LocalPath, RoleRef, S3Uri, VersionStr
+from .types import CodePath, Environment, LocalPath, RoleRef, S3Uri, SourceDir, VersionStr
 
 __all__ = ["ModelSpec", "TensorFlowModelSpec", "MXNetModelSpec", "GenericModelSpec", "MODEL_TYPES"]
 
@@ -41,10 +41,10 @@ class ModelBase(SdkModel):
 class FrameworkModelBase(ModelBase):
     framework: ClassVar[str]
 
-    entry_point: LocalPath | None = sdk_field(
+    entry_point: CodePath | None = sdk_field(
         None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"
     )
-    source_dir: str | None = sdk_field(
+    source_dir: SourceDir | None = sdk_field(
         None, doc="Directory of inference code, relative to this file; repacked into model.tar.gz under code/.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
     )
     dependencies: tuple[LocalPath, ...] = sdk_field((), doc="Extra directories copied next to the code.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl")

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from packaging.version import InvalidVersion, Version
+from pydantic import BaseModel
 
 from .api import ApiMember, limits
 from .base import format_allowed
 from .images import gpu_count, image_config, is_burstable, processor_for
+from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
 __all__ = ["Finding", "RULES", "run_rules", "rule"]
 
@@ -36,6 +38,11 @@ class Finding:
 class Context:
     present: set[str]
     base_dir: Path
+    #: Local paths must stay inside this directory (:mod:`.paths`).
+    root: Path
+
+    def outside(self, value: str, base: Path | None = None) -> bool:
+        return path_problem(value, base if base is not None else self.base_dir, self.root) is not None
 
 
 RuleFn = Callable[[Any, Context], Iterator[Finding]]
@@ -52,8 +59,10 @@ def rule(*needs: str) -> Callable[[RuleFn], RuleFn]:
     return register
 
 
-def run_rules(view: Any, *, present: set[str], base_dir: Path) -> list[Finding]:
-    ctx = Context(present=present, base_dir=base_dir)
+def run_rules(view: Any, *, present: set[str], base_dir: Path, root: Path | None = None) -> list[Finding]:
+    """Every rule's findings. ``root``: the repository root local paths must stay in (default:
+    found from ``base_dir``, see :func:`.paths.repository_root`)."""
+    ctx = Context(present=present, base_dir=base_dir, root=Path(root) if root is not None else repository_root(base_dir))
     findings: list[Finding] = []
     for _name, needs, fn in RULES:
         if all(getattr(view, section, None) is not None for section in needs):
@@ -307,8 +316,8 @@ def code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     yield from _check_code_paths(("estimator",), est, ctx)
     req = getattr(est, "requirements_file", None)
-    if req and est.source_dir and not est.source_dir.startswith("s3://"):
-        if not (ctx.base_dir / est.source_dir / req).is_file():
+    if req and est.source_dir and not est.source_dir.startswith("s3://") and not ctx.outside(est.source_dir):
+        if not ctx.outside(req, ctx.base_dir / est.source_dir) and not (ctx.base_dir / est.source_dir / req).is_file():
             yield Finding(("estimator", "requirements_file"), "file not found inside source_dir", "a file relative to source_dir", req)
 
 
@@ -320,18 +329,80 @@ def _check_code_paths(prefix: tuple[str, ...], spec: Any, ctx: Context) -> Itera
             yield Finding(prefix + ("source_dir",), "an S3 source_dir must be a .tar.gz archive", "s3://.../sourcedir.tar.gz", source_dir)
         return
     root = ctx.base_dir
+    if source_dir and ctx.outside(source_dir):
+        return  # reported by local_paths_stay_inside_the_repository
     if source_dir:
         directory = root / source_dir
         if not directory.is_dir():
             yield Finding(prefix + ("source_dir",), "directory not found (paths are relative to the descriptor file)", "an existing directory", source_dir)
             return
         root = directory
-    if entry and not (root / entry).is_file():
+    if entry and not ctx.outside(entry, root) and not (root / entry).is_file():
         where = "source_dir" if source_dir else "the descriptor's directory"
         yield Finding(prefix + ("entry_point",), f"file not found relative to {where}", "an existing file", entry)
     for index, dep in enumerate(getattr(spec, "dependencies", ()) or ()):
-        if not (ctx.base_dir / dep).exists():
+        if not ctx.outside(dep) and not (ctx.base_dir / dep).exists():
             yield Finding(prefix + ("dependencies", index), "path not found (relative to the descriptor file)", "an existing path", dep)
+
+
+@rule()
+def local_paths_stay_inside_the_repository(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Every local-path field (marked with :class:`.paths.LocalPathKind`, in any section) resolves,
+    symbolic links followed, inside the repository root, and a directory holds no link out of it
+    (or back into itself): synthesis packs what these paths reach into an asset uploaded to S3."""
+    for path, kind, value, spec in _local_paths(d, ()):
+        if kind.s3 and value.startswith("s3://"):
+            continue
+        bases = _bases(d, spec, ctx) if kind.relative_to == "source_dir" else [(ctx.base_dir, "the descriptor")]
+        problem = next(((p, relative_to) for base, relative_to in bases if (p := path_problem(value, base, ctx.root)) is not None), None)
+        if problem is not None:
+            yield Finding(path, problem[0], allowed_paths(ctx.root, problem[1]), value)
+            continue
+        for base, _relative_to in bases[:1]:
+            if (base / value).is_dir():
+                for link, target, what in escaping_links(base / value, ctx.root):
+                    shown = link.relative_to(ctx.base_dir) if link.is_relative_to(ctx.base_dir) else link
+                    yield Finding(path, f"the directory holds {what} ({shown} -> {target}), which would be packed with the code", f"symbolic links that stay inside the repository {ctx.root}, or copies of the files", value)
+
+
+def _local_paths(obj: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], LocalPathKind, str, Any]]:
+    """(field path, kind, value, owning section) of every local-path value under ``obj``, found
+    from the fields' annotations so that a new path field is checked without being listed here."""
+    if isinstance(obj, BaseModel):
+        items = [(name, getattr(obj, name, None), local_path_kind(info.annotation, info.metadata)) for name, info in type(obj).model_fields.items()]
+    elif not path and hasattr(obj, "__dict__"):  # the section view of a descriptor with errors
+        items = [(name, value, None) for name, value in vars(obj).items()]
+    else:
+        return
+    for name, value, kind in items:
+        values = list(enumerate(value)) if isinstance(value, (tuple, list)) else [(None, value)]
+        for index, item in values:
+            where = path + (name,) if index is None else path + (name, index)
+            if kind is not None and isinstance(item, str):
+                yield where, kind, item, obj
+            elif isinstance(item, BaseModel):
+                yield from _local_paths(item, where)
+
+
+def _bases(d: Any, spec: Any, ctx: Context) -> list[tuple[Path, str]]:
+    """The directories a source_dir-relative path of ``spec`` may be resolved against, as the
+    requests and archives are built: its own source_dir, else the descriptor's directory; for
+    deploy and transformer also the deploy's and the estimator's source_dir (MXNet serves with the
+    training code), each of which the path must stay inside the root from. A source_dir that is
+    an S3 archive or leaves the root adds nothing (it is not local, or is reported itself)."""
+    if spec is getattr(d, "deploy", None) or spec is getattr(d, "transformer", None):
+        candidates = [getattr(spec, "source_dir", None), getattr(getattr(d, "deploy", None), "source_dir", None), getattr(getattr(d, "estimator", None), "source_dir", None)]
+    else:
+        candidates = [getattr(spec, "source_dir", None)]
+        if isinstance(candidates[0], str) and candidates[0].startswith("s3://"):
+            return []  # a path inside the S3 archive, not on this machine
+    bases: list[tuple[Path, str]] = []
+    for source_dir in candidates:
+        if isinstance(source_dir, str) and source_dir and not source_dir.startswith("s3://") and not ctx.outside(source_dir):
+            bases.append((ctx.base_dir / source_dir, "source_dir"))
+    if not bases or len(candidates) > 1:
+        bases.append((ctx.base_dir, "the descriptor"))
+    return bases
 
 
 # ----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
-from .types import Environment, LocalPath, PositiveInt, RoleRef, S3Uri, Tags
+from .types import CodePath, Environment, PositiveInt, RoleRef, S3Uri, Tags
 
 __all__ = ["Transformer", "Transform", "ModelClientConfig", "BatchDataCaptureConfig"]
 
@@ -59,7 +59,7 @@ class Transformer(SdkModel):
     model_server_workers: PositiveInt | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
-    entry_point: LocalPath | None = sdk_field(
+    entry_point: CodePath | None = sdk_field(
         None, doc="Inference script for the model (framework estimators).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"
     )
     enable_network_isolation: bool | None = sdk_field(

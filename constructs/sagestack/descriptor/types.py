@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from .base import Api, user_error
+from .paths import LocalPathKind
 
 __all__ = [
     "S3Uri",
@@ -17,6 +18,8 @@ __all__ = [
     "Environment",
     "PositiveInt",
     "LocalPath",
+    "CodePath",
+    "SourceDir",
 ]
 
 # S3 bucket naming rules (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
@@ -76,8 +79,14 @@ VersionStr = Annotated[str, BeforeValidator(_version_string)]
 
 PositiveInt = Annotated[int, Field(ge=1)]
 
-LocalPath = Annotated[str, Field(min_length=1)]
-"""A path relative to the descriptor's own file (checked to exist by the rules)."""
+LocalPath = Annotated[str, Field(min_length=1), LocalPathKind("descriptor")]
+"""A path relative to the descriptor's own file, inside the repository (checked by the rules)."""
+
+CodePath = Annotated[str, Field(min_length=1), LocalPathKind("source_dir")]
+"""A path relative to the section's source_dir (else to the descriptor's file), inside the repository."""
+
+SourceDir = Annotated[str, LocalPathKind("descriptor", s3=True)]
+"""A directory relative to the descriptor's file, inside the repository, or an ``s3://`` archive."""
 
 
 def _tags_as_list(value: Any) -> Any:
