@@ -1,5 +1,5 @@
 # sagestack: every target sets itself up (Python venv + pinned deps + local cdk CLI) and never
-# reaches AWS. See README.md "Quick start".
+# reaches AWS. See README.md "Quick start" and docs/.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-# Guards (DESIGN.md section 5): no metadata probes, no telemetry, no AWS config, fixed region.
+# Guards: no metadata probes, no telemetry, no AWS config or credentials files, a fixed region.
 export AWS_EC2_METADATA_DISABLED := true
 export AWS_CONFIG_FILE := /dev/null
 export AWS_SHARED_CREDENTIALS_FILE := /dev/null
@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test validate docs clean record-fixtures bench
+.PHONY: help setup synth test validate docs docs-site clean record-fixtures bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,14 +64,17 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
 	$(PY) -m pytest
 
-bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the README's results table (about 15 min)
+bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)
 	$(PY) bench/run.py
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
-	rm -rf cdk.out .pytest_cache .hypothesis
+	rm -rf cdk.out site .pytest_cache .hypothesis
 
-docs: $(RUNTIME_STAMP) ## regenerate the README's descriptor reference and schema/descriptor.schema.json
+docs: $(RUNTIME_STAMP) ## regenerate docs/reference.md, the diagram in docs/pipelines.md and schema/descriptor.schema.json
 	$(PY) scripts/sync_docs.py
+
+docs-site: $(DEV_STAMP) ## build the documentation site into site/ (mkdocs --strict: a broken link fails)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 SDK_V1_VENV := .venv-sdk-v1
 

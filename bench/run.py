@@ -1,7 +1,7 @@
 """sagestack's synthesis and validation cost, side by side with a hand-written CDK app.
 
 ``make bench`` (or ``.venv/bin/python bench/run.py``) measures on the machine it runs on and
-writes ``bench/results.json`` and the README's results table (between the ``bench:start`` /
+writes ``bench/results.json`` and the results table of ``docs/benchmark.md`` (between the ``bench:start`` /
 ``bench:end`` markers), with the date and the machine. Every figure that is compared is a ratio of
 two runs made back to back in the same process tree (these machines are shared and noisy):
 
@@ -16,7 +16,8 @@ two runs made back to back in the same process tree (these machines are shared a
 * state transitions of one successful pipeline run (train + create the endpoint), from the local
   execution harness.
 
-Nothing reaches AWS: the guard variables of DESIGN.md section 5 are set for every child process.
+Nothing reaches AWS: every child process gets the guard variables (no metadata probes, no AWS config
+or credentials files, no CDK version check or telemetry, a fixed region).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "infra" / "models"
-README = ROOT / "README.md"
+RESULTS_PAGE = ROOT / "docs" / "benchmark.md"
 RESULTS = ROOT / "bench" / "results.json"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 GUARDS = {
@@ -260,11 +261,14 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(results: dict[str, Any]) -> None:
-    text = README.read_text()
+def with_table(text: str, results: dict[str, Any]) -> str:
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{table(results)}{END}{tail}")
+    return f"{head}{START}\n{table(results)}{END}{tail}"
+
+
+def write_results_page(results: dict[str, Any]) -> None:
+    RESULTS_PAGE.write_text(with_table(RESULTS_PAGE.read_text(), results))
 
 
 def main() -> int:
@@ -272,7 +276,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1,10,50,100,200", help="catalog sizes N (default: 1,10,50,100,200)")
     parser.add_argument("--repeats", type=int, default=2, help="interleaved runs per size (best is kept)")
     parser.add_argument("--validate-count", type=int, default=1000)
-    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite the table in docs/benchmark.md")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
@@ -288,8 +292,8 @@ def main() -> int:
         log(f"selective: {selective['ratio']:.2f}x")
     results = {"date": dt.date.today().isoformat(), "machine": machine(), "repeats": args.repeats, "synth": synth, "validate": validate, "selective": selective, "transitions": bench_transitions()}
     args.results.write_text(json.dumps(results, indent=2) + "\n")
-    if not args.no_readme:
-        write_readme(results)
+    if not args.no_docs:
+        write_results_page(results)
     print(table(results))
     return 0
 

@@ -1,5 +1,6 @@
-"""Regenerate what the docs derive from code: the README's descriptor reference, its pipeline
-diagram, and the JSON Schema in schema/. `make docs` runs this; tests fail when any is stale."""
+"""Regenerate what the docs derive from code: the descriptor reference (docs/reference.md), the
+pipeline diagram (docs/pipelines.md), and the JSON Schema in schema/. `make docs` runs this; tests
+fail when any is stale."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from sagestack.descriptor.reference import markdown_reference
 from sagestack.descriptor.schema import descriptor_schema
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+REFERENCE = ROOT / "docs" / "reference.md"
+PIPELINES = ROOT / "docs" / "pipelines.md"
 SCHEMA = ROOT / "schema" / "descriptor.schema.json"
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 DIAGRAM_START, DIAGRAM_END = "<!-- pipeline-diagram:start -->", "<!-- pipeline-diagram:end -->"
 DIAGRAM_MODEL = "mnist-tf"  # train, then deploy an autoscaled endpoint: every kind of state
 
 
-def readme_with_reference(text: str) -> str:
+def with_reference(text: str) -> str:
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
     return f"{head}{START}\n{markdown_reference()}{END}{tail}"
@@ -40,7 +42,7 @@ def pipeline_diagram() -> str:
     return "```mermaid\n" + mermaid(pipeline_definition(d, RenderContext(region="us-east-1"), resources)) + "```\n"
 
 
-def readme_with_diagram(text: str) -> str:
+def with_diagram(text: str) -> str:
     head, rest = text.split(DIAGRAM_START, 1)
     _old, tail = rest.split(DIAGRAM_END, 1)
     return f"{head}{DIAGRAM_START}\n{pipeline_diagram()}{DIAGRAM_END}{tail}"
@@ -51,10 +53,11 @@ def schema_text() -> str:
 
 
 def main() -> int:
-    README.write_text(readme_with_diagram(readme_with_reference(README.read_text())))
+    REFERENCE.write_text(with_reference(REFERENCE.read_text()))
+    PIPELINES.write_text(with_diagram(PIPELINES.read_text()))
     SCHEMA.parent.mkdir(exist_ok=True)
     SCHEMA.write_text(schema_text())
-    print(f"updated {README.relative_to(ROOT)} and {SCHEMA.relative_to(ROOT)}")
+    print(f"updated {', '.join(str(p.relative_to(ROOT)) for p in (REFERENCE, PIPELINES, SCHEMA))}")
     return 0
 
 

@@ -1,5 +1,5 @@
 """The GitHub Actions workflows (.github/workflows/): actionlint (with shellcheck for every `run:`
-script) finds nothing, and they do what the README says: check every pull request, deploy its
+script) finds nothing, and they do what docs/previews.md says: check every pull request, deploy its
 preview with OIDC only, comment the diff, destroy the preview on close, clean up expired ones."""
 
 from __future__ import annotations

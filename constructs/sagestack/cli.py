@@ -326,7 +326,7 @@ def _removed(root: Path, files: List[Path], roots: List[Path], base: str):  # ->
 
 @app.command()
 def reference() -> None:
-    """Print the descriptor reference (Markdown tables, one per section) that the README embeds."""
+    """Print the descriptor reference (Markdown tables, one per section) that docs/reference.md embeds."""
     from .descriptor.reference import markdown_reference
 
     sys.stdout.write(markdown_reference())

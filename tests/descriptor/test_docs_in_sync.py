@@ -1,5 +1,5 @@
-"""The README's descriptor reference and schema/descriptor.schema.json match the code
-(regenerate with `make docs`)."""
+"""The generated docs match the code: the descriptor reference (docs/reference.md), the pipeline
+diagram (docs/pipelines.md) and schema/descriptor.schema.json (regenerate with `make docs`)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ assert _spec.loader is not None
 _spec.loader.exec_module(sync_docs)
 
 
-def test_readme_reference_is_current() -> None:
-    text = (REPO_ROOT / "README.md").read_text()
-    assert sync_docs.readme_with_reference(text) == text, "README reference is stale: run `make docs`"
+def test_reference_is_current() -> None:
+    text = sync_docs.REFERENCE.read_text()
+    assert sync_docs.with_reference(text) == text, "docs/reference.md is stale: run `make docs`"
 
 
-def test_readme_pipeline_diagram_is_current() -> None:
-    text = (REPO_ROOT / "README.md").read_text()
-    assert sync_docs.readme_with_diagram(text) == text, "README pipeline diagram is stale: run `make docs`"
+def test_pipeline_diagram_is_current() -> None:
+    text = sync_docs.PIPELINES.read_text()
+    assert sync_docs.with_diagram(text) == text, "the diagram in docs/pipelines.md is stale: run `make docs`"
 
 
 def test_schema_file_is_current() -> None:

@@ -1,5 +1,5 @@
 """The values that differ between the SDK and sagestack by design, and how a recorded SDK request
-is rewritten to compare with ours. Each rule says why; the README's Fidelity section lists them."""
+is rewritten to compare with ours. Each rule says why; docs/fidelity.md lists them."""
 
 from __future__ import annotations
 
