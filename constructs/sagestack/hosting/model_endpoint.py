@@ -90,7 +90,7 @@ class ModelEndpoint(Construct):
                 assert uri is not None
                 self.repacks[uri] = ModelRepack(
                     self, "Repack" if index == 0 else f"Repack{index + 1}", model_data=uri, entry_point=Path(entry), source_dir=source_dir,
-                    dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix,
+                    dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix, root=d.root,
                 )
             for key, variant in zip(model_keys, variants or [None]):
                 placeholder = "RepackedModelData" + (f".{variant.variant_name}" if variant is not None else "")

@@ -24,12 +24,17 @@ __all__ = ["ModelRepack", "RepackFunction", "code_asset"]
 HANDLER_DIR = Path(__file__).parent.parent / "handlers"
 
 
-def code_asset(scope: Construct, construct_id: str, *, entry_point: Path, source_dir: Path | None, dependencies: Sequence[Path] = ()) -> s3_assets.Asset:
-    """The inference code as the SDK packs it for ``code/`` (deterministic tar.gz), as a CDK asset."""
-    archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/")
+def code_asset(
+    scope: Construct, construct_id: str, *, entry_point: Path, source_dir: Path | None, dependencies: Sequence[Path] = (), root: Path | None = None
+) -> s3_assets.Asset:
+    """The inference code as the SDK packs it for ``code/`` (deterministic tar.gz), as a CDK asset.
+    No member comes from outside ``root`` (see :func:`~sagestack.render.sourcedir.archive_members`)."""
+    archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/", root=root)
     staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
     staging.write_bytes(archive)
-    return s3_assets.Asset(scope, construct_id, path=str(staging))
+    # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches outside (its
+    # default, EXTERNAL, follows such links).
+    return s3_assets.Asset(scope, construct_id, path=str(staging), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
 
 
 class RepackFunction(Construct):
@@ -64,7 +69,7 @@ class RepackFunction(Construct):
             "Function",
             runtime=lambda_.Runtime.PYTHON_3_14,
             handler="repack.handler",
-            code=lambda_.Code.from_asset(str(HANDLER_DIR)),
+            code=lambda_.Code.from_asset(str(HANDLER_DIR), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=self.role,
             timeout=cdk.Duration.minutes(15),
             memory_size=2048,
@@ -97,6 +102,7 @@ class ModelRepack(Construct):
         dependencies: Sequence[Path] = (),
         bucket: s3.IBucket,
         prefix: str,
+        root: Path | None = None,
     ) -> None:
         """
         :param model_data: S3 URI of the model archive to repack.
@@ -105,9 +111,11 @@ class ModelRepack(Construct):
         :param dependencies: directories added under code/lib/.
         :param bucket: where the repacked archive is written.
         :param prefix: key prefix in ``bucket``.
+        :param root: repository root the code must come from (symbolic links resolved); default:
+            each of source_dir, the entry point or a dependency is its own boundary.
         """
         super().__init__(scope, construct_id)
-        self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies)
+        self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, root=root)
         model_bucket, model_key = s3_bucket_and_key(model_data)
         partition = cdk.Stack.of(self).partition
         repacker = RepackFunction(self, "Repacker", model_objects=[f"arn:{partition}:s3:::{model_bucket}/{model_key}"], code=self.code, bucket=bucket, prefix=prefix)

@@ -130,7 +130,9 @@ class TrainingPipeline(Construct):
         if est is not None:
             if isinstance(est, FrameworkEstimator) and not (est.source_dir or "").startswith("s3://"):
                 archive = write_sourcedir(d, Path(tempfile.mkdtemp(prefix="sagestack-source-")))
-                self.source = s3_assets.Asset(self, "Source", path=str(archive))
+                # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches
+                # outside (its default, EXTERNAL, follows such links).
+                self.source = s3_assets.Asset(self, "Source", path=str(archive), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
                 static["SourceArchive"] = self.source.s3_object_url
             request = create_training_job(d, ctx)
             out = output_path(d, ctx).replace("{{ArtifactBucket}}", self.artifact_bucket.bucket_name)
@@ -158,7 +160,7 @@ class TrainingPipeline(Construct):
                 assert entry is not None
                 base = d.base_dir
                 source_path = (base / source_dir).resolve() if source_dir else None
-                code = code_asset(self, "InferenceCode", entry_point=(source_path or base) / entry, source_dir=source_path)
+                code = code_asset(self, "InferenceCode", entry_point=(source_path or base) / entry, source_dir=source_path, root=d.root)
                 partition = stack.partition
                 reads = [f"arn:{partition}:s3:::{s3_bucket_and_key(u)[0]}/{s3_bucket_and_key(u)[1]}" for u in model_objects]
                 repacker = RepackFunction(self, "Repack", model_objects=reads, code=code, bucket=self.artifact_bucket, prefix=repacked_prefix)
@@ -259,7 +261,7 @@ class TrainingPipeline(Construct):
             self, construct_id,
             runtime=lambda_.Runtime.PYTHON_3_14,
             handler=handler,
-            code=lambda_.Code.from_asset(str(code)),
+            code=lambda_.Code.from_asset(str(code), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=role,
             timeout=timeout,
             memory_size=memory,

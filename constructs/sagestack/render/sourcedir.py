@@ -6,6 +6,8 @@ Unlike the SDK's archive, the bytes depend only on the files' contents and relat
 members sorted, mtime 0, owner 0, modes 0644/0755, no gzip timestamp or name — so two synths of
 the same code give the same CDK asset hash and ``cdk diff`` shows no change. Python bytecode
 caches (``__pycache__``, ``*.pyc``) are left out: they change with the interpreter, not the code.
+Symbolic links are followed only while they stay inside the repository root: one that leads out
+of it is refused (:class:`UnsafeCodePath`), never packed.
 """
 
 from __future__ import annotations
@@ -21,58 +23,94 @@ from pathlib import Path
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 
-__all__ = ["sourcedir_archive", "write_sourcedir", "archive_members", "ARCHIVE_NAME"]
+__all__ = ["sourcedir_archive", "write_sourcedir", "archive_members", "ARCHIVE_NAME", "UnsafeCodePath"]
 
 ARCHIVE_NAME = "sourcedir.tar.gz"
 _SKIP_DIRS = {"__pycache__"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
 
 
-def _walk(root: Path, arc_root: str) -> list[tuple[str, Path]]:
-    """(archive name, path) for root and everything under it, sorted; symlinks followed."""
-    out: list[tuple[str, Path]] = []
-    if root.is_file():
-        return [(arc_root, root)]
-    out.append((arc_root, root))
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        base = Path(dirpath)
-        rel = base.relative_to(root)
-        for name in dirnames:
-            out.append(((Path(arc_root) / rel / name).as_posix(), base / name))
-        for name in sorted(filenames):
-            if not name.endswith(_SKIP_SUFFIXES):
-                out.append(((Path(arc_root) / rel / name).as_posix(), base / name))
+class UnsafeCodePath(ValueError):
+    """A member the archive would take from outside the repository, or a symbolic link loop.
+
+    Validation reports these at the descriptor's line first; this is the archiver's own guard,
+    for callers that build archives from paths that were never validated."""
+
+
+def _inside(path: Path, boundary: Path) -> Path:
+    """``path`` with symbolic links resolved, which must be inside ``boundary``."""
+    real = Path(os.path.realpath(path))
+    if real != boundary and boundary not in real.parents:
+        what = "is a symbolic link to" if path.is_symlink() else "leads to"
+        raise UnsafeCodePath(f"{path} {what} {real}, outside {boundary}: code is packed only from inside the repository")
+    return real
+
+
+def _walk(top: Path, arc_root: str, boundary: Path) -> list[tuple[str, Path]]:
+    """(archive name, path) for top and everything under it. Symbolic links are followed only
+    while they stay inside ``boundary``; one that leaves it, or loops back to a directory it is in,
+    raises :class:`UnsafeCodePath` instead of being packed."""
+    real = _inside(top, boundary)
+    if not top.is_dir():
+        return [(arc_root, top)]
+    out: list[tuple[str, Path]] = [(arc_root, top)]
+    stack: list[tuple[Path, str, frozenset[Path]]] = [(top, arc_root, frozenset({real}))]
+    while stack:
+        directory, arc, ancestors = stack.pop()
+        for child in sorted(directory.iterdir(), key=lambda p: p.name):
+            is_dir = child.is_dir()
+            if child.name in _SKIP_DIRS if is_dir else child.name.endswith(_SKIP_SUFFIXES):
+                continue
+            child_real = _inside(child, boundary)
+            name = f"{arc}/{child.name}"
+            out.append((name, child))
+            if is_dir:
+                if child_real in ancestors:
+                    raise UnsafeCodePath(f"{child} is a symbolic link back to {child_real}, a directory it is in: the archive would never end")
+                stack.append((child, name, ancestors | {child_real}))
     return out
 
 
-def archive_members(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "") -> list[tuple[str, Path]]:
+def archive_members(
+    *, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "", root: Path | None = None
+) -> list[tuple[str, Path]]:
     """Members of the archive in order: (name inside the archive, file or directory on disk).
 
     ``dependency_prefix``: where dependencies go ("" for training code at the root; "lib/" for
-    inference code repacked under code/, as the SDK's ``repack_model`` does).
+    inference code repacked under code/, as the SDK's ``repack_model`` does). ``root``: the
+    repository root no member may come from outside of (symbolic links resolved); without it,
+    each of source_dir, a dependency or the lone entry point is its own boundary.
     """
+    def boundary(path: Path) -> Path:
+        if root is not None:
+            return Path(os.path.realpath(root))
+        return Path(os.path.realpath(path if path.is_dir() and not path.is_symlink() else path.parent))
+
     members: list[tuple[str, Path]] = []
     if source_dir is None:
-        members.append((entry_point.name, entry_point))
+        members.extend(_walk(entry_point, entry_point.name, boundary(entry_point)))
     else:
+        limit = boundary(source_dir)
+        _inside(source_dir, limit)
         for child in sorted(source_dir.iterdir(), key=lambda p: p.name):
             if child.name in _SKIP_DIRS or child.name.endswith(_SKIP_SUFFIXES):
                 continue
-            members.extend(_walk(child, child.name))
+            members.extend(_walk(child, child.name, limit))
     for dep in dependencies:
-        members.extend(_walk(dep, dependency_prefix + dep.name))
+        members.extend(_walk(dep, dependency_prefix + dep.name, boundary(dep)))
     seen: dict[str, Path] = {}
     for name, path in members:
         seen.setdefault(name, path)  # the SDK's tar keeps the first of a repeated name too
     return sorted(seen.items())
 
 
-def sourcedir_archive(*, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "") -> bytes:
-    """The gzip-compressed tar archive's bytes."""
+def sourcedir_archive(
+    *, entry_point: Path, source_dir: Path | None, dependencies: list[Path], dependency_prefix: str = "", root: Path | None = None
+) -> bytes:
+    """The gzip-compressed tar archive's bytes (members as :func:`archive_members`)."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, path in archive_members(entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, dependency_prefix=dependency_prefix):
+        for name, path in archive_members(entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, dependency_prefix=dependency_prefix, root=root):
             info = tarfile.TarInfo(name)
             info.mtime = 0
             info.uid = info.gid = 0
@@ -108,7 +146,7 @@ def write_sourcedir(d: ModelDescriptor, out_dir: Path) -> Path:
     The directory is named after the content hash, so a CDK file asset of it is stable.
     """
     entry, source_dir, deps = code_paths(d)
-    data = sourcedir_archive(entry_point=entry, source_dir=source_dir, dependencies=deps)
+    data = sourcedir_archive(entry_point=entry, source_dir=source_dir, dependencies=deps, root=d.root)
     target = out_dir / hashlib.sha256(data).hexdigest()[:32] / ARCHIVE_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != data:
