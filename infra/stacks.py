@@ -4,9 +4,9 @@
 every run reports to (``sagestack.SharedResources``). Every model stack references them.
 
 ``sagestack-<model>``: descriptors with ``model`` + ``deploy`` get their hosting resources as
-CloudFormation (#6); descriptors with an ``estimator`` (train, then deploy or batch transform) or
+CloudFormation; descriptors with an ``estimator`` (train, then deploy or batch transform) or
 with ``model`` + ``transformer`` (batch transform of existing model data) get a pipeline: a state
-machine whose every execution is one run (#5).
+machine whose every execution is one run.
 
 Outside the default environment every name carries a suffix, the environment's name or the
 preview's id: ``sagestack-shared-prod``, ``sagestack-mnist-tf-pr-123``. A model stack holds at

@@ -1,4 +1,5 @@
-"""Test-wide guards: nothing may reach AWS or any network (DESIGN.md section 5)."""
+"""Test-wide guards: nothing may reach AWS or any network (no metadata probes, no AWS config or
+credentials files, no CDK version check or telemetry, a fixed region)."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ ROOTS = ("app.py", "cdk.json", "Makefile", "mkdocs.yml", ".importlinter", "requi
 # Paths the docs name on purpose although they are not in the repository.
 NOT_FILES = {"infra/models/churn.yaml"}  # the walkthrough's new model, which the reader adds
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
+BARE_ISSUE = re.compile(r"(?<![\w/.&-])#\d+\b")  # a hash and digits alone; not owner/repo then a number, nor an HTML entity
 
 
 def _named_paths(text: str) -> set[str]:
@@ -89,6 +90,18 @@ def test_every_sagestack_command_the_docs_show_exists() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_no_internal_issue_numbers(page: Path) -> None:
-    """Public cross-repository references (owner/repo#123) stay; a bare #123 means nothing to a reader."""
-    bare = re.findall(r"(?<![\w/.-])#\d+\b", page.read_text())
+    """Public cross-repository references (owner/repo and a number) stay; a bare number means
+    nothing to a reader."""
+    bare = BARE_ISSUE.findall(page.read_text())
     assert not bare, bare
+
+
+def test_code_cites_no_internal_documents_or_issue_numbers() -> None:
+    """Comments, docstrings and the templates they end up in (state Comments) cite the fact or a
+    public source, never a file users do not have or an internal issue number."""
+    sources = [REPO_ROOT / "app.py", REPO_ROOT / "Makefile", REPO_ROOT / ".ci" / "run", *(REPO_ROOT / ".github" / "workflows").glob("*.yml")]
+    for folder in ("constructs", "infra", "tests", "bench", "scripts", "examples"):
+        sources += [p for p in (REPO_ROOT / folder).rglob("*") if p.suffix in {".py", ".mjs", ".yaml", ".yml"} and "fixtures" not in p.parts]
+    found = [f"{p.relative_to(REPO_ROOT)}:{n}: {line.strip()}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
+             if "DESIGN" + ".md" in line or BARE_ISSUE.search(line)]
+    assert not found, "\n".join(found)

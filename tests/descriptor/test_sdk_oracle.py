@@ -98,7 +98,7 @@ def test_gpu_detection_matches_sdk() -> None:
         assert (processor_for(instance_type) == "gpu") == fw_utils._is_gpu_instance(instance_type), instance_type
 
 
-# ---- issue #4: the renderer's images, archive and copied constants against the SDK ----------
+# ---- the renderer's images, archive and copied constants against the SDK --------------------
 
 from sagestack.render import image_uri  # noqa: E402
 from sagestack.render import training as render_training  # noqa: E402

@@ -1,4 +1,4 @@
-"""The pipeline definition (pure layer of #5), validated by asl-validator and executed locally by
+"""The pipeline definition (the pure layer), validated by asl-validator and executed locally by
 aws-local-stepfunctions: every SageMaker / Application Auto Scaling / SNS task answers with a
 recorded-shape response, the "Check run input" task runs the real Lambda handler, and every
 request a task receives is checked against botocore's service model for its operation."""

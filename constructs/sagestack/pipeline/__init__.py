@@ -1,4 +1,4 @@
-"""The model pipeline (issue #5): Step Functions definitions (JSONPath) built from the rendered
+"""The model pipeline: Step Functions definitions (JSONPath) built from the rendered
 SageMaker requests (``definition``, pure: never imports aws_cdk), and the ``TrainingPipeline``
 construct (``sagestack.pipeline.construct``, imported on demand so validation stays light)."""
 

@@ -19,8 +19,8 @@ verbatim, never escaped, so tokens survive to synthesis. Run-time placeholders b
 (``Key.$``): a lone placeholder is a path, one inside a longer string is ``States.Format`` with the
 literal text escaped.
 
-The definition is JSONPath, not JSONata: aws-local-stepfunctions executes JSONPath and silently
-ignores JSONata (DESIGN.md section 5), and the tests execute every path locally.
+The definition is JSONPath, not JSONata: the tests execute every path locally with
+aws-local-stepfunctions, which evaluates JSONPath only and silently ignores JSONata.
 """
 
 from __future__ import annotations
@@ -609,7 +609,7 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
     chain = ["Register scaling target", "Put scaling policy"]
     b.add("Register scaling target", {
         "Type": "Task",
-        "Comment": "Autoscaling is registered once the endpoint is InService (DESIGN.md section 4).",
+        "Comment": "Registered once the endpoint is InService: the variant must exist, and a registered variant cannot be updated (aws/aws-cdk#29626).",
         "Resource": "arn:aws:states:::aws-sdk:applicationautoscaling:registerScalableTarget",
         "Parameters": {"ServiceNamespace": SCALING_NAMESPACE, "ResourceId": resource_id, "ScalableDimension": SCALING_DIMENSION, "MinCapacity": scaling.min_capacity, "MaxCapacity": scaling.max_capacity},
         "ResultPath": None,
