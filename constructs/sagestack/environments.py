@@ -41,7 +41,7 @@ from .descriptor import Issue, ModelDescriptor, validate_data
 from .descriptor.base import SdkModel, sdk_field
 from .descriptor.images import processor_for
 from .descriptor.issues import format_path
-from .descriptor.loader import _issue_from_error, _line, _read_yaml, display_name
+from .descriptor.loader import _line, _read_yaml, display_name, issues_from_errors
 from .descriptor.types import PositiveInt
 
 __all__ = [
@@ -129,7 +129,7 @@ def load_environments(path: str | os.PathLike[str]) -> EnvironmentsResult:
     try:
         envs = Environments.model_validate(raw)
     except ValidationError as exc:
-        return EnvironmentsResult(None, sorted(issues + [_issue_from_error(e, raw, lines, file) for e in exc.errors(include_url=False)]), file, lines)
+        return EnvironmentsResult(None, sorted(issues + issues_from_errors(exc.errors(include_url=False), raw, lines, file)), file, lines)
     if envs.default not in envs.environments:
         issues.append(Issue(file, _line(lines, ("default",)), "default", "names no environment", allowed=", ".join(sorted(envs.environments)), got=envs.default))
     if envs.preview.environment is not None and envs.preview.environment not in envs.environments:

@@ -123,12 +123,12 @@ def test_unquoted_version_is_explained(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("uri", "ok"),
-    [("s3://my-bucket/prefix", True), ("s3://My_Bucket/x", False), ("https://my-bucket/x", False), ("s3://ab/x", False), ("s3://a..b/x", False)],
+    [("s3://my-bucket/prefix", True), ("s3://My_Bucket/x", False), ("https://my-bucket/x", False), ("s3://ab/x", False), ("s3://a..b/x", False), ("s3://192.168.0.1/x", False), ("s3://xn--abc/x", False), ("s3://abc--ol-s3/x", False)],
 )
 def test_s3_uris(tmp_path, uri: str, ok: bool) -> None:
     d = tf_base()
     d["fit"]["inputs"] = {"train": uri}
-    assert (not find(issues_of(d, tmp_path), "fit.inputs.train.s3_data")) is ok
+    assert (not find(issues_of(d, tmp_path), "fit.inputs.train")) is ok
 
 
 def test_builtin_required_hyperparameter(tmp_path) -> None:
@@ -143,7 +143,19 @@ def test_unknown_estimator_type(tmp_path) -> None:
     d = tf_base()
     d["estimator"]["type"] = "Tensorflow"
     issues = issues_of(d, tmp_path)
-    assert find(issues, "estimator", "SDK estimator class")
+    assert [(i.path, i.message, i.got) for i in issues] == [("estimator.type", "not an SDK estimator class sagestack knows; did you mean 'TensorFlow'?", "Tensorflow")]
+    assert issues[0].allowed == "TensorFlow, MXNet, KMeans, PCA, LinearLearner, Estimator"
+
+
+@pytest.mark.parametrize("section", ["estimator", "model"])
+def test_a_missing_or_unknown_type_is_one_problem_at_the_type_line(tmp_path, section: str) -> None:
+    from sagestack.descriptor.loader import load_descriptor
+
+    for text, line, words in ((f"name: x\n{section}:\n  role: r\n  type: Nope\n", 4, "not an SDK"), (f"name: x\n{section}:\n  role: r\n", 2, "'type' is missing"), (f"name: x\n{section}:\n  type: [1]\n", 3, "not an SDK")):
+        path = tmp_path / "d.yaml"
+        path.write_text(text)
+        mine = [i for i in load_descriptor(path).issues if i.path.startswith(section) and ("type" in i.message or "class" in i.message)]
+        assert [(i.line, i.path) for i in mine] == [(line, f"{section}.type")] and words in mine[0].message, mine
 
 
 def test_python_api_builds_the_same_descriptor(tmp_path) -> None:

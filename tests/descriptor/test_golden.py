@@ -39,6 +39,6 @@ def test_every_problem_in_a_file_at_once() -> None:
         "estimator.train_instance_type",
         "estimator.instance_count",
         "estimator.hyperparamters",
-        "fit.inputs.train.s3_data",
+        "fit.inputs.train",  # the user wrote the URI as the channel value
         "deploy.wait",
     ]

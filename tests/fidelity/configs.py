@@ -72,6 +72,25 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "estimator": _tf(instance_type="ml.p3.2xlarge", instance_count=2, use_spot_instances=True, max_run=3600, max_wait=7200, checkpoint_s3_uri="s3://sagestack-data/ckpt", checkpoint_local_path="/opt/ml/checkpoints", distribution={"mpi": {"enabled": True}}),
         "fit": {"inputs": "s3://sagestack-data/mnist/train"},
     },
+    # The SDK turns the Debugger hook off for checkpointing "distributed" jobs, and what counts as
+    # distributed differs by class: TensorFlow always has a distribution (an empty one), MXNet only
+    # with more than one instance.
+    "tf-checkpoints-single-instance": {
+        "estimator": _tf(instance_type="ml.c5.xlarge", checkpoint_s3_uri="s3://sagestack-data/ckpt", checkpoint_local_path="/opt/ml/checkpoints"),
+        "fit": {"inputs": "s3://sagestack-data/mnist/train"},
+    },
+    "mxnet-checkpoints-one-instance": {
+        "estimator": _mx(instance_type="ml.c5.xlarge", checkpoint_s3_uri="s3://sagestack-data/ckpt", checkpoint_local_path="/opt/ml/checkpoints"),
+        "fit": {"inputs": "s3://sagestack-data/mnist/train"},
+    },
+    "mxnet-checkpoints-two-instances": {
+        "estimator": _mx(instance_type="ml.c5.xlarge", instance_count=2, checkpoint_s3_uri="s3://sagestack-data/ckpt", checkpoint_local_path="/opt/ml/checkpoints"),
+        "fit": {"inputs": "s3://sagestack-data/mnist/train"},
+    },
+    "mxnet-checkpoints-ps": {
+        "estimator": _mx(instance_type="ml.c5.xlarge", checkpoint_s3_uri="s3://sagestack-data/ckpt", checkpoint_local_path="/opt/ml/checkpoints", distribution={"parameter_server": {"enabled": True}}),
+        "fit": {"inputs": "s3://sagestack-data/mnist/train"},
+    },
     "tf-deploy-inference-script": {
         "estimator": _tf(instance_type="ml.c5.xlarge"),
         "fit": {"inputs": "s3://sagestack-data/mnist/train"},

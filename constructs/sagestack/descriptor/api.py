@@ -13,7 +13,7 @@ Loading the model costs about 0.3 s once per process (botocore reads its gzipped
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -95,6 +95,7 @@ def limits(member: ApiMember) -> Limits:
     except KeyError:
         raise KeyError(f"no SageMaker operation {member.operation!r} in botocore's model") from None
     shapes = model["shapes"]
+    documentation = ""
     for segment in member.path.split("."):
         match = _SEGMENT.match(segment)
         if match is None:
@@ -103,6 +104,7 @@ def limits(member: ApiMember) -> Limits:
         if match["name"] not in members:
             raise KeyError(f"{member}: {shape_name} has no member {match['name']!r}")
         shape_name = members[match["name"]]["shape"]
+        documentation = members[match["name"]].get("documentation", "")
         step = match["step"]
         if step == "[]":
             shape_name = shapes[shape_name]["member"]["shape"]
@@ -110,4 +112,27 @@ def limits(member: ApiMember) -> Limits:
             shape_name = shapes[shape_name]["value"]["shape"]
         elif step == "{key}":
             shape_name = shapes[shape_name]["key"]["shape"]
-    return shape_limits(shape_name)
+    found = shape_limits(shape_name)
+    if found.max is None and found.type in ("integer", "long") and not match["step"]:
+        documented = documented_max(documentation)
+        if documented is not None:
+            found = replace(found, max=documented)
+    return found
+
+
+# Limits the service states only in the member's documentation, not as a shape constraint
+# (MaxPayloadInMB "cannot be greater than 100 MB"; MaxRuntimeInSeconds "The maximum value is
+# 28 days"): read from that text, so a change in botocore's model changes them too.
+_DOCUMENTED_MAX = (
+    (re.compile(r"cannot be greater than (\d+) MB"), 1),
+    (re.compile(r"[Tt]he maximum value is (\d+) days"), 86400),
+)
+
+
+def documented_max(documentation: str) -> float | None:
+    """A maximum stated in a member's documentation, in the member's unit, or None."""
+    for pattern, scale in _DOCUMENTED_MAX:
+        match = pattern.search(documentation)
+        if match:
+            return float(int(match.group(1)) * scale)
+    return None

@@ -14,13 +14,13 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, get_args
+from typing import Annotated, Any, ClassVar, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator, model_validator, PlainValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator, model_validator, PlainValidator
 from pydantic_core import PydanticCustomError, core_schema
 
 from .api import ApiMember, limits, python_pattern
-from .issues import NON_FINITE_MESSAGE
+from .issues import CTX_ALLOWED, CTX_GOT, CTX_KEY, NON_FINITE_MESSAGE
 
 __all__ = ["SdkModel", "sdk_field", "Api", "user_error", "suggest", "format_allowed", "V1_NAMES"]
 
@@ -70,15 +70,45 @@ def user_error(kind: str, message: str, *, allowed: Any = None, got: Any = None,
     has no field of its own, such as an unknown or duplicated key), or several (a tuple: a
     place inside a free-form value).
     """
+    # pydantic-core fills ``{name}`` in a message from the context: the context's names are ones
+    # no message holds, so braces in user text (``Environment{key}``, a key "{x}") print as written.
     ctx: dict[str, Any] = {}
     if allowed is not None:
-        ctx["allowed"] = allowed
+        ctx[CTX_ALLOWED] = allowed
     if got is not None:
-        ctx["got"] = got
+        ctx[CTX_GOT] = got
     if key is not None:
-        ctx["key"] = key
-    # Braces in user text would be read as template fields by pydantic-core.
-    return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"), ctx)
+        ctx[CTX_KEY] = key
+    return PydanticCustomError(kind, message, ctx)
+
+
+def typed_union(types: dict[str, type[BaseModel]], what: str) -> Any:
+    """A section whose ``type:`` names the SDK class (``estimator``, ``model``): the class's own
+    fields apply. A missing or unknown ``type`` is one problem at the ``type:`` line, listing the
+    classes with a "did you mean"."""
+    names = list(types)
+
+    def type_of(value: Any) -> Any:
+        return value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+
+    def check_type(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        given = value.get("type")
+        if given is None:
+            raise user_error("missing_type", f"'type' is missing: name the SDK {what} class", allowed=format_allowed(names, limit=40), got="nothing", key="type")
+        if not isinstance(given, str) or given not in types:
+            close = suggest(str(given), names) if isinstance(given, str) else []
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise user_error("unknown_type", f"not an SDK {what} class sagestack knows{hint}", allowed=format_allowed(names, limit=40), got=repr(given) if not isinstance(given, str) else given, key="type")
+        return value
+
+    members = tuple(Annotated[cls, Tag(name)] for name, cls in types.items())
+    return Annotated[
+        Union[members],  # type: ignore[valid-type]
+        Discriminator(type_of, custom_error_type="unknown_type", custom_error_message=f"'type' must name an SDK {what} class"),
+        BeforeValidator(check_type),
+    ]
 
 
 def sdk_field(
@@ -290,7 +320,8 @@ class Api:
 
     def check(self, value: Any) -> Any:
         lim = limits(self.member)
-        where = f"{self.operation} {self.path} ({lim.shape})"
+        member = self.path.replace("{key}", " key").replace("{}", " value")  # map keys and values, in words
+        where = f"{self.operation} {member} ({lim.shape})"
         if value is None:
             return value
         if lim.enum is not None and isinstance(value, str):

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
-from .types import CodePath, Environment, PositiveInt, S3Uri, SourceDir, Tags
+from .types import CodePath, ModelEnvironment, PositiveInt, S3Uri, SourceDir, Tags
 
 __all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
 
@@ -231,7 +231,7 @@ class Deploy(SdkModel):
     ] | None = sdk_field(
         None, doc="Seconds allowed for the container's first health check.", lands_in="CreateEndpointConfig.ProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds"
     )
-    env: Annotated[Environment, Api("CreateModel", "PrimaryContainer.Environment")] | None = sdk_field(
+    env: ModelEnvironment | None = sdk_field(
         None, doc="Environment of the model container (estimator.deploy passes it to create_model).", lands_in="CreateModel.PrimaryContainer.Environment"
     )
     entry_point: CodePath | None = sdk_field(

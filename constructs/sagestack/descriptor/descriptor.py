@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
 from .base import SdkModel, register_field_homes, sdk_field, user_error
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
@@ -81,6 +81,14 @@ class ModelDescriptor(SdkModel):
     _source: Path | None = PrivateAttr(None)
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    @field_validator("estimator", "fit", "model", "deploy", "transformer", "transform", mode="before")
+    @classmethod
+    def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
+        # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
+        if value is None:
+            raise user_error("empty_section", f"the {info.field_name} section is empty: give its arguments or remove the key", allowed=f"{info.field_name}: {{...}}", got="nothing")
+        return value
 
     @field_validator("description")
     @classmethod

@@ -7,11 +7,13 @@ SDK v2 name or its v1 spelling. Each field's doc names the CreateTrainingJob mem
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from .base import Api, SdkModel, sdk_field, user_error
+from .base import Api, SdkModel, sdk_field, typed_union, user_error
 from .paths import LocalPathKind
 from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, SourceDir, Tags, VersionStr
 
@@ -245,7 +247,19 @@ class Distribution(SdkModel):
         return out
 
 
-FrameworkHyperparameter = Union[str, int, float, bool, list[Any], dict[str, Any], None]
+def _json_encodable(value: Any) -> Any:
+    """Framework hyperparameters are sent as ``json.dumps(value)`` (the SDK's
+    ``_json_encode_hyperparameters``); a value JSON has no form for fails there, so here."""
+
+    def refuse(item: Any) -> Any:
+        hint = f": quote it (\"{item}\") to send it as text" if isinstance(item, (date, datetime)) else ""
+        raise user_error("not_json", f"a {type(item).__name__} has no JSON form, and framework hyperparameters are JSON-encoded{hint}", allowed="strings, numbers, true/false, null, and lists and mappings of them", got=str(item))
+
+    json.dumps(value, default=refuse)
+    return value
+
+
+FrameworkHyperparameter = Annotated[Any, AfterValidator(_json_encodable)]
 
 
 class FrameworkEstimator(EstimatorBase):
@@ -300,6 +314,16 @@ class FrameworkEstimator(EstimatorBase):
         lands_in="CreateTrainingJob.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries",
     )
 
+    def sdk_counts_as_distributed(self) -> bool:
+        """Whether the SDK's ``Framework._validate_and_set_debugger_configs`` counts the job as
+        distributed (and so turns the Debugger hook off when checkpointing): more than one
+        instance, or a ``distribution`` attribute that is not None — which MXNet never sets."""
+        return self.instance_count > 1
+
+    def sdk_debugger_off(self) -> bool:
+        """Whether this class's SDK code turns the Debugger hook off whatever the user asked."""
+        return bool(self.checkpoint_s3_uri and self.checkpoint_local_path and self.sdk_counts_as_distributed())
+
 
 class TensorFlowEstimator(FrameworkEstimator):
     """``sagemaker.tensorflow.TensorFlow``."""
@@ -330,6 +354,15 @@ class TensorFlowEstimator(FrameworkEstimator):
     )
 
     LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
+
+    def sdk_counts_as_distributed(self) -> bool:
+        # TensorFlow sets self.distribution = distribution or {}: never None, so always distributed.
+        return True
+
+    def sdk_debugger_off(self) -> bool:
+        # TensorFlow._validate_and_set_debugger_configs: no hook with parameter servers.
+        ps = self.distribution is not None and self.distribution.parameter_server is not None and self.distribution.parameter_server.enabled
+        return bool(ps) or super().sdk_debugger_off()
 
     @property
     def legacy_mode(self) -> bool:
@@ -479,7 +512,7 @@ class GenericEstimator(EstimatorBase):
     image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] = sdk_field(
         doc="Training image URI (required).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
     )
-    hyperparameters: dict[str, str | int | float | bool] = sdk_field(
+    hyperparameters: dict[str, Any] = sdk_field(
         default_factory=dict,
         doc="Hyperparameters; each value is sent as str(value), as the SDK does.",
         lands_in="CreateTrainingJob.HyperParameters",
@@ -496,18 +529,5 @@ ESTIMATOR_TYPES: dict[str, type[EstimatorBase]] = {
 }
 
 
-def _type_of(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("type")
-    return getattr(value, "type", None)
-
-
-EstimatorSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(name)] for name, cls in ESTIMATOR_TYPES.items())],  # type: ignore[misc]
-    Discriminator(
-        _type_of,
-        custom_error_type="unknown_type",
-        custom_error_message="'type' must name an SDK estimator class",
-    ),
-]
+EstimatorSpec = typed_union(ESTIMATOR_TYPES, "estimator")
 """One of the estimator classes, chosen by ``type:``."""

@@ -6,16 +6,16 @@
 * a mapping of channel name → S3 URI or ``TrainingInput`` fields (v1 ``s3_input``);
 * ``TrainingInput`` fields alone — one channel named ``training``;
 * ``RecordSet`` fields, or a list of them (built-in algorithms): ``s3_data``, ``num_records``,
-  ``feature_dim``, ``s3_data_type``, ``channel``.
+  ``feature_dim``, ``s3_data_type``, ``channel``; or a mapping of channel name → RecordSet fields.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, field_serializer
+from pydantic import AfterValidator, BeforeValidator, Field, field_serializer
 
-from .base import Api, SdkModel, sdk_field
+from .base import Api, SdkModel, sdk_field, user_error
 from .types import PositiveInt, S3Uri
 
 __all__ = ["Fit", "TrainingInput", "RecordSet", "ShuffleConfig", "DEFAULT_CHANNEL"]
@@ -87,8 +87,15 @@ def _as_channel(value: Any) -> Any:
 
 Channel = Annotated[TrainingInput, BeforeValidator(_as_channel)]
 
-Channels = Annotated[dict[ChannelName, Channel], Api(CTJ, "InputDataConfig"), Field(min_length=1)]
-Records = Annotated[tuple[RecordSet, ...], Field(min_length=1)]
+def _not_empty(value: Any) -> Any:
+    # After the items validated: an item's own mistake is not also reported as "no items".
+    if not value:
+        raise user_error("no_inputs", "fit needs at least one input", allowed="an S3 URI, {channel: URI or TrainingInput}, or RecordSets", got="nothing")
+    return value
+
+
+Channels = Annotated[dict[ChannelName, Channel], Api(CTJ, "InputDataConfig"), AfterValidator(_not_empty)]
+Records = Annotated[tuple[RecordSet, ...], AfterValidator(_not_empty)]
 
 
 def _normalize_inputs(value: Any) -> Any:
@@ -101,6 +108,9 @@ def _normalize_inputs(value: Any) -> Any:
         if RecordSet.RECORD_KEYS & set(value):
             return {"records": [value]}
         return {"channels": {DEFAULT_CHANNEL: value}}
+    if isinstance(value, dict) and value and all(isinstance(v, dict) and RecordSet.RECORD_KEYS & set(v) for v in value.values()):
+        # {channel: RecordSet fields}: the key names the channel
+        return {"records": [{**v, "channel": v.get("channel", k)} for k, v in value.items()]}
     if isinstance(value, dict):
         return {"channels": value}
     return value

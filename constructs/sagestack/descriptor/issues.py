@@ -81,6 +81,9 @@ class Issue:
         }
 
 
+# Context names of sagestack's own validation errors (see base.user_error).
+CTX_ALLOWED, CTX_GOT, CTX_KEY = "sagestack_allowed", "sagestack_got", "sagestack_key"
+
 #: What a .inf or .nan anywhere in a descriptor is told (no API or template takes one).
 NON_FINITE_MESSAGE = "not a finite number: .inf and .nan cannot be sent to SageMaker or written to a template"
 
@@ -124,15 +127,17 @@ def from_pydantic(error: dict[str, Any]) -> tuple[tuple[str | int, ...], str, st
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     received = error.get("input")
-    if "key" in ctx:
-        loc = loc + (tuple(ctx["key"]) if isinstance(ctx["key"], (tuple, list)) else (ctx["key"],))
+    if CTX_KEY in ctx:
+        loc = loc + (tuple(ctx[CTX_KEY]) if isinstance(ctx[CTX_KEY], (tuple, list)) else (ctx[CTX_KEY],))
     if kind in _PYDANTIC_MESSAGES:
         problem, allowed_template = _PYDANTIC_MESSAGES[kind]
         allowed = allowed_template.format(**{k: _short(v) for k, v in ctx.items()}) if allowed_template else None
+        if kind == "literal_error" and allowed is not None:  # YAML's spelling, not Python's
+            allowed = re.sub(r"\bFalse\b", "false", re.sub(r"\bTrue\b", "true", re.sub(r"\bNone\b", "null", allowed)))
         got = None if kind == "missing" else _short(received)
         return loc, problem, allowed, got
     problem = error.get("msg", kind)
     problem = re.sub(r"^Value error, ", "", problem)
-    allowed = ctx.get("allowed")
-    got = ctx.get("got", None if kind == "missing" else (received if not isinstance(received, dict) else None))
+    allowed = ctx.get(CTX_ALLOWED)
+    got = ctx.get(CTX_GOT, None if kind == "missing" else (received if not isinstance(received, dict) else None))
     return loc, problem, (None if allowed is None else _short(str(allowed), 1200)), (None if got is None else _short(got))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -308,7 +309,7 @@ def _read_python(path: Path, file: str, source: str, limits: PythonLimits = DEFA
         for stream, line, text in outcome.printed
     ]
     if outcome.errors is not None:  # ModelDescriptor(...) built at import time did not validate
-        return None, lines, issues + [_issue_from_error(err, None, lines, file) for err in outcome.errors]
+        return None, lines, issues + issues_from_errors(outcome.errors, None, lines, file)
     if outcome.data is None:
         return None, lines, issues + [Issue(file, outcome.line or lines.get((), 1), "<root>", outcome.message or "the Python descriptor gave no descriptor")]
     return outcome.data, lines, issues
@@ -326,9 +327,40 @@ def _v1_of(name: str) -> list[str]:
     return _V1_OF.get(name, [])
 
 
+# Location parts pydantic adds for the branch of a union it tried (``str``, ``dict[str,any]``,
+# ``literal[False]``, a section class name) or for a map's key (``[key]``): not the user's keys.
+_BRANCH_TAG = re.compile(r"^(str|int|float|bool|none|bytes|[a-z-]+\[.*\]|\[key\])$")
+
+
+def _section_class_names() -> frozenset[str]:
+    from .base import SdkModel
+
+    names: set[str] = set()
+    todo = list(SdkModel.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return frozenset(names)
+
+
+def _is_branch_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (part in _NOT_USER_KEYS or bool(_BRANCH_TAG.match(part)) or part in _section_class_names())
+
+
 def _user_path(raw: Any, loc: Path_) -> Path_:
     """The location in the user's own spelling: v1 names kept, union tags dropped."""
+    return _user_path_and_site(raw, loc)[0]
+
+
+_ABSENT = object()  # below a key the user did not give
+
+
+def _user_path_and_site(raw: Any, loc: Path_) -> tuple[Path_, int | None]:
+    """The user's path of a pydantic location, and where in it pydantic chose among the forms a
+    value may take (a union: None when there was no choice)."""
     out: list[str | int] = []
+    site: int | None = None
     current = raw
     for part in loc:
         if isinstance(current, dict):
@@ -341,17 +373,24 @@ def _user_path(raw: Any, loc: Path_) -> Path_:
                 out.append(v1)
                 current = current[v1]
                 continue
-            if part in _NOT_USER_KEYS:
+            if isinstance(part, int) and 0 <= part < len(current):  # a list made from a mapping
+                key = list(current)[part]
+                out.append(key)
+                current = current[key]
                 continue
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             out.append(part)
             current = current[part]
             continue
-        elif part in _NOT_USER_KEYS and isinstance(part, str):
+        if _is_branch_tag(part):
+            if site is None and part not in _NOT_USER_KEYS:
+                site = len(out)
             continue
+        if current is not _ABSENT and not isinstance(current, (dict, list)):
+            break  # sagestack expanded the user's scalar (inputs: s3://... → a channel): the scalar is the place
         out.append(part)
-        current = None
-    return tuple(out)
+        current = _ABSENT
+    return tuple(out), site
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int:
@@ -365,6 +404,36 @@ def _issue_from_error(error: dict[str, Any], raw: Any, lines: dict[Path_, int], 
     loc, problem, allowed, got = from_pydantic(error)
     path = _user_path(raw, loc) if raw is not None else loc
     return Issue(file, _line(lines, path), format_path(path), problem, "error", allowed, got)
+
+
+def issues_from_errors(errors: Sequence[dict[str, Any]], raw: Any, lines: dict[Path_, int], file: str) -> list[Issue]:
+    """pydantic's errors as the user's problems: one mistake, one line, in the user's own path.
+
+    Where a value may take several forms (a union), pydantic reports one error per form it
+    tried; when the value has the shape of one form, that form's own errors are kept, else the
+    forms become one "allowed" list. A required field missing because its name was misspelt is
+    said once, by the unknown field's "did you mean"."""
+    entries: list[tuple[Path_, int | None, str, str | None, str | None]] = []
+    for error in errors:
+        loc, problem, allowed, got = from_pydantic(error)
+        path, site = _user_path_and_site(raw, loc) if raw is not None else (loc, None)
+        entries.append((path, site, problem, allowed, got))
+    out: list[Issue] = []
+    sites: dict[Path_, list[tuple[Path_, int | None, str, str | None, str | None]]] = {}
+    for entry in entries:
+        if entry[1] is None:
+            out.append(Issue(file, _line(lines, entry[0]), format_path(entry[0]), entry[2], "error", entry[3], entry[4]))
+        else:
+            sites.setdefault(entry[0][: entry[1]], []).append(entry)
+    for site_path, group in sites.items():
+        deeper = [e for e in group if len(e[0]) > len(site_path)]
+        if deeper or len(group) == 1:
+            out.extend(Issue(file, _line(lines, e[0]), format_path(e[0]), e[2], "error", e[3], e[4]) for e in (deeper or group))
+            continue
+        forms = list(dict.fromkeys(e[3] or e[2] for e in group))
+        out.append(Issue(file, _line(lines, site_path), format_path(site_path), "not one of the forms this field takes", "error", " or ".join(forms), group[0][4]))
+    misspelt = {(i.path.rsplit(".", 1)[0] if "." in i.path else "", m.group(1)) for i in out if (m := re.search(r"did you mean '([^']+)'", i.message))}
+    return [i for i in out if not (i.message == "required field is missing" and ((i.path.rsplit(".", 1)[0] if "." in i.path else ""), i.path.rsplit(".", 1)[-1]) in misspelt)]
 
 
 @lru_cache(maxsize=None)
@@ -397,7 +466,7 @@ def validate_data(
         view: Any = descriptor
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        issues.extend(_issue_from_error(err, raw, lines, file) for err in errors)
+        issues.extend(issues_from_errors(errors, raw, lines, file))
         broken = {err["loc"][0] for err in errors if err.get("loc")}
         parts: dict[str, Any] = {}
         for section in SECTIONS:

@@ -7,9 +7,9 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Tag
 
-from .base import Api, SdkModel, sdk_field
+from .base import Api, SdkModel, sdk_field, typed_union
 from .estimator import LogLevel
-from .types import CodePath, Environment, LocalPath, RoleRef, S3Uri, SourceDir, VersionStr
+from .types import CodePath, LocalPath, ModelEnvironment, RoleRef, S3Uri, SourceDir, VersionStr
 
 __all__ = ["ModelSpec", "TensorFlowModelSpec", "MXNetModelSpec", "GenericModelSpec", "MODEL_TYPES"]
 
@@ -28,7 +28,7 @@ class ModelBase(SdkModel):
     role: RoleRef | None = sdk_field(
         None, doc="IAM role the model runs as (default: a generated least-privilege role).", lands_in="CreateModel.ExecutionRoleArn"
     )
-    env: Environment | None = sdk_field(None, doc="Environment of the model container.", lands_in="CreateModel.PrimaryContainer.Environment")
+    env: ModelEnvironment | None = sdk_field(None, doc="Environment of the model container.", lands_in="CreateModel.PrimaryContainer.Environment")
     subnets: Annotated[tuple[Annotated[str, Api(CM, "VpcConfig.Subnets[]")], ...], Api(CM, "VpcConfig.Subnets")] | None = sdk_field(
         None, doc="VPC subnets (the SDK's vpc_config['Subnets']).", lands_in="CreateModel.VpcConfig.Subnets"
     )
@@ -94,15 +94,4 @@ MODEL_TYPES: dict[str, type[ModelBase]] = {
 }
 
 
-def _type_of(value: Any) -> str | None:
-    return value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
-
-
-ModelSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(name)] for name, cls in MODEL_TYPES.items())],  # type: ignore[misc]
-    Discriminator(
-        _type_of,
-        custom_error_type="unknown_type",
-        custom_error_message="'type' must name an SDK model class",
-    ),
-]
+ModelSpec = typed_union(MODEL_TYPES, "model")

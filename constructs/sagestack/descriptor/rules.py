@@ -474,6 +474,22 @@ def one_job_name_prefix(d: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding(("fit", "job_name"), "both fit.job_name and estimator.base_job_name name the job prefix", "one of them", "both")
 
 
+@rule("estimator", "transform")
+def transform_job_name_needs_no_estimator(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Every job of a run is named after the run; with an estimator the run's prefix is the
+    training prefix, so transform.job_name would name nothing."""
+    if d.transform.job_name:
+        yield Finding(("transform", "job_name"), "a run that trains names its transform job with the training prefix; set estimator.base_job_name or fit.job_name instead", "no transform.job_name with an estimator", d.transform.job_name)
+
+
+@rule("estimator")
+def checkpoint_local_path_needs_s3(d: Any, ctx: Context) -> Iterator[Finding]:
+    """CheckpointConfig requires S3Uri: a local checkpoint path alone syncs nowhere."""
+    est = d.estimator
+    if est.checkpoint_local_path and not est.checkpoint_s3_uri:
+        yield Finding(("estimator", "checkpoint_local_path"), "checkpoints are synced from checkpoint_local_path to checkpoint_s3_uri; without it SageMaker rejects the CheckpointConfig", "checkpoint_s3_uri with checkpoint_local_path", "no checkpoint_s3_uri")
+
+
 # ----------------------------------------------------------------------------------------
 # deploy
 # ----------------------------------------------------------------------------------------

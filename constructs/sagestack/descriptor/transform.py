@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
-from .types import CodePath, Environment, PositiveInt, RoleRef, S3Uri, Tags
+from .types import CodePath, PositiveInt, TransformEnvironment, RoleRef, S3Uri, Tags
 
 __all__ = ["Transformer", "Transform", "ModelClientConfig", "BatchDataCaptureConfig"]
 
@@ -41,10 +41,7 @@ class Transformer(SdkModel):
     accept: Annotated[str, Api(CTJ, "TransformOutput.Accept")] | None = sdk_field(
         None, doc="MIME type of the results.", lands_in="CreateTransformJob.TransformOutput.Accept"
     )
-    env: Annotated[
-        dict[Annotated[str, Api(CTJ, "Environment{key}")], Annotated[str, Api(CTJ, "Environment{}")]],
-        Api(CTJ, "Environment"),
-    ] | None = sdk_field(None, doc="Environment of the transform container.", lands_in="CreateTransformJob.Environment")
+    env: TransformEnvironment | None = sdk_field(None, doc="Environment of the transform container.", lands_in="CreateTransformJob.Environment")
     max_concurrent_transforms: Annotated[int, Api(CTJ, "MaxConcurrentTransforms")] | None = sdk_field(
         None, doc="Parallel requests per instance.", lands_in="CreateTransformJob.MaxConcurrentTransforms"
     )
@@ -109,7 +106,7 @@ class Transform(SdkModel):
         None, doc="None, Line, RecordIO or TFRecord.", lands_in="CreateTransformJob.TransformInput.SplitType"
     )
     job_name: Annotated[str, Api(CTJ, "TransformJobName"), Field(max_length=39)] | None = sdk_field(
-        None, doc="Prefix of each run's transform job name (a run suffix keeps names unique).", lands_in="CreateTransformJob.TransformJobName"
+        None, doc="Prefix of each run's transform job name (a run suffix keeps names unique); with an estimator the run's jobs share the training prefix, so use estimator.base_job_name there.", lands_in="CreateTransformJob.TransformJobName"
     )
     input_filter: Annotated[str, Api(CTJ, "DataProcessing.InputFilter")] | None = sdk_field(
         None, doc="JSONPath selecting the input sent to the model.", lands_in="CreateTransformJob.DataProcessing.InputFilter"

@@ -16,6 +16,9 @@ __all__ = [
     "VersionStr",
     "Tags",
     "Environment",
+    "ModelEnvironment",
+    "TransformEnvironment",
+    "environment_map",
     "PositiveInt",
     "LocalPath",
     "CodePath",
@@ -31,14 +34,39 @@ def _check_s3_uri(value: str) -> str:
     if not value.startswith("s3://"):
         raise user_error("s3_uri", "not an S3 URI", allowed="s3://<bucket>/<key prefix>", got=value)
     bucket = value[5:].split("/", 1)[0]
-    if not _BUCKET.match(bucket) or ".." in bucket:
+    problem = bucket_name_problem(bucket)
+    if problem:
         raise user_error(
             "s3_uri",
-            f"bucket name '{bucket}' breaks S3's naming rules",
-            allowed="3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+            f"bucket name '{bucket}' breaks S3's naming rules" + (f": {problem}" if problem != _BASIC_RULE else ""),
+            allowed="3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit, not an IP address, no reserved prefix or suffix",
             got=value,
         )
     return value
+
+
+_BASIC_RULE = "3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit"
+_IP_ADDRESS = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+# Reserved by S3 (bucketnamingrules.html): access points, Object Lambda and directory buckets.
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def bucket_name_problem(bucket: str) -> str | None:
+    """What makes ``bucket`` a name S3 (and so SageMaker) rejects, or None."""
+    if not _BUCKET.match(bucket):
+        return _BASIC_RULE
+    if ".." in bucket:
+        return "two adjacent periods"
+    if _IP_ADDRESS.match(bucket):
+        return "formatted as an IP address"
+    for prefix in _RESERVED_PREFIXES:
+        if bucket.startswith(prefix):
+            return f"the prefix '{prefix}' is reserved"
+    for suffix in _RESERVED_SUFFIXES:
+        if bucket.endswith(suffix):
+            return f"the suffix '{suffix}' is reserved"
+    return None
 
 
 S3Uri = Annotated[str, AfterValidator(_check_s3_uri)]
@@ -122,10 +150,19 @@ Tags = Annotated[
 ]
 """``[{Key: k, Value: v}]`` or ``{k: v}``."""
 
-Environment = Annotated[
-    dict[
-        Annotated[str, Api("CreateTrainingJob", "Environment{key}")],
-        Annotated[str, Api("CreateTrainingJob", "Environment{}")],
-    ],
-    Api("CreateTrainingJob", "Environment"),
-]
+def environment_map(operation: str, member: str) -> Any:
+    """An environment-variable map with the key and value limits of one API member: each
+    operation has its own (CreateTrainingJob values take 512 characters, CreateModel 1,024,
+    CreateTransformJob 10,240)."""
+    return Annotated[
+        dict[Annotated[str, Api(operation, f"{member}{{key}}")], Annotated[str, Api(operation, f"{member}{{}}")]],
+        Api(operation, member),
+    ]
+
+
+Environment = environment_map("CreateTrainingJob", "Environment")
+"""The training container's environment (CreateTrainingJob.Environment)."""
+ModelEnvironment = environment_map("CreateModel", "PrimaryContainer.Environment")
+"""A model container's environment (CreateModel.PrimaryContainer.Environment)."""
+TransformEnvironment = environment_map("CreateTransformJob", "Environment")
+"""A transform job's environment (CreateTransformJob.Environment)."""

@@ -186,9 +186,13 @@ def training_prefix(d: ModelDescriptor) -> str:
 
 
 def run_prefix(d: ModelDescriptor, suffix: str | None = None) -> str:
-    """The name prefix of everything a run creates: the training prefix, or the model's name, plus
-    ``-<suffix>`` (an environment's name) so environments sharing an account never share names."""
-    prefix = training_prefix(d) if d.estimator is not None else d.name
+    """The name prefix of everything a run creates: the training prefix; without an estimator,
+    ``transform.job_name`` or the model's name; plus ``-<suffix>`` (an environment's name) so
+    environments sharing an account never share names."""
+    if d.estimator is not None:
+        prefix = training_prefix(d)
+    else:
+        prefix = (d.transform.job_name if d.transform is not None else None) or d.name
     return f"{prefix}-{suffix}" if suffix else prefix
 
 

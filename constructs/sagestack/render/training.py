@@ -241,10 +241,8 @@ def _debugger_on(d: ModelDescriptor, ctx: RenderContext) -> bool:
     assert est is not None
     if est.debugger_hook_config is False or ctx.region in DEBUGGER_UNSUPPORTED_REGIONS:
         return False
-    if isinstance(est, TensorFlowEstimator) and est.distribution and est.distribution.parameter_server and est.distribution.parameter_server.enabled:
-        return False  # TensorFlow._validate_and_set_debugger_configs
-    if isinstance(est, FrameworkEstimator) and est.checkpoint_s3_uri and est.checkpoint_local_path and (est.instance_count > 1 or est.distribution is not None):
-        return False  # Framework._validate_and_set_debugger_configs
+    if isinstance(est, FrameworkEstimator) and est.sdk_debugger_off():
+        return False  # each framework class's _validate_and_set_debugger_configs
     return True
 
 
