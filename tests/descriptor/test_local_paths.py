@@ -7,8 +7,9 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, get_args
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -261,3 +262,12 @@ def test_library_callers_pass_the_root(tree: Path) -> None:
         descriptor_from_dict(data, base_dir=tree, root=tree)  # ../shared-code is outside this root
     assert [i.path for i in raised.value.issues] == ["estimator.source_dir"]
     assert descriptor_from_dict(data, base_dir=tree, root=tree.parent).root == tree.parent.resolve()
+
+
+def test_a_root_reached_through_a_link_compares_by_either_name(tmp_path: Path) -> None:
+    (tmp_path / "real" / "repo" / "models").mkdir(parents=True)
+    os.symlink(tmp_path / "real", tmp_path / "alias")
+    real, alias = tmp_path / "real" / "repo", tmp_path / "alias" / "repo"
+    assert path_problem("../code", alias / "models", real) is None
+    assert path_problem("../code", real / "models", alias) is None
+    assert path_problem("../../code", alias / "models", real) is not None

@@ -17,9 +17,10 @@ Library callers may pass the root explicitly (``descriptor_from_dict(..., root=)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Iterable, Iterator, get_args
+from typing import Any, get_args
 
 __all__ = ["LocalPathKind", "local_path_kind", "repository_root", "path_problem", "escaping_links", "allowed_paths"]
 
@@ -82,9 +83,11 @@ def path_problem(value: str, base: Path, root: Path) -> str | None:
         return "a path cannot contain a NUL character"
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive:
         return "absolute paths are not allowed: code is packed from inside the repository only"
+    # As written from the directories as given, or from their real locations (a root or base
+    # reached through a link, such as a temporary directory, compares either way).
+    lexical = _inside(Path(os.path.normpath(Path(os.path.abspath(base)) / value)), Path(os.path.abspath(root)))
     root = Path(os.path.realpath(root))
-    written = Path(os.path.normpath(Path(os.path.abspath(base)) / value))
-    if not _inside(written, Path(os.path.normpath(os.path.abspath(root)))) and not _inside(written, root):
+    if not lexical and not _inside(Path(os.path.normpath(Path(os.path.realpath(base)) / value)), root):
         return "the path leaves the repository: code is packed from inside the repository only"
     try:
         resolved = Path(os.path.realpath(Path(base) / value))
