@@ -7,7 +7,7 @@ import os
 # the Makefile sets this too. Other Node versions are unaffected.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from infra.app import main  # noqa: E402
+from infra.app import main
 
 if __name__ == "__main__":
     main()

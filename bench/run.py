@@ -62,12 +62,12 @@ def examples() -> list[Path]:
 
 def generate_catalog(n: int, dest: Path) -> list[dict[str, str]]:
     """``n`` descriptors cycling through the examples, renamed ``<example>-<i>``; script
-    directories are linked so relative paths still resolve. Returns the manifest."""
+    directories are copied beside them so relative paths still resolve. Returns the manifest."""
     dest.mkdir(parents=True, exist_ok=True)
     for directory in (p for p in MODELS.iterdir() if p.is_dir()):
-        link = dest / directory.name
-        if not link.exists():
-            link.symlink_to(directory)
+        copy = dest / directory.name
+        if not copy.exists():  # copied, not linked: local paths must stay inside the catalog's root
+            shutil.copytree(directory, copy)
     sources = examples()
     manifest = []
     for i in range(n):
@@ -205,8 +205,8 @@ def bench_selective(work: Path, big: int, repeats: int) -> dict[str, Any]:
 
 def bench_transitions() -> int:
     sys.path.insert(0, str(ROOT))
-    from tests.pipeline.test_pipeline_definition import definition, first_run_tasks
     from tests.pipeline.harness import run
+    from tests.pipeline.test_pipeline_definition import definition, first_run_tasks
 
     out = run(definition("kmeans"), first_run_tasks())
     assert out["status"] == "SUCCEEDED", out

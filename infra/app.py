@@ -17,8 +17,9 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import NoReturn
 
 from sagestack.descriptor import Catalog, ModelDescriptor, load_catalog
 

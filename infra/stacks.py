@@ -76,7 +76,7 @@ class SharedStack(_CatalogStack):
         )
         self.resources = SharedResources(self, "Shared", retain=preview is None)
         values = (self.resources.artifact_bucket.bucket_name, self.resources.topic.topic_arn, self.resources.key.key_arn)
-        for export, value in zip(self.EXPORTS, values):
+        for export, value in zip(self.EXPORTS, values, strict=True):
             cdk.CfnOutput(self, export, value=value, export_name=f"{self.stack_name}:{export}")
 
 

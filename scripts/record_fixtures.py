@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from tests.fidelity.configs import CONFIGS  # noqa: E402
 from tests.fidelity.configs_v1 import V1_CONFIGS  # noqa: E402
 from tests.fidelity.driver import run_in  # noqa: E402
-from tests.fidelity.recorder import recording  # noqa: E402
 from tests.fidelity.normalize import normalize  # noqa: E402
+from tests.fidelity.recorder import recording  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fidelity" / "fixtures"
 CODE = ROOT / "tests" / "fidelity" / "code"
@@ -34,8 +34,8 @@ def record(name: str, config: dict, calls: list, session: object) -> dict:
     creates = [(op, params) for op, params in calls if op.startswith("Create")]
     model_names = [params["ModelName"] for op, params in creates if op == "CreateModel"]
     variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
-    keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants)}
-    placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants)}
+    keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants, strict=False)}
+    placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants, strict=False)}
     requests = {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
     return {"sdk": f"sagemaker {metadata.version('sagemaker')}", "config": name, "requests": requests}
 

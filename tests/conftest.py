@@ -4,10 +4,14 @@ credentials files, no CDK version check or telemetry, a fixed region)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    import subprocess
 
 GUARDS = {
     "AWS_EC2_METADATA_DISABLED": "true",
@@ -55,7 +59,7 @@ def modules_imported_by(code: str, roots: tuple[str, ...]) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def synth_app(outdir: Path, context: dict[str, str]) -> "subprocess.CompletedProcess[str]":
+def synth_app(outdir: Path, context: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run app.py as the cdk CLI would, with ``context`` (e.g. {"preview": "pr-1"}), into ``outdir``."""
     import json
     import subprocess

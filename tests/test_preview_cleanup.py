@@ -4,7 +4,7 @@ CloudFormation stands in for the account)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
@@ -38,7 +38,7 @@ def test_previews_are_grouped_by_id_with_their_oldest_stack(aws: None) -> None:
     one = previews["pr-1"]
     assert one.expires == one.created + timedelta(hours=72)
     assert not one.expired(one.created + timedelta(hours=71, minutes=59)) and one.expired(one.created + timedelta(hours=72))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert [p.id for p in previews.values() if p.expired(now)] == ["pr-2", "pr-3"]
 
 

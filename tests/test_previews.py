@@ -259,9 +259,9 @@ def test_deleting_a_preview_removes_its_runtime_endpoints_and_spares_the_other(p
         prefix, teardown = _run_prefix(template), _teardown_properties(template)
         assert teardown["NamePrefix"] == prefix == f"mnist-tf-{preview_id}"  # teardown covers exactly what runs name
         runs = [f"{prefix}-{n:012x}" for n in (0x3F2A9C1B7D4E, 0xA0B1C2D3E4F5)]  # two runs: two models, two configs
-        for run in runs:
-            sm.create_model(ModelName=run, ExecutionRoleArn=role, PrimaryContainer=container)
-            sm.create_endpoint_config(EndpointConfigName=run, ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": run, "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+        for run_name in runs:
+            sm.create_model(ModelName=run_name, ExecutionRoleArn=role, PrimaryContainer=container)
+            sm.create_endpoint_config(EndpointConfigName=run_name, ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": run_name, "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
         sm.create_endpoint(EndpointName=teardown["EndpointName"], EndpointConfigName=runs[-1])
         definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
         teardown["StateMachineArn"] = sfn.create_state_machine(name=f"mnist-tf-{preview_id}", definition=definition, roleArn=role)["stateMachineArn"]

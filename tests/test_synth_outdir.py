@@ -58,13 +58,13 @@ def _previous(outdir: Path) -> dict[str, str]:
     return _snapshot(outdir)
 
 
-def _run(outdir: Path, context: dict[str, str], action: str | None = None, extra_env: dict[str, str] | None = None) -> "subprocess.CompletedProcess[str]":
+def _run(outdir: Path, context: dict[str, str], action: str | None = None, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, CDK_OUTDIR=str(outdir), CDK_CONTEXT_JSON=json.dumps(context), **(extra_env or {}))
     command = [sys.executable, "-c", INJECT.format(action=action)] if action else [sys.executable, "app.py"]
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
-def _staging_dirs(proc: "subprocess.CompletedProcess[str]") -> list[Path]:
+def _staging_dirs(proc: subprocess.CompletedProcess[str]) -> list[Path]:
     return [Path(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("STAGING ")]
 
 

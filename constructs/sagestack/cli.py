@@ -12,7 +12,6 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -34,7 +33,7 @@ DEFAULT_CATALOG = "infra/models"
 DEFAULT_ENVIRONMENTS = "infra/environments.yaml"
 
 
-class Format(str, Enum):
+class Format(str, Enum):  # noqa: UP042 - StrEnum would change how typer shows and compares the choices
     text = "text"
     json = "json"
 
@@ -66,10 +65,10 @@ def configured_environments(start: Path | None = None) -> Path:
 
 @app.command()
 def validate(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
+    paths: list[Path] | None = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
     fmt: Format = typer.Option(Format.text, "--format", help="text (one line per problem) or json."),
-    environments: Optional[Path] = typer.Option(
+    environments: Path | None = typer.Option(
         None, "--environments", help="Environments file to check against the descriptors (default: cdk.json's sagestack:environments or infra/environments.yaml, when it exists)."
     ),
     no_environments: bool = typer.Option(False, "--no-environments", help="Check the descriptors alone."),
@@ -110,7 +109,7 @@ def validate(
 
 
 @app.command()
-def schema(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output.")) -> None:
+def schema(output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output.")) -> None:
     """Print the JSON Schema of a descriptor (for yaml-language-server and editors)."""
     from .descriptor.schema import descriptor_schema
 
@@ -123,7 +122,7 @@ def schema(output: Optional[Path] = typer.Option(None, "--output", "-o", help="W
 
 
 @app.command("list")
-def list_(paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories (default: the configured catalog).")) -> None:
+def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directories (default: the configured catalog).")) -> None:
     """Show the catalog as a table; files with errors are listed as invalid."""
     from .descriptor.loader import load_catalog
 
@@ -199,7 +198,7 @@ def summary(cdk_out: Path = typer.Argument(Path("cdk.out"), help="A synthesized 
 
 @app.command()
 def diff(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
+    paths: list[Path] | None = typer.Argument(None, help="Descriptor files or directories (default: the configured catalog)."),
     base: str = typer.Option("HEAD", "--base", help="Git revision to compare with (e.g. origin/main)."),
     fmt: Format = typer.Option(Format.text, "--format", help="text (one line per model) or json."),
 ) -> None:
@@ -216,7 +215,7 @@ def diff(
         _git("rev-parse", "--verify", f"{base}^{{commit}}")
     except RuntimeError as exc:
         err.print(f"sagestack diff: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     impacts, invalid = [], 0
     for path in files:
         new = load_descriptor(path)
@@ -245,11 +244,11 @@ def diff(
 def previews(
     expired: bool = typer.Option(False, "--expired", help="Print only the ids of previews past their TTL, one per line."),
     destroy_expired: bool = typer.Option(False, "--destroy-expired", help="Delete the stacks of every expired preview (model stacks, then the shared stack)."),
-    region: Optional[str] = typer.Option(None, "--region", help="AWS region (default: the AWS_REGION of the environment)."),
+    region: str | None = typer.Option(None, "--region", help="AWS region (default: the AWS_REGION of the environment)."),
 ) -> None:
     """List the pull-request previews deployed in this account and region, with their age and
     TTL (needs AWS credentials: the clean-up job runs it with the preview role)."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
@@ -261,8 +260,8 @@ def previews(
         found = deployed_previews(client)
     except (BotoCoreError, ClientError) as exc:
         err.print(f"sagestack previews: cannot list stacks: {exc}")
-        raise typer.Exit(2)
-    now = datetime.now(timezone.utc)
+        raise typer.Exit(2) from None
+    now = datetime.now(UTC)
     if destroy_expired:
         doomed = [p for p in found if p.expired(now)]
         if not doomed:
@@ -271,7 +270,7 @@ def previews(
             destroy_previews(client, doomed, say=lambda line: out.print(line))
         except (BotoCoreError, ClientError, RuntimeError) as exc:
             err.print(f"sagestack previews: {exc}")
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
         return
     if expired:
         for preview in found:
@@ -308,7 +307,7 @@ def _base_descriptor(root: Path, path: Path, base: str):  # -> ModelDescriptor |
     return load_source(path, text).descriptor
 
 
-def _removed(root: Path, files: List[Path], roots: List[Path], base: str):  # -> Iterator[ModelDescriptor]
+def _removed(root: Path, files: list[Path], roots: list[Path], base: str):  # -> Iterator[ModelDescriptor]
     """Descriptors that existed under the given directories at ``base`` and are gone now."""
     current = {p.resolve() for p in files}
     for directory in (r.resolve() for r in roots if r.is_dir()):

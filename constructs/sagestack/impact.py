@@ -64,7 +64,7 @@ def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:
                 out += changed_paths(old[key], new[key], path)
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [p for i, (a, b) in enumerate(zip(old, new)) for p in changed_paths(a, b, f"{prefix}[{i}]")]
+        return [p for i, (a, b) in enumerate(zip(old, new, strict=True)) for p in changed_paths(a, b, f"{prefix}[{i}]")]
     return [] if old == new else [prefix or "<root>"]
 
 

@@ -7,7 +7,8 @@ An acknowledgment on a construct covers its children.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from constructs import IConstruct

@@ -10,9 +10,10 @@ the ones left open.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 __all__ = ["PREVIEW_TAG", "TTL_TAG", "PreviewStack", "Preview", "deployed_previews", "destroy_previews"]
 
@@ -66,7 +67,7 @@ def deployed_previews(cloudformation: Any) -> list[Preview]:
     for stack in _stacks(cloudformation):
         grouped.setdefault(stack.preview, []).append(stack)
     previews = [
-        Preview(pid, tuple(sorted(s.name for s in stacks)), min(s.created for s in stacks).astimezone(timezone.utc), min(s.ttl_hours for s in stacks))
+        Preview(pid, tuple(sorted(s.name for s in stacks)), min(s.created for s in stacks).astimezone(UTC), min(s.ttl_hours for s in stacks))
         for pid, stacks in grouped.items()
     ]
     return sorted(previews, key=lambda p: (p.created, p.id))

@@ -4,7 +4,6 @@ updates the Endpoint in place; autoscaling resources and their dependencies."""
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys

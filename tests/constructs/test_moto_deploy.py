@@ -9,12 +9,10 @@ Lambda-backed custom resources without Docker, so the repack handler is exercise
 
 from __future__ import annotations
 
-import urllib.request
 import io
 import json
-import os
 import tarfile
-from pathlib import Path
+import urllib.request
 from typing import Any
 
 import aws_cdk as cdk
@@ -25,7 +23,6 @@ from sagestack.descriptor import load_catalog
 from sagestack.hosting import ModelEndpoint
 
 from ..conftest import CATALOG, load_handler
-
 
 
 def _template(name: str) -> dict[str, Any]:

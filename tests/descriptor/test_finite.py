@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 import typing
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError

@@ -31,8 +31,8 @@ def test_golden_lines_have_the_documented_format() -> None:
 
 
 def test_every_problem_in_a_file_at_once() -> None:
-    lines = [l for l in (HERE / "bad" / "golden.txt").read_text().splitlines() if l.startswith("bad/typos-and-types.yaml")]
-    paths = [l.split(": ")[1] for l in lines]
+    lines = [line for line in (HERE / "bad" / "golden.txt").read_text().splitlines() if line.startswith("bad/typos-and-types.yaml")]
+    paths = [line.split(": ")[1] for line in lines]
     assert paths == [
         "name",
         "estimator.framework_version",

@@ -75,7 +75,7 @@ def test_one_mistake_one_line(tmp_path: Path, doc: dict[str, Any], expected: lis
         assert len(problems) == 1 and problems[0][0] == "estimator.instance_typ" and "did you mean 'instance_type'" in problems[0][1], problems
         return
     assert len(problems) == len(expected), problems
-    for (path, message), (want_path, fragment) in zip(sorted(problems), sorted(expected)):
+    for (path, message), (want_path, fragment) in zip(sorted(problems), sorted(expected), strict=True):
         assert path == want_path and fragment in message, problems
 
 

@@ -23,7 +23,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from sagemaker import fw_utils, image_uris, utils as sdk_utils
+    from sagemaker import fw_utils, image_uris
+    from sagemaker import utils as sdk_utils
 
 # The SDK re-reads its JSON and botocore's endpoints on every retrieve(); cache its own loaders so the grid runs in seconds
 # (same data, same code path).

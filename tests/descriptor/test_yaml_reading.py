@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sagestack.descriptor.loader import _read_yaml, YAML_MAX_DEPTH, YAML_MAX_VALUES, load_catalog, load_descriptor
+from sagestack.descriptor.loader import YAML_MAX_DEPTH, YAML_MAX_VALUES, _read_yaml, load_catalog, load_descriptor
 
 MODEL = """name: {name}
 model:

@@ -10,9 +10,9 @@ executions stay RUNNING until stopped (default SF_EXECUTION_HISTORY_TYPE).
 
 from __future__ import annotations
 
-import urllib.request
 import io
 import json
+import urllib.request
 from typing import Any
 
 import pytest

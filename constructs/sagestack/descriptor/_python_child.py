@@ -20,17 +20,24 @@ import struct
 import sys
 import threading
 import traceback
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+
+if TYPE_CHECKING:  # for annotations only (quoted below): the child imports no more than it runs
+    from collections.abc import Iterable
+    from types import FrameType
+
+    from _typeshed import TraceFunction
 
 _KINDS = "dicts, lists, strings, numbers, true/false, None and dates"
 
 
 class _Unsupported(Exception):
-    def __init__(self, path, what):
+    def __init__(self, path: list[str | int], what: str) -> None:
         super().__init__(path, what)
         self.path, self.what = path, what
 
 
-def _encode(value, path):
+def _encode(value: object, path: list[str | int]) -> object:
     """The value as JSON data; dates, non-finite numbers and non-string keys are tagged so that
     the parent gets back exactly what a YAML file could hold."""
     if value is None or isinstance(value, (bool, str)):
@@ -46,7 +53,7 @@ def _encode(value, path):
     if isinstance(value, datetime.date):
         return {"$date": value.isoformat()}
     if isinstance(value, dict):
-        pairs = []
+        pairs: list[list[object]] = []
         for key, item in value.items():
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise _Unsupported(path, f"a key of type {type(key).__name__}")
@@ -57,7 +64,7 @@ def _encode(value, path):
     raise _Unsupported(path, f"a value of type {type(value).__name__}")
 
 
-def _line_in(tb_or_frames, filename):
+def _line_in(tb_or_frames: "Iterable[traceback.FrameSummary]", filename: str) -> int | None:
     line = None
     for frame in tb_or_frames:
         if frame.filename == filename and frame.lineno:
@@ -65,7 +72,7 @@ def _line_in(tb_or_frames, filename):
     return line
 
 
-def main():
+def main() -> None:
     job_file, result_file, progress_file, memory_bytes, cpu_seconds, output_bytes = sys.argv[1:7]
     with open(job_file, encoding="utf-8") as handle:
         job = json.load(handle)
@@ -74,10 +81,10 @@ def main():
     try:  # limits first, before the descriptor runs a line
         import resource
 
-        for limit, value in ((resource.RLIMIT_AS, int(memory_bytes)), (resource.RLIMIT_CPU, int(cpu_seconds)), (resource.RLIMIT_FSIZE, int(output_bytes))):
-            if value > 0:
+        for limit, amount in ((resource.RLIMIT_AS, int(memory_bytes)), (resource.RLIMIT_CPU, int(cpu_seconds)), (resource.RLIMIT_FSIZE, int(output_bytes))):
+            if amount > 0:
                 soft, hard = resource.getrlimit(limit)
-                wanted = value if hard == resource.RLIM_INFINITY else min(value, hard)
+                wanted = amount if hard == resource.RLIM_INFINITY else min(amount, hard)
                 resource.setrlimit(limit, (wanted, hard))
     except (ImportError, ValueError, OSError):  # pragma: no cover - platforms without rlimits
         pass
@@ -89,14 +96,14 @@ def main():
     dumps = json.dumps
     finish = os._exit
 
-    def tracer(frame, event, arg):
+    def tracer(frame: "FrameType", event: str, arg: object) -> "TraceFunction | None":
         if frame.f_code.co_filename != filename:
             return None
         if event == "line":
             struct.pack_into("<Q", progress, 0, frame.f_lineno)
         return tracer
 
-    printed = []
+    printed: list[list[object]] = []
 
     class Recorder:
         """Standard output and error of the descriptor: recorded with the line that wrote them,
@@ -105,12 +112,13 @@ def main():
         encoding = "utf-8"
         errors = "strict"
 
-        def __init__(self, stream):
+        def __init__(self, stream: str) -> None:
             self.stream = stream
 
-        def write(self, text):
+        def write(self, text: str) -> int:
             if text and len(printed) < 5:
-                frame, line = sys._getframe(1), None
+                frame: FrameType | None = sys._getframe(1)
+                line: int | None = None
                 while frame is not None:
                     if frame.f_code.co_filename == filename:
                         line = frame.f_lineno
@@ -119,25 +127,26 @@ def main():
                 printed.append([self.stream, line, str(text)[:200]])
             return len(text)
 
-        def flush(self):
+        def flush(self) -> None:
             pass
 
-        def isatty(self):
+        def isatty(self) -> bool:
             return False
 
-        def writable(self):
+        def writable(self) -> bool:
             return True
 
-    def send(payload):
+    def send(payload: dict[str, object]) -> NoReturn:
         payload["printed"] = printed
         write_result(dumps(payload))
         result_handle.flush()
         finish(0)  # no atexit handlers, no waiting for threads the descriptor started
 
     sys.path[:] = job["sys_path"]
-    sys.stdout, sys.stderr = Recorder("stdout"), Recorder("stderr")
+    # print(), warnings and tracebacks use only write/flush/isatty of a stream.
+    sys.stdout, sys.stderr = cast(TextIO, Recorder("stdout")), cast(TextIO, Recorder("stderr"))
     sys.stdin = open(os.devnull)
-    namespace = {"__name__": "sagestack_descriptor", "__file__": filename, "__builtins__": builtins}
+    namespace: dict[str, object] = {"__name__": "sagestack_descriptor", "__file__": filename, "__builtins__": builtins}
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:

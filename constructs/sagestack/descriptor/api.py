@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 __all__ = ["ApiMember", "Limits", "limits", "shape_limits", "sagemaker_model"]
@@ -25,7 +25,8 @@ def sagemaker_model() -> dict[str, Any]:
     """The raw botocore service model of SageMaker (``service-2.json``)."""
     from botocore.loaders import Loader
 
-    return Loader().load_service_model("sagemaker", "service-2")
+    model: dict[str, Any] = Loader().load_service_model("sagemaker", "service-2")
+    return model
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def python_pattern(pattern: str) -> str:
     return pattern
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(python_pattern(pattern))
 
@@ -86,7 +87,7 @@ def shape_limits(shape_name: str) -> Limits:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def limits(member: ApiMember) -> Limits:
     """Limits of the shape found at ``member``'s path in its operation's request."""
     model = sagemaker_model()
@@ -95,7 +96,7 @@ def limits(member: ApiMember) -> Limits:
     except KeyError:
         raise KeyError(f"no SageMaker operation {member.operation!r} in botocore's model") from None
     shapes = model["shapes"]
-    documentation = ""
+    documentation = step = ""
     for segment in member.path.split("."):
         match = _SEGMENT.match(segment)
         if match is None:
@@ -113,7 +114,7 @@ def limits(member: ApiMember) -> Limits:
         elif step == "{key}":
             shape_name = shapes[shape_name]["key"]["shape"]
     found = shape_limits(shape_name)
-    if found.max is None and found.type in ("integer", "long") and not match["step"]:
+    if found.max is None and found.type in ("integer", "long") and not step:
         documented = documented_max(documentation)
         if documented is not None:
             found = replace(found, max=documented)

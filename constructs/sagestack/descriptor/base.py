@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Union, get_args
+from typing import Annotated, Any, ClassVar, TypeVar, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator, model_validator, PlainValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, PlainValidator, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 from .api import ApiMember, limits, python_pattern
@@ -82,7 +83,7 @@ def user_error(kind: str, message: str, *, allowed: Any = None, got: Any = None,
     return PydanticCustomError(kind, message, ctx)
 
 
-def typed_union(types: dict[str, type[BaseModel]], what: str) -> Any:
+def typed_union(types: Mapping[str, type[BaseModel]], what: str) -> Any:
     """A section whose ``type:`` names the SDK class (``estimator``, ``model``): the class's own
     fields apply. A missing or unknown ``type`` is one problem at the ``type:`` line, listing the
     classes with a "did you mean"."""
@@ -105,7 +106,7 @@ def typed_union(types: dict[str, type[BaseModel]], what: str) -> Any:
 
     members = tuple(Annotated[cls, Tag(name)] for name, cls in types.items())
     return Annotated[
-        Union[members],  # type: ignore[valid-type]
+        Union[members],  # noqa: UP007 - a union of a run-time tuple has no `|` spelling
         Discriminator(type_of, custom_error_type="unknown_type", custom_error_message=f"'type' must name an SDK {what} class"),
         BeforeValidator(check_type),
     ]
@@ -180,11 +181,11 @@ class SdkModel(BaseModel):
         str_strip_whitespace=False,
         validate_default=False,
         allow_inf_nan=False,  # also "inf"/"nan" strings given to float fields
-        json_schema_extra=lambda schema, cls: cls._schema_extra(schema),  # type: ignore[attr-defined]
+        json_schema_extra=lambda schema, cls: cls._schema_extra(schema),
     )
 
     # Every extra (unknown) key goes through _reject_unknown and becomes an error at its own path.
-    __pydantic_extra__: dict[str, _RejectUnknown] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, _RejectUnknown] = Field(init=False)
 
     # v2 name → v1 spelling for this class, computed once per class.
     _v1_of: ClassVar[dict[str, str]] = {}
@@ -285,6 +286,9 @@ def register_field_homes(*classes: type[SdkModel]) -> None:
 
 
 
+_V = TypeVar("_V")
+
+
 @dataclass(frozen=True)
 class Api:
     """Checks a value against botocore's shape for ``operation``'s member ``path``."""
@@ -318,7 +322,7 @@ class Api:
             js["maxItems" if lim.type == "list" else "maxProperties"] = int(lim.max)
         return js
 
-    def check(self, value: Any) -> Any:
+    def check(self, value: _V) -> _V:
         lim = limits(self.member)
         member = self.path.replace("{key}", " key").replace("{}", " value")  # map keys and values, in words
         where = f"{self.operation} {member} ({lim.shape})"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -27,11 +27,12 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raw(framework: str) -> dict[str, Any]:
     path = metadata.distribution("sagemaker").locate_file(f"sagemaker/image_uri_config/{framework}.json")
     with open(str(path), encoding="utf-8") as handle:
-        return json.load(handle)
+        config: dict[str, Any] = json.load(handle)
+    return config
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,11 @@ class ImageConfig:
         entry = self.config["versions"][full]
         if "repository" not in entry and py_version in entry:
             entry = entry[py_version]
-        return entry.get("repository")
+        repository: str | None = entry.get("repository")
+        return repository
 
 
-@lru_cache(maxsize=None)
+@cache
 def image_config(framework: str, scope: str) -> ImageConfig | None:
     """The SDK's image configuration for ``framework`` in ``scope``, or None when it has none."""
     raw = _raw(framework)

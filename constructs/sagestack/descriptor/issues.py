@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -118,7 +119,7 @@ _PYDANTIC_MESSAGES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def from_pydantic(error: dict[str, Any]) -> tuple[tuple[str | int, ...], str, str | None, str | None]:
+def from_pydantic(error: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str, str | None, str | None]:
     """One pydantic error → (location, problem, allowed, got).
 
     Custom errors raised by sagestack's validators carry ``allowed``/``got``/``key`` in ``ctx``.

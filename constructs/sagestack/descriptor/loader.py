@@ -14,11 +14,12 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -276,7 +277,7 @@ def _python_lines(source: str, variable: str = "descriptor") -> dict[Path_, int]
     def walk(node: ast.AST, path: Path_) -> None:
         lines.setdefault(path, getattr(node, "lineno", 1))
         if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
                     lines[path + (key.value,)] = key.lineno
                     walk(value, path + (key.value,))
@@ -406,7 +407,7 @@ def _issue_from_error(error: dict[str, Any], raw: Any, lines: dict[Path_, int], 
     return Issue(file, _line(lines, path), format_path(path), problem, "error", allowed, got)
 
 
-def issues_from_errors(errors: Sequence[dict[str, Any]], raw: Any, lines: dict[Path_, int], file: str) -> list[Issue]:
+def issues_from_errors(errors: Sequence[Mapping[str, Any]], raw: Any, lines: dict[Path_, int], file: str) -> list[Issue]:
     """pydantic's errors as the user's problems: one mistake, one line, in the user's own path.
 
     Where a value may take several forms (a union), pydantic reports one error per form it
@@ -436,9 +437,11 @@ def issues_from_errors(errors: Sequence[dict[str, Any]], raw: Any, lines: dict[P
     return [i for i in out if not (i.message == "required field is missing" and ((i.path.rsplit(".", 1)[0] if "." in i.path else ""), i.path.rsplit(".", 1)[-1]) in misspelt)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _section_adapter(section: str) -> TypeAdapter[Any]:
-    return TypeAdapter(ModelDescriptor.model_fields[section].annotation)
+    annotation = ModelDescriptor.model_fields[section].annotation
+    assert annotation is not None  # every section is declared with its type
+    return TypeAdapter(annotation)
 
 
 def validate_data(
@@ -611,7 +614,7 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
     sources = [read_source(path) for path in files]
     results: list[LoadResult | None] = [None] * len(files)
     python: list[int] = []
-    for index, (path, (text, problem)) in enumerate(zip(files, sources)):
+    for index, (path, (text, problem)) in enumerate(zip(files, sources, strict=True)):
         if text is None:
             assert problem is not None
             results[index] = LoadResult(problem.file, None, [problem])
@@ -622,7 +625,7 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
     if python:
         with ThreadPoolExecutor(max_workers=max(1, min(len(python), os.cpu_count() or 1))) as pool:
             loaded = pool.map(lambda i: load_source(files[i], sources[i][0] or "", python_limits), python)
-            for index, result in zip(python, loaded):
+            for index, result in zip(python, loaded, strict=True):
                 results[index] = result
     return [r for r in results if r is not None]
 

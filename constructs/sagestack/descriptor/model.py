@@ -3,9 +3,7 @@ for deploying or batch-transforming existing model data."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
-
-from pydantic import Discriminator, Tag
+from typing import Annotated, ClassVar, Literal
 
 from .base import Api, SdkModel, sdk_field, typed_union
 from .estimator import LogLevel

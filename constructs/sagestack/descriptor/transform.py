@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
-from .types import CodePath, PositiveInt, TransformEnvironment, RoleRef, S3Uri, Tags
+from .types import CodePath, PositiveInt, RoleRef, S3Uri, Tags, TransformEnvironment
 
 __all__ = ["Transformer", "Transform", "ModelClientConfig", "BatchDataCaptureConfig"]
 

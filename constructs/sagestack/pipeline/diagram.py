@@ -57,7 +57,7 @@ def mermaid(definition: dict[str, Any]) -> str:
             after_record = state["Next"]
             continue
         here = ids[name]
-        def edge(next_state: str, label: str) -> str:
+        def edge(next_state: str, label: str, here: str = here) -> str:
             if _is_recorder(next_state, states[next_state]):  # labelled with the error the run fails with
                 return f'  {here} -.->|"{states[next_state]["Parameters"]["error"]}"| {RECORD}'
             return f'  {here} -->|"{label}"| {target(next_state)}' if label else f"  {here} --> {target(next_state)}"

@@ -8,7 +8,7 @@ region the SDK knows, for a CloudFormation mapping (:func:`image_uris_by_region`
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..descriptor.images import image_config, instance_family, processor_for
@@ -45,7 +45,7 @@ def _resolver() -> Any:
     return EndpointResolver(Loader().load_data("endpoints"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ecr_hostname(region: str) -> str:
     """ECR's hostname in a region, from botocore's endpoint data (as the SDK finds it)."""
     data = _resolver().construct_endpoint("ecr", region)
