@@ -70,10 +70,10 @@ def changed_paths(old: Any, new: Any, prefix: str = "") -> list[str]:
 
 def impact(old: ModelDescriptor | None, new: ModelDescriptor | None, *, region: str = "us-east-1") -> Impact:
     """What changing ``old`` into ``new`` does (None: the model did not or no longer exists)."""
-    if old is None and new is None:
-        raise ValueError("nothing to compare")
     if old is None:
-        return Impact(new.name, "added")  # type: ignore[union-attr]
+        if new is None:
+            raise ValueError("nothing to compare")
+        return Impact(new.name, "added")
     if new is None:
         return Impact(old.name, "removed")
     ctx = RenderContext(region=region)
