@@ -91,18 +91,36 @@ def ecr_pull(stack: cdk.Stack, images: Sequence[str]) -> list[Grant]:
 
 
 def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[Grant]:
-    """Use exactly these KMS keys (ids, aliases or ARNs); nothing when none are given."""
-    arns = set()
+    """Use exactly these KMS keys (ids, key ARNs, aliases or alias ARNs); nothing when none are given.
+
+    IAM matches a key operation against the key's ARN, never an alias ARN, so an alias is granted
+    on the account's keys with the ``kms:ResourceAliases`` condition: it holds for the key that has
+    the alias however the caller names it. ``kms:RequestAlias`` would not do: it is present only
+    when the request itself says the alias, and S3 and SageMaker decrypt by the key id stored with
+    the data."""
+    arns: set[str] = set()
+    aliases: dict[tuple[str, str], set[str]] = {}  # (region, account) -> alias names
     for key in (k for k in keys if k):
         if key.startswith("arn:"):
-            arns.add(key)
+            parts = key.split(":", 5)
+            if len(parts) == 6 and parts[5].startswith("alias/"):
+                aliases.setdefault((parts[3], parts[4]), set()).add(parts[5])
+            else:
+                arns.add(key)
         elif key.startswith("alias/"):
-            arns.add(f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:{key}")
+            aliases.setdefault((stack.region, stack.account), set()).add(key)
         else:
             arns.add(f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:key/{key}")
-    if not arns:
-        return []
-    return [statement(actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], resources=sorted(arns))]
+    actions = ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"]
+    grants = [statement(actions=actions, resources=sorted(arns))] if arns else []
+    for (region, account), names in sorted(aliases.items()):
+        grants.append(statement(
+            actions=actions,
+            # Key ids behind an alias are unknown at synth: any key of the account, if it has the alias.
+            resources=[f"arn:{stack.partition}:kms:{region}:{account}:key/*"],
+            conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(names)}},
+        ))
+    return grants
 
 
 def vpc_network_interfaces(enabled: bool) -> list[Grant]:

@@ -65,7 +65,7 @@ class ModelEndpoint(Construct):
         require_region(stack, "ModelEndpoint")
         self.endpoint_name = endpoint_name_for(d, environment)
         rendered = render_requests(d, RenderContext(region=stack.region))
-        values: dict[str, str] = {"AccountId": stack.account, "EndpointName": self.endpoint_name}
+        values: dict[str, str] = {"AccountId": stack.account, "Partition": stack.partition, "EndpointName": self.endpoint_name}
 
         capture = d.deploy.data_capture_config
         needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None)

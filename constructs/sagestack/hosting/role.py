@@ -44,7 +44,7 @@ class ModelExecutionRole(Construct):
         :param endpoint_name: the endpoint's name, for its log group (None: no endpoint).
         :param kms_keys: KMS key ids or ARNs to decrypt with (default: none, no KMS grant).
         :param vpc: whether the model runs in a VPC (needs ENI permissions).
-        :param capture_destinations: S3 prefixes data capture writes to.
+        :param capture_destinations: S3 prefixes data capture writes to (the endpoint's folder in each).
         :param transform_job_prefix: name prefix of the batch transform jobs that run the model
             (their log streams); default: no transform.
         :param read_prefixes: S3 prefixes it reads (a transform job's input).
@@ -90,7 +90,10 @@ class ModelExecutionRole(Construct):
             bucket, key = s3_bucket_and_key(prefix)
             self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
         for prefix in capture_destinations:
+            # SageMaker writes an endpoint's captures under <destination>/<endpoint name>/: a shared
+            # destination (the artifact bucket's default) stays per endpoint.
             bucket, key = s3_bucket_and_key(prefix.rstrip("/") + "/")
+            key += f"{endpoint_name}/" if endpoint_name is not None else ""
             self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
         for grant in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
             self._allow(grant)
@@ -100,8 +103,9 @@ class ModelExecutionRole(Construct):
             self.statements,
             "Wildcards only where IAM allows nothing narrower: ecr:GetAuthorizationToken and cloudwatch:PutMetricData "
             "(namespace-conditioned) take no resource; log streams of the endpoint's own log group or of this model's transform jobs; "
-            "objects under this model's training-output, repacked-artifact, data-capture or transform input/output prefix (keys made "
-            "at run or deploy time); EC2 network-interface actions for VPC models.",
+            "objects under this model's training-output, repacked-artifact, data-capture (the endpoint's folder) or transform "
+            "input/output/capture prefix (keys made at run or deploy time); KMS keys named by alias are any key of the account "
+            "conditioned on kms:ResourceAliases (the key id behind an alias is unknown at synth); EC2 network-interface actions for VPC models.",
         )
 
     def _allow(self, grant: Grant) -> None:

@@ -22,6 +22,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import region_info
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
@@ -114,10 +115,14 @@ class TrainingPipeline(Construct):
         if len(self.prefix) + RUN_SUFFIX_LENGTH > 63:
             raise ValueError(f"{d.name}: run names {self.prefix}-<12 hex> would exceed SageMaker's 63 characters: shorten base_job_name or the environment's name")
         runs = f"{self.prefix.lower()}-{RUN_ID_PATTERN}"  # SageMaker ARNs carry names in lower case
+        # A run's folder in the shared artifact bucket: SageMaker names it after the job (S3 keeps its
+        # case). One '?' per digit, so no other model's prefix matches; <prefix>/ is the model's folder
+        # for run-input output paths.
+        self._run_folder = f"{self.prefix}-{RUN_ID_PATTERN}"
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
-        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account}
+        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account, "Partition": self._partition}
         passed_roles: list[str] = []
 
         # Training: code asset, execution role, the run-input check.
@@ -141,7 +146,7 @@ class TrainingPipeline(Construct):
                 self.execution_role, readable, writable = self._execution_role(d, request, stack)
                 static["RoleArn"] = self.execution_role.role_arn
             else:
-                static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account)
+                static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
             passed_roles.append(static["RoleArn"])
             self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
 
@@ -154,7 +159,13 @@ class TrainingPipeline(Construct):
         if serving:
             model_request = create_model(d, ctx)
             repacked_prefix = f"repacked/{d.name}"
-            model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs] if est is not None else [d.model.model_data]  # type: ignore[union-attr]
+            if est is None:
+                model_objects = [d.model.model_data]  # type: ignore[union-attr]
+            elif est.output_path:
+                model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs]
+            else:  # the shared bucket: this model's runs' archives (or under its folder, for run-input output paths)
+                bucket = self.artifact_bucket.bucket_name
+                model_objects = [f"s3://{bucket}/{self._run_folder}/output/model.tar.gz", f"s3://{bucket}/{self.prefix}/*"]
             if needs_repack(d):
                 entry, source_dir = _entry_point(d)
                 assert entry is not None
@@ -167,6 +178,9 @@ class TrainingPipeline(Construct):
                 self.repack = repacker.function
                 repack_step = RepackStep(self.repack.function_arn, code.s3_bucket_name, code.s3_object_key, self.artifact_bucket.bucket_name, repacked_prefix)
                 model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{repacked_prefix}/*"]
+            if self.source is not None and "{{SourceArchive}}" in json.dumps(model_request["PrimaryContainer"]):
+                # a container that loads its code from the training archive (legacy TensorFlow)
+                model_objects = [*model_objects, f"s3://{self.source.s3_bucket_name}/{self.source.s3_object_key}"]
             if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
@@ -175,17 +189,17 @@ class TrainingPipeline(Construct):
                     model_data=model_objects,
                     images=[model_request["PrimaryContainer"]["Image"]],
                     endpoint_name=self.endpoint_name,
-                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, d.transformer.output_kms_key if d.transformer else None) if k],
+                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, *self._transform_keys(transform)) if k],
                     vpc="VpcConfig" in model_request,
                     capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
                     transform_job_prefix=self.prefix.lower() if transform is not None else None,
                     read_prefixes=[transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]] if transform is not None else [],
-                    write_prefixes=[self._transform_output(transform)] if transform is not None else [],
+                    write_prefixes=self._transform_outputs(transform),
                 )
                 model_role_arn = self.model_role.role.role_arn
                 passed_roles.append(model_role_arn)
             elif est is None:
-                model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack.account)
+                model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
                 passed_roles.append(model_role_arn)
 
         resources = PipelineResources(
@@ -198,10 +212,13 @@ class TrainingPipeline(Construct):
             readable=readable,
             writable=writable,
             name_suffix=name_suffix,
+            # A literal from the (concrete) region, not the AWS::Partition token: the definition's Task
+            # resources stay plain ARNs that cfn-lint and local execution read.
+            partition=region_info.RegionInfo.get(stack.region).partition or self._partition,
         )
         self.definition = pipeline_definition(d, ctx, resources)
         definition_text, substitutions = _with_substitutions(self.definition, {
-            "ArtifactBucket": static["ArtifactBucket"], "AccountId": stack.account, "TrainingRoleArn": static.get("RoleArn"),
+            "ArtifactBucket": static["ArtifactBucket"], "AccountId": stack.account, "Partition": self._partition, "TrainingRoleArn": static.get("RoleArn"),
             "SourceArchive": static.get("SourceArchive"), "ModelRoleArn": model_role_arn, "TopicArn": resources.topic_arn,
             "CheckRunInputArn": resources.check_input_function, "RepackArn": repack_step.function_arn if repack_step else None,
             "CodeBucket": repack_step.code_bucket if repack_step else None, "CodeKey": repack_step.code_key if repack_step else None,
@@ -245,10 +262,24 @@ class TrainingPipeline(Construct):
 
     # -- helpers ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def _transform_keys(transform: dict | None) -> list[str]:
+        """The KMS keys a transform job uses as the model's role: output, volume, batch data capture."""
+        if transform is None:
+            return []
+        return [k for k in (transform["TransformOutput"].get("KmsKeyId"), transform.get("TransformResources", {}).get("VolumeKmsKeyId"), transform.get("DataCaptureConfig", {}).get("KmsKeyId")) if k]
+
+    def _transform_outputs(self, transform: dict | None) -> list[str]:
+        """Where a transform job writes as the model's role: its output and batch data capture."""
+        if transform is None:
+            return []
+        capture = transform.get("DataCaptureConfig", {}).get("DestinationS3Uri")
+        return [self._transform_output(transform)] + ([capture.rstrip("/") + "/"] if capture else [])
+
     def _transform_output(self, transform: dict) -> str:
         uri = transform["TransformOutput"]["S3OutputPath"]
         if "{{" in uri:  # default: s3://<artifact bucket>/<transform job name>
-            return f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}-"
+            return f"s3://{self.artifact_bucket.bucket_name}/{self._run_folder}/"
         return uri.rstrip("/") + "/"
 
     def _function(self, construct_id: str, code: Path, handler: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
@@ -280,7 +311,9 @@ class TrainingPipeline(Construct):
         rules = []
         if d.estimator is not None:
             statements.append(statement(
-                actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
+                # ListTags: the .sync integration reads the job's tags while it waits (AWS's documented
+                # policy for it); ListTags takes the job's ARN, so it stays on this model's runs.
+                actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
                 resources=[arn("sagemaker", f"training-job/{runs}")],
             ))
             rules.append("StepFunctionsGetEventsForSageMakerTrainingJobsRule")
@@ -291,7 +324,7 @@ class TrainingPipeline(Construct):
             statements.append(statement(actions=["sagemaker:CreateModel", "sagemaker:AddTags"], resources=[arn("sagemaker", f"model/{runs}")]))
         if d.transformer is not None:
             statements.append(statement(
-                actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"],
+                actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags", "sagemaker:ListTags"],
                 resources=[arn("sagemaker", f"transform-job/{runs}"), arn("sagemaker", f"model/{runs}")],
             ))
             rules.append("StepFunctionsGetEventsForSageMakerTransformJobsRule")
@@ -320,7 +353,7 @@ class TrainingPipeline(Construct):
                 ))
                 statements.append(statement(
                     actions=["iam:CreateServiceLinkedRole"],
-                    resources=[f"arn:{cdk.Stack.of(self).partition}:iam::{cdk.Stack.of(self).account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
+                    resources=[f"arn:{self._partition}:iam::{self._account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
                     conditions={"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
                 ))
         if rules:
@@ -404,16 +437,21 @@ class TrainingPipeline(Construct):
             for bucket in sorted({prefix_arn(u)[0] for u in reads}):
                 keys = sorted({prefix_arn(u)[1] + "*" for u in reads if prefix_arn(u)[0] == bucket})
                 statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
-        writes = [est.output_path] if est.output_path else []
-        if est.checkpoint_s3_uri:
-            writes.append(est.checkpoint_s3_uri)
-            statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(est.checkpoint_s3_uri)[2]]))
-        if writes:
-            statements.append(statement(actions=["s3:PutObject"], resources=sorted({prefix_arn(u)[2] for u in writes})))
-        writable = [u.rstrip("/") for u in writes[:1]]
-        if not est.output_path:
-            statements.append(statement(actions=["s3:PutObject"], resources=[self.artifact_bucket.arn_for_objects("*")]))
-            writable = [f"s3://{self.artifact_bucket.bucket_name}/"]
+        # Every S3 location the job writes to, from the request itself (model output, Debugger and
+        # profiler output, checkpoints), so a location the descriptor adds is never left out.
+        shared_out = None if est.output_path else output_path(d, RenderContext(region=stack.region))  # "s3://{{ArtifactBucket}}/"
+        outputs = [request["OutputDataConfig"]["S3OutputPath"]]
+        outputs += [request[k]["S3OutputPath"] for k in ("DebugHookConfig", "ProfilerConfig", "TensorBoardOutputConfig") if request.get(k, {}).get("S3OutputPath")]
+        checkpoint = request.get("CheckpointConfig", {}).get("S3Uri")
+        if checkpoint:
+            outputs.append(checkpoint)
+            statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(checkpoint)[2]]))
+        writes = sorted({prefix_arn(u)[2] for u in outputs if u != shared_out})
+        if shared_out in outputs:  # the shared artifact bucket: only this model's keys in it
+            writes += [self.artifact_bucket.arn_for_objects(k) for k in (f"{self._run_folder}/*", f"{self.prefix}/*")]
+        statements.append(statement(actions=["s3:PutObject"], resources=writes))
+        # What a run may name as its output_path: the descriptor's own, or this model's folder.
+        writable = [est.output_path.rstrip("/")] if est.output_path else [f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}/"]
         if self.source is not None:
             statements.append(statement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
@@ -427,8 +465,10 @@ class TrainingPipeline(Construct):
             role,
             statements,
             "Wildcards only where the names are made at run time or IAM has no narrower form: objects under the channel, "
-            "output and checkpoint prefixes; the job's log streams (<prefix>-*); ecr:GetAuthorizationToken and "
-            "cloudwatch:PutMetricData (namespace-conditioned) take no resource; EC2 network-interface actions for VPC jobs.",
+            "output, Debugger and checkpoint prefixes (in the shared artifact bucket: this model's run folders <prefix>-<12 hex>/ "
+            "and its folder <prefix>/); the job's log streams (<prefix>-*); ecr:GetAuthorizationToken and "
+            "cloudwatch:PutMetricData (namespace-conditioned) take no resource; KMS keys named by alias are any key of the account "
+            "conditioned on kms:ResourceAliases (the key id behind an alias is unknown at synth); EC2 network-interface actions for VPC jobs.",
         )
         readable = sorted({u.rstrip("/") for u in reads if not u.startswith("{{")})
         return role, readable, writable

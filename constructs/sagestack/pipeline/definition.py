@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 RUN_SUFFIX_LENGTH = 13  # "-" + 8 + 4 hex digits of a UUID
-STATIC_PLACEHOLDERS = frozenset({"RoleArn", "ArtifactBucket", "SourceArchive", "AccountId"})
+STATIC_PLACEHOLDERS = frozenset({"RoleArn", "ArtifactBucket", "SourceArchive", "AccountId", "Partition"})
 TRAIN_STATE = "Train"
 FAILED_STATE = "Run failed"
 RUN = "$.run"
@@ -96,6 +96,8 @@ class PipelineResources:
     :param readable: S3 prefixes the generated training role reads (None: a given role, unchecked).
     :param writable: S3 prefixes the generated training role writes (None: unchecked).
     :param name_suffix: appended to the run-name prefix (an environment's name; default none).
+    :param partition: the partition of the service integrations' ARNs (``arn:<partition>:states:::...``;
+        default ``aws``).
     """
 
     static: Mapping[str, str]
@@ -107,6 +109,7 @@ class PipelineResources:
     readable: Sequence[str] | None = None
     writable: Sequence[str] | None = None
     name_suffix: str | None = None
+    partition: str = "aws"
 
 
 def _escape(text: str) -> str:
@@ -452,6 +455,10 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
     for state in b.states.values():
         if state.get("Next") == "__failure__":
             state["Next"] = after_failure
+    # Service integrations are ARNs in the stack's partition too (arn:aws-cn:states:::... in China).
+    for state in b.states.values():
+        if isinstance(state.get("Resource"), str) and state["Resource"].startswith("arn:aws:states:::"):
+            state["Resource"] = f"arn:{resources.partition}:" + state["Resource"].removeprefix("arn:aws:")
     return {
         "Comment": f"sagestack pipeline of {d.name}: {d.kind}",
         "StartAt": "Draw run id",

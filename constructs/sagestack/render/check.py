@@ -24,6 +24,7 @@ EXAMPLE_VALUES = {
     "EndpointName": "mnist-tf-dev",
     "TransformJobName": "mnist-tf-20260101t000000-a1b2c3d4",
     "AccountId": "123456789012",
+    "Partition": "aws",
 }
 
 

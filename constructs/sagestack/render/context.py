@@ -29,6 +29,7 @@ PLACEHOLDERS: dict[str, str] = {
     "EndpointName": "the stable endpoint name of this model and environment",
     "TransformJobName": "per-execution transform job name",
     "AccountId": "the stack's account (a role given by name becomes an ARN in it)",
+    "Partition": "the stack's partition (aws, aws-cn, aws-us-gov): the first field of every ARN sagestack builds",
 }
 
 # A placeholder is a name from PLACEHOLDERS, optionally qualified: ``{{ModelName.challenger}}``

@@ -335,4 +335,4 @@ def role_arn(role: str | None, ctx: RenderContext) -> str:
         return ctx.role_arn
     if role.startswith("arn:"):
         return role
-    return f"arn:aws:iam::{{{{AccountId}}}}:role/{role}"
+    return f"arn:{{{{Partition}}}}:iam::{{{{AccountId}}}}:role/{role}"
