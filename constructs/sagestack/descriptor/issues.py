@@ -59,7 +59,7 @@ class Issue:
     message: str
     severity: Severity = "error"
     allowed: str | None = field(default=None, compare=False)
-    got: str | None = field(default=None, compare=False)
+    got: str | int | float | None = field(default=None, compare=False)
 
     def format(self) -> str:
         text = f"{self.file}:{self.line}: {self.path}: "

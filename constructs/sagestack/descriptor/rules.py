@@ -10,9 +10,10 @@ user mistake. Limits come from botocore's model (:mod:`.api`) and the SDK's imag
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Literal
 
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
@@ -30,7 +31,7 @@ class Finding:
     path: tuple[str | int, ...]
     message: str
     allowed: str | None = None
-    got: str | None = None
+    got: str | int | float | None = None  # counts and sizes stay numbers in --format json
     severity: Literal["error", "warning"] = "error"
 
 
@@ -599,7 +600,7 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
-    counts = [(("deploy", "variants", i, "initial_instance_count"), v.initial_instance_count) for i, v in enumerate(dep.variants)] if dep.variants else [(("deploy", "initial_instance_count"), dep.initial_instance_count)]
+    counts: list[tuple[tuple[str | int, ...], int | None]] = [(("deploy", "variants", i, "initial_instance_count"), v.initial_instance_count) for i, v in enumerate(dep.variants)] if dep.variants else [(("deploy", "initial_instance_count"), dep.initial_instance_count)]
     for path, count in counts:
         if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
             yield Finding(path, "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
