@@ -31,8 +31,8 @@ from typing import Any
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator, GenericEstimator, TensorFlowEstimator
 from ..descriptor.fit import RecordSet, TrainingInput
-from .context import RenderContext
 from ..descriptor.images import processor_for
+from .context import RenderContext
 from .images import image_uri
 
 __all__ = ["create_training_job", "training_image", "hyperparameters", "output_path", "CODE_CHANNEL_SOURCEDIR"]
@@ -72,8 +72,9 @@ def output_path(d: ModelDescriptor, ctx: RenderContext) -> str:
 def training_image(d: ModelDescriptor, ctx: RenderContext) -> str:
     est = d.estimator
     assert est is not None
-    if getattr(est, "image_uri", None):
-        return est.image_uri  # type: ignore[return-value]
+    image: str | None = getattr(est, "image_uri", None)  # only some estimator classes take one
+    if image:
+        return image
     if isinstance(est, BuiltinEstimator):
         return image_uri(est.algorithm, region=ctx.region, version="1", scope="training")
     assert isinstance(est, FrameworkEstimator)
