@@ -23,7 +23,7 @@ def private_bucket(scope: Construct, construct_id: str, *, retain: bool, **props
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
         auto_delete_objects=not retain,
-        **props,  # type: ignore[arg-type]
+        **props,  # type: ignore[arg-type]  # BucketProps' keywords, passed through as the caller gave them
     )
 
 

@@ -10,9 +10,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
+from ..iam import require_region
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_repack, variant_model_data, variant_names
-from ..iam import require_region
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
@@ -76,7 +76,7 @@ class ModelEndpoint(Construct):
         # One SageMaker model per variant (A/B), or the single model of the AllTraffic variant.
         variants = list(d.deploy.variants or [])
         model_keys = [f"CreateModel.{v.variant_name}" for v in variants] or ["CreateModel"]
-        data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None])}
+        data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None], strict=True)}
 
         self.repacks: dict[str, ModelRepack] = {}
         model_objects = sorted({uri for uri in data_of.values() if uri})
@@ -92,9 +92,9 @@ class ModelEndpoint(Construct):
                     self, "Repack" if index == 0 else f"Repack{index + 1}", model_data=uri, entry_point=Path(entry), source_dir=source_dir,
                     dependencies=[(base / dep).resolve() for dep in d.model.dependencies], bucket=self.artifact_bucket, prefix=prefix, root=d.root,
                 )
-            for key, variant in zip(model_keys, variants or [None]):
+            for key, variant in zip(model_keys, variants or [None], strict=True):
                 placeholder = "RepackedModelData" + (f".{variant.variant_name}" if variant is not None else "")
-                values[placeholder] = self.repacks[data_of[key]].model_data_url  # type: ignore[index]
+                values[placeholder] = self.repacks[data_of[key]].model_data_url  # type: ignore[index]  # every repacked variant has model data (asserted above)
             model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{prefix}/*"]
         self.repack: ModelRepack | None = next(iter(self.repacks.values()), None)
 
@@ -102,7 +102,7 @@ class ModelEndpoint(Construct):
         if d.model.role is None:
             capture_prefixes = []
             if capture is not None:
-                capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]
+                capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
             kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k]
             self.role = ModelExecutionRole(
                 self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
@@ -112,7 +112,7 @@ class ModelEndpoint(Construct):
 
         # CloudFormation names the models and the endpoint config (no fixed physical names).
         self.models: dict[str, SageMakerModel] = {}
-        for key, variant in zip(model_keys, variants or [None]):
+        for key, variant in zip(model_keys, variants or [None], strict=True):
             rendered[key].pop("ModelName")
             construct_id = "Model" if variant is None else f"Model{variant.variant_name.title().replace('-', '')}"
             model = SageMakerModel(self, construct_id, request=fill(rendered[key], values))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
 from constructs import Construct
 
-from ..nag import acknowledge_wildcards
 from ..iam import Grant, ecr_pull, kms_use, role_with_grants, statement, vpc_network_interfaces
+from ..nag import acknowledge_wildcards
 from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelExecutionRole"]

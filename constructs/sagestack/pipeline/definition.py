@@ -26,8 +26,10 @@ aws-local-stepfunctions, which evaluates JSONPath only and silently ignores JSON
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.api import ApiMember, limits
@@ -353,6 +355,11 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
     if serving and needs_repack(d):
         repack = resources.repack
         assert repack is not None, f"{d.name} serves code that must be repacked into model.tar.gz: give a RepackStep"
+        if d.estimator is not None:
+            model_data = {"ModelData.$": runtime["ModelDataUrl"]}
+        else:
+            assert d.model is not None  # without an estimator, the descriptor names its model data
+            model_data = {"ModelData": d.model.model_data}
         b.add("Repack model", {
             "Type": "Task",
             "Comment": "Adds the inference code under code/ in model.tar.gz, as the SDK's repack_model does.",
@@ -360,7 +367,7 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
             "Parameters": {
                 "FunctionName": repack.function_arn,
                 "Payload": {
-                    **({"ModelData.$": runtime["ModelDataUrl"]} if d.estimator is not None else {"ModelData": d.model.model_data}),  # type: ignore[union-attr]
+                    **model_data,
                     "CodeBucket": repack.code_bucket,
                     "CodeKey": repack.code_key,
                     "TargetBucket": repack.target_bucket,
@@ -427,7 +434,7 @@ def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: Pipel
         })
         b.add("Succeeded without notification", {"Type": "Succeed", "Comment": "The SNS message could not be sent; the execution history has the error."})
         order.append("Notify success")
-    for current, following in zip(order, order[1:]):
+    for current, following in pairwise(order):
         state = b.states[current]
         if state["Type"] != "Choice" and "Next" not in state and not state.get("End"):
             state["Next"] = following
@@ -653,7 +660,7 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
             "Catch": b.catch(state, "ScalingFailed"),
         })
         chain.append(state)
-    for current, following in zip(chain, chain[1:]):
+    for current, following in pairwise(chain):
         b.states[current]["Next"] = following
     return ["Create endpoint config", chain[-1]]
 
