@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
@@ -13,9 +13,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..render.sourcedir import sourcedir_archive
 from ..iam import role_with_grants, statement
 from ..nag import acknowledge_wildcards
+from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelRepack", "RepackFunction", "code_asset"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -40,7 +40,7 @@ from ..render.hosting import _entry_point, create_model, needs_repack
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
-from .definition import SCALING_DIMENSION, SCALING_NAMESPACE, RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .definition import RUN_SUFFIX_LENGTH, SCALING_DIMENSION, SCALING_NAMESPACE, PipelineResources, RepackStep, pipeline_definition, run_prefix
 
 __all__ = ["TrainingPipeline"]
 
@@ -160,7 +160,8 @@ class TrainingPipeline(Construct):
             model_request = create_model(d, ctx)
             repacked_prefix = f"repacked/{d.name}"
             if est is None:
-                model_objects = [d.model.model_data]  # type: ignore[union-attr]
+                assert d.model is not None  # without an estimator, the descriptor names its model data
+                model_objects = [d.model.model_data]
             elif est.output_path:
                 model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs]
             else:  # the shared bucket: this model's runs' archives (or under its folder, for run-input output paths)
@@ -329,7 +330,8 @@ class TrainingPipeline(Construct):
             ))
             rules.append("StepFunctionsGetEventsForSageMakerTransformJobsRule")
         if d.deploy is not None:
-            endpoint = arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")  # type: ignore[union-attr]
+            assert self.endpoint_name is not None  # set whenever the descriptor deploys
+            endpoint = arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")
             configs = arn("sagemaker", f"endpoint-config/{runs}")
             statements.append(statement(actions=["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], resources=[configs]))
             statements.append(statement(
@@ -398,9 +400,11 @@ class TrainingPipeline(Construct):
             "Teardown", CUSTOM_RESOURCE_HANDLERS, "teardown.handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
             timeout=cdk.Duration.minutes(10), memory=256, grants=statements,
         )
-        policy = function.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
+        role = function.role
+        assert role is not None  # a Function made without a role is given one by the CDK
+        policy = role.node.find_child("DefaultPolicy")
         acknowledge_wildcards(
-            function.role,  # type: ignore[arg-type]
+            role,
             statements,
             "Teardown removes run-created resources named <model prefix>-<12 hex run id> and stops this state machine's "
             "executions (ARNs made at run time); ListModels/ListEndpointConfigs and DeregisterScalableTarget take no resource ARN.",
