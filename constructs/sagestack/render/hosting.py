@@ -20,8 +20,8 @@ import posixpath
 from typing import Any
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator, GenericEstimator, MXNetEstimator, TensorFlowEstimator
-from ..descriptor.model import GenericModelSpec, MXNetModelSpec, TensorFlowModelSpec
+from ..descriptor.estimator import BuiltinEstimator, MXNetEstimator, TensorFlowEstimator
+from ..descriptor.model import MXNetModelSpec, TensorFlowModelSpec
 from .context import RenderContext, ph
 from .images import image_uri
 from .training import TFS_LOG_LEVELS, role_arn, training_image
@@ -51,7 +51,8 @@ def _serving(d: ModelDescriptor) -> tuple[str, Any]:
 
 def _instance_type(d: ModelDescriptor, variant: Any = None) -> str | None:
     if variant is not None:
-        return variant.instance_type
+        instance_type: str | None = variant.instance_type
+        return instance_type
     if d.deploy is not None:
         return d.deploy.instance_type
     if d.transformer is not None:
@@ -90,7 +91,8 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
     if kind == "builtin":
         return training_image(d, ctx)
     if getattr(spec, "image_uri", None) and (d.model is not None or kind == "generic"):
-        return spec.image_uri
+        image: str = spec.image_uri
+        return image
     if kind == "generic":
         return training_image(d, ctx)
     framework = "tensorflow" if kind == "tensorflow" else "mxnet"
@@ -117,7 +119,8 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
             env["SAGEMAKER_TFS_NGINX_LOGLEVEL"] = TFS_LOG_LEVELS[level]
     elif kind == "mxnet":
         level = spec.container_log_level if spec.container_log_level is not None else 20
-        script = entry if source else posixpath.basename(entry or "")
+        assert entry is not None  # MXNet estimators and models require entry_point
+        script = entry if source else posixpath.basename(entry)
         env.update(
             {
                 "SAGEMAKER_PROGRAM": script,
@@ -150,7 +153,8 @@ def _role(d: ModelDescriptor, ctx: RenderContext) -> str:
 def variant_model_data(d: ModelDescriptor, variant: Any) -> str | None:
     """The artifact a variant serves: its own model_data, else the model's."""
     assert d.model is not None
-    return variant.model_data or d.model.model_data
+    model_data: str | None = variant.model_data or d.model.model_data
+    return model_data
 
 
 def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> dict[str, Any]:
