@@ -3,7 +3,8 @@ a compliant one (the same descriptor, fixed, has no such finding)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -12,7 +12,8 @@ import io
 import os
 import tarfile
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -46,7 +46,7 @@ def _diff(ours: Any, sdk: Any, path: str = "") -> list[str]:
                 out.extend(_diff(ours[key], sdk[key], f"{path}.{key}"))
         return out
     if isinstance(ours, list) and isinstance(sdk, list) and len(ours) == len(sdk):
-        return [line for index, (a, b) in enumerate(zip(ours, sdk)) for line in _diff(a, b, f"{path}[{index}]")]
+        return [line for index, (a, b) in enumerate(zip(ours, sdk, strict=True)) for line in _diff(a, b, f"{path}[{index}]")]
     return [] if ours == sdk else [f"{path}: sagestack {ours!r} != SDK {sdk!r}"]
 
 
