@@ -154,3 +154,27 @@ def test_cfn_lint_is_clean(synth: dict[str, Any]) -> None:
     templates = sorted(str(p) for p in Path(synth["outdir"]).glob("*.template.json"))
     proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_legacy_tensorflow_model_reads_its_code_from_the_training_archive() -> None:
+    """SDK 1.72 serves a legacy-mode model with the legacy container, which loads the training
+    script from the training code archive: the generated model role may read that object."""
+    import copy
+
+    from sagestack.descriptor import validate_data
+
+    raw = copy.deepcopy(TRAINING["tf-legacy-iris"].model_dump(mode="python", exclude_unset=True))
+    raw["estimator"].pop("role", None)
+    result = validate_data(raw, file="legacy.yaml", source=CATALOG / "legacy.yaml")
+    assert result.descriptor is not None, result.issues
+    app = cdk.App()
+    stack = cdk.Stack(app, "legacy", env=cdk.Environment(region="us-east-1"))
+    pipeline = TrainingPipeline(stack, "Training", descriptor=result.descriptor)
+    template = assertions.Template.from_stack(stack).to_json()
+    assert pipeline.model_role is not None and pipeline.source is not None
+    [role] = [v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and "ModelRole" in k]
+    reads = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"] if "s3:GetObject" in s["Action"]]
+    key = stack.resolve(pipeline.source.s3_object_key)
+    assert any(key in json.dumps(s["Resource"]) for s in reads), reads
+    definition = json.dumps(template)
+    assert "SAGEMAKER_SUBMIT_DIRECTORY" in definition and "sagemaker-tensorflow:1.12-cpu-py2" in definition

@@ -30,4 +30,23 @@ V1_CONFIGS: dict[str, dict[str, Any]] = {
         },
         "fit": {"inputs": "s3://sagestack-data/mx"},
     },
+    # SDK 1.72 serves a legacy-mode model with the legacy Python serving container (the script's
+    # serving functions), not TensorFlow Serving, unless deploy asks for endpoint_type
+    # "tensorflow-serving".
+    "tf-legacy-deploy": {
+        "estimator": {
+            "type": "TensorFlow", "entry_point": "train.py", "source_dir": ".", "framework_version": "1.12", "py_version": "py2",
+            "train_instance_count": 1, "train_instance_type": "ml.c5.xlarge", "training_steps": 100, "requirements_file": "requirements.txt",
+        },
+        "fit": {"inputs": "s3://sagestack-data/iris"},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.m5.xlarge"},
+    },
+    "tf-legacy-deploy-tfs": {
+        "estimator": {
+            "type": "TensorFlow", "entry_point": "train.py", "source_dir": ".", "framework_version": "1.12", "py_version": "py2",
+            "train_instance_count": 1, "train_instance_type": "ml.c5.xlarge", "training_steps": 100,
+        },
+        "fit": {"inputs": "s3://sagestack-data/iris"},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.m5.xlarge", "endpoint_type": "tensorflow-serving"},
+    },
 }

@@ -89,6 +89,10 @@ def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str,
 def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
     """Like run_sdk, inside an open recording() (one moto set-up for many configurations)."""
     calls.clear()
+    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS
+
+    _CREATED_ENDPOINTS.clear()  # each configuration starts with no endpoints
+    _CREATED_CONFIGS.clear()
     d = copy.deepcopy(descriptor)
     if True:
         deployable: Any = None

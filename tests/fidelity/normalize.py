@@ -50,7 +50,8 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
     text = SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
     # Repacked model data lands under a name the SDK generates with a timestamp.
     text = REPACKED.sub("{{RepackedModelData}}", text)
-    for name in model_names:
+    # SDK v1 names the model after the training job: the training request keeps its job name.
+    for name in model_names if operation != "CreateTrainingJob" else ():
         text = text.replace(f"s3://{BUCKET}/{name}/model.tar.gz", "{{RepackedModelData}}")
         target = (placeholders or {}).get(name, "{{ModelName}}")
         text = re.sub(rf'"{re.escape(name)}"', f'"{target}"', text)

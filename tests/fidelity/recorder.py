@@ -36,6 +36,11 @@ FAKE_ENV = {
 }
 
 
+# Endpoints and configs created in this recording: answered by Describe* afterwards.
+_CREATED_ENDPOINTS: dict[str, str] = {}
+_CREATED_CONFIGS: dict[str, dict[str, Any]] = {}
+
+
 def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
     if operation == "CreateTrainingJob":
@@ -52,9 +57,18 @@ def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     if operation == "CreateModel":
         return {"ModelArn": f"{arn}:model/{params['ModelName']}"}
     if operation == "CreateEndpointConfig":
+        _CREATED_CONFIGS[params["EndpointConfigName"]] = dict(params)
         return {"EndpointConfigArn": f"{arn}:endpoint-config/{params['EndpointConfigName']}"}
     if operation == "CreateEndpoint":
+        _CREATED_ENDPOINTS[params["EndpointName"]] = params["EndpointConfigName"]
         return {"EndpointArn": f"{arn}:endpoint/{params['EndpointName']}"}
+    if operation == "DescribeEndpointConfig" and params.get("EndpointConfigName") in _CREATED_CONFIGS:
+        name = params["EndpointConfigName"]
+        return {**_CREATED_CONFIGS[name], "EndpointConfigArn": f"{arn}:endpoint-config/{name}", "CreationTime": 0}
+    if operation == "DescribeEndpoint" and params.get("EndpointName") in _CREATED_ENDPOINTS:
+        # SDK v1's predictor reads back the endpoint it has just created
+        name = params["EndpointName"]
+        return {"EndpointName": name, "EndpointArn": f"{arn}:endpoint/{name}", "EndpointConfigName": _CREATED_ENDPOINTS[name], "EndpointStatus": "Creating", "CreationTime": 0, "LastModifiedTime": 0}
     if operation == "CreateTransformJob":
         return {"TransformJobArn": f"{arn}:transform-job/{params['TransformJobName']}"}
     if operation in ("DescribeEndpoint", "DescribeEndpointConfig", "DescribeModel"):

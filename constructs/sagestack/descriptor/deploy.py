@@ -243,6 +243,11 @@ class Deploy(SdkModel):
     model_server_workers: PositiveInt | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
+    endpoint_type: Literal["tensorflow-serving"] | None = sdk_field(
+        None,
+        doc="SDK v1 TensorFlow.deploy(endpoint_type=...): tensorflow-serving serves a legacy-mode model with TensorFlow Serving instead of the legacy Python container (the script's serving functions).",
+        lands_in="CreateModel.PrimaryContainer.Image",
+    )
     tags: Tags = sdk_field((), doc="Tags for the model, endpoint config and endpoint.", lands_in="CreateEndpoint.Tags")
     variants: Annotated[tuple[ProductionVariant, ...], Api(CEC, "ProductionVariants"), Field(min_length=1)] | None = sdk_field(
         None,

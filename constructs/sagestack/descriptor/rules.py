@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -366,11 +367,18 @@ def local_paths_stay_inside_the_repository(d: Any, ctx: Context) -> Iterator[Fin
                     yield Finding(path, f"the directory holds {what} ({shown} -> {target}), which would be packed with the code", f"symbolic links that stay inside the repository {ctx.root}, or copies of the files", value)
 
 
+@cache
+def _path_kinds(cls: type[BaseModel]) -> tuple[tuple[str, LocalPathKind | None], ...]:
+    """Each field of a section class with its local-path kind (None for other fields), read from
+    the annotations once per class: the annotations do not change, the values do."""
+    return tuple((name, local_path_kind(info.annotation, info.metadata)) for name, info in cls.model_fields.items())
+
+
 def _local_paths(obj: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], LocalPathKind, str, Any]]:
     """(field path, kind, value, owning section) of every local-path value under ``obj``, found
     from the fields' annotations so that a new path field is checked without being listed here."""
     if isinstance(obj, BaseModel):
-        items = [(name, getattr(obj, name, None), local_path_kind(info.annotation, info.metadata)) for name, info in type(obj).model_fields.items()]
+        items = [(name, getattr(obj, name, None), kind) for name, kind in _path_kinds(type(obj))]
     elif not path and hasattr(obj, "__dict__"):  # the section view of a descriptor with errors
         items = [(name, value, None) for name, value in vars(obj).items()]
     else:
@@ -481,6 +489,19 @@ def transform_job_name_needs_no_estimator(d: Any, ctx: Context) -> Iterator[Find
     training prefix, so transform.job_name would name nothing."""
     if d.transform.job_name:
         yield Finding(("transform", "job_name"), "a run that trains names its transform job with the training prefix; set estimator.base_job_name or fit.job_name instead", "no transform.job_name with an estimator", d.transform.job_name)
+
+
+@rule("deploy")
+def endpoint_type_needs_tensorflow(d: Any, ctx: Context) -> Iterator[Finding]:
+    """endpoint_type tensorflow-serving is an argument of SDK v1's TensorFlow.deploy; it changes
+    what serves a legacy-mode model and nothing else."""
+    if d.deploy.endpoint_type is None:
+        return
+    est = getattr(d, "estimator", None)
+    if est is None or getattr(est, "type", None) != "TensorFlow":
+        yield Finding(("deploy", "endpoint_type"), "endpoint_type tensorflow-serving belongs to a TensorFlow estimator's deploy (SDK v1)", "a TensorFlow estimator", getattr(est, "type", "model"))
+    elif not est.legacy_mode:
+        yield Finding(("deploy", "endpoint_type"), "a script-mode TensorFlow model is always served by TensorFlow Serving; endpoint_type changes nothing", "no endpoint_type", d.deploy.endpoint_type, "warning")
 
 
 @rule("estimator")

@@ -7,6 +7,9 @@ The SDK's rules (``sagemaker.model``, ``sagemaker.tensorflow.model``, ``sagemake
 * TensorFlow Serving (TensorFlowModel, or a TensorFlow estimator's model): the inference image
   without a Python version; ``SAGEMAKER_TFS_NGINX_LOGLEVEL`` from the container log level; with an
   inference ``entry_point`` the model is repacked with ``code/<entry_point>``.
+* Legacy-mode TensorFlow (SDK 1.72): the legacy container serves the training script's serving
+  functions from the training code archive (no repack), unless ``deploy.endpoint_type`` is
+  ``tensorflow-serving``.
 * MXNet: the inference image, repacked with the entry point (the estimator's training script by
   default), ``SAGEMAKER_PROGRAM``, ``SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code``,
   ``SAGEMAKER_CONTAINER_LOG_LEVEL``, ``SAGEMAKER_REGION``.
@@ -24,7 +27,7 @@ from ..descriptor.estimator import BuiltinEstimator, MXNetEstimator, TensorFlowE
 from ..descriptor.model import MXNetModelSpec, TensorFlowModelSpec
 from .context import RenderContext, ph
 from .images import image_uri
-from .training import TFS_LOG_LEVELS, role_arn, training_image
+from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
 
 __all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "inference_image", "VARIANT_NAME"]
 
@@ -33,7 +36,7 @@ MODEL_CODE_DIR = "/opt/ml/model/code"
 
 
 def _serving(d: ModelDescriptor) -> tuple[str, Any]:
-    """(kind, spec): kind is tensorflow, mxnet, builtin or generic."""
+    """(kind, spec): kind is tensorflow, tensorflow-legacy, mxnet, builtin or generic."""
     if d.model is not None:
         m = d.model
         kind = "tensorflow" if isinstance(m, TensorFlowModelSpec) else "mxnet" if isinstance(m, MXNetModelSpec) else "generic"
@@ -41,6 +44,8 @@ def _serving(d: ModelDescriptor) -> tuple[str, Any]:
     est = d.estimator
     assert est is not None
     if isinstance(est, TensorFlowEstimator):
+        if est.legacy_mode and (d.deploy is None or d.deploy.endpoint_type != "tensorflow-serving"):
+            return "tensorflow-legacy", est  # SDK 1.72 TensorFlow._create_default_model
         return "tensorflow", est
     if isinstance(est, MXNetEstimator):
         return "mxnet", est
@@ -90,6 +95,8 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
     serverless = dep is not None and dep.serverless_inference_config is not None
     if kind == "builtin":
         return training_image(d, ctx)
+    if kind == "tensorflow-legacy":  # the legacy container trains and serves
+        return legacy_tensorflow_image(spec.framework_version or "", _instance_type(d, variant) or spec.instance_type, ctx.region)
     if getattr(spec, "image_uri", None) and (d.model is not None or kind == "generic"):
         image: str = spec.image_uri
         return image
@@ -117,6 +124,21 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
         level = spec.container_log_level
         if level is not None:
             env["SAGEMAKER_TFS_NGINX_LOGLEVEL"] = TFS_LOG_LEVELS[level]
+    elif kind == "tensorflow-legacy":
+        # SDK 1.72's legacy TensorFlowModel: the training script's serving functions, from the
+        # training code archive (no repack), with the legacy container's variables.
+        level = spec.container_log_level if spec.container_log_level is not None else 20
+        env.update(
+            {
+                "SAGEMAKER_PROGRAM": spec.entry_point if spec.source_dir else posixpath.basename(spec.entry_point),
+                "SAGEMAKER_SUBMIT_DIRECTORY": spec.source_dir if (spec.source_dir or "").startswith("s3://") else ctx.source_archive,
+                "SAGEMAKER_ENABLE_CLOUDWATCH_METRICS": "true" if spec.enable_cloudwatch_metrics else "false",
+                "SAGEMAKER_CONTAINER_LOG_LEVEL": str(level),
+                "SAGEMAKER_REGION": ctx.region,
+            }
+        )
+        if spec.requirements_file:
+            env["SAGEMAKER_REQUIREMENTS"] = spec.requirements_file
     elif kind == "mxnet":
         level = spec.container_log_level if spec.container_log_level is not None else 20
         assert entry is not None  # MXNet estimators and models require entry_point
@@ -132,7 +154,7 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     workers = getattr(spec, "model_server_workers", None)
     if d.deploy is not None and d.deploy.model_server_workers is not None:
         workers = d.deploy.model_server_workers
-    if workers is not None and kind in ("tensorflow", "mxnet"):
+    if workers is not None and kind in ("tensorflow", "tensorflow-legacy", "mxnet"):
         env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
     if d.model is not None and d.model.env:
         env.update(d.model.env)
