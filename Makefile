@@ -43,6 +43,17 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
 
+# checkov (the tests run it over the synthesized templates) in a venv of its own: it pins boto3,
+# botocore, networkx and pydantic to versions requirements.txt cannot share.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@echo "installing checkov (3.3.30) into $(CHECKOV_VENV) ..."
+	$(CHECKOV_VENV)/bin/python -m pip --disable-pip-version-check --no-input -q install -r requirements-checkov.txt
+	@touch $@
+
 $(NODE_STAMP): package.json package-lock.json
 	@echo "installing the pinned AWS CDK CLI (npm ci) ..."
 	npm ci --no-audit --no-fund --loglevel=error
@@ -61,7 +72,7 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 	npx --no-install cdk synth --quiet --no-notices --no-version-reporting $(SYNTH_CONTEXT)
 	$(VENV)/bin/sagestack summary cdk.out
 
-test: $(DEV_STAMP) $(NODE_STAMP) ## run every test
+test: $(DEV_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) ## run every test
 	$(PY) -m pytest
 
 bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)

@@ -15,7 +15,7 @@ from constructs import IConstruct
 
 from .iam import Grant
 
-__all__ = ["acknowledge", "acknowledge_wildcards", "nag_text"]
+__all__ = ["acknowledge", "acknowledge_wildcards", "nag_text", "checkov_skip", "FUNCTION_CHECKS", "LOG_GROUP_CHECKS"]
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str, findings: Sequence[str] = ()) -> None:
@@ -61,3 +61,28 @@ def acknowledge_wildcards(scope: IConstruct, statements: Sequence[Grant], reason
                 findings.append(f"Action::{action}")
     if findings:
         acknowledge(scope, "AwsSolutions-IAM5", reason, sorted(set(findings)))
+
+
+def checkov_skip(scope: IConstruct, checks: Sequence[tuple[str, str]]) -> None:
+    """Skip checkov's ``checks`` (id, reason) on ``scope``'s CloudFormation resource: its
+    ``Metadata.checkov.skip``, which checkov reads from the template, so the reason ships with it."""
+    resource = scope if isinstance(scope, cdk.CfnResource) else scope.node.default_child
+    assert isinstance(resource, cdk.CfnResource), scope
+    resource.add_metadata("checkov", {"skip": [{"id": check, "comment": reason} for check, reason in checks]})
+
+
+#: checkov findings on sagestack's Lambda functions (run-input check, repack, teardown), with their reasons.
+FUNCTION_CHECKS = (
+    ("CKV_AWS_115", "Called only by CloudFormation or by this model's state machine, a few times per run: reserved concurrency "
+                    "would take from the account's unreserved pool, and cannot be set on accounts at the default minimum."),
+    ("CKV_AWS_116", "No asynchronous event to keep: Step Functions calls it synchronously with retries and records failures in the "
+                    "execution; CloudFormation waits for the handler's own response and fails the operation without one."),
+    ("CKV_AWS_117", "Calls only AWS APIs (S3, SageMaker, Step Functions), no private endpoint; a VPC would need subnets with NAT "
+                    "or VPC endpoints that nothing else here needs."),
+)
+
+#: checkov findings on sagestack's log groups, with their reasons.
+LOG_GROUP_CHECKS = (
+    ("CKV_AWS_158", "CloudWatch Logs encrypts every log group at rest; a customer key would add a key policy for the logs "
+                    "service and a dependency on the key to every model stack, for logs that hold run metadata, not data."),
+)

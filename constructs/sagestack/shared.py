@@ -15,7 +15,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .hosting.artifact_bucket import ArtifactBucket, private_bucket
-from .nag import acknowledge
+from .nag import acknowledge, checkov_skip
 
 __all__ = ["SharedResources"]
 
@@ -41,6 +41,10 @@ class SharedResources(Construct):
         # SSE-S3 (private_bucket's): S3 server access logging delivers only to SSE-S3 buckets, never SSE-KMS.
         self.access_logs = private_bucket(self, "AccessLogs", retain=retain, lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))])
         acknowledge(self.access_logs, "AwsSolutions-S1", "This is the access-log bucket; logging its own requests into itself would loop.")
+        checkov_skip(self.access_logs, [
+            ("CKV_AWS_18", "This is the access-log bucket; logging its own requests into itself would loop."),
+            ("CKV_AWS_21", "S3 writes each log object once under a new key and the objects expire after a year: versions would only keep deleted logs."),
+        ])
         self.artifact_bucket = ArtifactBucket(self, "Artifacts", retain=retain, access_logs=self.access_logs).bucket
         self.key = kms.Key(
             self, "Key", description="sagestack: encrypts the run-notification topic", enable_key_rotation=True, removal_policy=removal,

@@ -14,7 +14,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..iam import role_with_grants, statement
-from ..nag import acknowledge_wildcards
+from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
 
@@ -53,6 +53,7 @@ class RepackFunction(Construct):
         """
         super().__init__(scope, construct_id)
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        checkov_skip(log_group, LOG_GROUP_CHECKS)
         statements = [
             statement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
             statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
@@ -77,6 +78,7 @@ class RepackFunction(Construct):
             log_group=log_group,
             description="Repacks model.tar.gz with inference code under code/ (sagestack)",
         )
+        checkov_skip(self.function, FUNCTION_CHECKS)
         # CDK makes the function depend on the whole role; its Role property already orders the role,
         # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
         policy = self.role.node.find_child("DefaultPolicy").node.default_child

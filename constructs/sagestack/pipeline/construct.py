@@ -34,7 +34,7 @@ from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
-from ..nag import acknowledge, acknowledge_wildcards
+from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip
 from ..render import RenderContext
 from ..render.hosting import _entry_point, create_model, needs_repack
 from ..render.sourcedir import write_sourcedir
@@ -226,6 +226,7 @@ class TrainingPipeline(Construct):
         })
 
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        checkov_skip(log_group, LOG_GROUP_CHECKS)
         statements = self._state_machine_statements(d, runs, sorted(set(passed_roles)))
         role = role_with_grants(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements)
         self.state_machine = sfn.StateMachine(
@@ -287,6 +288,7 @@ class TrainingPipeline(Construct):
         """A Python function (``handler`` in the package directory ``code``), with its own log
         group and a role that can write only there, plus ``grants``."""
         log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
+        checkov_skip(log_group, LOG_GROUP_CHECKS)
         role = role_with_grants(self, f"{construct_id}Role", service="lambda.amazonaws.com", description=description, grants=grants)
         log_group.grant_write(role)
         function = lambda_.Function(
@@ -300,6 +302,7 @@ class TrainingPipeline(Construct):
             log_group=log_group,
             description=description,
         )
+        checkov_skip(function, FUNCTION_CHECKS)
         policy = role.node.try_find_child("DefaultPolicy")
         if policy is not None:
             function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
