@@ -323,11 +323,15 @@ def code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("estimator", "requirements_file"), "file not found inside source_dir", "a file relative to source_dir", req)
 
 
-def _check_code_paths(prefix: tuple[str, ...], spec: Any, ctx: Context) -> Iterator[Finding]:
+def _check_code_paths(prefix: tuple[str, ...], spec: Any, ctx: Context, *, s3_archive: bool = True) -> Iterator[Finding]:
+    """``s3_archive``: whether an ``s3://`` source_dir is taken (training code; inference code is
+    repacked into model.tar.gz from a local directory)."""
     source_dir = getattr(spec, "source_dir", None)
     entry = getattr(spec, "entry_point", None)
     if source_dir and source_dir.startswith("s3://"):
-        if not source_dir.endswith(".tar.gz"):
+        if not s3_archive:
+            yield Finding(prefix + ("source_dir",), "inference code in S3 is not supported: sagestack repacks the model with inference code from this repository", "a local directory, relative to this file", source_dir)
+        elif not source_dir.endswith(".tar.gz"):
             yield Finding(prefix + ("source_dir",), "an S3 source_dir must be a .tar.gz archive", "s3://.../sourcedir.tar.gz", source_dir)
         return
     root = ctx.base_dir
@@ -692,7 +696,7 @@ def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("deploy")
 def deploy_code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
-    yield from _check_code_paths(("deploy",), d.deploy, ctx)
+    yield from _check_code_paths(("deploy",), d.deploy, ctx, s3_archive=False)
 
 
 # ----------------------------------------------------------------------------------------
@@ -717,7 +721,7 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
     if (model.subnets is None) != (model.security_group_ids is None):
         missing = "security_group_ids" if model.security_group_ids is None else "subnets"
         yield Finding(("model", missing), "a VPC configuration needs both subnets and security_group_ids", "both or neither", "only one")
-    yield from _check_code_paths(("model",), model, ctx)
+    yield from _check_code_paths(("model",), model, ctx, s3_archive=False)
 
 
 @rule("model", "transformer")
