@@ -9,9 +9,8 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
 from .base import SdkModel, register_field_homes, sdk_field, user_error
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
-from .estimator import ESTIMATOR_TYPES, EstimatorSpec
 from .fit import Fit, RecordSet, TrainingInput
-from .model import MODEL_TYPES, ModelSpec
+from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
 from .transform import Transform, Transformer
 from .types import Tags

@@ -13,23 +13,18 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from .base import Api, SdkModel, sdk_field, typed_union, user_error
-from .paths import LocalPathKind
+from .base import Api, SdkModel, sdk_field, user_error
 from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, SourceDir, Tags, VersionStr
 
 __all__ = [
-    "EstimatorSpec",
-    "TensorFlowEstimator",
-    "MXNetEstimator",
-    "KMeansEstimator",
-    "PCAEstimator",
-    "LinearLearnerEstimator",
-    "GenericEstimator",
+    "EstimatorBase",
+    "FrameworkEstimator",
+    "BuiltinEstimator",
     "Distribution",
     "MetricDefinition",
     "DebuggerHookConfig",
-    "ESTIMATOR_TYPES",
     "BASE_JOB_NAME_MAX",
+    "hp_field",
 ]
 
 # A run's job name is ``<base>-<execution suffix>``; SageMaker allows 63 characters. The SDK
@@ -325,60 +320,6 @@ class FrameworkEstimator(EstimatorBase):
         return bool(self.checkpoint_s3_uri and self.checkpoint_local_path and self.sdk_counts_as_distributed())
 
 
-class TensorFlowEstimator(FrameworkEstimator):
-    """``sagemaker.tensorflow.TensorFlow``."""
-
-    framework: ClassVar[str] = "tensorflow"
-    type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
-    model_dir: Literal[False] | str | None = sdk_field(
-        None,
-        doc="Where the script writes checkpoints (default: <output_path>/<job>/model, /opt/ml/model with MPI); false to omit.",
-        lands_in="CreateTrainingJob.HyperParameters.model_dir",
-    )
-    script_mode: bool | None = sdk_field(
-        None,
-        doc="SDK v1: false selects legacy mode (TensorFlow <= 1.12 with py2); legacy parameters imply it.",
-        lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage",
-    )
-    training_steps: PositiveInt | None = sdk_field(
-        None, doc="Legacy mode: steps of training (none: train until the input ends).", lands_in="CreateTrainingJob.HyperParameters.training_steps"
-    )
-    evaluation_steps: PositiveInt | None = sdk_field(
-        None, doc="Legacy mode: steps of evaluation.", lands_in="CreateTrainingJob.HyperParameters.evaluation_steps"
-    )
-    requirements_file: Annotated[str, LocalPathKind("source_dir")] | None = sdk_field(
-        None, doc="Legacy mode: pip requirements file inside source_dir.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_requirements"
-    )
-    checkpoint_path: S3Uri | None = sdk_field(
-        None, doc="Legacy mode: S3 location of checkpoints (default <output_path>/<job>/checkpoints).", lands_in="CreateTrainingJob.HyperParameters.checkpoint_path"
-    )
-
-    LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
-
-    def sdk_counts_as_distributed(self) -> bool:
-        # TensorFlow sets self.distribution = distribution or {}: never None, so always distributed.
-        return True
-
-    def sdk_debugger_off(self) -> bool:
-        # TensorFlow._validate_and_set_debugger_configs: no hook with parameter servers.
-        ps = self.distribution is not None and self.distribution.parameter_server is not None and self.distribution.parameter_server.enabled
-        return bool(ps) or super().sdk_debugger_off()
-
-    @property
-    def legacy_mode(self) -> bool:
-        """True for SDK v1 legacy mode: ``script_mode: false`` or any legacy-only parameter."""
-        if self.script_mode is not None:
-            return not self.script_mode
-        return any(getattr(self, name) is not None for name in self.LEGACY_FIELDS)
-
-
-class MXNetEstimator(FrameworkEstimator):
-    """``sagemaker.mxnet.MXNet``."""
-
-    framework: ClassVar[str] = "mxnet"
-    type: Literal["MXNet"] = sdk_field(doc="The SDK class.", lands_in=None)
-
-
 # --------------------------------------------------------------------------------------------
 # Built-in algorithms: hyperparameters are constructor arguments
 # --------------------------------------------------------------------------------------------
@@ -405,129 +346,3 @@ class BuiltinEstimator(EstimatorBase):
             if str(lands).startswith("CreateTrainingJob.HyperParameters."):
                 keys[name] = str(lands).rsplit(".", 1)[1]
         cls.HYPERPARAMETER_KEYS = keys
-
-
-class KMeansEstimator(BuiltinEstimator):
-    """``sagemaker.KMeans``."""
-
-    algorithm: ClassVar[str] = "kmeans"
-    type: Literal["KMeans"] = sdk_field(doc="The SDK class.", lands_in=None)
-    k: Annotated[int, Field(gt=1)] = hp_field("k", ..., doc="Number of clusters (required).")
-    init_method: Literal["random", "kmeans++"] | None = hp_field("init_method", doc="How initial centers are chosen.")
-    max_iterations: Annotated[int, Field(gt=0)] | None = hp_field("local_lloyd_max_iter", doc="Iterations of local Lloyd.")
-    tol: Annotated[float, Field(ge=0, le=1)] | None = hp_field("local_lloyd_tol", doc="Tolerance of local Lloyd, in [0, 1].")
-    num_trials: Annotated[int, Field(gt=0)] | None = hp_field("local_lloyd_num_trials", doc="Local Lloyd trials.")
-    local_init_method: Literal["random", "kmeans++"] | None = hp_field("local_lloyd_init_method", doc="Local Lloyd initialization.")
-    half_life_time_size: Annotated[int, Field(ge=0)] | None = hp_field("half_life_time_size", doc="Decay of the weight of older points.")
-    epochs: Annotated[int, Field(gt=0)] | None = hp_field("epochs", doc="Passes over the data.")
-    center_factor: Annotated[int, Field(gt=0)] | None = hp_field("extra_center_factor", doc="Extra centers per cluster kept during training.")
-    eval_metrics: tuple[Literal["msd", "ssd"], ...] | None = hp_field("eval_metrics", doc="Metrics reported on the test channel.")
-
-
-class PCAEstimator(BuiltinEstimator):
-    """``sagemaker.PCA``."""
-
-    algorithm: ClassVar[str] = "pca"
-    type: Literal["PCA"] = sdk_field(doc="The SDK class.", lands_in=None)
-    num_components: Annotated[int, Field(gt=0)] = hp_field("num_components", ..., doc="Number of principal components (required).")
-    algorithm_mode: Literal["regular", "randomized"] | None = hp_field("algorithm_mode", doc="regular or randomized.")
-    subtract_mean: bool | None = hp_field("subtract_mean", doc="Subtract the mean before computing components.")
-    extra_components: Annotated[int, Field(ge=-1)] | None = hp_field("extra_components", doc="Extra components for randomized mode (>= 0, or -1).")
-
-
-_POSITIVE = Annotated[float, Field(gt=0)]
-_UNIT_OPEN = Annotated[float, Field(gt=0, lt=1)]
-_UNIT_HALF = Annotated[float, Field(ge=0, lt=1)]
-_NON_NEGATIVE = Annotated[float, Field(ge=0)]
-_POS_INT = Annotated[int, Field(gt=0)]
-
-
-class LinearLearnerEstimator(BuiltinEstimator):
-    """``sagemaker.LinearLearner``."""
-
-    algorithm: ClassVar[str] = "linear-learner"
-    type: Literal["LinearLearner"] = sdk_field(doc="The SDK class.", lands_in=None)
-    predictor_type: Literal["binary_classifier", "regressor", "multiclass_classifier"] = hp_field(
-        "predictor_type", ..., doc="Kind of problem (required)."
-    )
-    binary_classifier_model_selection_criteria: Literal[
-        "accuracy", "f1", "f_beta", "precision_at_target_recall", "recall_at_target_precision", "cross_entropy_loss", "loss_function"
-    ] | None = hp_field("binary_classifier_model_selection_criteria", doc="How the best model is chosen.")
-    target_recall: _UNIT_OPEN | None = hp_field("target_recall", doc="Target recall, in (0, 1).")
-    target_precision: _UNIT_OPEN | None = hp_field("target_precision", doc="Target precision, in (0, 1).")
-    positive_example_weight_mult: str | float | None = hp_field("positive_example_weight_mult", doc="A float > 0, 'auto' or 'balanced'.")
-    epochs: _POS_INT | None = hp_field("epochs", doc="Passes over the data.")
-    use_bias: bool | None = hp_field("use_bias", doc="Fit a bias term.")
-    num_models: _POS_INT | None = hp_field("num_models", doc="Models trained in parallel.")
-    num_calibration_samples: _POS_INT | None = hp_field("num_calibration_samples", doc="Samples used to calibrate thresholds.")
-    init_method: Literal["uniform", "normal"] | None = hp_field("init_method", doc="Weight initialization.")
-    init_scale: _POSITIVE | None = hp_field("init_scale", doc="Scale of uniform initialization.")
-    init_sigma: _POSITIVE | None = hp_field("init_sigma", doc="Sigma of normal initialization.")
-    init_bias: float | None = hp_field("init_bias", doc="Initial bias.")
-    optimizer: Literal["sgd", "adam", "rmsprop", "auto"] | None = hp_field("optimizer", doc="Optimizer.")
-    loss: Literal[
-        "logistic", "squared_loss", "absolute_loss", "hinge_loss", "eps_insensitive_squared_loss",
-        "eps_insensitive_absolute_loss", "quantile_loss", "huber_loss", "softmax_loss", "auto",
-    ] | None = hp_field("loss", doc="Loss function.")
-    wd: _NON_NEGATIVE | None = hp_field("wd", doc="L2 regularization.")
-    l1: _NON_NEGATIVE | None = hp_field("l1", doc="L1 regularization.")
-    momentum: _UNIT_HALF | None = hp_field("momentum", doc="Momentum, in [0, 1).")
-    learning_rate: _POSITIVE | None = hp_field("learning_rate", doc="Learning rate.")
-    beta_1: _UNIT_HALF | None = hp_field("beta_1", doc="Adam beta 1, in [0, 1).")
-    beta_2: _UNIT_HALF | None = hp_field("beta_2", doc="Adam beta 2, in [0, 1).")
-    bias_lr_mult: _POSITIVE | None = hp_field("bias_lr_mult", doc="Learning-rate multiplier of the bias.")
-    bias_wd_mult: _NON_NEGATIVE | None = hp_field("bias_wd_mult", doc="Weight-decay multiplier of the bias.")
-    use_lr_scheduler: bool | None = hp_field("use_lr_scheduler", doc="Use a learning-rate scheduler.")
-    lr_scheduler_step: _POS_INT | None = hp_field("lr_scheduler_step", doc="Steps between decays.")
-    lr_scheduler_factor: _UNIT_OPEN | None = hp_field("lr_scheduler_factor", doc="Decay factor, in (0, 1).")
-    lr_scheduler_minimum_lr: _POSITIVE | None = hp_field("lr_scheduler_minimum_lr", doc="Smallest learning rate.")
-    normalize_data: bool | None = hp_field("normalize_data", doc="Normalize features.")
-    normalize_label: bool | None = hp_field("normalize_label", doc="Normalize the label.")
-    unbias_data: bool | None = hp_field("unbias_data", doc="Unbias features.")
-    unbias_label: bool | None = hp_field("unbias_label", doc="Unbias the label.")
-    num_point_for_scaler: _POS_INT | None = hp_field("num_point_for_scaler", doc="Points used for normalization.")
-    margin: _NON_NEGATIVE | None = hp_field("margin", doc="Margin of hinge loss.")
-    quantile: _UNIT_OPEN | None = hp_field("quantile", doc="Quantile of quantile loss, in (0, 1).")
-    loss_insensitivity: _POSITIVE | None = hp_field("loss_insensitivity", doc="Epsilon of epsilon-insensitive loss.")
-    huber_delta: _NON_NEGATIVE | None = hp_field("huber_delta", doc="Delta of Huber loss.")
-    early_stopping_patience: _POS_INT | None = hp_field("early_stopping_patience", doc="Epochs without improvement before stopping.")
-    early_stopping_tolerance: _POSITIVE | None = hp_field("early_stopping_tolerance", doc="Relative improvement that counts.")
-    num_classes: Annotated[int, Field(gt=0, le=1_000_000)] | None = hp_field(
-        "num_classes", doc="Classes of a multiclass_classifier (required there, at least 3)."
-    )
-    accuracy_top_k: Annotated[int, Field(gt=0, le=1_000_000)] | None = hp_field("accuracy_top_k", doc="k of top-k accuracy.")
-    f_beta: _POSITIVE | None = hp_field("f_beta", doc="Beta of the F score.")
-    balance_multiclass_weights: bool | None = hp_field("balance_multiclass_weights", doc="Weight classes equally.")
-
-
-# --------------------------------------------------------------------------------------------
-# Bring your own image
-# --------------------------------------------------------------------------------------------
-
-
-class GenericEstimator(EstimatorBase):
-    """``sagemaker.estimator.Estimator``: your own training image."""
-
-    type: Literal["Estimator"] = sdk_field(doc="The SDK class.", lands_in=None)
-    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] = sdk_field(
-        doc="Training image URI (required).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
-    )
-    hyperparameters: dict[str, Any] = sdk_field(
-        default_factory=dict,
-        doc="Hyperparameters; each value is sent as str(value), as the SDK does.",
-        lands_in="CreateTrainingJob.HyperParameters",
-    )
-
-
-ESTIMATOR_TYPES: dict[str, type[EstimatorBase]] = {
-    "TensorFlow": TensorFlowEstimator,
-    "MXNet": MXNetEstimator,
-    "KMeans": KMeansEstimator,
-    "PCA": PCAEstimator,
-    "LinearLearner": LinearLearnerEstimator,
-    "Estimator": GenericEstimator,
-}
-
-
-EstimatorSpec = typed_union(ESTIMATOR_TYPES, "estimator")
-"""One of the estimator classes, chosen by ``type:``."""

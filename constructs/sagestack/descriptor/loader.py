@@ -26,9 +26,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from .base import V1_NAMES
 from .descriptor import SECTIONS, ModelDescriptor
-from .estimator import ESTIMATOR_TYPES
 from .issues import Issue, format_path, from_pydantic
-from .model import MODEL_TYPES
+from .kinds import ESTIMATOR_TYPES, MODEL_TYPES
 from .python_eval import DEFAULT_LIMITS, PythonLimits, evaluate_python
 from .rules import Finding, run_rules
 

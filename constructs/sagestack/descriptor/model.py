@@ -3,13 +3,13 @@ for deploying or batch-transforming existing model data."""
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
-from .base import Api, SdkModel, sdk_field, typed_union
+from .base import Api, SdkModel, sdk_field
 from .estimator import LogLevel
 from .types import CodePath, LocalPath, ModelEnvironment, RoleRef, S3Uri, SourceDir, VersionStr
 
-__all__ = ["ModelSpec", "TensorFlowModelSpec", "MXNetModelSpec", "GenericModelSpec", "MODEL_TYPES"]
+__all__ = ["ModelBase", "FrameworkModelBase", "CM"]
 
 CM = "CreateModel"
 
@@ -59,37 +59,3 @@ class FrameworkModelBase(ModelBase):
     model_server_workers: int | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
-
-
-class TensorFlowModelSpec(FrameworkModelBase):
-    """``sagemaker.tensorflow.TensorFlowModel`` (TensorFlow Serving)."""
-
-    framework: ClassVar[str] = "tensorflow"
-    type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
-
-
-class MXNetModelSpec(FrameworkModelBase):
-    """``sagemaker.mxnet.MXNetModel``."""
-
-    framework: ClassVar[str] = "mxnet"
-    type: Literal["MXNetModel"] = sdk_field(doc="The SDK class.", lands_in=None)
-    py_version: str | None = sdk_field(None, doc="Python version of the image, e.g. py3.", lands_in="CreateModel.PrimaryContainer.Image")
-
-
-class GenericModelSpec(ModelBase):
-    """``sagemaker.model.Model``: your own inference image."""
-
-    type: Literal["Model"] = sdk_field(doc="The SDK class.", lands_in=None)
-    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] = sdk_field(
-        doc="Inference image (required).", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
-    )
-
-
-MODEL_TYPES: dict[str, type[ModelBase]] = {
-    "TensorFlowModel": TensorFlowModelSpec,
-    "MXNetModel": MXNetModelSpec,
-    "Model": GenericModelSpec,
-}
-
-
-ModelSpec = typed_union(MODEL_TYPES, "model")

@@ -23,8 +23,9 @@ import posixpath
 from typing import Any
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.estimator import BuiltinEstimator, MXNetEstimator, TensorFlowEstimator
-from ..descriptor.model import MXNetModelSpec, TensorFlowModelSpec
+from ..descriptor.estimator import BuiltinEstimator
+from ..descriptor.kinds.mxnet import MXNetEstimator, MXNetModelSpec
+from ..descriptor.kinds.tensorflow import TensorFlowEstimator, TensorFlowModelSpec
 from .context import RenderContext, ph
 from .images import image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image

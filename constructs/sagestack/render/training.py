@@ -29,9 +29,11 @@ import posixpath
 from typing import Any
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator, GenericEstimator, TensorFlowEstimator
+from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.fit import RecordSet, TrainingInput
 from ..descriptor.images import processor_for
+from ..descriptor.kinds.estimator import GenericEstimator
+from ..descriptor.kinds.tensorflow import TensorFlowEstimator
 from .context import RenderContext
 from .images import image_uri
 

@@ -1,0 +1,80 @@
+"""TensorFlow: ``sagemaker.tensorflow.TensorFlow`` and ``TensorFlowModel`` (TensorFlow Serving;
+legacy mode as SDK v1 had it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from ..base import sdk_field
+from ..estimator import FrameworkEstimator
+from ..model import FrameworkModelBase
+from ..paths import LocalPathKind
+from ..types import PositiveInt, S3Uri
+from . import Kind
+
+
+class TensorFlowEstimator(FrameworkEstimator):
+    """``sagemaker.tensorflow.TensorFlow``."""
+
+    framework: ClassVar[str] = "tensorflow"
+    type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
+    model_dir: Literal[False] | str | None = sdk_field(
+        None,
+        doc="Where the script writes checkpoints (default: <output_path>/<job>/model, /opt/ml/model with MPI); false to omit.",
+        lands_in="CreateTrainingJob.HyperParameters.model_dir",
+    )
+    script_mode: bool | None = sdk_field(
+        None,
+        doc="SDK v1: false selects legacy mode (TensorFlow <= 1.12 with py2); legacy parameters imply it.",
+        lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage",
+    )
+    training_steps: PositiveInt | None = sdk_field(
+        None, doc="Legacy mode: steps of training (none: train until the input ends).", lands_in="CreateTrainingJob.HyperParameters.training_steps"
+    )
+    evaluation_steps: PositiveInt | None = sdk_field(
+        None, doc="Legacy mode: steps of evaluation.", lands_in="CreateTrainingJob.HyperParameters.evaluation_steps"
+    )
+    requirements_file: Annotated[str, LocalPathKind("source_dir")] | None = sdk_field(
+        None, doc="Legacy mode: pip requirements file inside source_dir.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_requirements"
+    )
+    checkpoint_path: S3Uri | None = sdk_field(
+        None, doc="Legacy mode: S3 location of checkpoints (default <output_path>/<job>/checkpoints).", lands_in="CreateTrainingJob.HyperParameters.checkpoint_path"
+    )
+
+    LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
+
+    def sdk_counts_as_distributed(self) -> bool:
+        # TensorFlow sets self.distribution = distribution or {}: never None, so always distributed.
+        return True
+
+    def sdk_debugger_off(self) -> bool:
+        # TensorFlow._validate_and_set_debugger_configs: no hook with parameter servers.
+        ps = self.distribution is not None and self.distribution.parameter_server is not None and self.distribution.parameter_server.enabled
+        return bool(ps) or super().sdk_debugger_off()
+
+    @property
+    def legacy_mode(self) -> bool:
+        """True for SDK v1 legacy mode: ``script_mode: false`` or any legacy-only parameter."""
+        if self.script_mode is not None:
+            return not self.script_mode
+        return any(getattr(self, name) is not None for name in self.LEGACY_FIELDS)
+
+
+
+
+class TensorFlowModelSpec(FrameworkModelBase):
+    """``sagemaker.tensorflow.TensorFlowModel`` (TensorFlow Serving)."""
+
+    framework: ClassVar[str] = "tensorflow"
+    type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
+
+
+KIND = Kind(
+    order=10,
+    estimator=TensorFlowEstimator,
+    estimator_sdk="sagemaker.tensorflow.TensorFlow",
+    model=TensorFlowModelSpec,
+    model_sdk="sagemaker.tensorflow.TensorFlowModel",
+    image_family="tensorflow",
+    serving="TensorFlow Serving image; an inference entry_point is repacked under code/ (legacy mode: the legacy Python container)",
+)
