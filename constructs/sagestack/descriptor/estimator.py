@@ -91,6 +91,8 @@ class EstimatorBase(SdkModel):
     section_title: ClassVar[str] = "estimator"
     #: Descriptor ``type`` values of this class; set by each concrete class.
     type: str
+    #: Reads Pipe mode only as RecordIO-protobuf (CSV needs File mode): the AWS docs of the algorithm.
+    PIPE_PROTOBUF_ONLY: ClassVar[bool] = False
 
     role: RoleRef | None = sdk_field(
         None,
@@ -262,6 +264,15 @@ class FrameworkEstimator(EstimatorBase):
 
     #: The SDK's framework key for image data (``tensorflow``, ``mxnet``).
     framework: ClassVar[str]
+    #: The distribution strategies the class takes, each with the lowest framework version that
+    #: has it (None: every version).
+    DISTRIBUTIONS: ClassVar[dict[str, str | None]] = {}
+    #: The lowest framework version with a PipeModeDataset; None: the script reads the FIFO itself.
+    PIPE_DATASET_FROM: ClassVar[str | None] = None
+    #: The SDK sends sagemaker_mpi_custom_mpi_options even without processes_per_host.
+    MPI_OPTIONS_ALWAYS: ClassVar[bool] = False
+    #: The lowest framework version for which the SDK turns time-series metrics on by default.
+    METRICS_FROM: ClassVar[str | None] = None
 
     entry_point: CodePath = sdk_field(
         doc="Training script, relative to source_dir (or to this file without source_dir).",
@@ -309,6 +320,11 @@ class FrameworkEstimator(EstimatorBase):
         lands_in="CreateTrainingJob.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries",
     )
 
+    def warns_without_distribution(self) -> bool:
+        """Whether several instances without a distribution strategy deserve a warning (each
+        instance would run the script on its own)."""
+        return False
+
     def sdk_counts_as_distributed(self) -> bool:
         """Whether the SDK's ``Framework._validate_and_set_debugger_configs`` counts the job as
         distributed (and so turns the Debugger hook off when checkpointing): more than one
@@ -334,6 +350,11 @@ class BuiltinEstimator(EstimatorBase):
     """``sagemaker.amazon.AmazonAlgorithmEstimatorBase``: an AWS algorithm image, RecordSet inputs."""
 
     algorithm: ClassVar[str]
+    #: Hyperparameters the SDK class always sends, whatever the arguments.
+    EXTRA_HYPERPARAMETERS: ClassVar[dict[str, str]] = {}
+    #: The class's DEFAULT_MINI_BATCH_SIZE: fit() without mini_batch_size sends at most this (and
+    #: at most the records per instance); None: nothing is sent, the algorithm's default applies.
+    DEFAULT_MINI_BATCH_SIZE: ClassVar[int | None] = None
     #: SDK attribute name → hyperparameter key sent (they differ, e.g. max_iterations → local_lloyd_max_iter).
     HYPERPARAMETER_KEYS: ClassVar[dict[str, str]] = {}
 

@@ -185,19 +185,6 @@ SMDATAPARALLEL_INSTANCE_TYPES = ("ml.p3.16xlarge", "ml.p3dn.24xlarge", "ml.p4d.2
 # sagemaker.fw_utils.SINGLE_GPU_INSTANCE_TYPES
 SINGLE_GPU_INSTANCE_TYPES = ("ml.p2.xlarge", "ml.p3.2xlarge")
 
-# Lowest framework version per strategy: TensorFlow from the SDK docs (Horovod from 1.12,
-# parameter servers with script mode from 1.11) and Estimator._validate_mwms_config (2.9);
-# MXNet: parameter servers in every version, Horovod from 1.6 (SDK MXNet docs).
-MIN_VERSION = {
-    ("TensorFlow", "parameter_server"): "1.11",
-    ("TensorFlow", "mpi"): "1.12",
-    ("TensorFlow", "multi_worker_mirrored_strategy"): "2.9",
-    ("TensorFlow", "smdistributed"): "2.3",
-    ("MXNet", "mpi"): "1.6",
-}
-UNSUPPORTED = {("MXNet", "multi_worker_mirrored_strategy"), ("MXNet", "smdistributed")}
-
-
 @rule("estimator")
 def distribution_is_consistent(d: Any, ctx: Context) -> Iterator[Finding]:
     """One strategy; supported by the framework and version; sensible for the instance count."""
@@ -210,14 +197,14 @@ def distribution_is_consistent(d: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding(("estimator", "distribution"), "only one distribution strategy can be enabled", ", ".join(("parameter_server", "mpi", "multi_worker_mirrored_strategy", "smdistributed")), ", ".join(enabled))
     version = _version(est.framework_version)
     for strategy in enabled:
-        if (est.type, strategy) in UNSUPPORTED:
-            yield Finding(("estimator", "distribution", strategy), f"{est.type} does not support {strategy}", "parameter_server, mpi", strategy)
+        if strategy not in est.DISTRIBUTIONS:
+            yield Finding(("estimator", "distribution", strategy), f"{est.type} does not support {strategy}", ", ".join(est.DISTRIBUTIONS), strategy)
             continue
-        minimum = MIN_VERSION.get((est.type, strategy))
+        minimum = est.DISTRIBUTIONS[strategy]
         if minimum and version is not None and version < Version(minimum):
             what = "Horovod (mpi)" if strategy == "mpi" else strategy
             yield Finding(("estimator", "framework_version"), f"{what} needs {est.type} {minimum} or newer", f">= {minimum}", est.framework_version)
-    if est.instance_count > 1 and not enabled and est.type == "TensorFlow" and not getattr(est, "legacy_mode", False):
+    if est.instance_count > 1 and not enabled and est.warns_without_distribution():
         yield Finding(("estimator", "instance_count"), "several instances without a distribution strategy: each instance runs the script on its own; set distribution (parameter_server, mpi or multi_worker_mirrored_strategy)", "instance_count: 1, or a distribution", est.instance_count, "warning")
     if est.instance_count == 1 and "parameter_server" in enabled:
         yield Finding(("estimator", "distribution", "parameter_server"), "parameter servers on a single instance add nothing; raise instance_count", "instance_count > 1", 1, "warning")
@@ -300,14 +287,6 @@ def hyperparameters_fit_the_api(d: Any, ctx: Context) -> Iterator[Finding]:
     budget = max_count - (FRAMEWORK_RESERVED_COUNT if framework else 2)
     if len(hps) > budget:
         yield Finding(("estimator", "hyperparameters"), f"too many hyperparameters: SageMaker takes {max_count} and the SDK adds its own", f"at most {budget}", len(hps))
-
-
-@rule("estimator")
-def linear_learner_classes(d: Any, ctx: Context) -> Iterator[Finding]:
-    """multiclass_classifier needs num_classes >= 3 (sagemaker.LinearLearner)."""
-    est = d.estimator
-    if getattr(est, "type", None) == "LinearLearner" and est.predictor_type == "multiclass_classifier" and (est.num_classes is None or est.num_classes < 3):
-        yield Finding(("estimator", "num_classes"), "predictor_type multiclass_classifier needs num_classes of at least 3", ">= 3", est.num_classes if est.num_classes is not None else "nothing")
 
 
 @rule("estimator")
@@ -453,11 +432,6 @@ def inputs_match_estimator(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("fit", "mini_batch_size"), f"mini_batch_size is an argument of built-in algorithms; for {est.type} put it in hyperparameters", "hyperparameters: {mini_batch_size: ...}", fit.mini_batch_size)
 
 
-# Built-in algorithms that read Pipe mode only as RecordIO-protobuf (their AWS docs: "File or
-# Pipe mode for recordIO-wrapped protobuf, File mode only for CSV").
-PIPE_PROTOBUF_ONLY = ("KMeans", "PCA", "LinearLearner")
-
-
 @rule("estimator", "fit")
 def pipe_mode_supported(d: Any, ctx: Context) -> Iterator[Finding]:
     """Pipe mode against what the algorithm or framework reads."""
@@ -469,16 +443,17 @@ def pipe_mode_supported(d: Any, ctx: Context) -> Iterator[Finding]:
     piped = [name for name, mode in modes.items() if mode == "Pipe"]
     if not piped:
         return
-    if est.type in PIPE_PROTOBUF_ONLY:
+    if est.PIPE_PROTOBUF_ONLY:
         for name, ch in channels.items():
             if modes[name] == "Pipe" and ch.content_type and "protobuf" not in ch.content_type:
                 yield Finding(("fit", "inputs", name, "content_type"), f"{est.type} reads Pipe mode only as RecordIO-protobuf; CSV needs File mode", "application/x-recordio-protobuf", ch.content_type)
-    elif est.type == "TensorFlow":
+    pipe_from = getattr(est, "PIPE_DATASET_FROM", None)
+    if pipe_from is not None:
         version = _version(est.framework_version)
-        if version is not None and version < Version("1.7"):
-            yield Finding(("estimator", "input_mode"), "PipeModeDataset exists from TensorFlow 1.7", ">= 1.7 for Pipe mode", est.framework_version)
-    elif est.type == "MXNet":
-        yield Finding(("estimator", "input_mode"), "MXNet has no PipeModeDataset: your script must read the FIFO /opt/ml/input/data/<channel>_<epoch> itself", "File or FastFile, or a FIFO-reading script", "Pipe", "warning")
+        if version is not None and version < Version(pipe_from):
+            yield Finding(("estimator", "input_mode"), f"PipeModeDataset exists from {est.type} {pipe_from}", f">= {pipe_from} for Pipe mode", est.framework_version)
+    elif _is_framework(est):
+        yield Finding(("estimator", "input_mode"), f"{est.type} has no PipeModeDataset: your script must read the FIFO /opt/ml/input/data/<channel>_<epoch> itself", "File or FastFile, or a FIFO-reading script", "Pipe", "warning")
 
 
 @rule("estimator", "fit")

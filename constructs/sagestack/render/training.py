@@ -47,8 +47,6 @@ DEBUGGER_UNSUPPORTED_REGIONS = (
 PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS
 # Framework.CONTAINER_CODE_CHANNEL_SOURCEDIR_PATH
 CODE_CHANNEL_SOURCEDIR = "/opt/ml/input/data/code/sourcedir.tar.gz"
-# DEFAULT_MINI_BATCH_SIZE of PCA and LinearLearner.
-DEFAULT_MINI_BATCH_CAP = {"PCA": 500, "LinearLearner": 1000}
 TFS_LOG_LEVELS = {10: "debug", 20: "info", 30: "warn", 40: "error", 50: "crit"}  # TensorFlowModel.LOG_LEVEL_MAP
 
 
@@ -115,7 +113,7 @@ def _distribution_hyperparameters(est: FrameworkEstimator) -> dict[str, Any]:
         out["sagemaker_mpi_enabled"] = dist.mpi.enabled
         if dist.mpi.processes_per_host:
             out["sagemaker_mpi_num_of_processes_per_host"] = dist.mpi.processes_per_host
-        if est.type == "TensorFlow" or dist.mpi.processes_per_host:
+        if est.MPI_OPTIONS_ALWAYS or dist.mpi.processes_per_host:
             out["sagemaker_mpi_custom_mpi_options"] = dist.mpi.custom_mpi_options or ""
     if dist.smdistributed is not None:
         enabled = dist.smdistributed.dataparallel.enabled
@@ -145,7 +143,7 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     if isinstance(est, GenericEstimator):
         return {str(k): str(v) for k, v in est.hyperparameters.items()}
     if isinstance(est, BuiltinEstimator):
-        hps: dict[str, str] = {"force_dense": "True"} if est.type == "KMeans" else {}
+        hps: dict[str, str] = dict(est.EXTRA_HYPERPARAMETERS)
         for name, key in est.HYPERPARAMETER_KEYS.items():
             value = getattr(est, name)
             if value is None:
@@ -155,10 +153,10 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
         train = next(r for r in records if r.channel == "train")
         hps["feature_dim"] = str(train.feature_dim)
         mini_batch = d.fit.mini_batch_size
-        if mini_batch is None and est.type in DEFAULT_MINI_BATCH_CAP:
-            # PCA and LinearLearner: at most their default, at most the records per instance.
-            mini_batch = min(DEFAULT_MINI_BATCH_CAP[est.type], max(1, int(train.num_records / est.instance_count)))
-        if mini_batch is not None:  # KMeans.fit() passes None on, so the algorithm's default applies
+        if mini_batch is None and est.DEFAULT_MINI_BATCH_SIZE is not None:
+            # at most the class's default, at most the records per instance
+            mini_batch = min(est.DEFAULT_MINI_BATCH_SIZE, max(1, int(train.num_records / est.instance_count)))
+        if mini_batch is not None:  # otherwise fit() passes None on, so the algorithm's default applies
             hps["mini_batch_size"] = str(mini_batch)
         return hps
     assert isinstance(est, FrameworkEstimator)
@@ -261,8 +259,8 @@ def create_training_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
     if metrics is None and isinstance(est, FrameworkEstimator) and est.framework_version and not (isinstance(est, TensorFlowEstimator) and est.legacy_mode):
         from packaging.version import Version
 
-        threshold = {"tensorflow": "1.15", "mxnet": "1.6"}[est.framework]
-        if Version(est.framework_version) >= Version(threshold):
+        threshold = est.METRICS_FROM
+        if threshold is not None and Version(est.framework_version) >= Version(threshold):
             metrics = True
     if metrics is not None:
         algorithm["EnableSageMakerMetricsTimeSeries"] = metrics

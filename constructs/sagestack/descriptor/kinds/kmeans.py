@@ -15,6 +15,9 @@ class KMeansEstimator(BuiltinEstimator):
     """``sagemaker.KMeans``."""
 
     algorithm: ClassVar[str] = "kmeans"
+    # KMeans.hyperparameters() always adds force_dense.
+    EXTRA_HYPERPARAMETERS: ClassVar[dict[str, str]] = {"force_dense": "True"}
+    PIPE_PROTOBUF_ONLY: ClassVar[bool] = True
     type: Literal["KMeans"] = sdk_field(doc="The SDK class.", lands_in=None)
     k: Annotated[int, Field(gt=1)] = hp_field("k", ..., doc="Number of clusters (required).")
     init_method: Literal["random", "kmeans++"] | None = hp_field("init_method", doc="How initial centers are chosen.")

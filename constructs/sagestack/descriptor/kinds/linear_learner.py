@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from ..base import sdk_field
 from ..estimator import BuiltinEstimator, hp_field
+from ..rules import Context, Finding, rule
 from . import Kind
 
 _POSITIVE = Annotated[float, Field(gt=0)]
@@ -21,6 +23,8 @@ class LinearLearnerEstimator(BuiltinEstimator):
     """``sagemaker.LinearLearner``."""
 
     algorithm: ClassVar[str] = "linear-learner"
+    DEFAULT_MINI_BATCH_SIZE: ClassVar[int | None] = 1000
+    PIPE_PROTOBUF_ONLY: ClassVar[bool] = True
     type: Literal["LinearLearner"] = sdk_field(doc="The SDK class.", lands_in=None)
     predictor_type: Literal["binary_classifier", "regressor", "multiclass_classifier"] = hp_field(
         "predictor_type", ..., doc="Kind of problem (required)."
@@ -73,6 +77,14 @@ class LinearLearnerEstimator(BuiltinEstimator):
     accuracy_top_k: Annotated[int, Field(gt=0, le=1_000_000)] | None = hp_field("accuracy_top_k", doc="k of top-k accuracy.")
     f_beta: _POSITIVE | None = hp_field("f_beta", doc="Beta of the F score.")
     balance_multiclass_weights: bool | None = hp_field("balance_multiclass_weights", doc="Weight classes equally.")
+
+
+@rule("estimator")
+def linear_learner_classes(d: Any, ctx: Context) -> Iterator[Finding]:
+    """multiclass_classifier needs num_classes >= 3 (sagemaker.LinearLearner)."""
+    est = d.estimator
+    if isinstance(est, LinearLearnerEstimator) and est.predictor_type == "multiclass_classifier" and (est.num_classes is None or est.num_classes < 3):
+        yield Finding(("estimator", "num_classes"), "predictor_type multiclass_classifier needs num_classes of at least 3", ">= 3", est.num_classes if est.num_classes is not None else "nothing")
 
 
 KIND = Kind(

@@ -14,6 +14,9 @@ class MXNetEstimator(FrameworkEstimator):
     """``sagemaker.mxnet.MXNet``."""
 
     framework: ClassVar[str] = "mxnet"
+    # Parameter servers in every version, Horovod from 1.6 (the SDK's MXNet docs).
+    DISTRIBUTIONS: ClassVar[dict[str, str | None]] = {"parameter_server": None, "mpi": "1.6"}
+    METRICS_FROM: ClassVar[str | None] = "1.6"
     type: Literal["MXNet"] = sdk_field(doc="The SDK class.", lands_in=None)
 
 

@@ -15,6 +15,8 @@ class PCAEstimator(BuiltinEstimator):
     """``sagemaker.PCA``."""
 
     algorithm: ClassVar[str] = "pca"
+    DEFAULT_MINI_BATCH_SIZE: ClassVar[int | None] = 500
+    PIPE_PROTOBUF_ONLY: ClassVar[bool] = True
     type: Literal["PCA"] = sdk_field(doc="The SDK class.", lands_in=None)
     num_components: Annotated[int, Field(gt=0)] = hp_field("num_components", ..., doc="Number of principal components (required).")
     algorithm_mode: Literal["regular", "randomized"] | None = hp_field("algorithm_mode", doc="regular or randomized.")

@@ -17,6 +17,12 @@ class TensorFlowEstimator(FrameworkEstimator):
     """``sagemaker.tensorflow.TensorFlow``."""
 
     framework: ClassVar[str] = "tensorflow"
+    # Lowest versions: the SDK docs (parameter servers with script mode from 1.11, Horovod from
+    # 1.12), Estimator._validate_mwms_config (2.9), smdistributed data parallel (2.3).
+    DISTRIBUTIONS: ClassVar[dict[str, str | None]] = {"parameter_server": "1.11", "mpi": "1.12", "multi_worker_mirrored_strategy": "2.9", "smdistributed": "2.3"}
+    PIPE_DATASET_FROM: ClassVar[str | None] = "1.7"
+    MPI_OPTIONS_ALWAYS: ClassVar[bool] = True
+    METRICS_FROM: ClassVar[str | None] = "1.15"
     type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
     model_dir: Literal[False] | str | None = sdk_field(
         None,
@@ -42,6 +48,9 @@ class TensorFlowEstimator(FrameworkEstimator):
     )
 
     LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
+
+    def warns_without_distribution(self) -> bool:
+        return not self.legacy_mode  # legacy mode distributes training itself
 
     def sdk_counts_as_distributed(self) -> bool:
         # TensorFlow sets self.distribution = distribution or {}: never None, so always distributed.
