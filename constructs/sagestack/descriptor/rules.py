@@ -24,7 +24,7 @@ from .base import format_allowed
 from .images import gpu_count, image_config, is_burstable, processor_for
 from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
-__all__ = ["Finding", "RULES", "run_rules", "rule"]
+__all__ = ["Finding", "Context", "RULES", "run_rules", "rule", "version_of"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def run_rules(view: Any, *, present: set[str], base_dir: Path, root: Path | None
     return findings
 
 
-def _version(text: str | None) -> Version | None:
+def version_of(text: str | None) -> Version | None:
     if text is None:
         return None
     try:
@@ -146,35 +146,6 @@ def framework_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding(("estimator", "instance_type"), f"the {est.type} {full} training images are built for {', '.join(processors)}, not {processor}", ", ".join(processors) + " instances", est.instance_type)
 
 
-@rule("estimator")
-def tensorflow_mode_matches_version(d: Any, ctx: Context) -> Iterator[Finding]:
-    """Legacy mode only up to TensorFlow 1.12 with py2; script mode from 1.11 (SDK v1 and v2)."""
-    est = d.estimator
-    if getattr(est, "type", None) != "TensorFlow" or est.framework_version is None:
-        return
-    version = _version(est.framework_version)
-    if version is None:
-        return
-    if est.legacy_mode:
-        if version >= Version("1.13"):
-            yield Finding(("estimator", "framework_version"), "legacy mode (script_mode false, training_steps, evaluation_steps, requirements_file, checkpoint_path) ended with TensorFlow 1.12; use script mode and pass these as hyperparameters", "<= 1.12 in legacy mode", est.framework_version)
-        elif est.py_version not in (None, "py2"):
-            yield Finding(("estimator", "py_version"), "legacy-mode images exist only for Python 2", "py2", est.py_version)
-        if est.distribution is not None:
-            yield Finding(("estimator", "distribution"), "legacy mode distributes training itself; distribution is a script-mode option", "no distribution in legacy mode", "distribution")
-    elif version < Version("1.11") and est.image_uri is None:
-        yield Finding(("estimator", "framework_version"), "TensorFlow before 1.11 has only legacy-mode images: set script_mode: false (or use training_steps/evaluation_steps)", ">= 1.11 in script mode", est.framework_version)
-
-
-@rule("estimator")
-def legacy_checkpoint_hyperparameters_exclusive(d: Any, ctx: Context) -> Iterator[Finding]:
-    """save_checkpoints_secs and save_checkpoints_steps cannot both be set (TensorFlow RunConfig)."""
-    est = d.estimator
-    hps = getattr(est, "hyperparameters", None) or {}
-    if getattr(est, "type", None) == "TensorFlow" and "save_checkpoints_secs" in hps and "save_checkpoints_steps" in hps:
-        yield Finding(("estimator", "hyperparameters", "save_checkpoints_steps"), "save_checkpoints_secs and save_checkpoints_steps cannot both be set", "one of them", "both")
-
-
 # ----------------------------------------------------------------------------------------
 # Estimator: distribution
 # ----------------------------------------------------------------------------------------
@@ -195,7 +166,7 @@ def distribution_is_consistent(d: Any, ctx: Context) -> Iterator[Finding]:
     enabled = dist.enabled() if dist is not None else []
     if len(enabled) > 1:
         yield Finding(("estimator", "distribution"), "only one distribution strategy can be enabled", ", ".join(("parameter_server", "mpi", "multi_worker_mirrored_strategy", "smdistributed")), ", ".join(enabled))
-    version = _version(est.framework_version)
+    version = version_of(est.framework_version)
     for strategy in enabled:
         if strategy not in est.DISTRIBUTIONS:
             yield Finding(("estimator", "distribution", strategy), f"{est.type} does not support {strategy}", ", ".join(est.DISTRIBUTIONS), strategy)
@@ -449,7 +420,7 @@ def pipe_mode_supported(d: Any, ctx: Context) -> Iterator[Finding]:
                 yield Finding(("fit", "inputs", name, "content_type"), f"{est.type} reads Pipe mode only as RecordIO-protobuf; CSV needs File mode", "application/x-recordio-protobuf", ch.content_type)
     pipe_from = getattr(est, "PIPE_DATASET_FROM", None)
     if pipe_from is not None:
-        version = _version(est.framework_version)
+        version = version_of(est.framework_version)
         if version is not None and version < Version(pipe_from):
             yield Finding(("estimator", "input_mode"), f"PipeModeDataset exists from {est.type} {pipe_from}", f">= {pipe_from} for Pipe mode", est.framework_version)
     elif _is_framework(est):

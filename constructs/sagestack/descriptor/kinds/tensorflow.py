@@ -3,12 +3,16 @@ legacy mode as SDK v1 had it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal
+
+from packaging.version import Version
 
 from ..base import sdk_field
 from ..estimator import FrameworkEstimator
 from ..model import FrameworkModelBase
 from ..paths import LocalPathKind
+from ..rules import Context, Finding, rule, version_of
 from ..types import PositiveInt, S3Uri
 from . import Kind
 
@@ -76,6 +80,35 @@ class TensorFlowModelSpec(FrameworkModelBase):
 
     framework: ClassVar[str] = "tensorflow"
     type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
+
+
+@rule("estimator")
+def tensorflow_mode_matches_version(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Legacy mode only up to TensorFlow 1.12 with py2; script mode from 1.11 (SDK v1 and v2)."""
+    est = d.estimator
+    if not isinstance(est, TensorFlowEstimator) or est.framework_version is None:
+        return
+    version = version_of(est.framework_version)
+    if version is None:
+        return
+    if est.legacy_mode:
+        if version >= Version("1.13"):
+            yield Finding(("estimator", "framework_version"), "legacy mode (script_mode false, training_steps, evaluation_steps, requirements_file, checkpoint_path) ended with TensorFlow 1.12; use script mode and pass these as hyperparameters", "<= 1.12 in legacy mode", est.framework_version)
+        elif est.py_version not in (None, "py2"):
+            yield Finding(("estimator", "py_version"), "legacy-mode images exist only for Python 2", "py2", est.py_version)
+        if est.distribution is not None:
+            yield Finding(("estimator", "distribution"), "legacy mode distributes training itself; distribution is a script-mode option", "no distribution in legacy mode", "distribution")
+    elif version < Version("1.11") and est.image_uri is None:
+        yield Finding(("estimator", "framework_version"), "TensorFlow before 1.11 has only legacy-mode images: set script_mode: false (or use training_steps/evaluation_steps)", ">= 1.11 in script mode", est.framework_version)
+
+
+@rule("estimator")
+def legacy_checkpoint_hyperparameters_exclusive(d: Any, ctx: Context) -> Iterator[Finding]:
+    """save_checkpoints_secs and save_checkpoints_steps cannot both be set (TensorFlow RunConfig)."""
+    est = d.estimator
+    hps = getattr(est, "hyperparameters", None) or {}
+    if isinstance(est, TensorFlowEstimator) and "save_checkpoints_secs" in hps and "save_checkpoints_steps" in hps:
+        yield Finding(("estimator", "hyperparameters", "save_checkpoints_steps"), "save_checkpoints_secs and save_checkpoints_steps cannot both be set", "one of them", "both")
 
 
 KIND = Kind(
