@@ -400,12 +400,6 @@ def _line(lines: dict[Path_, int], path: Path_) -> int:
     return 1
 
 
-def _issue_from_error(error: dict[str, Any], raw: Any, lines: dict[Path_, int], file: str) -> Issue:
-    loc, problem, allowed, got = from_pydantic(error)
-    path = _user_path(raw, loc) if raw is not None else loc
-    return Issue(file, _line(lines, path), format_path(path), problem, "error", allowed, got)
-
-
 def issues_from_errors(errors: Sequence[Mapping[str, Any]], raw: Any, lines: dict[Path_, int], file: str) -> list[Issue]:
     """pydantic's errors as the user's problems: one mistake, one line, in the user's own path.
 
