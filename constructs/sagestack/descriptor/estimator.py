@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from .base import Api, SdkModel, sdk_field, user_error
-from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, SourceDir, Tags, VersionStr
+from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, ServingStyle, SourceDir, Tags, VersionStr
 
 __all__ = [
     "EstimatorBase",
@@ -93,6 +93,12 @@ class EstimatorBase(SdkModel):
     type: str
     #: Reads Pipe mode only as RecordIO-protobuf (CSV needs File mode): the AWS docs of the algorithm.
     PIPE_PROTOBUF_ONLY: ClassVar[bool] = False
+    #: How a model this estimator trained is served (see :data:`.model.ServingStyle`).
+    SERVING: ClassVar[ServingStyle] = "image"
+
+    def serving(self, deploy: Any) -> ServingStyle:
+        """The serving style for this deploy (``deploy`` section or None)."""
+        return self.SERVING
 
     role: RoleRef | None = sdk_field(
         None,
@@ -264,6 +270,7 @@ class FrameworkEstimator(EstimatorBase):
 
     #: The SDK's framework key for image data (``tensorflow``, ``mxnet``).
     framework: ClassVar[str]
+    SERVING: ClassVar[ServingStyle] = "framework"
     #: The distribution strategies the class takes, each with the lowest framework version that
     #: has it (None: every version).
     DISTRIBUTIONS: ClassVar[dict[str, str | None]] = {}
@@ -350,6 +357,7 @@ class BuiltinEstimator(EstimatorBase):
     """``sagemaker.amazon.AmazonAlgorithmEstimatorBase``: an AWS algorithm image, RecordSet inputs."""
 
     algorithm: ClassVar[str]
+    SERVING: ClassVar[ServingStyle] = "training-image"
     #: Hyperparameters the SDK class always sends, whatever the arguments.
     EXTRA_HYPERPARAMETERS: ClassVar[dict[str, str]] = {}
     #: The class's DEFAULT_MINI_BATCH_SIZE: fit() without mini_batch_size sends at most this (and

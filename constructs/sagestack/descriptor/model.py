@@ -3,15 +3,16 @@ for deploying or batch-transforming existing model data."""
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from .base import Api, SdkModel, sdk_field
 from .estimator import LogLevel
-from .types import CodePath, LocalPath, ModelEnvironment, RoleRef, S3Uri, SourceDir, VersionStr
+from .types import CodePath, LocalPath, ModelEnvironment, RoleRef, S3Uri, ServingStyle, SourceDir, VersionStr
 
-__all__ = ["ModelBase", "FrameworkModelBase", "CM"]
+__all__ = ["ModelBase", "FrameworkModelBase", "CM", "ServingStyle"]
 
 CM = "CreateModel"
+
 
 
 class ModelBase(SdkModel):
@@ -19,6 +20,11 @@ class ModelBase(SdkModel):
 
     section_title: ClassVar[str] = "model"
     type: str
+    SERVING: ClassVar[ServingStyle] = "image"
+
+    def serving(self, deploy: Any) -> ServingStyle:
+        """The serving style for this deploy (``deploy`` section or None)."""
+        return self.SERVING
 
     model_data: Annotated[S3Uri, Api(CM, "PrimaryContainer.ModelDataUrl")] | None = sdk_field(
         None, doc="S3 URI of model.tar.gz. Changing it in review is how a model is promoted.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
@@ -38,6 +44,7 @@ class ModelBase(SdkModel):
 
 class FrameworkModelBase(ModelBase):
     framework: ClassVar[str]
+    SERVING: ClassVar[ServingStyle] = "framework"
 
     entry_point: CodePath | None = sdk_field(
         None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
@@ -18,6 +18,7 @@ __all__ = [
     "Environment",
     "ModelEnvironment",
     "TransformEnvironment",
+    "ServingStyle",
     "environment_map",
     "PositiveInt",
     "LocalPath",
@@ -166,3 +167,13 @@ ModelEnvironment = environment_map("CreateModel", "PrimaryContainer.Environment"
 """A model container's environment (CreateModel.PrimaryContainer.Environment)."""
 TransformEnvironment = environment_map("CreateTransformJob", "Environment")
 """A transform job's environment (CreateTransformJob.Environment)."""
+
+
+#: How a model is served, as the SDK's model classes do it:
+#: ``image`` — the given inference image (a trained model: the training image), nothing added;
+#: ``training-image`` — a built-in algorithm's image with the training job's artifacts;
+#: ``framework`` — the framework's inference image and model server (SAGEMAKER_PROGRAM, ...),
+#: the inference code repacked under code/ (the training script by default);
+#: ``tfs`` — TensorFlow Serving: no Python version in the image, code repacked only when given;
+#: ``legacy-container`` — SDK 1.72's legacy Python container, code from the training archive.
+ServingStyle = Literal["image", "training-image", "framework", "tfs", "legacy-container"]

@@ -23,9 +23,7 @@ import posixpath
 from typing import Any
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.estimator import BuiltinEstimator
-from ..descriptor.kinds.mxnet import MXNetEstimator, MXNetModelSpec
-from ..descriptor.kinds.tensorflow import TensorFlowEstimator, TensorFlowModelSpec
+from ..descriptor.types import ServingStyle
 from .context import RenderContext, ph
 from .images import image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
@@ -36,23 +34,11 @@ VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
 MODEL_CODE_DIR = "/opt/ml/model/code"
 
 
-def _serving(d: ModelDescriptor) -> tuple[str, Any]:
-    """(kind, spec): kind is tensorflow, tensorflow-legacy, mxnet, builtin or generic."""
-    if d.model is not None:
-        m = d.model
-        kind = "tensorflow" if isinstance(m, TensorFlowModelSpec) else "mxnet" if isinstance(m, MXNetModelSpec) else "generic"
-        return kind, m
-    est = d.estimator
-    assert est is not None
-    if isinstance(est, TensorFlowEstimator):
-        if est.legacy_mode and (d.deploy is None or d.deploy.endpoint_type != "tensorflow-serving"):
-            return "tensorflow-legacy", est  # SDK 1.72 TensorFlow._create_default_model
-        return "tensorflow", est
-    if isinstance(est, MXNetEstimator):
-        return "mxnet", est
-    if isinstance(est, BuiltinEstimator):
-        return "builtin", est
-    return "generic", est
+def _serving(d: ModelDescriptor) -> tuple[ServingStyle, Any]:
+    """(style, spec): how what is deployed is served (each class declares it) and its section."""
+    spec = d.model if d.model is not None else d.estimator
+    assert spec is not None
+    return spec.serving(d.deploy), spec
 
 
 def _instance_type(d: ModelDescriptor, variant: Any = None) -> str | None:
@@ -68,43 +54,43 @@ def _instance_type(d: ModelDescriptor, variant: Any = None) -> str | None:
 
 def _entry_point(d: ModelDescriptor) -> tuple[str | None, str | None]:
     """(entry_point, source_dir) of the inference code, as create_model receives them."""
-    kind, spec = _serving(d)
+    style, spec = _serving(d)
     dep_entry = d.deploy.entry_point if d.deploy is not None else None
     dep_source = d.deploy.source_dir if d.deploy is not None else None
     tr_entry = d.transformer.entry_point if d.transformer is not None else None
     if d.model is not None:
         return getattr(spec, "entry_point", None), getattr(spec, "source_dir", None)
-    if kind == "mxnet":
-        # MXNet.create_model: the training script serves unless another is given.
+    if style == "framework":
+        # Framework.create_model: the training script serves unless another is given.
         return dep_entry or tr_entry or spec.entry_point, dep_source or spec.source_dir
-    if kind == "tensorflow":
+    if style == "tfs":
         return dep_entry or tr_entry, dep_source
     return None, None
 
 
 def needs_repack(d: ModelDescriptor) -> bool:
     """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step)."""
-    kind, _spec = _serving(d)
+    style, _spec = _serving(d)
     entry, _source = _entry_point(d)
-    return kind in ("tensorflow", "mxnet") and entry is not None
+    return style in ("tfs", "framework") and entry is not None
 
 
 def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> str:
-    kind, spec = _serving(d)
+    style, spec = _serving(d)
     dep = d.deploy
     accelerator = variant.accelerator_type if variant is not None else (dep.accelerator_type if dep is not None else None)
     serverless = dep is not None and dep.serverless_inference_config is not None
-    if kind == "builtin":
+    if style == "training-image":
         return training_image(d, ctx)
-    if kind == "tensorflow-legacy":  # the legacy container trains and serves
+    if style == "legacy-container":  # the legacy container trains and serves
         return legacy_tensorflow_image(spec.framework_version or "", _instance_type(d, variant) or spec.instance_type, ctx.region)
-    if getattr(spec, "image_uri", None) and (d.model is not None or kind == "generic"):
+    if getattr(spec, "image_uri", None) and (d.model is not None or style == "image"):
         image: str = spec.image_uri
         return image
-    if kind == "generic":
+    if style == "image":
         return training_image(d, ctx)
-    framework = "tensorflow" if kind == "tensorflow" else "mxnet"
-    py_version = None if kind == "tensorflow" else spec.py_version
+    framework = spec.framework
+    py_version = None if style == "tfs" else spec.py_version  # TensorFlow Serving images have none
     return image_uri(
         framework,
         region=ctx.region,
@@ -118,14 +104,14 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
 
 
 def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
-    kind, spec = _serving(d)
+    style, spec = _serving(d)
     env: dict[str, str] = {}
     entry, source = _entry_point(d)
-    if kind == "tensorflow":
+    if style == "tfs":
         level = spec.container_log_level
         if level is not None:
             env["SAGEMAKER_TFS_NGINX_LOGLEVEL"] = TFS_LOG_LEVELS[level]
-    elif kind == "tensorflow-legacy":
+    elif style == "legacy-container":
         # SDK 1.72's legacy TensorFlowModel: the training script's serving functions, from the
         # training code archive (no repack), with the legacy container's variables.
         level = spec.container_log_level if spec.container_log_level is not None else 20
@@ -140,7 +126,7 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
         )
         if spec.requirements_file:
             env["SAGEMAKER_REQUIREMENTS"] = spec.requirements_file
-    elif kind == "mxnet":
+    elif style == "framework":
         level = spec.container_log_level if spec.container_log_level is not None else 20
         assert entry is not None  # MXNet estimators and models require entry_point
         script = entry if source else posixpath.basename(entry)
@@ -155,7 +141,7 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     workers = getattr(spec, "model_server_workers", None)
     if d.deploy is not None and d.deploy.model_server_workers is not None:
         workers = d.deploy.model_server_workers
-    if workers is not None and kind in ("tensorflow", "tensorflow-legacy", "mxnet"):
+    if workers is not None and style in ("tfs", "legacy-container", "framework"):
         env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
     if d.model is not None and d.model.env:
         env.update(d.model.env)
@@ -183,7 +169,7 @@ def variant_model_data(d: ModelDescriptor, variant: Any) -> str | None:
 def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> dict[str, Any]:
     """CreateModel for what ``deploy``/``transformer`` serve (for one of ``deploy.variants``: its
     image for its instance type, its model data; repacked data is ``{{RepackedModelData.<variant>}}``)."""
-    kind, spec = _serving(d)
+    style, spec = _serving(d)
     if variant is not None:
         model_data = variant_model_data(d, variant)
     elif d.model is not None:

@@ -13,7 +13,7 @@ from ..estimator import FrameworkEstimator
 from ..model import FrameworkModelBase
 from ..paths import LocalPathKind
 from ..rules import Context, Finding, rule, version_of
-from ..types import PositiveInt, S3Uri
+from ..types import PositiveInt, S3Uri, ServingStyle
 from . import Kind
 
 
@@ -27,6 +27,7 @@ class TensorFlowEstimator(FrameworkEstimator):
     PIPE_DATASET_FROM: ClassVar[str | None] = "1.7"
     MPI_OPTIONS_ALWAYS: ClassVar[bool] = True
     METRICS_FROM: ClassVar[str | None] = "1.15"
+    SERVING: ClassVar[ServingStyle] = "tfs"
     type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
     model_dir: Literal[False] | str | None = sdk_field(
         None,
@@ -52,6 +53,12 @@ class TensorFlowEstimator(FrameworkEstimator):
     )
 
     LEGACY_FIELDS: ClassVar[tuple[str, ...]] = ("training_steps", "evaluation_steps", "requirements_file", "checkpoint_path")
+
+    def serving(self, deploy: Any) -> ServingStyle:
+        # SDK 1.72 TensorFlow.create_model: legacy mode keeps the legacy container unless asked
+        if self.legacy_mode and (deploy is None or deploy.endpoint_type != "tensorflow-serving"):
+            return "legacy-container"
+        return self.SERVING
 
     def warns_without_distribution(self) -> bool:
         return not self.legacy_mode  # legacy mode distributes training itself
@@ -79,6 +86,7 @@ class TensorFlowModelSpec(FrameworkModelBase):
     """``sagemaker.tensorflow.TensorFlowModel`` (TensorFlow Serving)."""
 
     framework: ClassVar[str] = "tensorflow"
+    SERVING: ClassVar[ServingStyle] = "tfs"
     type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
 
 
