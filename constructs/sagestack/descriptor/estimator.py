@@ -8,6 +8,7 @@ SDK v2 name or its v1 spelling. Each field's doc names the CreateTrainingJob mem
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -326,6 +327,17 @@ class FrameworkEstimator(EstimatorBase):
         doc="Time-series metrics (the SDK turns it on for TensorFlow >= 1.15 and MXNet >= 1.6).",
         lands_in="CreateTrainingJob.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries",
     )
+
+    @property
+    def legacy_mode(self) -> bool:
+        """SDK v1's legacy mode (a kind that had one says when it applies)."""
+        return False
+
+    def sdk_hyperparameters(self, user: dict[str, Any], distribution: dict[str, Any], job_path: Callable[..., str]) -> dict[str, Any]:
+        """What the class's ``hyperparameters()`` sends before the code keys (sagemaker_program
+        ...): the user's values, then the distribution's. ``job_path(*parts)`` is an S3 path under
+        the job's folder of the output path."""
+        return {**user, **distribution}
 
     def warns_without_distribution(self) -> bool:
         """Whether several instances without a distribution strategy deserve a warning (each

@@ -32,8 +32,6 @@ from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.fit import RecordSet, TrainingInput
 from ..descriptor.images import processor_for
-from ..descriptor.kinds.estimator import GenericEstimator
-from ..descriptor.kinds.tensorflow import TensorFlowEstimator
 from .context import RenderContext
 from .images import image_uri
 
@@ -78,7 +76,7 @@ def training_image(d: ModelDescriptor, ctx: RenderContext) -> str:
     if isinstance(est, BuiltinEstimator):
         return image_uri(est.algorithm, region=ctx.region, version="1", scope="training")
     assert isinstance(est, FrameworkEstimator)
-    if isinstance(est, TensorFlowEstimator) and est.legacy_mode:
+    if est.legacy_mode:
         return legacy_tensorflow_image(est.framework_version or "", est.instance_type, ctx.region)
     distribution = est.distribution.model_dump(exclude_none=True) if est.distribution else None
     return image_uri(est.framework, region=ctx.region, version=est.framework_version, py_version=est.py_version, instance_type=est.instance_type, distribution=distribution)
@@ -140,7 +138,7 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     """HyperParameters exactly as the SDK encodes them."""
     est = d.estimator
     assert est is not None and d.fit is not None
-    if isinstance(est, GenericEstimator):
+    if not isinstance(est, (BuiltinEstimator, FrameworkEstimator)):  # your own image: str() each
         return {str(k): str(v) for k, v in est.hyperparameters.items()}
     if isinstance(est, BuiltinEstimator):
         hps: dict[str, str] = dict(est.EXTRA_HYPERPARAMETERS)
@@ -160,31 +158,12 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
             hps["mini_batch_size"] = str(mini_batch)
         return hps
     assert isinstance(est, FrameworkEstimator)
-    values: dict[str, Any] = dict(est.hyperparameters)
-    legacy = isinstance(est, TensorFlowEstimator) and est.legacy_mode
-    if legacy:
-        assert isinstance(est, TensorFlowEstimator)
-        # SDK 1.72 TensorFlow.hyperparameters(): legacy parameters as hyperparameters.
-        values.update(
-            {
-                "checkpoint_path": est.checkpoint_path or s3_path_join(output_path(d, ctx), ctx.job_name, "checkpoints"),
-                "training_steps": est.training_steps,
-                "evaluation_steps": est.evaluation_steps,
-                "sagemaker_requirements": est.requirements_file or "",
-            }
-        )
-    values.update(_distribution_hyperparameters(est))
-    if isinstance(est, TensorFlowEstimator) and not legacy and est.model_dir is not False:
-        if est.model_dir:
-            values["model_dir"] = est.model_dir
-        elif est.distribution and est.distribution.mpi and est.distribution.mpi.enabled:
-            values["model_dir"] = "/opt/ml/model"
-        else:
-            values["model_dir"] = s3_path_join(output_path(d, ctx), ctx.job_name, "model")
+    out = output_path(d, ctx)
+    values: dict[str, Any] = est.sdk_hyperparameters(dict(est.hyperparameters), _distribution_hyperparameters(est), lambda *parts: s3_path_join(out, ctx.job_name, *parts))
     isolated = est.enable_network_isolation
     values["sagemaker_submit_directory"] = CODE_CHANNEL_SOURCEDIR if isolated else (est.source_dir if (est.source_dir or "").startswith("s3://") else ctx.source_archive)
     values["sagemaker_program"] = _script_name(est)
-    if legacy:
+    if est.legacy_mode:
         # SDK 1.72 always sent this (its enable_cloudwatch_metrics argument was deprecated and ignored).
         values["sagemaker_enable_cloudwatch_metrics"] = False
     values["sagemaker_container_log_level"] = est.container_log_level
@@ -256,7 +235,7 @@ def create_training_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
     if est.metric_definitions:
         algorithm["MetricDefinitions"] = [m.model_dump() for m in est.metric_definitions]
     metrics = getattr(est, "enable_sagemaker_metrics", None)
-    if metrics is None and isinstance(est, FrameworkEstimator) and est.framework_version and not (isinstance(est, TensorFlowEstimator) and est.legacy_mode):
+    if metrics is None and isinstance(est, FrameworkEstimator) and est.framework_version and not est.legacy_mode:
         from packaging.version import Version
 
         threshold = est.METRICS_FROM
@@ -320,7 +299,7 @@ def create_training_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
             collections.append(entry)
         debug["CollectionConfigurations"] = collections
         request["DebugHookConfig"] = debug
-    if isinstance(est, TensorFlowEstimator) and est.legacy_mode:
+    if isinstance(est, FrameworkEstimator) and est.legacy_mode:
         pass  # SDK 1.72 had no profiler
     elif est.disable_profiler or ctx.region in PROFILER_UNSUPPORTED_REGIONS:
         request["ProfilerConfig"] = {"DisableProfiler": True}

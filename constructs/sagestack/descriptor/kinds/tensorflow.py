@@ -3,7 +3,7 @@ legacy mode as SDK v1 had it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
 from packaging.version import Version
@@ -59,6 +59,27 @@ class TensorFlowEstimator(FrameworkEstimator):
         if self.legacy_mode and (deploy is None or deploy.endpoint_type != "tensorflow-serving"):
             return "legacy-container"
         return self.SERVING
+
+    def sdk_hyperparameters(self, user: dict[str, Any], distribution: dict[str, Any], job_path: Callable[..., str]) -> dict[str, Any]:
+        values = dict(user)
+        if self.legacy_mode:  # SDK 1.72 TensorFlow.hyperparameters(): legacy parameters as hyperparameters
+            values.update(
+                {
+                    "checkpoint_path": self.checkpoint_path or job_path("checkpoints"),
+                    "training_steps": self.training_steps,
+                    "evaluation_steps": self.evaluation_steps,
+                    "sagemaker_requirements": self.requirements_file or "",
+                }
+            )
+        values.update(distribution)
+        if not self.legacy_mode and self.model_dir is not False:  # TensorFlow._default_model_dir
+            if self.model_dir:
+                values["model_dir"] = self.model_dir
+            elif self.distribution and self.distribution.mpi and self.distribution.mpi.enabled:
+                values["model_dir"] = "/opt/ml/model"
+            else:
+                values["model_dir"] = job_path("model")
+        return values
 
     def warns_without_distribution(self) -> bool:
         return not self.legacy_mode  # legacy mode distributes training itself
