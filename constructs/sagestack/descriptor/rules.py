@@ -441,19 +441,6 @@ def transform_job_name_needs_no_estimator(d: Any, ctx: Context) -> Iterator[Find
         yield Finding(("transform", "job_name"), "a run that trains names its transform job with the training prefix; set estimator.base_job_name or fit.job_name instead", "no transform.job_name with an estimator", d.transform.job_name)
 
 
-@rule("deploy")
-def endpoint_type_needs_tensorflow(d: Any, ctx: Context) -> Iterator[Finding]:
-    """endpoint_type tensorflow-serving is an argument of SDK v1's TensorFlow.deploy; it changes
-    what serves a legacy-mode model and nothing else."""
-    if d.deploy.endpoint_type is None:
-        return
-    est = getattr(d, "estimator", None)
-    if est is None or getattr(est, "type", None) != "TensorFlow":
-        yield Finding(("deploy", "endpoint_type"), "endpoint_type tensorflow-serving belongs to a TensorFlow estimator's deploy (SDK v1)", "a TensorFlow estimator", getattr(est, "type", "model"))
-    elif not est.legacy_mode:
-        yield Finding(("deploy", "endpoint_type"), "a script-mode TensorFlow model is always served by TensorFlow Serving; endpoint_type changes nothing", "no endpoint_type", d.deploy.endpoint_type, "warning")
-
-
 @rule("estimator")
 def checkpoint_local_path_needs_s3(d: Any, ctx: Context) -> Iterator[Finding]:
     """CheckpointConfig requires S3Uri: a local checkpoint path alone syncs nowhere."""
@@ -474,13 +461,12 @@ EI_END_OF_LIFE = (
 
 
 def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bool]:
-    """(framework key, version, py_version, custom image) of what will be served."""
+    """(framework key, version, py_version, custom image) of what will be served; the framework
+    key is None for built-in algorithms and your own image."""
     source = d.model if d.model is not None else d.estimator
     if source is None:
         return None, None, None, False
-    framework = getattr(source, "framework", None)
-    if framework is None and hasattr(source, "algorithm"):
-        framework = source.algorithm
+    framework = getattr(source, "framework", None)  # framework classes only: built-ins serve their training image
     custom = getattr(source, "image_uri", None) is not None
     return framework, getattr(source, "framework_version", None), getattr(source, "py_version", None), custom
 
@@ -524,6 +510,13 @@ def elastic_inference(d: Any, ctx: Context) -> Iterator[Finding]:
             yield from _elastic_inference(d, path, accelerator, instance_type)
 
 
+def _kinds_with_eia_images() -> list[str]:
+    """The kinds whose framework had Elastic Inference images in the SDK's image data."""
+    from .kinds import KINDS  # the kinds register rules of their own: imported when rules run
+
+    return [k.estimator_type or k.model_type or "" for k in KINDS if (fw := getattr(k.estimator or k.model, "framework", None)) and image_config(fw, "eia") is not None]
+
+
 def _placements(dep: Any) -> list[tuple[tuple[str | int, ...], str | None, str | None]]:
     """(path of the accelerator field, accelerator, instance type) of each variant."""
     if dep.variants:
@@ -544,11 +537,13 @@ def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, in
     framework, version, py_version, custom = _inference_framework(d)
     if custom:
         return
-    if framework not in ("tensorflow", "mxnet"):
-        yield Finding(path, "Elastic Inference images existed only for TensorFlow and MXNet", "TensorFlow or MXNet", framework or "unknown")
+    config = image_config(framework, "eia") if framework is not None else None
+    if config is None:
+        had = _kinds_with_eia_images()
+        listed = ", ".join(had[:-1]) + (" and " if len(had) > 1 else "") + had[-1]
+        yield Finding(path, f"Elastic Inference images existed only for {listed}", " or ".join(had), getattr(d.model or d.estimator, "type", "unknown"))
         return
-    config = image_config(framework, "eia")
-    if config is None or version is None:
+    if version is None:
         return
     if config.resolve(version) is None:
         section = "model" if d.model is not None else "estimator"
@@ -623,7 +618,7 @@ def deployment_config_is_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
 def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """The served framework version has an inference image (the SDK's data, inference scope)."""
     framework, version, py_version, custom = _inference_framework(d)
-    if custom or framework not in ("tensorflow", "mxnet") or version is None or any(a for _p, a, _t in _placements(d.deploy)):
+    if custom or framework is None or version is None or any(a for _p, a, _t in _placements(d.deploy)):
         return
     config = image_config(framework, "inference")
     if config is None:
@@ -673,7 +668,7 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
 @rule("model", "transformer")
 def model_transform_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     framework, version, py_version, custom = _inference_framework(d)
-    if custom or framework not in ("tensorflow", "mxnet") or version is None:
+    if custom or framework is None or version is None:
         return
     config = image_config(framework, "inference")
     if config is not None and config.resolve(version) is None:

@@ -140,6 +140,19 @@ def legacy_checkpoint_hyperparameters_exclusive(d: Any, ctx: Context) -> Iterato
         yield Finding(("estimator", "hyperparameters", "save_checkpoints_steps"), "save_checkpoints_secs and save_checkpoints_steps cannot both be set", "one of them", "both")
 
 
+@rule("deploy")
+def endpoint_type_needs_tensorflow(d: Any, ctx: Context) -> Iterator[Finding]:
+    """endpoint_type tensorflow-serving is an argument of SDK v1's TensorFlow.deploy; it changes
+    what serves a legacy-mode model and nothing else."""
+    if d.deploy.endpoint_type is None:
+        return
+    est = getattr(d, "estimator", None)
+    if not isinstance(est, TensorFlowEstimator):
+        yield Finding(("deploy", "endpoint_type"), "endpoint_type tensorflow-serving belongs to a TensorFlow estimator's deploy (SDK v1)", "a TensorFlow estimator", getattr(est, "type", "model"))
+    elif not est.legacy_mode:
+        yield Finding(("deploy", "endpoint_type"), "a script-mode TensorFlow model is always served by TensorFlow Serving; endpoint_type changes nothing", "no endpoint_type", d.deploy.endpoint_type, "warning")
+
+
 KIND = Kind(
     order=10,
     estimator=TensorFlowEstimator,
