@@ -81,3 +81,24 @@ def test_an_unknown_type_lists_the_registry(tmp_path: Path, section: str, given:
     [issue] = [i for i in issues_of(doc, tmp_path) if i.path == f"{section}.type"]
     names = ESTIMATOR_TYPES if section == "estimator" else MODEL_TYPES
     assert issue.allowed == ", ".join(names) and f"did you mean '{suggestion}'" in issue.message
+
+
+def test_nothing_outside_a_kind_module_names_the_kind() -> None:
+    """Code outside descriptor/kinds/ reads what differs by kind from the kind's classes: no
+    type: literal or kind class name appears in it (prose in docstrings may still say TensorFlow)."""
+    import re
+
+    package = REPO / "constructs" / "sagestack"
+    # "Model" and "Estimator" are also ordinary words (state and construct names): their classes are checked
+    words = ({k.estimator_type for k in KINDS} | {k.model_type for k in KINDS}) - {None, "Model", "Estimator"}
+    classes = {cls.__name__ for k in KINDS for cls in (k.estimator, k.model) if cls is not None}
+    literal = re.compile("[\"'](" + "|".join(sorted(w for w in words if w)) + ")[\"']")
+    named = re.compile(r"\b(" + "|".join(sorted(classes)) + r")\b")
+    found = []
+    for path in package.rglob("*.py"):
+        if "kinds" in path.relative_to(package).parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if literal.search(line) or named.search(line):
+                found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

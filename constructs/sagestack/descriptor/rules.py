@@ -647,16 +647,18 @@ def deploy_code_paths_exist(d: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("model")
 def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
-    """Framework models need model_data and a version (or image); MXNetModel needs an entry_point."""
+    """Framework models need model_data and a version (or image); a model served by its
+    framework's model server (the framework serving style, such as MXNetModel) needs an
+    entry_point, and a Python version for its image."""
     model = d.model
-    if model.type in ("TensorFlowModel", "MXNetModel"):
+    if hasattr(model, "framework"):
         if model.model_data is None:
             yield Finding(("model", "model_data"), f"{model.type} serves existing model data", "s3://.../model.tar.gz", "nothing")
         if model.image_uri is None and model.framework_version is None:
             yield Finding(("model", "framework_version"), "required without image_uri", "a version with an inference image", "nothing")
-    if model.type == "MXNetModel":
+    if model.serving(d.deploy) == "framework":
         if model.entry_point is None:
-            yield Finding(("model", "entry_point"), "MXNetModel needs an inference script (model_fn, transform_fn ...)", "a file such as inference.py", "nothing")
+            yield Finding(("model", "entry_point"), f"{model.type} needs an inference script (model_fn, transform_fn ...)", "a file such as inference.py", "nothing")
         if model.image_uri is None and model.py_version is None:
             yield Finding(("model", "py_version"), "required without image_uri", "py3, py37, py38 ...", "nothing")
     if (model.subnets is None) != (model.security_group_ids is None):
