@@ -332,6 +332,7 @@ def _v1_of(name: str) -> list[str]:
 _BRANCH_TAG = re.compile(r"^(str|int|float|bool|none|bytes|[a-z-]+\[.*\]|\[key\])$")
 
 
+@cache  # every section class exists once the descriptor package is imported
 def _section_class_names() -> frozenset[str]:
     from .base import SdkModel
 
@@ -412,20 +413,23 @@ def issues_from_errors(errors: Sequence[Mapping[str, Any]], raw: Any, lines: dic
         loc, problem, allowed, got = from_pydantic(error)
         path, site = _user_path_and_site(raw, loc) if raw is not None else (loc, None)
         entries.append((path, site, problem, allowed, got))
+    def issue(path: Path_, problem: str, allowed: str | None, got: str | None) -> Issue:
+        return Issue(file, _line(lines, path), format_path(path), problem, "error", allowed, got)
+
     out: list[Issue] = []
     sites: dict[Path_, list[tuple[Path_, int | None, str, str | None, str | None]]] = {}
     for entry in entries:
         if entry[1] is None:
-            out.append(Issue(file, _line(lines, entry[0]), format_path(entry[0]), entry[2], "error", entry[3], entry[4]))
+            out.append(issue(entry[0], *entry[2:]))
         else:
             sites.setdefault(entry[0][: entry[1]], []).append(entry)
     for site_path, group in sites.items():
         deeper = [e for e in group if len(e[0]) > len(site_path)]
         if deeper or len(group) == 1:
-            out.extend(Issue(file, _line(lines, e[0]), format_path(e[0]), e[2], "error", e[3], e[4]) for e in (deeper or group))
+            out.extend(issue(e[0], *e[2:]) for e in (deeper or group))
             continue
         forms = list(dict.fromkeys(e[3] or e[2] for e in group))
-        out.append(Issue(file, _line(lines, site_path), format_path(site_path), "not one of the forms this field takes", "error", " or ".join(forms), group[0][4]))
+        out.append(issue(site_path, "not one of the forms this field takes", " or ".join(forms), group[0][4]))
     misspelt = {(i.path.rsplit(".", 1)[0] if "." in i.path else "", m.group(1)) for i in out if (m := re.search(r"did you mean '([^']+)'", i.message))}
     return [i for i in out if not (i.message == "required field is missing" and ((i.path.rsplit(".", 1)[0] if "." in i.path else ""), i.path.rsplit(".", 1)[-1]) in misspelt)]
 
@@ -525,12 +529,8 @@ def load_source(path: Path, text: str, python_limits: PythonLimits = DEFAULT_LIM
 def load_descriptor(path: str | os.PathLike[str], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> LoadResult:
     """Read and validate one descriptor file (YAML, or Python evaluated in a process of its own
     within ``python_limits``)."""
-    path = Path(path)
-    text, problem = read_source(path)
-    if text is None:
-        assert problem is not None
-        return LoadResult(problem.file, None, [problem])
-    return load_source(path, text, python_limits)
+    [result] = load_files([Path(path)], python_limits=python_limits)
+    return result
 
 
 def load_descriptor_or_raise(path: str | os.PathLike[str], *, strict: bool = False) -> ModelDescriptor:
