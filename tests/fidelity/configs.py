@@ -177,3 +177,20 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 BUCKET_NAME = BUCKET
+
+
+def _merge_cases() -> None:
+    """Adds the CONFIGS of every module of tests/fidelity/cases (one kind each)."""
+    import importlib
+    import pkgutil
+
+    from . import cases
+
+    for module in sorted(pkgutil.iter_modules(cases.__path__), key=lambda m: m.name):
+        found = importlib.import_module(f"{cases.__name__}.{module.name}").CONFIGS
+        clash = sorted(set(found) & set(CONFIGS))
+        assert not clash, f"fidelity configurations named twice: {clash}"
+        CONFIGS.update(found)
+
+
+_merge_cases()

@@ -15,27 +15,54 @@ TRANSFORM_JOB_NAME = "fidelity-transform"
 MODEL_NAME = "fidelity-model"
 
 
-def _estimator_class(name: str) -> Any:
-    import sagemaker
-    from sagemaker.mxnet import MXNet
-    from sagemaker.tensorflow import TensorFlow
+# The SDK class of each type: from the kind registry where sagestack is importable (SDK v2's
+# venv); SDK v1's venv cannot import sagestack and knows only the kinds SDK v1 had.
+_V1_CLASSES = {
+    "TensorFlow": "sagemaker.tensorflow.TensorFlow",
+    "MXNet": "sagemaker.mxnet.MXNet",
+    "KMeans": "sagemaker.KMeans",
+    "PCA": "sagemaker.PCA",
+    "LinearLearner": "sagemaker.LinearLearner",
+    "Estimator": "sagemaker.estimator.Estimator",
+    "TensorFlowModel": "sagemaker.tensorflow.TensorFlowModel",
+    "MXNetModel": "sagemaker.mxnet.MXNetModel",
+    "Model": "sagemaker.model.Model",
+}
 
-    return {
-        "TensorFlow": TensorFlow,
-        "MXNet": MXNet,
-        "KMeans": sagemaker.KMeans,
-        "PCA": sagemaker.PCA,
-        "LinearLearner": sagemaker.LinearLearner,
-        "Estimator": sagemaker.estimator.Estimator,
-    }[name]
+
+def _sdk_classes() -> dict[str, str]:
+    try:
+        from sagestack.descriptor.kinds import KINDS
+    except ImportError:
+        return _V1_CLASSES
+    out: dict[str, str] = {}
+    for kind in KINDS:
+        if kind.estimator_type and kind.estimator_sdk:
+            out[kind.estimator_type] = kind.estimator_sdk
+        if kind.model_type and kind.model_sdk:
+            out[kind.model_type] = kind.model_sdk
+    return out
+
+
+def _sdk_class(name: str) -> Any:
+    """The SDK class a ``type:`` names (its dotted path, imported)."""
+    import importlib
+
+    path = _sdk_classes()[name]
+    module, _, attribute = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError):  # e.g. sagemaker.KMeans: an attribute of the package
+        parent, _, inner = module.rpartition(".")
+        return getattr(getattr(importlib.import_module(parent), inner), attribute)
+
+
+def _estimator_class(name: str) -> Any:
+    return _sdk_class(name)
 
 
 def _model_class(name: str) -> Any:
-    from sagemaker.model import Model
-    from sagemaker.mxnet import MXNetModel
-    from sagemaker.tensorflow import TensorFlowModel
-
-    return {"TensorFlowModel": TensorFlowModel, "MXNetModel": MXNetModel, "Model": Model}[name]
+    return _sdk_class(name)
 
 
 def _inputs(fit: dict[str, Any]) -> Any:

@@ -190,11 +190,26 @@ class EstimatorBase(SdkModel):
 # --------------------------------------------------------------------------------------------
 
 
-class ParameterServer(SdkModel):
+class DistributionOption(SdkModel):
+    """One strategy of ``distribution``: it says whether it is on and renders the hyperparameters
+    the SDK's ``_distribution_configuration`` sends for it."""
+
+    def is_enabled(self) -> bool:
+        return bool(getattr(self, "enabled", False))
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        """The hyperparameters (values not yet JSON-encoded) this strategy adds."""
+        raise NotImplementedError
+
+
+class ParameterServer(DistributionOption):
     enabled: bool = sdk_field(True, doc="Launch a parameter server on each host.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_parameter_server_enabled")
 
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        return {"sagemaker_parameter_server_enabled": self.enabled}
 
-class Mpi(SdkModel):
+
+class Mpi(DistributionOption):
     enabled: bool = sdk_field(True, doc="Launch training with mpirun (Horovod).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_mpi_enabled")
     processes_per_host: PositiveInt | None = sdk_field(
         None,
@@ -205,13 +220,24 @@ class Mpi(SdkModel):
         None, doc="Extra mpirun flags.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_mpi_custom_mpi_options"
     )
 
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        out: dict[str, Any] = {"sagemaker_mpi_enabled": self.enabled}
+        if self.processes_per_host:
+            out["sagemaker_mpi_num_of_processes_per_host"] = self.processes_per_host
+        if est.MPI_OPTIONS_ALWAYS or self.processes_per_host:
+            out["sagemaker_mpi_custom_mpi_options"] = self.custom_mpi_options or ""
+        return out
 
-class MultiWorkerMirroredStrategy(SdkModel):
+
+class MultiWorkerMirroredStrategy(DistributionOption):
     enabled: bool = sdk_field(
         True,
         doc="tf.distribute.MultiWorkerMirroredStrategy (TensorFlow 2.9+).",
         lands_in="CreateTrainingJob.HyperParameters.sagemaker_multi_worker_mirrored_strategy_enabled",
     )
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        return {"sagemaker_multi_worker_mirrored_strategy_enabled": self.enabled}
 
 
 class DataParallel(SdkModel):
@@ -223,10 +249,23 @@ class DataParallel(SdkModel):
     )
 
 
-class SmDistributed(SdkModel):
+class SmDistributed(DistributionOption):
     dataparallel: DataParallel = sdk_field(doc="The data parallel library.", lands_in="CreateTrainingJob.HyperParameters")
 
+    def is_enabled(self) -> bool:
+        return self.dataparallel.enabled
 
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        enabled = self.dataparallel.enabled
+        out: dict[str, Any] = {"sagemaker_distributed_dataparallel_enabled": enabled, "sagemaker_instance_type": est.instance_type}
+        if enabled:
+            out["sagemaker_distributed_dataparallel_custom_mpi_options"] = self.dataparallel.custom_mpi_options or ""
+        return out
+
+
+# A kind whose class takes other strategies subclasses Distribution with fields of its own (each
+# a DistributionOption) and gives its estimator a ``distribution`` field of that type; which
+# strategies a class takes, from which version, is its DISTRIBUTIONS.
 class Distribution(SdkModel):
     """The SDK's ``distribution`` (v1: ``distributions``) dict: one strategy."""
 
@@ -237,17 +276,20 @@ class Distribution(SdkModel):
     )
     smdistributed: SmDistributed | None = sdk_field(None, doc="SageMaker distributed data parallel.", lands_in="CreateTrainingJob.HyperParameters")
 
+    def options(self) -> dict[str, DistributionOption]:
+        """The strategies given (switched on or not), in the order the SDK renders them."""
+        given = {name: getattr(self, name) for name in type(self).model_fields}
+        return {name: value for name, value in given.items() if isinstance(value, DistributionOption)}
+
     def enabled(self) -> list[str]:
         """Names of the strategies switched on."""
-        out = []
-        if self.parameter_server and self.parameter_server.enabled:
-            out.append("parameter_server")
-        if self.mpi and self.mpi.enabled:
-            out.append("mpi")
-        if self.multi_worker_mirrored_strategy and self.multi_worker_mirrored_strategy.enabled:
-            out.append("multi_worker_mirrored_strategy")
-        if self.smdistributed and self.smdistributed.dataparallel.enabled:
-            out.append("smdistributed")
+        return [name for name, option in self.options().items() if option.is_enabled()]
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        """``Framework._distribution_configuration``: the hyperparameters of every strategy given."""
+        out: dict[str, Any] = {}
+        for option in self.options().values():
+            out.update(option.sdk_hyperparameters(est))
         return out
 
 
@@ -332,6 +374,14 @@ class FrameworkEstimator(EstimatorBase):
     def legacy_mode(self) -> bool:
         """SDK v1's legacy mode (a kind that had one says when it applies)."""
         return False
+
+    def image_arguments(self, scope: str) -> dict[str, Any]:
+        """The ``sagemaker.image_uris.retrieve`` arguments of this class's image for a scope
+        (``training`` or ``inference``), without region and instance type (the caller's)."""
+        arguments: dict[str, Any] = {"framework": self.framework, "version": self.framework_version, "py_version": self.py_version}
+        if scope == "training" and self.distribution is not None:
+            arguments["distribution"] = self.distribution.model_dump(exclude_none=True)
+        return arguments
 
     def sdk_hyperparameters(self, user: dict[str, Any], distribution: dict[str, Any], job_path: Callable[..., str]) -> dict[str, Any]:
         """What the class's ``hyperparameters()`` sends before the code keys (sagemaker_program

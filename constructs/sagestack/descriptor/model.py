@@ -66,3 +66,8 @@ class FrameworkModelBase(ModelBase):
     model_server_workers: int | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
+
+    def image_arguments(self, scope: str) -> dict[str, Any]:
+        """The ``sagemaker.image_uris.retrieve`` arguments of this class's image (without region
+        and instance type, which come from the deploy or transformer section)."""
+        return {"framework": self.framework, "version": self.framework_version, "py_version": getattr(self, "py_version", None)}

@@ -89,14 +89,14 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
         return image
     if style == "image":
         return training_image(d, ctx)
-    framework = spec.framework
-    py_version = None if style == "tfs" else spec.py_version  # TensorFlow Serving images have none
+    arguments = spec.image_arguments("inference")
+    if style == "tfs":
+        arguments["py_version"] = None  # TensorFlow Serving images have none
     return image_uri(
-        framework,
+        arguments.pop("framework"),
         region=ctx.region,
-        version=spec.framework_version,
-        py_version=py_version,
         instance_type=_instance_type(d, variant),
+        **arguments,
         scope="inference",
         accelerator_type=accelerator,
         serverless=serverless,

@@ -78,8 +78,8 @@ def training_image(d: ModelDescriptor, ctx: RenderContext) -> str:
     assert isinstance(est, FrameworkEstimator)
     if est.legacy_mode:
         return legacy_tensorflow_image(est.framework_version or "", est.instance_type, ctx.region)
-    distribution = est.distribution.model_dump(exclude_none=True) if est.distribution else None
-    return image_uri(est.framework, region=ctx.region, version=est.framework_version, py_version=est.py_version, instance_type=est.instance_type, distribution=distribution)
+    arguments = est.image_arguments("training")
+    return image_uri(arguments.pop("framework"), region=ctx.region, instance_type=est.instance_type, **arguments)
 
 
 def legacy_tensorflow_image(version: str, instance_type: str, region: str) -> str:
@@ -100,28 +100,8 @@ def _json(value: Any) -> str:
 
 
 def _distribution_hyperparameters(est: FrameworkEstimator) -> dict[str, Any]:
-    """Framework._distribution_configuration / MXNet._configure_distribution."""
-    dist = est.distribution
-    out: dict[str, Any] = {}
-    if dist is None:
-        return out
-    if dist.parameter_server is not None:
-        out["sagemaker_parameter_server_enabled"] = dist.parameter_server.enabled
-    if dist.mpi is not None:
-        out["sagemaker_mpi_enabled"] = dist.mpi.enabled
-        if dist.mpi.processes_per_host:
-            out["sagemaker_mpi_num_of_processes_per_host"] = dist.mpi.processes_per_host
-        if est.MPI_OPTIONS_ALWAYS or dist.mpi.processes_per_host:
-            out["sagemaker_mpi_custom_mpi_options"] = dist.mpi.custom_mpi_options or ""
-    if dist.smdistributed is not None:
-        enabled = dist.smdistributed.dataparallel.enabled
-        out["sagemaker_distributed_dataparallel_enabled"] = enabled
-        out["sagemaker_instance_type"] = est.instance_type
-        if enabled:
-            out["sagemaker_distributed_dataparallel_custom_mpi_options"] = dist.smdistributed.dataparallel.custom_mpi_options or ""
-    if dist.multi_worker_mirrored_strategy is not None:
-        out["sagemaker_multi_worker_mirrored_strategy_enabled"] = dist.multi_worker_mirrored_strategy.enabled
-    return out
+    """Framework._distribution_configuration: each strategy renders its own keys."""
+    return est.distribution.sdk_hyperparameters(est) if est.distribution is not None else {}
 
 
 def _script_name(est: FrameworkEstimator) -> str:
