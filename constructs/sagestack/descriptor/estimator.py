@@ -249,18 +249,51 @@ class DataParallel(SdkModel):
     )
 
 
+class ModelParallel(SdkModel):
+    enabled: bool = sdk_field(True, doc="SageMaker model parallel (GPU instances only).", lands_in="CreateTrainingJob.HyperParameters.mp_parameters")
+    parameters: dict[str, Any] = sdk_field(
+        default_factory=dict, doc="The model parallel library's parameters (partitions, microbatches, ...).", lands_in="CreateTrainingJob.HyperParameters.mp_parameters"
+    )
+
+
 class SmDistributed(DistributionOption):
-    dataparallel: DataParallel = sdk_field(doc="The data parallel library.", lands_in="CreateTrainingJob.HyperParameters")
+    dataparallel: DataParallel | None = sdk_field(None, doc="The data parallel library.", lands_in="CreateTrainingJob.HyperParameters")
+    modelparallel: ModelParallel | None = sdk_field(None, doc="The model parallel library.", lands_in="CreateTrainingJob.HyperParameters.mp_parameters")
 
     def is_enabled(self) -> bool:
-        return self.dataparallel.enabled
+        return bool((self.dataparallel and self.dataparallel.enabled) or (self.modelparallel and self.modelparallel.enabled))
 
     def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
-        enabled = self.dataparallel.enabled
-        out: dict[str, Any] = {"sagemaker_distributed_dataparallel_enabled": enabled, "sagemaker_instance_type": est.instance_type}
-        if enabled:
+        out: dict[str, Any] = {}
+        if self.modelparallel is not None and self.modelparallel.enabled and self.modelparallel.parameters:
+            out["mp_parameters"] = dict(self.modelparallel.parameters)  # fw_utils.get_mp_parameters
+        enabled = bool(self.dataparallel and self.dataparallel.enabled)
+        out["sagemaker_distributed_dataparallel_enabled"] = enabled
+        out["sagemaker_instance_type"] = est.instance_type
+        if enabled and self.dataparallel is not None:
             out["sagemaker_distributed_dataparallel_custom_mpi_options"] = self.dataparallel.custom_mpi_options or ""
         return out
+
+
+class TorchDistributed(DistributionOption):
+    enabled: bool = sdk_field(True, doc="Launch with torchrun (PyTorch's torch.distributed).", lands_in="CreateTrainingJob.HyperParameters.sagemaker_torch_distributed_enabled")
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        return {"sagemaker_torch_distributed_enabled": self.enabled, "sagemaker_instance_type": est.instance_type}
+
+
+class PyTorchDDP(DistributionOption):
+    enabled: bool = sdk_field(True, doc="PyTorch DistributedDataParallel, launched by mpirun.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_pytorch_ddp_enabled")
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        return {"sagemaker_pytorch_ddp_enabled": self.enabled, "sagemaker_instance_type": est.instance_type}
+
+
+class PyTorchXLA(DistributionOption):
+    enabled: bool = sdk_field(True, doc="PyTorch/XLA multi-worker training.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_pytorch_xla_multi_worker_enabled")
+
+    def sdk_hyperparameters(self, est: FrameworkEstimator) -> dict[str, Any]:
+        return {"sagemaker_pytorch_xla_multi_worker_enabled": self.enabled}
 
 
 # A kind whose class takes other strategies subclasses Distribution with fields of its own (each
