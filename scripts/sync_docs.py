@@ -1,5 +1,5 @@
 """Regenerate what the docs derive from code: the descriptor reference (docs/reference.md), the
-pipeline diagram (docs/pipelines.md), and the JSON Schema in schema/. `make docs` runs this; tests
+kinds table of README.md, the pipeline diagram (docs/pipelines.md), and the JSON Schema in schema/. `make docs` runs this; tests
 fail when any is stale."""
 
 from __future__ import annotations
@@ -8,14 +8,16 @@ import json
 import sys
 from pathlib import Path
 
-from sagestack.descriptor.reference import markdown_reference
+from sagestack.descriptor.reference import kinds_table, markdown_reference
 from sagestack.descriptor.schema import descriptor_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "reference.md"
+README = ROOT / "README.md"
 PIPELINES = ROOT / "docs" / "pipelines.md"
 SCHEMA = ROOT / "schema" / "descriptor.schema.json"
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+KINDS_START, KINDS_END = "<!-- kinds:start -->", "<!-- kinds:end -->"
 DIAGRAM_START, DIAGRAM_END = "<!-- pipeline-diagram:start -->", "<!-- pipeline-diagram:end -->"
 DIAGRAM_MODEL = "mnist-tf"  # train, then deploy an autoscaled endpoint: every kind of state
 
@@ -24,6 +26,14 @@ def with_reference(text: str) -> str:
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
     return f"{head}{START}\n{markdown_reference()}{END}{tail}"
+
+
+def with_kinds(text: str) -> str:
+    """README's kinds table: the reference's, without its heading."""
+    head, rest = text.split(KINDS_START, 1)
+    _old, tail = rest.split(KINDS_END, 1)
+    table = "\n".join(kinds_table()[2:]).rstrip("\n") + "\n"
+    return f"{head}{KINDS_START}\n{table}{KINDS_END}{tail}"
 
 
 def pipeline_diagram() -> str:
@@ -54,10 +64,11 @@ def schema_text() -> str:
 
 def main() -> int:
     REFERENCE.write_text(with_reference(REFERENCE.read_text()))
+    README.write_text(with_kinds(README.read_text()))
     PIPELINES.write_text(with_diagram(PIPELINES.read_text()))
     SCHEMA.parent.mkdir(exist_ok=True)
     SCHEMA.write_text(schema_text())
-    print(f"updated {', '.join(str(p.relative_to(ROOT)) for p in (REFERENCE, PIPELINES, SCHEMA))}")
+    print(f"updated {', '.join(str(p.relative_to(ROOT)) for p in (REFERENCE, README, PIPELINES, SCHEMA))}")
     return 0
 
 

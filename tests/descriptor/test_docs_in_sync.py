@@ -1,4 +1,4 @@
-"""The generated docs match the code: the descriptor reference (docs/reference.md), the pipeline
+"""The generated docs match the code: the descriptor reference (docs/reference.md), README's kinds table, the pipeline
 diagram (docs/pipelines.md) and schema/descriptor.schema.json (regenerate with `make docs`)."""
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ _spec.loader.exec_module(sync_docs)
 def test_reference_is_current() -> None:
     text = sync_docs.REFERENCE.read_text()
     assert sync_docs.with_reference(text) == text, "docs/reference.md is stale: run `make docs`"
+
+
+def test_readme_kinds_table_is_current() -> None:
+    text = sync_docs.README.read_text()
+    assert sync_docs.with_kinds(text) == text, "the kinds table in README.md is stale: run `make docs`"
 
 
 def test_pipeline_diagram_is_current() -> None:
