@@ -68,9 +68,9 @@ class ModelDescriptor(SdkModel):
         doc="SNS topic ARN that each pipeline run notifies when it succeeds or fails (message: the run's output or its error and cause).",
         lands_in="Step Functions sns:publish TopicArn",
     )
-    estimator: EstimatorSpec | None = sdk_field(None, doc="The SDK estimator (type: TensorFlow, MXNet, KMeans, PCA, LinearLearner, Estimator).", lands_in="CreateTrainingJob")
+    estimator: EstimatorSpec | None = sdk_field(None, doc=f"The SDK estimator (type: {', '.join(ESTIMATOR_TYPES)}).", lands_in="CreateTrainingJob")
     fit: Fit | None = sdk_field(None, doc="estimator.fit(...) arguments.", lands_in="CreateTrainingJob.InputDataConfig")
-    model: ModelSpec | None = sdk_field(None, doc="Existing model data (type: TensorFlowModel, MXNetModel, Model).", lands_in="AWS::SageMaker::Model")
+    model: ModelSpec | None = sdk_field(None, doc=f"Existing model data (type: {', '.join(MODEL_TYPES)}).", lands_in="AWS::SageMaker::Model")
     deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
     transform: Transform | None = sdk_field(None, doc="transformer.transform(...) arguments.", lands_in="CreateTransformJob.TransformInput")

@@ -3,7 +3,7 @@ that docs/reference.md cannot drift from the code (a test compares them)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -12,13 +12,31 @@ from . import deploy, estimator, fit, model, transform
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
+
+def _types(base: type[BaseModel], attribute: str) -> str:
+    """The registry's ``type:`` values whose class derives from ``base``."""
+    return ", ".join(t for k in KINDS if (cls := getattr(k, attribute)) is not None and issubclass(cls, base) for t in [getattr(k, f"{attribute}_type")])
+
+
+def _distributions() -> list[tuple[str, type[BaseModel], str]]:
+    """A section per kind whose class takes strategies of its own (its Distribution subclass)."""
+    out: list[tuple[str, type[BaseModel], str]] = []
+    for k in KINDS:
+        field = k.estimator.model_fields.get("distribution") if k.estimator is not None else None
+        own = [a for a in get_args(field.annotation) if isinstance(a, type) and issubclass(a, estimator.Distribution)] if field else []
+        if own and own[0] is not estimator.Distribution:
+            out.append((f"estimator.distribution: type {k.estimator_type}", own[0], f"the `distribution` dict of `{k.estimator_sdk}`"))
+    return out
+
+
 # (heading, class, what it mirrors) in reading order; a row per kind from the registry.
 SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Top level", ModelDescriptor, "one model per file"),
     ("estimator: common to every type", estimator.EstimatorBase, "`sagemaker.estimator.EstimatorBase`"),
-    ("estimator: TensorFlow and MXNet", estimator.FrameworkEstimator, "`sagemaker.estimator.Framework`"),
+    (f"estimator: framework classes ({_types(estimator.FrameworkEstimator, 'estimator')})", estimator.FrameworkEstimator, "`sagemaker.estimator.Framework`"),
     *((f"estimator: type {k.estimator_type}", k.estimator, f"`{k.estimator_sdk}`" + (f" ({k.note})" if k.note else "")) for k in KINDS if k.estimator is not None),
     ("estimator.distribution", estimator.Distribution, "the SDK's `distribution` dict"),
+    *_distributions(),
     ("estimator.distribution.mpi", estimator.Mpi, "`{'mpi': {...}}`"),
     ("estimator.debugger_hook_config", estimator.DebuggerHookConfig, "`sagemaker.debugger.DebuggerHookConfig`"),
     ("fit", fit.Fit, "`estimator.fit(...)`"),
@@ -37,7 +55,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("transformer", transform.Transformer, "`estimator.transformer(...)` / `model.transformer(...)`"),
     ("transform", transform.Transform, "`transformer.transform(...)`"),
     ("model: common to every type", model.ModelBase, "`sagemaker.model.Model`"),
-    ("model: TensorFlowModel and MXNetModel", model.FrameworkModelBase, "`sagemaker.model.FrameworkModel`"),
+    (f"model: framework classes ({_types(model.FrameworkModelBase, 'model')})", model.FrameworkModelBase, "`sagemaker.model.FrameworkModel`"),
     *((f"model: type {k.model_type}", k.model, f"`{k.model_sdk}`" + (f" ({k.note})" if k.note else "")) for k in KINDS if k.model is not None),
 ]
 
