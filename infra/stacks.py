@@ -120,7 +120,10 @@ class ModelStack(_CatalogStack):
         if descriptor.model is not None and descriptor.deploy is not None:
             self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=label, artifact_bucket=bucket)
         if descriptor.estimator is not None or descriptor.transformer is not None:
-            self.training = TrainingPipeline(self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix)
+            # A preview never trains by itself: its schedule and new-data rule are synthesized switched off.
+            self.training = TrainingPipeline(
+                self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None,
+            )
         cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:
             cdk.Tags.of(self).add(tag.Key, tag.Value)

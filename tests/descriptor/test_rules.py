@@ -114,6 +114,9 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("local_paths_stay_inside_the_repository", tf_base, _set("estimator.entry_point", "../../../../../../etc/passwd"), _set("estimator.entry_point", "./sub/../train.py"), "estimator.entry_point", "leaves the repository", "error"),
     ("local_paths_stay_inside_the_repository", tf_base, _set("estimator.dependencies", ["/etc"]), _set("estimator.dependencies", ["train.py"]), "estimator.dependencies[0]", "absolute paths are not allowed", "error"),
     ("pipeline_options_need_a_pipeline", tf_base, _set("notification_topic", "not-an-arn"), _set("notification_topic", "arn:aws:sns:us-east-1:123456789012:runs"), "notification_topic", "does not match the required pattern", "error"),
+    ("schedule_starts_a_pipeline", model_base, _set("schedule", {"expression": "rate(1 day)"}), lambda d: None, "schedule", "only a pipeline runs on a schedule", "error"),
+    ("schedule_starts_a_pipeline", tf_base, _set("schedule", {"expression": "rate(1 day)", "input": {"inputs": {"test": "s3://sagestack-test/t"}}}), _set("schedule", {"expression": "rate(1 day)", "input": {"inputs": {"train": "s3://sagestack-test/t"}}}), "schedule.input.inputs.test", "names no channel", "error"),
+    ("schedule_starts_a_pipeline", tf_base, _set("schedule", {"on_new_data": "s3://sagestack-test/other/"}), _set("schedule", {"on_new_data": "s3://sagestack-test/train/"}), "schedule.on_new_data", "not under any fit channel", "warning"),
 ]
 
 

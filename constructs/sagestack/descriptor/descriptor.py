@@ -12,6 +12,7 @@ from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceC
 from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
+from .schedule import RunInput, Schedule
 from .transform import Transform, Transformer
 from .types import Tags
 
@@ -74,6 +75,9 @@ class ModelDescriptor(SdkModel):
     deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
     transform: Transform | None = sdk_field(None, doc="transformer.transform(...) arguments.", lands_in="CreateTransformJob.TransformInput")
+    schedule: Schedule | None = sdk_field(
+        None, doc="Runs of the pipeline that start by themselves: on a cron or rate expression, when new data lands, or both.", lands_in="AWS::Scheduler::Schedule and AWS::Events::Rule"
+    )
 
     # Where the descriptor came from: its file and the line of each key path, so that later layers
     # (request rendering, constructs) can still cite file:line.
@@ -81,7 +85,7 @@ class ModelDescriptor(SdkModel):
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
-    @field_validator("estimator", "fit", "model", "deploy", "transformer", "transform", mode="before")
+    @field_validator("estimator", "fit", "model", "deploy", "transformer", "transform", "schedule", mode="before")
     @classmethod
     def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
@@ -138,9 +142,9 @@ class ModelDescriptor(SdkModel):
         return _stack_description(self.name, self.kind, self.description)
 
 
-SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
+SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform", "schedule")
 
 register_field_homes(
     ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

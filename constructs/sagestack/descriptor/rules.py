@@ -710,3 +710,58 @@ def pipeline_options_need_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     deploy = getattr(d, "deploy", None)
     if deploy is not None and deploy.wait_timeout_seconds is not None:
         yield Finding(("deploy", "wait_timeout_seconds"), "only a pipeline run waits for its endpoint; CloudFormation waits for this model's endpoint itself", "an estimator (train, then deploy)", deploy.wait_timeout_seconds)
+
+
+# ----------------------------------------------------------------------------------------
+# Runs that start by themselves
+# ----------------------------------------------------------------------------------------
+
+
+def _channel_uris(d: Any) -> dict[str, str]:
+    fit = getattr(d, "fit", None)
+    if fit is None:
+        return {}
+    if fit.inputs.records is not None:
+        return {r.channel: r.s3_data for r in fit.inputs.records}
+    return {name: ch.s3_data for name, ch in (fit.inputs.channels or {}).items()}
+
+
+def _settable_hyperparameters(est: Any) -> set[str]:
+    """The hyperparameter keys a run input may override: those the descriptor sets (what the
+    pipeline's run-input check allows, without the keys the SDK injects)."""
+    if hasattr(est, "HYPERPARAMETER_KEYS"):  # built-in algorithms: the constructor arguments given
+        keys = {key for name, key in est.HYPERPARAMETER_KEYS.items() if getattr(est, name) is not None}
+        return keys | set(est.EXTRA_HYPERPARAMETERS) | {"feature_dim", "mini_batch_size"}
+    return {str(k) for k in est.hyperparameters}
+
+
+@rule("schedule")
+def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A schedule starts runs of the pipeline: the descriptor must have one, and the run input it
+    gives must name what the descriptor has (channels, hyperparameters it sets)."""
+    schedule = d.schedule
+    est = getattr(d, "estimator", None)
+    if "estimator" not in ctx.present and "transformer" not in ctx.present:
+        yield Finding(("schedule",), "only a pipeline runs on a schedule; this model is deployed once by CloudFormation (model + deploy)", "an estimator (train, then deploy or transform), or model + transformer", "model + deploy")
+        return
+    if schedule.input is None:
+        if schedule.on_new_data is not None and est is not None:
+            uris = _channel_uris(d)
+            if uris and not any(schedule.on_new_data.startswith(u.rstrip("/") + "/") or schedule.on_new_data.rstrip("/") == u.rstrip("/") for u in uris.values()):
+                yield Finding(
+                    ("schedule", "on_new_data"), "new data here is not under any fit channel, so the runs it starts train on the same data as before (give schedule.input.inputs to point a channel at it)",
+                    ", ".join(sorted(uris.values())), schedule.on_new_data, "warning",
+                )
+        return
+    if est is None:
+        yield Finding(("schedule", "input"), "a run input overrides training; this pipeline only transforms", "no input", "input")
+        return
+    given = schedule.input
+    channels = _channel_uris(d)
+    for name in (given.inputs or {}):
+        if name not in channels:
+            yield Finding(("schedule", "input", "inputs", name), "names no channel of fit.inputs", ", ".join(sorted(channels)) or "no channels", name)
+    settable = _settable_hyperparameters(est)
+    for name in (given.hyperparameters or {}):
+        if name not in settable:
+            yield Finding(("schedule", "input", "hyperparameters", name), "a run input overrides only hyperparameters the descriptor sets", ", ".join(sorted(settable)) or "none set", name)

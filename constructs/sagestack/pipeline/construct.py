@@ -41,6 +41,7 @@ from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, SCALING_DIMENSION, SCALING_NAMESPACE, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .triggers import add_triggers
 
 __all__ = ["TrainingPipeline"]
 
@@ -77,7 +78,8 @@ class TrainingPipeline(Construct):
     None when the descriptor names one), ``model_role`` (ModelExecutionRole or None),
     ``artifact_bucket``, ``source`` (the training code asset or None), ``check_input`` and
     ``repack`` (functions or None), ``endpoint_name`` (str or None), ``topic`` (sns.ITopic or None),
-    ``definition`` (the definition with tokens), ``prefix`` (the run-name prefix IAM is scoped to).
+    ``definition`` (the definition with tokens), ``prefix`` (the run-name prefix IAM is scoped to),
+    ``triggers`` (:class:`.triggers.RunTriggers` of the descriptor's ``schedule``, or None).
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class TrainingPipeline(Construct):
         artifact_bucket: s3.IBucket | None = None,
         notification_topic: sns.ITopic | None = None,
         name_suffix: str | None = None,
+        triggers_enabled: bool = True,
     ) -> None:
         """
         :param descriptor: a validated descriptor with ``estimator`` and ``fit``, or with ``model``
@@ -100,6 +103,8 @@ class TrainingPipeline(Construct):
             ``notification_topic``, else none).
         :param name_suffix: appended to the run-name prefix, so that environments sharing an
             account never share run names, IAM scope or teardown (default: none).
+        :param triggers_enabled: whether the descriptor's ``schedule`` starts runs (default True;
+            False synthesizes the schedule and the new-data rule switched off, as previews do).
         """
         super().__init__(scope, construct_id)
         d = descriptor
@@ -256,6 +261,7 @@ class TrainingPipeline(Construct):
             "Step Functions log delivery (logs:*LogDelivery, Describe*) and X-Ray (PutTraceSegments, ...) take no resource-level permissions; CDK grants them on '*'.",
             ["Resource::*"],
         )
+        self.triggers = add_triggers(self, d.schedule, enabled=triggers_enabled) if d.schedule is not None else None
         if d.deploy is not None or d.transformer is not None:  # runs create models (and an endpoint)
             self._teardown(d, runs)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a run of {d.name}")

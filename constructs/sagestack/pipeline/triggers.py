@@ -1,0 +1,103 @@
+"""Runs that start by themselves (the descriptor's ``schedule:``), for a ``TrainingPipeline``.
+
+* ``schedule.expression``: an EventBridge Scheduler schedule (``AWS::Scheduler::Schedule``) that
+  starts the state machine with the schedule's run input.
+* ``schedule.on_new_data``: an EventBridge rule on the bucket's "Object Created" events under the
+  prefix, whose target is the new-data function (``new_data/index.py``): it keeps one one-time
+  schedule per model and moves it on every object, so a burst of uploads starts one run.
+
+The schedules start executions as a role that may only start this state machine. Disabled
+triggers (previews) are still synthesized, with the schedule and the rule ``DISABLED``, so a
+review shows them and a preview never trains by itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
+
+from ..descriptor.schedule import Schedule
+from ..hosting._tokens import s3_bucket_and_key
+from ..iam import statement
+
+if TYPE_CHECKING:
+    from .construct import TrainingPipeline
+
+__all__ = ["RunTriggers", "add_triggers", "NEW_DATA_HANDLER"]
+
+NEW_DATA_HANDLER = Path(__file__).parent / "new_data"
+
+
+@dataclass
+class RunTriggers:
+    """What starts runs: the role schedules start them as, the recurring schedule, the new-data
+    rule and function (each None when the descriptor does not ask for it)."""
+
+    role: iam.Role
+    schedule: scheduler.CfnSchedule | None
+    rule: events.Rule | None
+    function: lambda_.Function | None
+    new_data_schedule_name: str | None
+
+
+def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: bool) -> RunTriggers:
+    """The triggers of ``schedule`` for ``pipeline``'s state machine (``enabled=False``: synthesized
+    but switched off)."""
+    stack = cdk.Stack.of(pipeline)
+    state_machine = pipeline.state_machine
+    run_input = json.dumps(schedule.run_input(), sort_keys=True)
+    role = iam.Role(
+        pipeline, "ScheduleRole",
+        assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}),
+        description="Starts runs of this model's pipeline on its schedule (sagestack)",
+        inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machine.state_machine_arn])])},
+    )
+    recurring = None
+    if schedule.expression is not None:
+        recurring = scheduler.CfnSchedule(
+            pipeline, "Schedule",
+            description=f"Starts a run of {pipeline.prefix} (sagestack)",
+            schedule_expression=schedule.expression,
+            schedule_expression_timezone=schedule.timezone,
+            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            state="ENABLED" if enabled else "DISABLED",
+            target=scheduler.CfnSchedule.TargetProperty(arn=state_machine.state_machine_arn, role_arn=role.role_arn, input=run_input),
+        )
+    rule = function = name = None
+    if schedule.on_new_data is not None:
+        name = f"{pipeline.prefix}-new-data"
+        bucket, key = s3_bucket_and_key(schedule.on_new_data)
+        schedule_arn = f"arn:{stack.partition}:scheduler:{stack.region}:{stack.account}:schedule/default/{name}"
+        function = pipeline._function(
+            "NewData", NEW_DATA_HANDLER, "index.handler", "Starts one run of this model's pipeline after new data stops arriving (sagestack)",
+            timeout=cdk.Duration.seconds(30), memory=128,
+            grants=[
+                statement(actions=["scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule"], resources=[schedule_arn]),
+                statement(actions=["iam:PassRole"], resources=[role.role_arn], conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}),
+            ],
+        )
+        for variable, value in {
+            "SCHEDULE_NAME": name, "SCHEDULE_GROUP": "default", "STATE_MACHINE_ARN": state_machine.state_machine_arn, "SCHEDULER_ROLE_ARN": role.role_arn,
+            "RUN_INPUT": run_input, "QUIET_SECONDS": str(schedule.quiet_minutes * 60), "MAX_DELAY_SECONDS": str(schedule.max_delay_minutes * 60),
+        }.items():
+            function.add_environment(variable, value)
+        detail: dict[str, object] = {"bucket": {"name": [bucket]}}
+        if key:
+            detail["object"] = {"key": [{"prefix": key}]}
+        rule = events.Rule(
+            pipeline, "NewDataRule",
+            description=f"Objects created under {schedule.on_new_data} start a run of {pipeline.prefix} (sagestack)",
+            enabled=enabled,
+            event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"], detail=detail),
+            targets=[targets.LambdaFunction(function, retry_attempts=8, max_event_age=cdk.Duration.hours(2))],
+        )
+    return RunTriggers(role, recurring, rule, function, name)
