@@ -52,6 +52,8 @@ SPECS: dict[str, dict] = {
     "mxnet-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "mxnet-serverless"},
     "tf-serving-eia": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "tf-serving-eia"},
     "churn-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
+    "hf-finetune": {"shape": "train+deploy", "source": "hf-finetune"},
+    "hf-hub-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 

@@ -57,11 +57,17 @@ def test_a_preview_trains_and_transforms_on_one_cpu_instance() -> None:
 
 
 def test_every_example_has_a_preview_on_cpu_only() -> None:
+    """Except the training of a framework whose training images are GPU-only: one instance of its own type."""
+    from sagestack.environments import _trains_on_cpu
+
     result = load_environments(ENVIRONMENTS)
     for descriptor in BY_NAME.values():
         applied, issues = apply_preview(descriptor, "pr-1", result)
         assert applied is not None, [i.format() for i in issues]
-        types = [s.instance_type for s in (applied.estimator, applied.transformer) if s is not None and s.instance_type]
+        trainers = [applied.estimator] if applied.estimator is not None and _trains_on_cpu(applied) else []
+        if applied.estimator is not None and not trainers:
+            assert (applied.estimator.instance_type, applied.estimator.instance_count) == (descriptor.estimator.instance_type, 1)
+        types = [s.instance_type for s in (*trainers, applied.transformer) if s is not None and s.instance_type]
         if applied.deploy is not None:
             types += [v.instance_type for v in (applied.deploy.variants or [applied.deploy]) if v.instance_type]
         assert all(processor_for(t) == "cpu" for t in types), (descriptor.name, types)

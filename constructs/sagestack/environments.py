@@ -39,7 +39,7 @@ from pydantic import AfterValidator, Field, ValidationError
 
 from .descriptor import Issue, ModelDescriptor, validate_data
 from .descriptor.base import SdkModel, sdk_field
-from .descriptor.images import processor_for
+from .descriptor.images import image_config, processor_for
 from .descriptor.issues import format_path
 from .descriptor.loader import _line, _read_yaml, display_name, issues_from_errors
 from .descriptor.types import PositiveInt
@@ -209,7 +209,8 @@ def check_preview_id(preview_id: str, result: EnvironmentsResult) -> tuple[str, 
 def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
     """``d`` as preview ``preview_id`` sizes it (apply the base environment first): every endpoint
     variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling; training
-    and batch transform on one CPU instance; an explicit ``deploy.endpoint_name`` suffixed with the
+    and batch transform on one CPU instance (training on one instance of its own type when its
+    framework's training images are GPU-only); an explicit ``deploy.endpoint_name`` suffixed with the
     preview id. Serverless endpoints keep their configuration. Problems cite ``preview:``."""
     assert result.environments is not None
     preview = result.environments.preview
@@ -225,8 +226,21 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
-            section["instance_type"], section["instance_count"] = instance_type, 1
+            if section is not estimator or _trains_on_cpu(d):
+                section["instance_type"] = instance_type
+            section["instance_count"] = 1
     return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
+
+
+def _trains_on_cpu(d: ModelDescriptor) -> bool:
+    """Whether the estimator's framework has CPU training images (the SDK's image data); one whose
+    images are GPU-only keeps its own training instance type in a preview."""
+    est = d.estimator
+    framework = getattr(est, "framework", None)
+    if framework is None or getattr(est, "image_uri", None):
+        return True
+    config = image_config(framework, "training")
+    return config is None or not config.processors or "cpu" in config.processors
 
 
 LONGEST_PREVIEW_ID = "pr-9999999"  # 10 characters: the longest names a preview can give

@@ -135,8 +135,19 @@ def test_rule(tmp_path, rule, base, bad, good, path, fragment, severity) -> None
     assert not find(issues_of(fixed, tmp_path), path, fragment), f"{rule}: compliant case still reports {fragment!r}"
 
 
+def _kind_cases() -> list[tuple[Any, ...]]:
+    """The CASES of each kind's own rule tests (tests/descriptor/test_kind_<kind>.py)."""
+    import importlib
+    from pathlib import Path
+
+    found: list[tuple[Any, ...]] = []
+    for path in sorted(Path(__file__).parent.glob("test_kind_*.py")):
+        found.extend(importlib.import_module(f"{__package__}.{path.stem}").CASES)
+    return found
+
+
 def test_every_rule_has_a_case() -> None:
-    tested = {case[0] for case in CASES}
+    tested = {case[0] for case in [*CASES, *_kind_cases()]}
     untested = {name for name, _needs, _fn in RULES} - tested - {"code_paths_exist", "deploy_code_paths_exist", "model_transform_image_exists"}
     assert not untested, f"rules without a compliant/non-compliant case: {sorted(untested)}"
 

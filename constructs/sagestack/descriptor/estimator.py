@@ -356,6 +356,9 @@ class FrameworkEstimator(EstimatorBase):
     MPI_OPTIONS_ALWAYS: ClassVar[bool] = False
     #: The lowest framework version for which the SDK turns time-series metrics on by default.
     METRICS_FROM: ClassVar[str | None] = None
+    #: The class checks its image arguments (versions, Python, processors) in rules of its own
+    #: module (its image data is shaped differently); the generic image rules skip it.
+    OWN_IMAGE_RULES: ClassVar[bool] = False
 
     entry_point: CodePath = sdk_field(
         doc="Training script, relative to source_dir (or to this file without source_dir).",

@@ -45,6 +45,10 @@ class ModelBase(SdkModel):
 class FrameworkModelBase(ModelBase):
     framework: ClassVar[str]
     SERVING: ClassVar[ServingStyle] = "framework"
+    #: The model serves existing model data (not, e.g., a model the container downloads itself).
+    NEEDS_MODEL_DATA: ClassVar[bool] = True
+    #: The class checks its image arguments in rules of its own module (see FrameworkEstimator).
+    OWN_IMAGE_RULES: ClassVar[bool] = False
 
     entry_point: CodePath | None = sdk_field(
         None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"

@@ -124,7 +124,7 @@ def sections_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
 def framework_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """framework_version/py_version must have a training image in the SDK's data, unless image_uri is given."""
     est = d.estimator
-    if not _is_framework(est) or est.image_uri is not None:
+    if not _is_framework(est) or est.image_uri is not None or est.OWN_IMAGE_RULES:
         return
     if est.framework_version is None or est.py_version is None:
         missing = [n for n in ("framework_version", "py_version") if getattr(est, n) is None]
@@ -460,6 +460,11 @@ EI_END_OF_LIFE = (
 )
 
 
+def _own_image_rules(d: Any) -> bool:
+    """Whether what is served checks its image arguments in its own kind's rules."""
+    return bool(getattr(d.model if d.model is not None else d.estimator, "OWN_IMAGE_RULES", False))
+
+
 def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bool]:
     """(framework key, version, py_version, custom image) of what will be served; the framework
     key is None for built-in algorithms and your own image."""
@@ -618,7 +623,7 @@ def deployment_config_is_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
 def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """The served framework version has an inference image (the SDK's data, inference scope)."""
     framework, version, py_version, custom = _inference_framework(d)
-    if custom or framework is None or version is None or any(a for _p, a, _t in _placements(d.deploy)):
+    if custom or framework is None or version is None or any(a for _p, a, _t in _placements(d.deploy)) or _own_image_rules(d):
         return
     config = image_config(framework, "inference")
     if config is None:
@@ -652,9 +657,9 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
     entry_point, and a Python version for its image."""
     model = d.model
     if hasattr(model, "framework"):
-        if model.model_data is None:
+        if model.model_data is None and model.NEEDS_MODEL_DATA:
             yield Finding(("model", "model_data"), f"{model.type} serves existing model data", "s3://.../model.tar.gz", "nothing")
-        if model.image_uri is None and model.framework_version is None:
+        if model.image_uri is None and model.framework_version is None and not model.OWN_IMAGE_RULES:
             yield Finding(("model", "framework_version"), "required without image_uri", "a version with an inference image", "nothing")
     if model.serving(d.deploy) == "framework":
         if model.entry_point is None:
@@ -670,7 +675,7 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
 @rule("model", "transformer")
 def model_transform_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     framework, version, py_version, custom = _inference_framework(d)
-    if custom or framework is None or version is None:
+    if custom or framework is None or version is None or _own_image_rules(d):
         return
     config = image_config(framework, "inference")
     if config is not None and config.resolve(version) is None:

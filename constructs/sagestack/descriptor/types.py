@@ -175,5 +175,9 @@ TransformEnvironment = environment_map("CreateTransformJob", "Environment")
 #: ``framework`` — the framework's inference image and model server (SAGEMAKER_PROGRAM, ...),
 #: the inference code repacked under code/ (the training script by default);
 #: ``tfs`` — TensorFlow Serving: no Python version in the image, code repacked only when given;
-#: ``legacy-container`` — SDK 1.72's legacy Python container, code from the training archive.
-ServingStyle = Literal["image", "training-image", "framework", "tfs", "legacy-container"]
+#: ``legacy-container`` — SDK 1.72's legacy Python container, code from the training archive;
+#: ``default-handler`` — the framework's inference image, whose toolkit serves the model with its
+#: default handler: SAGEMAKER_PROGRAM empty unless an inference script is given (then repacked under
+#: code/; the training script never serves), model data optional, a trained model keeps the
+#: estimator's image_uri.
+ServingStyle = Literal["image", "training-image", "framework", "tfs", "legacy-container", "default-handler"]

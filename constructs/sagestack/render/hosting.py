@@ -65,6 +65,9 @@ def _entry_point(d: ModelDescriptor) -> tuple[str | None, str | None]:
         return dep_entry or tr_entry or spec.entry_point, dep_source or spec.source_dir
     if style == "tfs":
         return dep_entry or tr_entry, dep_source
+    if style == "default-handler":  # create_model: source_dir defaults to the training code
+        entry = dep_entry or tr_entry
+        return entry, (dep_source or spec.source_dir) if entry else None
     return None, None
 
 
@@ -72,7 +75,7 @@ def needs_repack(d: ModelDescriptor) -> bool:
     """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step)."""
     style, _spec = _serving(d)
     entry, _source = _entry_point(d)
-    return style in ("tfs", "framework") and entry is not None
+    return style in ("tfs", "framework", "default-handler") and entry is not None
 
 
 def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> str:
@@ -84,7 +87,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
         return training_image(d, ctx)
     if style == "legacy-container":  # the legacy container trains and serves
         return legacy_tensorflow_image(spec.framework_version or "", _instance_type(d, variant) or spec.instance_type, ctx.region)
-    if getattr(spec, "image_uri", None) and (d.model is not None or style == "image"):
+    if getattr(spec, "image_uri", None) and (d.model is not None or style in ("image", "default-handler")):
         image: str = spec.image_uri
         return image
     if style == "image":
@@ -138,10 +141,21 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
                 "SAGEMAKER_REGION": ctx.region,
             }
         )
+    elif style == "default-handler":
+        # Model._script_mode_env_vars: empty program and directory without an inference script
+        level = spec.container_log_level if spec.container_log_level is not None else 20
+        env.update(
+            {
+                "SAGEMAKER_PROGRAM": (entry if source else posixpath.basename(entry)) if entry else "",
+                "SAGEMAKER_SUBMIT_DIRECTORY": MODEL_CODE_DIR if entry else "",
+                "SAGEMAKER_CONTAINER_LOG_LEVEL": str(level),
+                "SAGEMAKER_REGION": ctx.region,
+            }
+        )
     workers = getattr(spec, "model_server_workers", None)
     if d.deploy is not None and d.deploy.model_server_workers is not None:
         workers = d.deploy.model_server_workers
-    if workers is not None and style in ("tfs", "legacy-container", "framework"):
+    if workers is not None and style in ("tfs", "legacy-container", "framework", "default-handler"):
         env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
     if d.model is not None and d.model.env:
         env.update(d.model.env)

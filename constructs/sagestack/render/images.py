@@ -65,7 +65,9 @@ def _scope_config(framework: str, scope: str, instance_type: str | None) -> Any:
     return config, scope
 
 
-def _version_entry(framework: str, scope: str, version: str, py_version: str | None, instance_type: str | None) -> tuple[dict[str, Any], str | None, Any]:
+def _version_entry(
+    framework: str, scope: str, version: str, py_version: str | None, instance_type: str | None, base_framework_version: str | None = None
+) -> tuple[dict[str, Any], str | None, Any]:
     config, scope = _scope_config(framework, scope, instance_type)
     full = config.resolve(version)
     if full is None and len(config.versions) == 1 and version not in config.aliases:
@@ -74,6 +76,12 @@ def _version_entry(framework: str, scope: str, version: str, py_version: str | N
     if full is None:
         raise ImageError(f"no {framework} {scope} image for version {version}")
     entry = config.config["versions"][full]
+    if base_framework_version is not None:
+        # retrieve(): a version's entries keyed by the base framework (``pytorch1.13.1``), with aliases
+        base = entry.get("version_aliases", {}).get(base_framework_version, base_framework_version)
+        if base == "version_aliases" or base not in entry:
+            raise ImageError(f"no {framework} {version} {scope} image for {base_framework_version}")
+        entry = entry[base]
     available = entry.get("py_versions") if "repository" in entry else list(entry.keys())
     if not available:
         py_version = None
@@ -97,14 +105,22 @@ def image_uri(
     accelerator_type: str | None = None,
     distribution: dict[str, Any] | None = None,
     serverless: bool = False,
+    base_framework_version: str | None = None,
+    tag_prefix: str | None = None,
+    container_version: str | None = None,
 ) -> str:
-    """The URI ``sagemaker.image_uris.retrieve`` returns for these arguments."""
+    """The URI ``sagemaker.image_uris.retrieve`` returns for these arguments.
+
+    ``base_framework_version`` selects the entry of a framework whose versions are keyed by a base
+    framework (``pytorch1.13``); ``tag_prefix`` replaces the version part of the tag (the SDK
+    builds it per framework); ``container_version`` applies when the image data has none for the
+    processor, as retrieve() takes it."""
     if accelerator_type:
         scope = "eia"
     raw_config = image_config(framework, scope)
     if raw_config is not None and "scope" in raw_config.config:  # algorithms: one image for all scopes
         version = version or raw_config.versions[0]
-    entry, py_version, config = _version_entry(framework, scope, version or "", py_version, instance_type)
+    entry, py_version, config = _version_entry(framework, scope, version or "", py_version, instance_type, base_framework_version)
     registry = entry["registries"].get(region)
     if registry is None:
         raise ImageError(f"no {framework} image in region {region}")
@@ -120,8 +136,9 @@ def image_uri(
         processor = family if family in processors else processor_for(instance_type or "")
         if processor not in processors:
             raise ImageError(f"{framework} {version} images are built for {', '.join(processors)}, not {processor}")
-    container_version = entry.get("container_version", {}).get(processor) if entry.get("container_version") else None
-    tag_prefix = entry.get("tag_prefix", version)
+    if entry.get("container_version"):
+        container_version = entry["container_version"].get(processor)
+    tag_prefix = tag_prefix or entry.get("tag_prefix", version)
     tag = "-".join(x for x in (tag_prefix, processor, py_version, container_version) if x)
     if instance_type and (instance_family(instance_type) == "p4d" or (distribution and "smdistributed" in distribution)):
         tag = "-".join([tag, AUTO_CONTAINER_VERSIONS[f"{framework}-{tag}"]]) if f"{framework}-{tag}" in AUTO_CONTAINER_VERSIONS else tag
@@ -136,7 +153,7 @@ def image_uris_by_region(framework: str, **kwargs: Any) -> dict[str, str]:
     """One URI per region the SDK has this image in (for a CloudFormation mapping)."""
     kwargs.pop("region", None)
     scope = "eia" if kwargs.get("accelerator_type") else kwargs.get("scope", "training")
-    entry, _py, _config = _version_entry(framework, scope, kwargs.get("version") or "", kwargs.get("py_version"), kwargs.get("instance_type"))
+    entry, _py, _config = _version_entry(framework, scope, kwargs.get("version") or "", kwargs.get("py_version"), kwargs.get("instance_type"), kwargs.get("base_framework_version"))
     out = {}
     for region in sorted(entry["registries"]):
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.estimator import FrameworkEstimator
 from .context import RenderContext
 
 __all__ = ["create_transform_job"]
@@ -44,8 +45,9 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
         request["MaxConcurrentTransforms"] = tr.max_concurrent_transforms
     if tr.max_payload is not None:
         request["MaxPayloadInMB"] = tr.max_payload
-    if tr.env:
-        request["Environment"] = dict(tr.env)
+    if tr.env or isinstance(d.estimator, FrameworkEstimator):
+        # Framework.transformer sends the model's environment (empty for a trained model) plus env
+        request["Environment"] = dict(tr.env or {})
     tags = [x.model_dump() for x in (*d.tags, *tr.tags)]
     if tags:
         request["Tags"] = tags
