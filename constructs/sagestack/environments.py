@@ -226,6 +226,9 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
             section["instance_type"], section["instance_count"] = instance_type, 1
+    if estimator is not None and estimator.get("distribution") is not None:
+        # one CPU instance: strategies that need GPUs or several hosts (torchrun, smdistributed) cannot run there
+        estimator.pop("distribution")
     return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
 
 

@@ -45,6 +45,8 @@ class ModelBase(SdkModel):
 class FrameworkModelBase(ModelBase):
     framework: ClassVar[str]
     SERVING: ClassVar[ServingStyle] = "framework"
+    #: The SDK class needs an inference script when served by the framework's model server.
+    ENTRY_POINT_REQUIRED: ClassVar[bool] = True
 
     entry_point: CodePath | None = sdk_field(
         None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"

@@ -44,8 +44,8 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
         request["MaxConcurrentTransforms"] = tr.max_concurrent_transforms
     if tr.max_payload is not None:
         request["MaxPayloadInMB"] = tr.max_payload
-    if tr.env:
-        request["Environment"] = dict(tr.env)
+    if tr.env or _sends_model_env(d):
+        request["Environment"] = dict(tr.env or {})
     tags = [x.model_dump() for x in (*d.tags, *tr.tags)]
     if tags:
         request["Tags"] = tags
@@ -64,3 +64,9 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
             capture["GenerateInferenceId"] = bdc.generate_inference_id
         request["DataCaptureConfig"] = capture
     return request
+
+
+def _sends_model_env(d: ModelDescriptor) -> bool:
+    """Framework.transformer (the framework-served classes' transformer) always sends the model's
+    environment (empty) with the transformer's env added; the others send env only when given."""
+    return d.model is None and d.estimator is not None and d.estimator.serving(d.deploy) == "framework"
