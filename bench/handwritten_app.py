@@ -42,6 +42,7 @@ SPECS: dict[str, dict] = {
     "linear-learner": {"shape": "train+deploy"},
     "mnist-tf": {"shape": "train+deploy", "source": "mnist-tf"},
     "mxnet-ps": {"shape": "train+deploy", "source": "mxnet-ps", "repack": True},
+    "pytorch-ddp": {"shape": "train+deploy", "source": "pytorch-ddp", "repack": True},
     "tf-legacy-iris": {"shape": "train+deploy", "source": "tf-legacy-iris", "role_given": True},
     "tf-horovod": {"shape": "train", "source": "tf-horovod", "role_given": True},
     "tf-pipe": {"shape": "train", "source": "tf-pipe"},

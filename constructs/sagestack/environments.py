@@ -229,6 +229,9 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
             if section is not estimator or _trains_on_cpu(d):
                 section["instance_type"] = instance_type
             section["instance_count"] = 1
+    if estimator is not None and estimator.get("distribution") is not None:
+        # one instance: strategies that need GPUs or several hosts (torchrun, smdistributed) cannot run there
+        estimator.pop("distribution")
     return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
 
 

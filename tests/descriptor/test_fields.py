@@ -146,7 +146,7 @@ def test_unknown_estimator_type(tmp_path) -> None:
     assert [(i.path, i.message, i.got) for i in issues] == [("estimator.type", "not an SDK estimator class sagestack knows; did you mean 'TensorFlow'?", "Tensorflow")]
     from sagestack.descriptor.kinds import ESTIMATOR_TYPES
 
-    assert issues[0].allowed == ", ".join(ESTIMATOR_TYPES)
+    assert issues[0].allowed == ", ".join(ESTIMATOR_TYPES)  # the registry's kinds, in order
 
 
 @pytest.mark.parametrize("section", ["estimator", "model"])

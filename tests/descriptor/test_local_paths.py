@@ -59,6 +59,8 @@ BASES: dict[str, dict[str, Any]] = {
     "MXNetModelSpec": {"model": {"type": "MXNetModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "1.9.0", "py_version": "py38", "entry_point": "train.py"}, "deploy": ENDPOINT},
     "HuggingFaceEstimator": {"estimator": {"type": "HuggingFace", "entry_point": "train.py", "transformers_version": "4.26", "pytorch_version": "1.13", "py_version": "py39", "instance_type": "ml.p3.2xlarge"}, "fit": FIT},
     "HuggingFaceModelSpec": {"model": {"type": "HuggingFaceModel", "model_data": "s3://sagestack-test/model.tar.gz", "transformers_version": "4.26", "pytorch_version": "1.13", "py_version": "py39", "entry_point": "train.py"}, "deploy": ENDPOINT},
+    "PyTorchEstimator": {"estimator": {"type": "PyTorch", "entry_point": "train.py", "framework_version": "2.3.0", "py_version": "py311", "instance_type": "ml.g5.xlarge"}, "fit": FIT},
+    "PyTorchModelSpec": {"model": {"type": "PyTorchModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "2.3.0", "py_version": "py311", "entry_point": "train.py"}, "deploy": ENDPOINT},
     "Deploy": {"estimator": SCRIPT_TF, "fit": FIT, "deploy": ENDPOINT},
     "Transformer": {"estimator": SCRIPT_TF, "fit": FIT, "transformer": {"instance_type": "ml.m5.large", "instance_count": 1}, "transform": {"data": "s3://sagestack-test/batch"}},
 }

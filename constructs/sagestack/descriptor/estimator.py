@@ -302,6 +302,9 @@ class PyTorchXLA(DistributionOption):
 class Distribution(SdkModel):
     """The SDK's ``distribution`` (v1: ``distributions``) dict: one strategy."""
 
+    #: Sets of strategies the class's SDK code runs together (any other pair is refused).
+    ALLOWED_TOGETHER: ClassVar[tuple[frozenset[str], ...]] = ()
+
     parameter_server: ParameterServer | None = sdk_field(None, doc="Parameter servers.", lands_in="CreateTrainingJob.HyperParameters")
     mpi: Mpi | None = sdk_field(None, doc="MPI / Horovod.", lands_in="CreateTrainingJob.HyperParameters")
     multi_worker_mirrored_strategy: MultiWorkerMirroredStrategy | None = sdk_field(

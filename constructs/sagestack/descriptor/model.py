@@ -49,6 +49,8 @@ class FrameworkModelBase(ModelBase):
     NEEDS_MODEL_DATA: ClassVar[bool] = True
     #: The class checks its image arguments in rules of its own module (see FrameworkEstimator).
     OWN_IMAGE_RULES: ClassVar[bool] = False
+    #: The SDK class needs an inference script when served by the framework's model server.
+    ENTRY_POINT_REQUIRED: ClassVar[bool] = True
 
     entry_point: CodePath | None = sdk_field(
         None, doc="Inference script, relative to source_dir (or this file).", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_PROGRAM"

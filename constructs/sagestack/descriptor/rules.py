@@ -131,7 +131,9 @@ def framework_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
         for name in missing:
             yield Finding(("estimator", name), f"required without image_uri (the SDK needs framework_version and py_version to pick the {est.type} image)", "a version with a SageMaker image", "nothing")
         return
-    config = image_config(est.framework, "training")
+    # the image the class trains on (some distributions and instance types pick another family's)
+    family = str(est.image_arguments("training")["framework"])
+    config = image_config(family, "training")
     assert config is not None
     full = config.resolve(est.framework_version)
     if full is None:
@@ -164,8 +166,8 @@ def distribution_is_consistent(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     dist = est.distribution
     enabled = dist.enabled() if dist is not None else []
-    if len(enabled) > 1:
-        yield Finding(("estimator", "distribution"), "only one distribution strategy can be enabled", ", ".join(("parameter_server", "mpi", "multi_worker_mirrored_strategy", "smdistributed")), ", ".join(enabled))
+    if len(enabled) > 1 and dist is not None and frozenset(enabled) not in dist.ALLOWED_TOGETHER:
+        yield Finding(("estimator", "distribution"), "only one distribution strategy can be enabled", ", ".join(type(dist).model_fields), ", ".join(enabled))
     version = version_of(est.framework_version)
     for strategy in enabled:
         if strategy not in est.DISTRIBUTIONS:
@@ -190,7 +192,8 @@ def distribution_fits_instance(d: Any, ctx: Context) -> Iterator[Finding]:
     dist = est.distribution
     enabled = dist.enabled()
     gpu = processor_for(est.instance_type) == "gpu"
-    if "smdistributed" in enabled and est.instance_type not in SMDATAPARALLEL_INSTANCE_TYPES:
+    dataparallel = dist.smdistributed is not None and dist.smdistributed.dataparallel is not None and dist.smdistributed.dataparallel.enabled
+    if "smdistributed" in enabled and dataparallel and est.instance_type not in SMDATAPARALLEL_INSTANCE_TYPES:
         yield Finding(("estimator", "instance_type"), "SageMaker distributed data parallel runs only on these multi-GPU instances", ", ".join(SMDATAPARALLEL_INSTANCE_TYPES), est.instance_type)
     if "mpi" in enabled and dist.mpi is not None and dist.mpi.processes_per_host:
         gpus = gpu_count(est.instance_type) if gpu else None
@@ -662,7 +665,7 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
         if model.image_uri is None and model.framework_version is None and not model.OWN_IMAGE_RULES:
             yield Finding(("model", "framework_version"), "required without image_uri", "a version with an inference image", "nothing")
     if model.serving(d.deploy) == "framework":
-        if model.entry_point is None:
+        if model.entry_point is None and getattr(model, "ENTRY_POINT_REQUIRED", True):
             yield Finding(("model", "entry_point"), f"{model.type} needs an inference script (model_fn, transform_fn ...)", "a file such as inference.py", "nothing")
         if model.image_uri is None and model.py_version is None:
             yield Finding(("model", "py_version"), "required without image_uri", "py3, py37, py38 ...", "nothing")

@@ -87,7 +87,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
         return training_image(d, ctx)
     if style == "legacy-container":  # the legacy container trains and serves
         return legacy_tensorflow_image(spec.framework_version or "", _instance_type(d, variant) or spec.instance_type, ctx.region)
-    if getattr(spec, "image_uri", None) and (d.model is not None or style in ("image", "default-handler")):
+    if getattr(spec, "image_uri", None):  # each framework's create_model passes the estimator's image_uri on
         image: str = spec.image_uri
         return image
     if style == "image":
@@ -131,12 +131,12 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
             env["SAGEMAKER_REQUIREMENTS"] = spec.requirements_file
     elif style == "framework":
         level = spec.container_log_level if spec.container_log_level is not None else 20
-        assert entry is not None  # MXNet estimators and models require entry_point
-        script = entry if source else posixpath.basename(entry)
+        # Model._script_mode_env_vars: without an inference script both are empty (nothing repacked)
+        script = (entry if source else posixpath.basename(entry)) if entry is not None else ""
         env.update(
             {
                 "SAGEMAKER_PROGRAM": script,
-                "SAGEMAKER_SUBMIT_DIRECTORY": MODEL_CODE_DIR,
+                "SAGEMAKER_SUBMIT_DIRECTORY": MODEL_CODE_DIR if entry is not None else "",
                 "SAGEMAKER_CONTAINER_LOG_LEVEL": str(level),
                 "SAGEMAKER_REGION": ctx.region,
             }

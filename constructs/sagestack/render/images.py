@@ -31,6 +31,10 @@ AUTO_CONTAINER_VERSIONS = {
     "tensorflow-1.15.5-gpu-py37": "cu110-ubuntu18.04",
     "mxnet-1.8-gpu-py37": "cu110-ubuntu16.04-v1",
     "mxnet-1.8.0-gpu-py37": "cu110-ubuntu16.04",
+    "pytorch-1.6-gpu-py36": "cu110-ubuntu18.04-v3",
+    "pytorch-1.6.0-gpu-py36": "cu110-ubuntu18.04",
+    "pytorch-1.6-gpu-py3": "cu110-ubuntu18.04-v3",
+    "pytorch-1.6.0-gpu-py3": "cu110-ubuntu18.04",
 }
 # sagemaker.fw_utils.GRAVITON_ALLOWED_TARGET_INSTANCE_FAMILY / GRAVITON_ALLOWED_FRAMEWORKS
 GRAVITON_FAMILIES = ("m6g", "m6gd", "c6g", "c6gd", "c6gn", "c7g", "r6g", "r6gd")
@@ -108,13 +112,15 @@ def image_uri(
     base_framework_version: str | None = None,
     tag_prefix: str | None = None,
     container_version: str | None = None,
+    inference_tool: str | None = None,
 ) -> str:
     """The URI ``sagemaker.image_uris.retrieve`` returns for these arguments.
 
     ``base_framework_version`` selects the entry of a framework whose versions are keyed by a base
     framework (``pytorch1.13``); ``tag_prefix`` replaces the version part of the tag (the SDK
-    builds it per framework); ``container_version`` applies when the image data has none for the
-    processor, as retrieve() takes it."""
+    builds it per framework); ``container_version`` is the tag's suffix when the image data has none
+    for the processor, as retrieve() takes it; ``inference_tool`` is named in the tag in place of
+    the processor (e.g. neuron)."""
     if accelerator_type:
         scope = "eia"
     raw_config = image_config(framework, scope)
@@ -138,8 +144,10 @@ def image_uri(
             raise ImageError(f"{framework} {version} images are built for {', '.join(processors)}, not {processor}")
     if entry.get("container_version"):
         container_version = entry["container_version"].get(processor)
+    if entry.get("sdk_versions") and container_version:  # retrieve(): the Neuron SDK's latest version leads
+        container_version = sorted(entry["sdk_versions"], reverse=True)[0] + "-" + container_version
     tag_prefix = tag_prefix or entry.get("tag_prefix", version)
-    tag = "-".join(x for x in (tag_prefix, processor, py_version, container_version) if x)
+    tag = "-".join(x for x in (tag_prefix, inference_tool or processor, py_version, container_version) if x)
     if instance_type and (instance_family(instance_type) == "p4d" or (distribution and "smdistributed" in distribution)):
         tag = "-".join([tag, AUTO_CONTAINER_VERSIONS[f"{framework}-{tag}"]]) if f"{framework}-{tag}" in AUTO_CONTAINER_VERSIONS else tag
     repository = entry["repository"]

@@ -281,7 +281,7 @@ def create_training_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
         request["DebugHookConfig"] = debug
     if isinstance(est, FrameworkEstimator) and est.legacy_mode:
         pass  # SDK 1.72 had no profiler
-    elif est.disable_profiler or ctx.region in PROFILER_UNSUPPORTED_REGIONS:
+    elif est.disable_profiler or ctx.region in PROFILER_UNSUPPORTED_REGIONS or processor_for(est.instance_type) == "trn":  # EstimatorBase.__init__: none on Trainium
         request["ProfilerConfig"] = {"DisableProfiler": True}
     else:
         request["ProfilerConfig"] = {"S3OutputPath": out_path, "DisableProfiler": False}

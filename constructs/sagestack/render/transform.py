@@ -45,8 +45,7 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
         request["MaxConcurrentTransforms"] = tr.max_concurrent_transforms
     if tr.max_payload is not None:
         request["MaxPayloadInMB"] = tr.max_payload
-    if tr.env or isinstance(d.estimator, FrameworkEstimator):
-        # Framework.transformer sends the model's environment (empty for a trained model) plus env
+    if tr.env or _sends_model_env(d):
         request["Environment"] = dict(tr.env or {})
     tags = [x.model_dump() for x in (*d.tags, *tr.tags)]
     if tags:
@@ -66,3 +65,11 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
             capture["GenerateInferenceId"] = bdc.generate_inference_id
         request["DataCaptureConfig"] = capture
     return request
+
+
+def _sends_model_env(d: ModelDescriptor) -> bool:
+    """Framework.transformer always sends the model's environment (empty for a trained model) with
+    the transformer's env added; TensorFlow's own transformer (TensorFlow Serving, legacy) and the
+    other classes send env only when given."""
+    est = d.estimator
+    return d.model is None and isinstance(est, FrameworkEstimator) and est.serving(d.deploy) not in ("tfs", "legacy-container")
