@@ -53,6 +53,7 @@ SPECS: dict[str, dict] = {
     "mxnet-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "mxnet-serverless"},
     "tf-serving-eia": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "tf-serving-eia"},
     "churn-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
+    "pytorch-serving": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp"},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 
