@@ -55,6 +55,7 @@ SPECS: dict[str, dict] = {
     "churn-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
     "hf-finetune": {"shape": "train+deploy", "source": "hf-finetune"},
     "hf-hub-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
+    "pytorch-serving": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp"},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 
