@@ -22,8 +22,9 @@ class KNNEstimator(GeneratedBuiltinEstimator):
 @rule("estimator")
 def knn_dimension_reduction(d: Any, ctx: Context) -> Iterator[Finding]:
     """dimension_reduction_type needs dimension_reduction_target (KNN's constructor raises)."""
-    est: Any = d.estimator  # the fields are generated: mypy does not see them
-    if isinstance(est, KNNEstimator) and est.dimension_reduction_type and not est.dimension_reduction_target:
+    est: Any = d.estimator
+    fields: Any = est  # generated fields, which mypy does not see
+    if isinstance(est, KNNEstimator) and fields.dimension_reduction_type and not fields.dimension_reduction_target:
         yield Finding(("estimator", "dimension_reduction_target"), "required when dimension_reduction_type is set", "an integer > 0, below feature_dim", "nothing")
 
 
