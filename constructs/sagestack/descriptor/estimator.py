@@ -466,6 +466,16 @@ class BuiltinEstimator(EstimatorBase):
     DEFAULT_MINI_BATCH_SIZE: ClassVar[int | None] = None
     #: SDK attribute name → hyperparameter key sent (they differ, e.g. max_iterations → local_lloyd_max_iter).
     HYPERPARAMETER_KEYS: ClassVar[dict[str, str]] = {}
+    #: The class's repo_version: the image version ``image_uris.retrieve`` is asked for.
+    IMAGE_VERSION: ClassVar[str] = "1"
+
+    def sdk_mini_batch_size(self, given: int | None, num_records: int) -> int | None:
+        """The mini_batch_size the class's ``_prepare_for_training`` sends for fit's value (None:
+        nothing is sent). By default the value given, else at most DEFAULT_MINI_BATCH_SIZE and
+        at most the records per instance."""
+        if given is None and self.DEFAULT_MINI_BATCH_SIZE is not None:
+            return min(self.DEFAULT_MINI_BATCH_SIZE, max(1, int(num_records / self.instance_count)))
+        return given
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -374,6 +374,8 @@ def _user_path_and_site(raw: Any, loc: Path_) -> tuple[Path_, int | None]:
                 out.append(v1)
                 current = current[v1]
                 continue
+            if part == 0 and current and not any(isinstance(v, (dict, list)) for v in current.values()):
+                continue  # a list made from one mapping (a single RecordSet): the mapping is the item
             if isinstance(part, int) and 0 <= part < len(current):  # a list made from a mapping
                 key = list(current)[part]
                 out.append(key)

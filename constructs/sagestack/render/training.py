@@ -74,7 +74,7 @@ def training_image(d: ModelDescriptor, ctx: RenderContext) -> str:
     if image:
         return image
     if isinstance(est, BuiltinEstimator):
-        return image_uri(est.algorithm, region=ctx.region, version="1", scope="training")
+        return image_uri(est.algorithm, region=ctx.region, version=est.IMAGE_VERSION, scope="training")
     assert isinstance(est, FrameworkEstimator)
     if est.legacy_mode:
         return legacy_tensorflow_image(est.framework_version or "", est.instance_type, ctx.region)
@@ -130,10 +130,7 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
         records = _record_sets(d)
         train = next(r for r in records if r.channel == "train")
         hps["feature_dim"] = str(train.feature_dim)
-        mini_batch = d.fit.mini_batch_size
-        if mini_batch is None and est.DEFAULT_MINI_BATCH_SIZE is not None:
-            # at most the class's default, at most the records per instance
-            mini_batch = min(est.DEFAULT_MINI_BATCH_SIZE, max(1, int(train.num_records / est.instance_count)))
+        mini_batch = est.sdk_mini_batch_size(d.fit.mini_batch_size, train.num_records)
         if mini_batch is not None:  # otherwise fit() passes None on, so the algorithm's default applies
             hps["mini_batch_size"] = str(mini_batch)
         return hps
