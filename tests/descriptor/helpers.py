@@ -60,3 +60,15 @@ def find(issues: list[Issue], path: str, fragment: str = "", severity: str | Non
 
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error"]
+
+
+def assert_rule_case(tmp: Path, rule: str, base: Any, bad: Any, good: Any, path: str, fragment: str, severity: str) -> None:
+    """A rule's non-compliant case reports ``fragment`` at ``path`` with ``severity``; the same
+    base, fixed by ``good``, does not."""
+    broken = base()
+    bad(broken)
+    found = find(issues_of(broken, tmp), path, fragment, severity)
+    assert found, f"{rule}: expected a {severity} at {path} containing {fragment!r}; got {[i.format() for i in issues_of(broken, tmp)]}"
+    fixed = base()
+    good(fixed)
+    assert not find(issues_of(fixed, tmp), path, fragment), f"{rule}: compliant case still reports {fragment!r}: {[i.format() for i in issues_of(fixed, tmp)]}"

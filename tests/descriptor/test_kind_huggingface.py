@@ -13,7 +13,7 @@ import pytest
 from sagestack.descriptor.kinds import huggingface as hf
 from sagestack.descriptor.loader import load_descriptor
 
-from .helpers import errors, find, issues_of
+from .helpers import assert_rule_case, errors, issues_of
 from .test_rules import _all, _del, _set
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -83,13 +83,7 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
 
 @pytest.mark.parametrize(("rule", "base", "bad", "good", "path", "fragment", "severity"), CASES, ids=[f"{c[0]}:{c[4]}:{c[5][:24]}" for c in CASES])
 def test_rule(tmp_path: Path, rule: str, base: Callable[[], dict[str, Any]], bad: Mutation, good: Mutation, path: str, fragment: str, severity: str) -> None:
-    broken = base()
-    bad(broken)
-    found = find(issues_of(broken, tmp_path), path, fragment, severity)
-    assert found, f"{rule}: expected a {severity} at {path} containing {fragment!r}; got {[i.format() for i in issues_of(broken, tmp_path)]}"
-    fixed = base()
-    good(fixed)
-    assert not find(issues_of(fixed, tmp_path), path, fragment), f"{rule}: compliant case still reports {fragment!r}"
+    assert_rule_case(tmp_path, rule, base, bad, good, path, fragment, severity)
 
 
 @pytest.mark.parametrize("base", [hf_base, hf_model_base])

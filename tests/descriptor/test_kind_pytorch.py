@@ -13,7 +13,7 @@ import pytest
 from sagestack.descriptor import load_descriptor
 from sagestack.descriptor.kinds import pytorch
 
-from .helpers import find, issues_of
+from .helpers import assert_rule_case, find, issues_of
 from .test_rules import _all, _del, _set
 
 
@@ -79,13 +79,7 @@ RULE_CASES = [case[0] for case in CASES]
 
 @pytest.mark.parametrize(("rule", "base", "bad", "good", "path", "fragment", "severity"), CASES, ids=[f"{c[0]}:{c[4]}:{c[5][:24]}" for c in CASES])
 def test_rule(tmp_path: Path, rule: str, base: Any, bad: Any, good: Any, path: str, fragment: str, severity: str) -> None:
-    broken = base()
-    bad(broken)
-    found = find(issues_of(broken, tmp_path), path, fragment, severity)
-    assert found, f"{rule}: expected a {severity} at {path} containing {fragment!r}; got {[i.format() for i in issues_of(broken, tmp_path)]}"
-    fixed = base()
-    good(fixed)
-    assert not find(issues_of(fixed, tmp_path), path, fragment), f"{rule}: compliant case still reports {fragment!r}: {[i.format() for i in issues_of(fixed, tmp_path)]}"
+    assert_rule_case(tmp_path, rule, base, bad, good, path, fragment, severity)
 
 
 @pytest.mark.parametrize(

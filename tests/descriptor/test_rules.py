@@ -10,7 +10,7 @@ import pytest
 
 from sagestack.descriptor.rules import RULES
 
-from .helpers import errors, find, issues_of, kmeans_base, model_base, tf_base
+from .helpers import assert_rule_case, errors, find, issues_of, kmeans_base, model_base, tf_base
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -130,13 +130,7 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ids=[f"{c[0]}:{c[4]}:{c[5][:24]}" for c in CASES],
 )
 def test_rule(tmp_path, rule, base, bad, good, path, fragment, severity) -> None:
-    broken = base()
-    bad(broken)
-    found = find(issues_of(broken, tmp_path), path, fragment, severity)
-    assert found, f"{rule}: expected a {severity} at {path} containing {fragment!r}; got {[i.format() for i in issues_of(broken, tmp_path)]}"
-    fixed = base()
-    good(fixed)
-    assert not find(issues_of(fixed, tmp_path), path, fragment), f"{rule}: compliant case still reports {fragment!r}"
+    assert_rule_case(tmp_path, rule, base, bad, good, path, fragment, severity)
 
 
 def _kind_cases() -> list[tuple[Any, ...]]:
