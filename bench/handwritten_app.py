@@ -20,6 +20,8 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as aas
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -27,6 +29,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 
@@ -36,7 +39,7 @@ HANDLER = ROOT / "bench" / "handwritten_handler"  # a stand-in Lambda code direc
 
 # What a person types per example: the shape of the stack and the few literal facts it needs.
 SPECS: dict[str, dict] = {
-    "byo-estimator": {"shape": "train", "role_given": True},
+    "byo-estimator": {"shape": "train", "role_given": True, "schedule": True},
     "churn-byo-v1": {"shape": "train+deploy", "role_given": True},
     "kmeans": {"shape": "train+deploy"},
     "linear-learner": {"shape": "train+deploy"},
@@ -128,6 +131,14 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
         endpoint = {"EndpointName": f"{name}-dev"} if shape == "train+deploy" else {}
         cdk.CustomResource(stack, "TeardownRunResources", service_token=teardown.function_arn, resource_type="Custom::SageMakerPipelineTeardown",
                            properties={"StateMachineArn": machine.state_machine_arn, "NamePrefix": name, **endpoint})
+    if spec.get("schedule"):  # a recurring schedule and the new-data rule and function
+        starter = role(stack, "ScheduleRole", "scheduler.amazonaws.com", ["states:StartExecution"], [machine.state_machine_arn])
+        scheduler.CfnSchedule(
+            stack, "Schedule", schedule_expression="cron(0 3 ? * MON *)", flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            target=scheduler.CfnSchedule.TargetProperty(arn=machine.state_machine_arn, role_arn=starter.role_arn),
+        )
+        new_data = function(stack, "NewData")
+        events.Rule(stack, "NewDataRule", event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"]), targets=[targets.LambdaFunction(new_data)])
     if shape == "train+deploy":
         cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
 
