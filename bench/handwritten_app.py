@@ -66,6 +66,10 @@ SPECS: dict[str, dict] = {
     "hf-finetune": {"shape": "train+deploy", "source": "hf-finetune"},
     "hf-hub-serving": {"shape": "hosting", "variants": ["AllTraffic"]},
     "pytorch-serving": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp"},
+    "xgboost-churn": {"shape": "train+deploy", "source": "xgboost-churn"},
+    "sklearn-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
+    "sklearn-batch": {"shape": "train+transform", "source": "sklearn-batch"},
+    "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 
@@ -120,7 +124,7 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
         role(stack, "TrainingRole", "sagemaker.amazonaws.com", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
     if shape != "transform":
         function(stack, "CheckRunInput")
-    if shape in ("train+deploy", "transform") and not spec.get("role_given"):
+    if shape in ("train+deploy", "transform", "train+transform") and not spec.get("role_given"):
         role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
     if spec.get("repack"):
         s3_assets.Asset(stack, "InferenceCode", path=str(MODELS / spec["source"]))
@@ -152,6 +156,8 @@ def hosting_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
         resource = cdk.CustomResource(stack, "RepackResource", service_token=repack.function_arn, resource_type="Custom::SageMakerModelRepack",
                                       properties={"ModelData": model_data, "CodeBucket": code.s3_bucket_name, "CodeKey": code.s3_object_key, "TargetBucket": artifacts.bucket_name})
         model_data = resource.get_att_string("ModelDataUrl")
+    if spec.get("code"):  # the inference code archive the container loads beside the model
+        s3_assets.Asset(stack, "Code", path=str(MODELS / spec["code"]))
     model_role = role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::sagestack-examples-data/{name}/*"])
     variants = []
     for variant in spec["variants"]:

@@ -61,6 +61,10 @@ BASES: dict[str, dict[str, Any]] = {
     "HuggingFaceModelSpec": {"model": {"type": "HuggingFaceModel", "model_data": "s3://sagestack-test/model.tar.gz", "transformers_version": "4.26", "pytorch_version": "1.13", "py_version": "py39", "entry_point": "train.py"}, "deploy": ENDPOINT},
     "PyTorchEstimator": {"estimator": {"type": "PyTorch", "entry_point": "train.py", "framework_version": "2.3.0", "py_version": "py311", "instance_type": "ml.g5.xlarge"}, "fit": FIT},
     "PyTorchModelSpec": {"model": {"type": "PyTorchModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "2.3.0", "py_version": "py311", "entry_point": "train.py"}, "deploy": ENDPOINT},
+    "XGBoostEstimator": {"estimator": {"type": "XGBoost", "entry_point": "train.py", "framework_version": "1.7-1", "instance_type": "ml.m5.xlarge"}, "fit": FIT, "deploy": ENDPOINT},
+    "XGBoostModelSpec": {"model": {"type": "XGBoostModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "1.7-1", "entry_point": "train.py"}, "deploy": ENDPOINT},
+    "SKLearnEstimator": {"estimator": {"type": "SKLearn", "entry_point": "train.py", "framework_version": "1.2-1", "instance_type": "ml.m5.large"}, "fit": FIT},
+    "SKLearnModelSpec": {"model": {"type": "SKLearnModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "1.2-1", "entry_point": "train.py"}, "deploy": ENDPOINT},
     "Deploy": {"estimator": SCRIPT_TF, "fit": FIT, "deploy": ENDPOINT},
     "Transformer": {"estimator": SCRIPT_TF, "fit": FIT, "transformer": {"instance_type": "ml.m5.large", "instance_count": 1}, "transform": {"data": "s3://sagestack-test/batch"}},
 }

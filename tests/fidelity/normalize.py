@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from .driver import ENDPOINT_NAME
@@ -12,11 +13,16 @@ from .recorder import BUCKET, MODEL_DATA
 
 REPACKED = re.compile(r"s3://[a-z0-9.-]+/[a-z0-9-]+-\d{4}(?:-\d\d){5}-\d{3}/model\.tar\.gz")
 SOURCE_ARCHIVE = re.compile(r"s3://[a-z0-9.-]+/fidelity-job/source/sourcedir\.tar\.gz")
+# A model's own code archive, under a name the SDK generates from the image and a timestamp.
+MODEL_SOURCE_ARCHIVE = re.compile(r"s3://[a-z0-9.-]+/[a-z0-9-]+-\d{4}(?:-\d\d){5}-\d{3}/sourcedir\.tar\.gz")
+# The driver passes code paths absolute (it runs from elsewhere); a script name the SDK keeps as
+# given (an entry point beside an S3 code archive) is the relative name a notebook passes.
+CODE_DIR = str(Path(__file__).resolve().parent / "code") + "/"
 
 #: (what the SDK sends, what sagestack sends instead, why)
 DELIBERATE_DIFFERENCES = [
     (
-        "s3://<bucket>/<job>/source/sourcedir.tar.gz",
+        "s3://<bucket>/<job>/source/sourcedir.tar.gz (a model's code: s3://<bucket>/<model name>/sourcedir.tar.gz)",
         "{{SourceArchive}}",
         "code is a CDK asset uploaded once per content hash (deterministic archive), not once per job",
     ),
@@ -48,11 +54,14 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
     (``placeholders``: model name → its placeholder, for per-variant models)."""
     text = json.dumps(request)
     text = SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
+    text = MODEL_SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
+    text = text.replace(f'"{CODE_DIR}', '"')
     # Repacked model data lands under a name the SDK generates with a timestamp.
     text = REPACKED.sub("{{RepackedModelData}}", text)
     # SDK v1 names the model after the training job: the training request keeps its job name.
     for name in model_names if operation != "CreateTrainingJob" else ():
         text = text.replace(f"s3://{BUCKET}/{name}/model.tar.gz", "{{RepackedModelData}}")
+        text = text.replace(f"s3://{BUCKET}/{name}/sourcedir.tar.gz", "{{SourceArchive}}")
         target = (placeholders or {}).get(name, "{{ModelName}}")
         text = re.sub(rf'"{re.escape(name)}"', f'"{target}"', text)
     text = text.replace(f'"{MODEL_DATA}"', '"{{ModelDataUrl}}"')

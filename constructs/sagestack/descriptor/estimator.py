@@ -96,6 +96,11 @@ class EstimatorBase(SdkModel):
     PIPE_PROTOBUF_ONLY: ClassVar[bool] = False
     #: How a model this estimator trained is served (see :data:`.model.ServingStyle`).
     SERVING: ClassVar[ServingStyle] = "image"
+    #: ``create_model`` passes the estimator's network isolation on to the model it serves.
+    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = True
+    #: The image scope the SDK retrieves the serving image from (``training`` for classes that
+    #: call ``image_uris.retrieve`` without one).
+    SERVING_SCOPE: ClassVar[str] = "inference"
 
     def serving(self, deploy: Any) -> ServingStyle:
         """The serving style for this deploy (``deploy`` section or None)."""

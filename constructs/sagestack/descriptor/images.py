@@ -24,6 +24,8 @@ __all__ = [
     "processor_for",
     "gpu_count",
     "is_burstable",
+    "GRAVITON_FAMILIES",
+    "GRAVITON_FRAMEWORKS",
 ]
 
 
@@ -54,6 +56,12 @@ class ImageConfig:
     @property
     def processors(self) -> list[str]:
         return list(self.config.get("processors", []))
+
+    def processors_for(self, version: str) -> list[str]:
+        """Processors with an image for ``version``: the scope's list, else the version's own."""
+        full = self.resolve(version)
+        entry = self.config["versions"].get(full, {}) if full is not None else {}
+        return self.processors or list(entry.get("processors", []))
 
     def accepted_versions(self) -> list[str]:
         """Every spelling the SDK accepts: full versions and aliases (``2.11`` → ``2.11.0``)."""
@@ -95,6 +103,11 @@ def image_config(framework: str, scope: str) -> ImageConfig | None:
         return None
     return ImageConfig(framework, scope, raw[scope])
 
+
+# sagemaker.fw_utils.GRAVITON_ALLOWED_TARGET_INSTANCE_FAMILY / GRAVITON_ALLOWED_FRAMEWORKS: these
+# instance families serve from the framework's inference_graviton images.
+GRAVITON_FAMILIES = ("m6g", "m6gd", "c6g", "c6gd", "c6gn", "c7g", "r6g", "r6gd")
+GRAVITON_FRAMEWORKS = ("tensorflow", "pytorch", "xgboost", "sklearn")
 
 _FAMILY = re.compile(r"^ml[._]([a-z\d\-]+)\.?\w*$")
 

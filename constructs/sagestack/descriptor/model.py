@@ -21,6 +21,8 @@ class ModelBase(SdkModel):
     section_title: ClassVar[str] = "model"
     type: str
     SERVING: ClassVar[ServingStyle] = "image"
+    #: The image scope the SDK retrieves the serving image from (see EstimatorBase.SERVING_SCOPE).
+    SERVING_SCOPE: ClassVar[str] = "inference"
 
     def serving(self, deploy: Any) -> ServingStyle:
         """The serving style for this deploy (``deploy`` section or None)."""

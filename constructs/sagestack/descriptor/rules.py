@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .api import ApiMember, limits
 from .base import format_allowed
-from .images import gpu_count, image_config, is_burstable, processor_for
+from .images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, gpu_count, image_config, instance_family, is_burstable, processor_for
 from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
 __all__ = ["Finding", "Context", "RULES", "run_rules", "rule", "version_of"]
@@ -142,7 +142,7 @@ def framework_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     py_versions = config.py_versions(est.framework_version)
     if py_versions and est.py_version not in py_versions:
         yield Finding(("estimator", "py_version"), f"no {est.type} {full} training image for this Python version", ", ".join(py_versions), est.py_version)
-    processors = config.processors
+    processors = config.processors_for(est.framework_version)
     processor = processor_for(est.instance_type)
     if processors and processor not in processors:
         yield Finding(("estimator", "instance_type"), f"the {est.type} {full} training images are built for {', '.join(processors)}, not {processor}", ", ".join(processors) + " instances", est.instance_type)
@@ -468,15 +468,15 @@ def _own_image_rules(d: Any) -> bool:
     return bool(getattr(d.model if d.model is not None else d.estimator, "OWN_IMAGE_RULES", False))
 
 
-def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bool]:
-    """(framework key, version, py_version, custom image) of what will be served; the framework
-    key is None for built-in algorithms and your own image."""
+def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bool, str]:
+    """(framework key, version, py_version, custom image, image scope) of what will be served;
+    the framework key is None for built-in algorithms and your own image."""
     source = d.model if d.model is not None else d.estimator
     if source is None:
-        return None, None, None, False
+        return None, None, None, False, "inference"
     framework = getattr(source, "framework", None)  # framework classes only: built-ins serve their training image
     custom = getattr(source, "image_uri", None) is not None
-    return framework, getattr(source, "framework_version", None), getattr(source, "py_version", None), custom
+    return framework, getattr(source, "framework_version", None), getattr(source, "py_version", None), custom, source.SERVING_SCOPE
 
 
 @rule("deploy")
@@ -542,7 +542,7 @@ def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, in
     yield Finding(path, EI_END_OF_LIFE, "a GPU instance_type (ml.g4dn.xlarge) or Inferentia (ml.inf2.xlarge)", accelerator, "warning")
     if d.model is None and d.estimator is None:
         return  # what is served did not validate; its own errors say why
-    framework, version, py_version, custom = _inference_framework(d)
+    framework, version, py_version, custom, _scope = _inference_framework(d)
     if custom:
         return
     config = image_config(framework, "eia") if framework is not None else None
@@ -625,10 +625,10 @@ def deployment_config_is_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
 @rule("deploy")
 def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     """The served framework version has an inference image (the SDK's data, inference scope)."""
-    framework, version, py_version, custom = _inference_framework(d)
+    framework, version, py_version, custom, scope = _inference_framework(d)
     if custom or framework is None or version is None or any(a for _p, a, _t in _placements(d.deploy)) or _own_image_rules(d):
         return
-    config = image_config(framework, "inference")
+    config = image_config(framework, scope)
     if config is None:
         return
     section = "model" if d.model is not None else "estimator"
@@ -638,9 +638,15 @@ def inference_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
     py_versions = config.py_versions(version)
     if py_versions and py_version is not None and py_version not in py_versions:
         yield Finding((section, "py_version"), f"no {framework} {version} inference image for this Python version", ", ".join(py_versions), py_version)
+    processors = config.processors_for(version)
     for path, instance_type in _instance_types(d.deploy):
-        if processor_for(instance_type) not in config.processors:
-            yield Finding(path, f"{framework} {version} inference images are built for {', '.join(config.processors)}", ", ".join(config.processors) + " instances", instance_type)
+        if framework in GRAVITON_FRAMEWORKS and instance_family(instance_type) in GRAVITON_FAMILIES:
+            graviton = image_config(framework, "inference_graviton")
+            if graviton is None or graviton.resolve(version) is None:
+                yield Finding(path, f"a Graviton instance: no {framework} {version} Graviton inference image", ", ".join(graviton.accepted_versions()) if graviton else "a non-Graviton instance type", instance_type)
+            continue
+        if processors and processor_for(instance_type) not in processors and instance_family(instance_type) not in processors:
+            yield Finding(path, f"{framework} {version} inference images are built for {', '.join(processors)}", ", ".join(processors) + " instances", instance_type)
 
 
 @rule("deploy")
@@ -677,10 +683,10 @@ def model_is_complete(d: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("model", "transformer")
 def model_transform_image_exists(d: Any, ctx: Context) -> Iterator[Finding]:
-    framework, version, py_version, custom = _inference_framework(d)
+    framework, version, py_version, custom, scope = _inference_framework(d)
     if custom or framework is None or version is None or _own_image_rules(d):
         return
-    config = image_config(framework, "inference")
+    config = image_config(framework, scope)
     if config is not None and config.resolve(version) is None:
         yield Finding(("model", "framework_version"), f"no SageMaker {framework} inference image for this version", format_allowed(config.accepted_versions(), limit=60), version)
 

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..iam import require_region
 from ..render import RenderContext, render_requests
-from ..render.hosting import VARIANT_NAME, needs_repack, variant_model_data, variant_names
+from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, variant_model_data, variant_names
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
 from .endpoint import SageMakerEndpoint
 from .endpoint_config import SageMakerEndpointConfig
 from .model import SageMakerModel
-from .repack import ModelRepack
+from .repack import ModelRepack, code_asset
 from .role import ModelExecutionRole
 
 __all__ = ["ModelEndpoint", "endpoint_name_for"]
@@ -38,6 +39,7 @@ class ModelEndpoint(Construct):
     Attributes: ``models`` (variant name → SageMakerModel; ``model`` is the first),
     ``endpoint_config``, ``endpoint`` (the resource constructs), ``autoscaling`` (variant name →
     VariantAutoscaling), ``repacks`` (model data → ModelRepack; ``repack`` is the first or None),
+    ``code`` (the asset of a model's own code archive, or None),
     ``role`` (or None), ``artifact_bucket`` (or None), ``endpoint_name`` (str), ``requests`` (the
     rendered requests, placeholders filled).
     """
@@ -97,6 +99,18 @@ class ModelEndpoint(Construct):
                 values[placeholder] = self.repacks[data_of[key]].model_data_url  # type: ignore[index]  # every repacked variant has model data (asserted above)
             model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{prefix}/*"]
         self.repack: ModelRepack | None = next(iter(self.repacks.values()), None)
+
+        # A model that loads its inference code from an archive beside it (SAGEMAKER_SUBMIT_DIRECTORY).
+        self.code: s3_assets.Asset | None = None
+        if needs_code_archive(d):
+            assert d.model.entry_point is not None
+            source_dir = (d.base_dir / d.model.source_dir).resolve() if d.model.source_dir else None
+            self.code = code_asset(
+                self, "Code", entry_point=(source_dir or d.base_dir) / d.model.entry_point, source_dir=source_dir,
+                dependencies=[(d.base_dir / dep).resolve() for dep in d.model.dependencies], root=d.root, dependency_prefix="",
+            )
+            values["SourceArchive"] = self.code.s3_object_url
+            model_objects = [*model_objects, f"s3://{self.code.s3_bucket_name}/{self.code.s3_object_key}"]
 
         self.role: ModelExecutionRole | None = None
         if d.model.role is None:

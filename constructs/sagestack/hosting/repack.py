@@ -25,11 +25,21 @@ HANDLER_DIR = Path(__file__).parent.parent / "handlers"
 
 
 def code_asset(
-    scope: Construct, construct_id: str, *, entry_point: Path, source_dir: Path | None, dependencies: Sequence[Path] = (), root: Path | None = None
+    scope: Construct,
+    construct_id: str,
+    *,
+    entry_point: Path,
+    source_dir: Path | None,
+    dependencies: Sequence[Path] = (),
+    root: Path | None = None,
+    dependency_prefix: str = "lib/",
 ) -> s3_assets.Asset:
-    """The inference code as the SDK packs it for ``code/`` (deterministic tar.gz), as a CDK asset.
-    No member comes from outside ``root`` (see :func:`~sagestack.render.sourcedir.archive_members`)."""
-    archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix="lib/", root=root)
+    """The inference code as the SDK packs it (deterministic tar.gz), as a CDK asset: for ``code/``
+    of a repacked model (dependencies under ``lib/``), or, with ``dependency_prefix=""``, as the
+    sourcedir.tar.gz a model loads its code from (dependencies at the top, as tar_and_upload_dir
+    packs them). No member comes from outside ``root`` (see
+    :func:`~sagestack.render.sourcedir.archive_members`)."""
+    archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix=dependency_prefix, root=root)
     staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
     staging.write_bytes(archive)
     # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches outside (its

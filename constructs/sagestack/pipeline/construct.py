@@ -36,7 +36,7 @@ from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip
 from ..render import RenderContext
-from ..render.hosting import _entry_point, create_model, needs_repack
+from ..render.hosting import _entry_point, create_model, needs_code_archive, needs_repack
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
@@ -184,8 +184,18 @@ class TrainingPipeline(Construct):
                 self.repack = repacker.function
                 repack_step = RepackStep(self.repack.function_arn, code.s3_bucket_name, code.s3_object_key, self.artifact_bucket.bucket_name, repacked_prefix)
                 model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{repacked_prefix}/*"]
+            if needs_code_archive(d):
+                # a model that loads its inference code from an archive beside it
+                assert d.model is not None and d.model.entry_point is not None
+                base = d.base_dir
+                source_path = (base / d.model.source_dir).resolve() if d.model.source_dir else None
+                self.source = code_asset(
+                    self, "ModelCode", entry_point=(source_path or base) / d.model.entry_point, source_dir=source_path,
+                    dependencies=[(base / dep).resolve() for dep in d.model.dependencies], root=d.root, dependency_prefix="",
+                )
+                static["SourceArchive"] = self.source.s3_object_url
             if self.source is not None and "{{SourceArchive}}" in json.dumps(model_request["PrimaryContainer"]):
-                # a container that loads its code from the training archive (legacy TensorFlow)
+                # a container that loads its code from a code archive instead of a repacked model
                 model_objects = [*model_objects, f"s3://{self.source.s3_bucket_name}/{self.source.s3_object_key}"]
             if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None

@@ -28,7 +28,7 @@ from .context import RenderContext, ph
 from .images import image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
 
-__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "inference_image", "VARIANT_NAME"]
+__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
 
 VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
 MODEL_CODE_DIR = "/opt/ml/model/code"
@@ -68,14 +68,38 @@ def _entry_point(d: ModelDescriptor) -> tuple[str | None, str | None]:
     if style == "default-handler":  # create_model: source_dir defaults to the training code
         entry = dep_entry or tr_entry
         return entry, (dep_source or spec.source_dir) if entry else None
+    if style == "code-archive":  # create_model: the training script from the training code archive
+        return dep_entry or tr_entry or spec.entry_point, spec.source_dir
     return None, None
 
 
+def network_isolated(d: ModelDescriptor) -> bool:
+    """Whether the served model runs network-isolated: the model's own setting; a trained model's
+    from its estimator where create_model passes it on, or from ``transformer`` for a transform."""
+    source = d.model if d.model is not None else d.estimator
+    isolation = bool(getattr(source, "enable_network_isolation", False))
+    if d.model is None and d.estimator is not None and not d.estimator.DEPLOY_KEEPS_NETWORK_ISOLATION:
+        isolation = False
+    if d.transformer is not None and d.transformer.enable_network_isolation is not None and d.deploy is None:
+        isolation = d.transformer.enable_network_isolation
+    return isolation
+
+
 def needs_repack(d: ModelDescriptor) -> bool:
-    """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step)."""
+    """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step);
+    a model served from its code archive is repacked only when network-isolated (it cannot reach S3)."""
     style, _spec = _serving(d)
     entry, _source = _entry_point(d)
+    if style == "code-archive":
+        return entry is not None and network_isolated(d)
     return style in ("tfs", "framework", "default-handler") and entry is not None
+
+
+def needs_code_archive(d: ModelDescriptor) -> bool:
+    """Whether a ``model:``'s inference code is uploaded as its own sourcedir.tar.gz beside the
+    model (``{{SourceArchive}}``; a trained model's is the training archive)."""
+    style, spec = _serving(d)
+    return d.model is not None and style == "code-archive" and spec.entry_point is not None and not needs_repack(d) and not (spec.source_dir or "").startswith("s3://")
 
 
 def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) -> str:
@@ -93,6 +117,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
     if style == "image":
         return training_image(d, ctx)
     arguments = spec.image_arguments("inference")
+    scope = spec.SERVING_SCOPE
     if style == "tfs":
         arguments["py_version"] = None  # TensorFlow Serving images have none
     return image_uri(
@@ -100,7 +125,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
         region=ctx.region,
         instance_type=_instance_type(d, variant),
         **arguments,
-        scope="inference",
+        scope=scope,
         accelerator_type=accelerator,
         serverless=serverless,
     )
@@ -141,6 +166,27 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
                 "SAGEMAKER_REGION": ctx.region,
             }
         )
+    elif style == "code-archive":
+        # Model._script_mode_env_vars after _upload_code: the archive's S3 URI (the training
+        # archive for a trained model), or the model's code directory when repacked
+        level = spec.container_log_level if spec.container_log_level is not None else 20
+        if entry is None:
+            directory = ""
+        elif needs_repack(d):
+            directory = MODEL_CODE_DIR
+        elif (source or "").startswith("s3://"):
+            directory = source or ""
+        elif d.model is not None:
+            directory = ctx.source_archive
+        else:
+            directory = spec.source_dir if (spec.source_dir or "").startswith("s3://") else ctx.source_archive
+        if entry is None:
+            script = ""
+        elif d.model is None and (d.deploy is not None and d.deploy.entry_point or d.transformer is not None and d.transformer.entry_point):
+            script = entry  # tar_and_upload_dir with an S3 directory keeps the script as given
+        else:
+            script = entry if source else posixpath.basename(entry)
+        env.update({"SAGEMAKER_PROGRAM": script, "SAGEMAKER_SUBMIT_DIRECTORY": directory, "SAGEMAKER_CONTAINER_LOG_LEVEL": str(level), "SAGEMAKER_REGION": ctx.region})
     elif style == "default-handler":
         # Model._script_mode_env_vars: empty program and directory without an inference script
         level = spec.container_log_level if spec.container_log_level is not None else 20
@@ -155,7 +201,7 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     workers = getattr(spec, "model_server_workers", None)
     if d.deploy is not None and d.deploy.model_server_workers is not None:
         workers = d.deploy.model_server_workers
-    if workers is not None and style in ("tfs", "legacy-container", "framework", "default-handler"):
+    if workers is not None and style in ("tfs", "legacy-container", "framework", "default-handler", "code-archive"):
         env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
     if d.model is not None and d.model.env:
         env.update(d.model.env)
@@ -202,10 +248,7 @@ def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) ->
     groups = getattr(vpc_source, "security_group_ids", None)
     if subnets and groups:
         request["VpcConfig"] = {"Subnets": list(subnets), "SecurityGroupIds": list(groups)}
-    isolation = getattr(vpc_source, "enable_network_isolation", False)
-    if d.transformer is not None and d.transformer.enable_network_isolation is not None and d.deploy is None:
-        isolation = d.transformer.enable_network_isolation
-    if isolation:
+    if network_isolated(d):
         request["EnableNetworkIsolation"] = True
     tags = _tags(d)
     if tags:

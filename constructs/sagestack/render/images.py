@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
-from ..descriptor.images import image_config, instance_family, processor_for
+from ..descriptor.images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, image_config, instance_family, processor_for
 
 __all__ = ["image_uri", "image_uris_by_region", "ecr_hostname", "ImageError"]
 
@@ -36,9 +36,8 @@ AUTO_CONTAINER_VERSIONS = {
     "pytorch-1.6-gpu-py3": "cu110-ubuntu18.04-v3",
     "pytorch-1.6.0-gpu-py3": "cu110-ubuntu18.04",
 }
-# sagemaker.fw_utils.GRAVITON_ALLOWED_TARGET_INSTANCE_FAMILY / GRAVITON_ALLOWED_FRAMEWORKS
-GRAVITON_FAMILIES = ("m6g", "m6gd", "c6g", "c6gd", "c6gn", "c7g", "r6g", "r6gd")
-GRAVITON_FRAMEWORKS = ("tensorflow",)
+# image_uris._get_image_tag: the arm64 tags of XGBoost and scikit-learn (their data has none)
+ARM64_TAGS = {"xgboost": {"1.5-1": "1.5-1-arm64", "1.3-1": "1.3-1-arm64"}, "sklearn": {"1.0-1": "1.0-1-arm64-cpu-py3"}}
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +60,7 @@ def ecr_hostname(region: str) -> str:
 
 
 def _scope_config(framework: str, scope: str, instance_type: str | None) -> Any:
-    if scope == "inference" and framework in GRAVITON_FRAMEWORKS and instance_type and instance_family(instance_type) in GRAVITON_FAMILIES:
+    if framework in GRAVITON_FRAMEWORKS and instance_type and instance_family(instance_type) in GRAVITON_FAMILIES:
         scope = "inference_graviton"
     config = image_config(framework, scope)
     if config is None:
@@ -148,6 +147,8 @@ def image_uri(
         container_version = sorted(entry["sdk_versions"], reverse=True)[0] + "-" + container_version
     tag_prefix = tag_prefix or entry.get("tag_prefix", version)
     tag = "-".join(x for x in (tag_prefix, inference_tool or processor, py_version, container_version) if x)
+    if framework in ARM64_TAGS and config.scope == "inference_graviton":
+        tag = ARM64_TAGS[framework][version or ""]
     if instance_type and (instance_family(instance_type) == "p4d" or (distribution and "smdistributed" in distribution)):
         tag = "-".join([tag, AUTO_CONTAINER_VERSIONS[f"{framework}-{tag}"]]) if f"{framework}-{tag}" in AUTO_CONTAINER_VERSIONS else tag
     repository = entry["repository"]
