@@ -70,6 +70,7 @@ SPECS: dict[str, dict] = {
     "sklearn-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
     "sklearn-batch": {"shape": "train+transform", "source": "sklearn-batch"},
     "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
+    "xgboost-builtin": {"shape": "train+transform"},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 

@@ -49,7 +49,26 @@ def skm_base() -> dict[str, Any]:
     }
 
 
+def builtin_base() -> dict[str, Any]:
+    """Built-in XGBoost as notebooks write it: Estimator(image_uri=image_uris.retrieve(...))."""
+    return {
+        "name": "xgb-builtin-test",
+        "estimator": {"type": "Estimator", "image_uri": {"framework": "xgboost", "version": "1.7-1"}, "instance_type": "ml.m5.xlarge"},
+        "fit": {"inputs": {"train": "s3://sagestack-test/train"}},
+    }
+
+
+def _image(**arguments: Any) -> Any:
+    return _set("estimator.image_uri", {"framework": "xgboost", **arguments})
+
+
 CASES = [
+    ("image_uri_retrieve_exists", builtin_base, _image(version="1.8-1"), _image(version="1.5-1"), "estimator.image_uri.version", "no xgboost training image for this version", "error"),
+    ("image_uri_retrieve_exists", builtin_base, _image(version="1.0-1", py_version="py2"), _image(version="1.0-1", py_version="py3"), "estimator.image_uri.py_version", "Python version", "error"),
+    ("image_uri_retrieve_exists", builtin_base, _image(version="1.0-1", instance_type="ml.p3.2xlarge"), _image(version="1.0-1", instance_type="ml.m5.xlarge"), "estimator.image_uri.instance_type", "built for cpu", "error"),
+    ("image_uri_retrieve_exists", builtin_base, _image(), _image(version="1.7-1"), "estimator.image_uri.version", "needs the xgboost version", "error"),
+    ("image_uri_retrieve_exists", builtin_base, _set("estimator.image_uri", {"framework": "pytorch", "version": "2.3.0", "py_version": "py311"}), _set("estimator.image_uri", {"framework": "pytorch", "version": "2.3.0", "py_version": "py311", "image_scope": "training", "instance_type": "ml.g5.xlarge"}), "estimator.image_uri.image_scope", "needs image_scope", "error"),
+    ("image_uri_retrieve_exists", builtin_base, _set("estimator.image_uri", {"framework": "pytorch", "version": "2.3.0", "py_version": "py311", "image_scope": "training"}), _set("estimator.image_uri", {"framework": "pytorch", "version": "2.3.0", "py_version": "py311", "image_scope": "training", "instance_type": "ml.g5.xlarge"}), "estimator.image_uri.instance_type", "needs the instance type", "error"),
     ("xgboost_version_and_python", xgb_base, _set("estimator.py_version", "py2"), _set("estimator.py_version", "py3"), "estimator.py_version", "only py3", "error"),
     ("xgboost_version_and_python", xgbm_base, _set("model.framework_version", "1.1-1"), _set("model.framework_version", "1.2-1"), "model.framework_version", "XGBoost 1.1 cannot predict", "error"),
     ("sklearn_runs_on_one_cpu_instance", sk_base, _set("estimator.instance_count", 2), _set("estimator.instance_count", 1), "estimator.instance_count", "does not support distributed training", "error"),
@@ -77,6 +96,15 @@ def test_no_distribution_argument(base: Any) -> None:
     result = validate_data(data, file="x.yaml")
     assert result.descriptor is None
     assert any(i.path == "estimator.distribution" for i in result.issues), [i.format() for i in result.issues]
+
+
+def test_an_unknown_image_family_suggests_one() -> None:
+    data = builtin_base()
+    data["estimator"]["image_uri"] = {"framework": "xgbost", "version": "1.7-1"}
+    result = validate_data(data, file="x.yaml")
+    assert result.descriptor is None
+    (issue,) = [i for i in result.issues if i.path.startswith("estimator.image_uri")]
+    assert "did you mean 'xgboost'" in issue.message, issue.format()
 
 
 def test_sklearn_training_only_version_is_served_from_its_training_image(tmp_path: Path) -> None:

@@ -106,6 +106,16 @@ def _absolute(kwargs: dict[str, Any], base: Path) -> None:
         kwargs["dependencies"] = [str(base / d) for d in kwargs["dependencies"]]
 
 
+def _retrieve(kwargs: dict[str, Any]) -> None:
+    """An ``image_uri`` mapping is the notebook's ``image_uris.retrieve(...)`` call."""
+    if isinstance(kwargs.get("image_uri"), dict):
+        from sagemaker import image_uris
+
+        from .recorder import REGION
+
+        kwargs["image_uri"] = image_uris.retrieve(region=REGION, **kwargs["image_uri"])
+
+
 def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
     """Every SageMaker request the SDK sends for this descriptor's calls."""
     with recording() as (calls, session):
@@ -128,6 +138,7 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
             cls = _estimator_class(kwargs.pop("type"))
             kwargs.setdefault("role", ROLE)
             _absolute(kwargs, base)
+            _retrieve(kwargs)
             hook = kwargs.get("debugger_hook_config")
             if isinstance(hook, dict):
                 from sagemaker.debugger import CollectionConfig, DebuggerHookConfig
@@ -146,6 +157,7 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
             cls = _model_class(kwargs.pop("type"))
             kwargs.setdefault("role", ROLE)
             _absolute(kwargs, base)
+            _retrieve(kwargs)
             if "subnets" in kwargs or "security_group_ids" in kwargs:
                 kwargs["vpc_config"] = {"Subnets": kwargs.pop("subnets"), "SecurityGroupIds": kwargs.pop("security_group_ids")}
             model_cls, model_kwargs = cls, kwargs

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from .base import Api, SdkModel, sdk_field, user_error
+from .retrieve import ImageUriRetrieve
 from .types import CodePath, Environment, LocalPath, PositiveInt, RoleRef, S3Uri, ServingStyle, SourceDir, Tags, VersionStr
 
 __all__ = [
@@ -391,8 +392,8 @@ class FrameworkEstimator(EstimatorBase):
     py_version: str | None = sdk_field(
         None, doc="Python version of the image, e.g. py39.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage"
     )
-    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] | None = sdk_field(
-        None, doc="Image to train with instead of the SDK's framework image.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
+    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] | ImageUriRetrieve | None = sdk_field(
+        None, doc="Image to train with instead of the SDK's framework image (a URI, or image_uris.retrieve() arguments).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
     )
     container_log_level: LogLevel = sdk_field(
         20, doc="Python log level in the container: 10-50 or DEBUG/INFO/WARNING/ERROR/CRITICAL.", lands_in="CreateTrainingJob.HyperParameters.sagemaker_container_log_level"

@@ -26,6 +26,7 @@ __all__ = [
     "is_burstable",
     "GRAVITON_FAMILIES",
     "GRAVITON_FRAMEWORKS",
+    "default_image_scope",
 ]
 
 
@@ -108,6 +109,22 @@ def image_config(framework: str, scope: str) -> ImageConfig | None:
 # instance families serve from the framework's inference_graviton images.
 GRAVITON_FAMILIES = ("m6g", "m6gd", "c6g", "c6gd", "c6gn", "c7g", "r6g", "r6gd")
 GRAVITON_FRAMEWORKS = ("tensorflow", "pytorch", "xgboost", "sklearn")
+
+# image_uris._get_final_image_scope: retrieve() without an image_scope takes these families'
+# training images (their data has separate scopes but no top-level "scope" key).
+TRAINING_SCOPE_BY_DEFAULT = ("xgboost", "sklearn")
+
+
+def default_image_scope(framework: str) -> str | None:
+    """The scope retrieve() uses without ``image_scope``, or None when it needs one."""
+    raw = _raw(framework)
+    if framework in TRAINING_SCOPE_BY_DEFAULT:
+        return "training"
+    if "scope" in raw:  # algorithms: one image for every scope listed
+        return str(raw["scope"][0])
+    scopes = [k for k in raw if isinstance(raw[k], dict) and "versions" in raw[k]]
+    return scopes[0] if len(scopes) == 1 else None
+
 
 _FAMILY = re.compile(r"^ml[._]([a-z\d\-]+)\.?\w*$")
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from .base import Api, SdkModel, sdk_field
 from .estimator import LogLevel
+from .retrieve import ImageUriRetrieve
 from .types import CodePath, LocalPath, ModelEnvironment, RoleRef, S3Uri, ServingStyle, SourceDir, VersionStr
 
 __all__ = ["ModelBase", "FrameworkModelBase", "CM", "ServingStyle"]
@@ -62,8 +63,8 @@ class FrameworkModelBase(ModelBase):
     )
     dependencies: tuple[LocalPath, ...] = sdk_field((), doc="Extra directories copied next to the code.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl")
     framework_version: VersionStr | None = sdk_field(None, doc="Framework version with an inference image (quoted).", lands_in="CreateModel.PrimaryContainer.Image")
-    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] | None = sdk_field(
-        None, doc="Inference image instead of the SDK's framework image.", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
+    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] | ImageUriRetrieve | None = sdk_field(
+        None, doc="Inference image instead of the SDK's framework image (a URI, or image_uris.retrieve() arguments).", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
     )
     container_log_level: LogLevel | None = sdk_field(
         None,

@@ -25,7 +25,7 @@ from typing import Any
 from ..descriptor import ModelDescriptor
 from ..descriptor.types import ServingStyle
 from .context import RenderContext, ph
-from .images import image_uri
+from .images import image_uri, resolved_image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
 
 __all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
@@ -112,8 +112,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
     if style == "legacy-container":  # the legacy container trains and serves
         return legacy_tensorflow_image(spec.framework_version or "", _instance_type(d, variant) or spec.instance_type, ctx.region)
     if getattr(spec, "image_uri", None):  # each framework's create_model passes the estimator's image_uri on
-        image: str = spec.image_uri
-        return image
+        return resolved_image_uri(spec.image_uri, ctx.region)
     if style == "image":
         return training_image(d, ctx)
     arguments = spec.image_arguments("inference")

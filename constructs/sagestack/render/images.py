@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
-from ..descriptor.images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, image_config, instance_family, processor_for
+from ..descriptor.images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, default_image_scope, image_config, instance_family, processor_for
 
-__all__ = ["image_uri", "image_uris_by_region", "ecr_hostname", "ImageError"]
+__all__ = ["image_uri", "image_uris_by_region", "retrieved_image_uri", "resolved_image_uri", "ecr_hostname", "ImageError"]
 
 
 class ImageError(ValueError):
@@ -156,6 +156,20 @@ def image_uri(
         tag = f"{tag}-sagemaker" if container_version else tag
     uri = f"{registry}.dkr.{ecr_hostname(region)}/{repository}"
     return f"{uri}:{tag}" if tag else uri
+
+
+def retrieved_image_uri(spec: Any, region: str) -> str:
+    """The URI ``image_uris.retrieve`` returns for an ``image_uri`` mapping, in ``region``."""
+    scope = spec.image_scope or default_image_scope(spec.framework) or "training"
+    return image_uri(
+        spec.framework, region=region, version=spec.version, py_version=spec.py_version, instance_type=spec.instance_type, scope=scope,
+        container_version=spec.container_version, base_framework_version=spec.base_framework_version,
+    )
+
+
+def resolved_image_uri(value: Any, region: str) -> str:
+    """An ``image_uri`` field's value as a URI: given, or retrieved from the SDK's data."""
+    return value if isinstance(value, str) else retrieved_image_uri(value, region)
 
 
 def image_uris_by_region(framework: str, **kwargs: Any) -> dict[str, str]:

@@ -33,7 +33,7 @@ from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.fit import RecordSet, TrainingInput
 from ..descriptor.images import processor_for
 from .context import RenderContext
-from .images import image_uri
+from .images import image_uri, resolved_image_uri
 
 __all__ = ["create_training_job", "training_image", "hyperparameters", "output_path", "CODE_CHANNEL_SOURCEDIR"]
 
@@ -70,9 +70,9 @@ def output_path(d: ModelDescriptor, ctx: RenderContext) -> str:
 def training_image(d: ModelDescriptor, ctx: RenderContext) -> str:
     est = d.estimator
     assert est is not None
-    image: str | None = getattr(est, "image_uri", None)  # only some estimator classes take one
+    image = getattr(est, "image_uri", None)  # only some estimator classes take one
     if image:
-        return image
+        return resolved_image_uri(image, ctx.region)
     if isinstance(est, BuiltinEstimator):
         return image_uri(est.algorithm, region=ctx.region, version=est.IMAGE_VERSION, scope="training")
     assert isinstance(est, FrameworkEstimator)

@@ -17,6 +17,25 @@ def _xgb(**kw: Any) -> dict[str, Any]:
 
 
 CONFIGS: dict[str, dict[str, Any]] = {
+    # Built-in XGBoost: Estimator(image_uri=image_uris.retrieve("xgboost", region, "1.7-1"), ...)
+    "xgboost-builtin-retrieve": {
+        "estimator": {
+            "type": "Estimator", "image_uri": {"framework": "xgboost", "version": "1.7-1"}, "instance_type": "ml.m5.xlarge", "instance_count": 1,
+            "hyperparameters": {"max_depth": 5, "eta": 0.2, "objective": "binary:logistic", "num_round": 100},
+        },
+        "fit": TRAIN,
+        "deploy": DEPLOY_CPU,
+    },
+    "xgboost-builtin-old-cpu": {
+        "estimator": {"type": "Estimator", "image_uri": {"framework": "xgboost", "version": "1.0-1", "py_version": "py3", "instance_type": "ml.m5.xlarge"}, "instance_type": "ml.m5.xlarge", "instance_count": 1, "hyperparameters": {"num_round": 10}},
+        "fit": TRAIN,
+        "transformer": {"instance_count": 1, "instance_type": "ml.m5.large"},
+        "transform": {"data": "s3://sagestack-data/xgb/batch", "content_type": "text/csv"},
+    },
+    "model-retrieve-image": {
+        "model": {"type": "Model", "image_uri": {"framework": "pytorch", "version": "2.3.0", "py_version": "py311", "instance_type": "ml.g5.xlarge", "image_scope": "inference"}, "model_data": SERVED_MODEL_DATA},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.g5.xlarge"},
+    },
     "xgboost-train-deploy": {
         "estimator": _xgb(hyperparameters={"max_depth": 5, "eta": 0.2, "objective": "binary:logistic", "num_round": 100}),
         "fit": TRAIN,

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from ..base import Api, sdk_field
 from ..estimator import CTJ, EstimatorBase
 from ..model import CM, ModelBase
+from ..retrieve import ImageUriRetrieve
 from . import Kind
 
 
@@ -14,8 +15,8 @@ class GenericEstimator(EstimatorBase):
     """``sagemaker.estimator.Estimator``: your own training image."""
 
     type: Literal["Estimator"] = sdk_field(doc="The SDK class.", lands_in=None)
-    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] = sdk_field(
-        doc="Training image URI (required).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
+    image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] | ImageUriRetrieve = sdk_field(
+        doc="Training image URI (required), or image_uris.retrieve() arguments such as {framework: xgboost, version: \"1.7-1\"}.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"
     )
     hyperparameters: dict[str, Any] = sdk_field(
         default_factory=dict,
@@ -30,8 +31,8 @@ class GenericModelSpec(ModelBase):
     """``sagemaker.model.Model``: your own inference image."""
 
     type: Literal["Model"] = sdk_field(doc="The SDK class.", lands_in=None)
-    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] = sdk_field(
-        doc="Inference image (required).", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
+    image_uri: Annotated[str, Api(CM, "PrimaryContainer.Image")] | ImageUriRetrieve = sdk_field(
+        doc="Inference image (required), or image_uris.retrieve() arguments (image_scope: inference).", lands_in="CreateModel.PrimaryContainer.Image", v1="image"
     )
 
 

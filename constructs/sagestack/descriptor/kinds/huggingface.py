@@ -284,7 +284,7 @@ def huggingface_distribution_supported(d: Any, ctx: Context) -> Iterator[Finding
         torch_on = td is not None and td.enabled
         if "p5.48xlarge" in est.instance_type and not torch_on:
             yield Finding(("estimator", "instance_type"), "SMModelParallel and SMDataParallel do not support p5 instances (without torch_distributed)", "another multi-GPU instance type", est.instance_type)
-        if est.image_uri and not torch_on and any(image in est.image_uri for image in SM_PARALLELISM_UNSUPPORTED_IMAGES):
+        if isinstance(est.image_uri, str) and not torch_on and any(image in est.image_uri for image in SM_PARALLELISM_UNSUPPORTED_IMAGES):
             yield Finding(("estimator", "image_uri"), "smdistributed is incompatible with this image (Framework.UNSUPPORTED_DLC_IMAGE_FOR_SM_PARALLELISM)", "another image", est.image_uri)
         if td is not None and sm.modelparallel is not None:
             # get_training_image_uri switches to the pytorch-smp image family for this pair

@@ -200,7 +200,7 @@ def pytorch_distribution_is_supported(d: Any, ctx: Context) -> Iterator[Finding]
         if instance_family(est.instance_type) == "p5" and "p5.48xlarge" in est.instance_type:
             yield Finding(("estimator", "instance_type"), "SageMaker model and data parallel do not run on p5 instances without torch_distributed (Framework._distribution_configuration)", "torch_distributed with smdistributed, or another instance type", est.instance_type)
         for image in SM_PARALLELISM_UNSUPPORTED_IMAGES:
-            if est.image_uri is not None and image in est.image_uri:
+            if isinstance(est.image_uri, str) and image in est.image_uri:
                 yield Finding(("estimator", "image_uri"), f"smdistributed does not work with the {image} image (Framework._distribution_configuration)", "another image, or torch_distributed with smdistributed", est.image_uri)
     if sm is not None and sm.modelparallel is not None and sm.modelparallel.enabled:
         yield from _model_parallel_parameters(base + ("smdistributed", "modelparallel", "parameters"), sm.modelparallel.parameters)
