@@ -48,6 +48,12 @@ def _all(*mutations: Mutation) -> Mutation:
 # (rule, base, bad mutation, good mutation, path, message fragment, severity)
 CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, str, str]] = [
     ("sections_fit_together", tf_base, _del("fit"), lambda d: None, "estimator", "needs a fit section", "error"),
+    # What the SDK call refuses with a TypeError (or leaves out without a word).
+    ("serving_arguments_are_taken", tf_base, _set("deploy", {"initial_instance_count": 1, "instance_type": "ml.m5.large", "model_server_workers": 2}), _set("deploy", {"initial_instance_count": 1, "instance_type": "ml.m5.large"}), "deploy.model_server_workers", "takes no model_server_workers", "error"),
+    ("serving_arguments_are_taken", kmeans_base, _set("transformer", {"instance_count": 1, "instance_type": "ml.m5.large", "model_server_workers": 2}), lambda d: None, "transformer.model_server_workers", "takes no model_server_workers", "error"),
+    ("serving_arguments_are_taken", model_base, _set("model.model_server_workers", 2), lambda d: None, "model.model_server_workers", "takes no model_server_workers", "error"),
+    ("serving_arguments_are_taken", model_base, _set("deploy.env", {"A": "1"}), _set("model.env", {"A": "1"}), "deploy.env", "takes no env", "error"),
+    ("serving_arguments_are_taken", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "model_data_download_timeout": 600}), _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}}), "deploy.model_data_download_timeout", "serverless endpoints take no", "error"),
     ("sections_fit_together", model_base, _del("deploy"), lambda d: None, "model", "needs deploy or transformer", "error"),
     ("sections_fit_together", tf_base, _set("model", {"type": "Model", "image_uri": "x"}), lambda d: None, "model", "not both", "error"),
     ("sections_fit_together", tf_base, _set("transformer", {"instance_type": "ml.m5.large"}), _all(_set("transformer", {"instance_type": "ml.m5.large"}), _set("transform", {"data": "s3://sagestack-test/in"})), "transformer", "needs a transform", "error"),

@@ -63,15 +63,13 @@ def test_merge_keys_follow_yaml_merge_rules(tmp_path: Path) -> None:
     # a merge source must be a mapping: the scalar anchor is refused at its line
     issues = _issues(tmp_path, text)
     assert any("merge key (<<) takes a mapping" in m for _l, _p, m in issues), issues
-    good = MODEL.format(name="merged").replace("model:\n", 'model:\n  env: &one {A: "one", C: "one"}\n').replace(
-        "deploy:\n", 'deploy:\n  env: {<<: [*one, {A: "two", B: "two"}], C: "own"}\n'
-    )
+    good = MODEL.format(name="merged") + 'tags:\n  - &one {Key: "one", Value: "one"}\n  - {<<: [*one, {Key: "two", Value: "two"}], Value: "own"}\n'
     path = tmp_path / "good.yaml"
     path.write_text(good)
     result = load_descriptor(path)
     assert result.descriptor is not None, result.issues
     # own keys win over merged ones, an earlier merge source over a later one
-    assert result.descriptor.deploy.env == {"A": "one", "B": "two", "C": "own"}
+    assert [t.model_dump() for t in result.descriptor.tags] == [{"Key": "one", "Value": "one"}, {"Key": "one", "Value": "own"}]
 
 
 def test_keys_are_taken_as_written() -> None:

@@ -107,6 +107,11 @@ class EstimatorBase(SdkModel):
         """The serving style for this deploy (``deploy`` section or None)."""
         return self.SERVING
 
+    def takes_model_server_workers(self) -> bool:
+        """Whether ``create_model``/``transformer`` take ``model_server_workers`` (else the SDK
+        raises TypeError): the framework classes whose model server has a worker setting."""
+        return False
+
     role: RoleRef | None = sdk_field(
         None,
         doc="IAM role (name or ARN) the training job runs as. Without it, sagestack generates a least-privilege role.",
@@ -419,6 +424,9 @@ class FrameworkEstimator(EstimatorBase):
     def legacy_mode(self) -> bool:
         """SDK v1's legacy mode (a kind that had one says when it applies)."""
         return False
+
+    def takes_model_server_workers(self) -> bool:
+        return True
 
     def image_arguments(self, scope: str) -> dict[str, Any]:
         """The ``sagemaker.image_uris.retrieve`` arguments of this class's image for a scope

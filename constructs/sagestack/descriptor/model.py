@@ -29,6 +29,10 @@ class ModelBase(SdkModel):
         """The serving style for this deploy (``deploy`` section or None)."""
         return self.SERVING
 
+    def takes_model_server_workers(self) -> bool:
+        """Whether the SDK model class takes ``model_server_workers`` (see EstimatorBase)."""
+        return False
+
     model_data: Annotated[S3Uri, Api(CM, "PrimaryContainer.ModelDataUrl")] | None = sdk_field(
         None, doc="S3 URI of model.tar.gz. Changing it in review is how a model is promoted.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
     )
@@ -75,6 +79,9 @@ class FrameworkModelBase(ModelBase):
     model_server_workers: int | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
+
+    def takes_model_server_workers(self) -> bool:
+        return True
 
     def image_arguments(self, scope: str) -> dict[str, Any]:
         """The ``sagemaker.image_uris.retrieve`` arguments of this class's image (without region

@@ -115,6 +115,26 @@ def sections_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding(("transform",), "transform needs a transformer section (instance type and count)", "transformer: {instance_type: ...}", "no transformer")
 
 
+@rule()
+def serving_arguments_are_taken(d: Any, ctx: Context) -> Iterator[Finding]:
+    """What the SDK call serving the model refuses (TypeError): model_server_workers where the
+    model class has none; env in deploy for a model: section (Model.deploy takes no env)."""
+    served = getattr(d, "model", None) or getattr(d, "estimator", None)
+    if served is None:
+        return
+    for section in ("deploy", "transformer", "model"):
+        part = getattr(d, section, None)
+        if part is not None and getattr(part, "model_server_workers", None) is not None and not served.takes_model_server_workers():
+            yield Finding((section, "model_server_workers"), f"{served.type}'s model takes no model_server_workers (the SDK raises TypeError); its model server sizes its workers itself", "no model_server_workers", part.model_server_workers)
+    dep = getattr(d, "deploy", None)
+    if dep is not None and dep.env and getattr(d, "model", None) is not None:
+        yield Finding(("deploy", "env"), "model.deploy() takes no env: the container environment of a model: section is model.env", "model.env", "deploy.env")
+    if dep is not None and dep.serverless_inference_config is not None:
+        for name in ("volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
+            if getattr(dep, name) is not None:
+                yield Finding(("deploy", name), "serverless endpoints take no volume or instance timeouts (the SDK leaves them out of the serverless variant)", "remove it, or deploy to instances", name)
+
+
 # ----------------------------------------------------------------------------------------
 # Estimator: versions and images
 # ----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ..descriptor.types import ServingStyle
 from .context import RenderContext, ph
 from .images import image_uri, resolved_image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
+from .transform import transformer_tags
 
 __all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
 
@@ -260,6 +261,8 @@ def _tags(d: ModelDescriptor) -> list[dict[str, str]]:
     own = d.deploy.tags if d.deploy is not None else ()
     if not own and d.estimator is not None and d.deploy is not None:
         own = d.estimator.tags
+    if d.deploy is None and d.transformer is not None:  # the model transformer() creates
+        own = transformer_tags(d)
     return [t.model_dump() for t in (*d.tags, *own)]
 
 

@@ -8,7 +8,7 @@ from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 from .context import RenderContext
 
-__all__ = ["create_transform_job"]
+__all__ = ["create_transform_job", "transformer_tags"]
 
 
 def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
         request["MaxPayloadInMB"] = tr.max_payload
     if tr.env or _sends_model_env(d):
         request["Environment"] = dict(tr.env or {})
-    tags = [x.model_dump() for x in (*d.tags, *tr.tags)]
+    tags = [x.model_dump() for x in (*d.tags, *transformer_tags(d))]
     if tags:
         request["Tags"] = tags
     processing = {k: v for k, v in (("InputFilter", t.input_filter), ("OutputFilter", t.output_filter), ("JoinSource", t.join_source)) if v is not None}
@@ -65,6 +65,16 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
             capture["GenerateInferenceId"] = bdc.generate_inference_id
         request["DataCaptureConfig"] = capture
     return request
+
+
+def transformer_tags(d: ModelDescriptor) -> tuple[Any, ...]:
+    """The transformer's tags; estimator.transformer() falls back to the training job's tags (for
+    the transform job and the model it creates)."""
+    tr = d.transformer
+    assert tr is not None
+    if not tr.tags and d.model is None and d.estimator is not None:
+        return tuple(d.estimator.tags)
+    return tuple(tr.tags)
 
 
 def _sends_model_env(d: ModelDescriptor) -> bool:

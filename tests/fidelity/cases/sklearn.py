@@ -31,7 +31,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "deploy": DEPLOY_CPU,
     },
     "sklearn-batch-transform": {
-        "estimator": _sk(framework_version="1.0-1"),
+        "estimator": _sk(framework_version="1.0-1", tags=[{"Key": "team", "Value": "ml"}]),
         "fit": {"inputs": {"train": "s3://sagestack-data/sk/train"}},
         "transformer": {"instance_count": 1, "instance_type": "ml.m5.large", "strategy": "SingleRecord", "max_payload": 6},
         "transform": {"data": "s3://sagestack-data/sk/batch", "content_type": "text/csv", "split_type": "Line"},

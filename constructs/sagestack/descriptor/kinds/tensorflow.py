@@ -93,6 +93,11 @@ class TensorFlowEstimator(FrameworkEstimator):
         ps = self.distribution is not None and self.distribution.parameter_server is not None and self.distribution.parameter_server.enabled
         return bool(ps) or super().sdk_debugger_off()
 
+    def takes_model_server_workers(self) -> bool:
+        # TensorFlow Serving has no such setting: SDK v2's TensorFlowModel raises TypeError; the
+        # legacy container of SDK v1 took it.
+        return self.legacy_mode
+
     @property
     def legacy_mode(self) -> bool:
         """True for SDK v1 legacy mode: ``script_mode: false`` or any legacy-only parameter."""
@@ -109,6 +114,9 @@ class TensorFlowModelSpec(FrameworkModelBase):
     framework: ClassVar[str] = "tensorflow"
     SERVING: ClassVar[ServingStyle] = "tfs"
     type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)
+
+    def takes_model_server_workers(self) -> bool:
+        return False  # TensorFlow Serving: TensorFlowModel raises TypeError for model_server_workers
 
 
 @rule("estimator")
