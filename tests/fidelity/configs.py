@@ -123,6 +123,33 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "estimator": _mx(instance_type="ml.p3.8xlarge", instance_count=2, distribution={"mpi": {"enabled": True, "processes_per_host": 4}}),
         "fit": {"inputs": "s3://sagestack-data/mx/train"},
     },
+    # Before MXNet 1.4 (no Multi Model Server) the code is uploaded beside the model, not repacked.
+    "mxnet-before-mms-deploy": {
+        "estimator": _mx(framework_version="1.3.0", py_version="py3", instance_type="ml.c5.xlarge"),
+        "fit": {"inputs": {"train": "s3://sagestack-data/mx/train"}},
+        "deploy": DEPLOY_CPU,
+    },
+    "mxnet-model-before-mms": {
+        "model": {"type": "MXNetModel", "model_data": SERVED_MODEL_DATA, "entry_point": "inference.py", "framework_version": "1.2.1", "py_version": "py3"},
+        "deploy": DEPLOY_CPU,
+    },
+    # deploy() keeps the estimator's network isolation for some classes only; transformer() for all.
+    "mxnet-isolated-deploy": {
+        "estimator": _mx(instance_type="ml.c5.xlarge", enable_network_isolation=True),
+        "fit": {"inputs": {"train": "s3://sagestack-data/mx/train"}},
+        "deploy": DEPLOY_CPU,
+    },
+    "kmeans-isolated-deploy": {
+        "estimator": {"type": "KMeans", "k": 4, "instance_count": 1, "instance_type": "ml.c5.xlarge", "enable_network_isolation": True},
+        "fit": {"inputs": RECORDS},
+        "deploy": DEPLOY_CPU,
+    },
+    "kmeans-isolated-transform": {
+        "estimator": {"type": "KMeans", "k": 4, "instance_count": 1, "instance_type": "ml.c5.xlarge", "enable_network_isolation": True},
+        "fit": {"inputs": RECORDS},
+        "transformer": {"instance_count": 1, "instance_type": "ml.m5.large"},
+        "transform": {"data": "s3://sagestack-data/km/batch", "content_type": "application/x-recordio-protobuf"},
+    },
     "mxnet-model-deploy": {
         "model": {"type": "MXNetModel", "model_data": SERVED_MODEL_DATA, "entry_point": "inference.py", "source_dir": ".", "framework_version": "1.8.0", "py_version": "py37", "model_server_workers": 2},
         "deploy": DEPLOY_CPU,

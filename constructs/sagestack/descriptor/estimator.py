@@ -97,8 +97,9 @@ class EstimatorBase(SdkModel):
     PIPE_PROTOBUF_ONLY: ClassVar[bool] = False
     #: How a model this estimator trained is served (see :data:`.model.ServingStyle`).
     SERVING: ClassVar[ServingStyle] = "image"
-    #: ``create_model`` passes the estimator's network isolation on to the model it serves.
-    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = True
+    #: ``create_model`` passes the estimator's network isolation on to the model ``deploy()``
+    #: serves (``transformer()`` always passes it on).
+    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = False
     #: The image scope the SDK retrieves the serving image from (``training`` for classes that
     #: call ``image_uris.retrieve`` without one).
     SERVING_SCOPE: ClassVar[str] = "inference"

@@ -79,7 +79,7 @@ def network_isolated(d: ModelDescriptor) -> bool:
     from its estimator where create_model passes it on, or from ``transformer`` for a transform."""
     source = d.model if d.model is not None else d.estimator
     isolation = bool(getattr(source, "enable_network_isolation", False))
-    if d.model is None and d.estimator is not None and not d.estimator.DEPLOY_KEEPS_NETWORK_ISOLATION:
+    if d.model is None and d.estimator is not None and d.deploy is not None and not d.estimator.DEPLOY_KEEPS_NETWORK_ISOLATION:
         isolation = False
     if d.transformer is not None and d.transformer.enable_network_isolation is not None and d.deploy is None:
         isolation = d.transformer.enable_network_isolation

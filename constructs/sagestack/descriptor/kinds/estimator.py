@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from ..base import Api, sdk_field
 from ..estimator import CTJ, EstimatorBase
@@ -14,6 +14,7 @@ from . import Kind
 class GenericEstimator(EstimatorBase):
     """``sagemaker.estimator.Estimator``: your own training image."""
 
+    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = True  # Estimator.create_model
     type: Literal["Estimator"] = sdk_field(doc="The SDK class.", lands_in=None)
     image_uri: Annotated[str, Api(CTJ, "AlgorithmSpecification.TrainingImage")] | ImageUriRetrieve = sdk_field(
         doc="Training image URI (required), or image_uris.retrieve() arguments such as {framework: xgboost, version: \"1.7-1\"}.", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage", v1="image_name"

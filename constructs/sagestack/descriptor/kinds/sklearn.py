@@ -25,6 +25,7 @@ class SKLearnEstimator(FrameworkEstimator):
     framework: ClassVar[str] = "sklearn"
     SERVING: ClassVar[ServingStyle] = "code-archive"
     SERVING_SCOPE: ClassVar[str] = "training"
+    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = True  # SKLearn.create_model
     distribution: ClassVar[None] = None  # type: ignore[misc]  # removes the inherited field: no distributed training
     type: Literal["SKLearn"] = sdk_field(doc="The SDK class.", lands_in=None)
     framework_version: VersionStr | None = sdk_field(None, doc="scikit-learn image version, e.g. \"1.2-1\" (quoted; required without image_uri).", lands_in="CreateTrainingJob.AlgorithmSpecification.TrainingImage")

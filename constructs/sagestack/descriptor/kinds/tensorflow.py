@@ -28,6 +28,7 @@ class TensorFlowEstimator(FrameworkEstimator):
     MPI_OPTIONS_ALWAYS: ClassVar[bool] = True
     METRICS_FROM: ClassVar[str | None] = "1.15"
     SERVING: ClassVar[ServingStyle] = "tfs"
+    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = True  # TensorFlow.create_model
     type: Literal["TensorFlow"] = sdk_field(doc="The SDK class.", lands_in=None)
     model_dir: Literal[False] | str | None = sdk_field(
         None,

@@ -29,8 +29,6 @@ class XGBoostEstimator(FrameworkEstimator):
 
     framework: ClassVar[str] = "xgboost"
     SERVING: ClassVar[ServingStyle] = "code-archive"
-    # XGBoost.create_model passes neither the estimator's network isolation nor its image scope.
-    DEPLOY_KEEPS_NETWORK_ISOLATION: ClassVar[bool] = False
     # retrieve() without image_scope: XGBoost and scikit-learn models take the training scope's image
     SERVING_SCOPE: ClassVar[str] = "training"
     #: XGBoost takes no distribution argument (the SDK raises TypeError).
