@@ -81,3 +81,8 @@ def test_docs_list_every_deliberate_difference() -> None:
     section = page.split("## Deliberate differences", 1)[1].split("\n## ", 1)[0]
     for _sdk, ours, _why in DELIBERATE_DIFFERENCES:
         assert f"`{ours}`" in section, ours
+
+
+def test_docs_count_the_configurations() -> None:
+    page = (HERE.parent.parent / "docs" / "fidelity.md").read_text()
+    assert f"`tests/fidelity/cases/<kind>.py` ({len(CONFIGS)})" in page

@@ -96,10 +96,7 @@ class HuggingFaceEstimator(FrameworkEstimator):
 
     @property
     def base_framework(self) -> tuple[str, str | None]:
-        """(name, version) of the base framework, as the SDK chooses it (TensorFlow when given)."""
-        if self.tensorflow_version is not None:
-            return "tensorflow", self.tensorflow_version
-        return "pytorch", self.pytorch_version
+        return _base_framework(self.pytorch_version, self.tensorflow_version)
 
     def image_arguments(self, scope: str) -> dict[str, Any]:
         arguments = _image_arguments(self.transformers_version, self.base_framework, self.py_version)
@@ -128,12 +125,17 @@ class HuggingFaceModelSpec(FrameworkModelBase):
 
     @property
     def base_framework(self) -> tuple[str, str | None]:
-        if self.tensorflow_version is not None:
-            return "tensorflow", self.tensorflow_version
-        return "pytorch", self.pytorch_version
+        return _base_framework(self.pytorch_version, self.tensorflow_version)
 
     def image_arguments(self, scope: str) -> dict[str, Any]:
         return _image_arguments(self.transformers_version, self.base_framework, self.py_version)
+
+
+def _base_framework(pytorch_version: str | None, tensorflow_version: str | None) -> tuple[str, str | None]:
+    """(name, version) of the base framework, as the SDK chooses it (TensorFlow when given)."""
+    if tensorflow_version is not None:
+        return "tensorflow", tensorflow_version
+    return "pytorch", pytorch_version
 
 
 def _image_arguments(transformers: str | None, base: tuple[str, str | None], py_version: str | None) -> dict[str, Any]:
