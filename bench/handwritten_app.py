@@ -20,6 +20,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as aas
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -71,6 +72,7 @@ SPECS: dict[str, dict] = {
     "sklearn-batch": {"shape": "train+transform", "source": "sklearn-batch"},
     "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
     "xgboost-builtin": {"shape": "train+transform"},
+    "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 
@@ -175,6 +177,13 @@ def hosting_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
             aas.CfnScalingPolicy(stack, f"Policy{variant}", policy_name=f"{name}-{variant}", policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
                                  target_tracking_scaling_policy_configuration=aas.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
                                      target_value=70, predefined_metric_specification=aas.CfnScalingPolicy.PredefinedMetricSpecificationProperty(predefined_metric_type="SageMakerVariantInvocationsPerInstance")))
+        if spec.get("scale_from_zero"):  # asynchronous: a step policy and the backlog alarm that starts it
+            for variant in spec["variants"]:
+                step = aas.CfnScalingPolicy(stack, f"ScaleFromZero{variant}", policy_name=f"{name}-{variant}-zero", policy_type="StepScaling", scaling_target_id=f"endpoint/{name}-dev/variant/{variant}",
+                                            step_scaling_policy_configuration=aas.CfnScalingPolicy.StepScalingPolicyConfigurationProperty(
+                                                adjustment_type="ChangeInCapacity", step_adjustments=[aas.CfnScalingPolicy.StepAdjustmentProperty(scaling_adjustment=1, metric_interval_lower_bound=0)]))
+                cloudwatch.CfnAlarm(stack, f"Backlog{variant}", comparison_operator="GreaterThanOrEqualToThreshold", evaluation_periods=2, metric_name="HasBacklogWithoutCapacity",
+                                    namespace="AWS/SageMaker", period=60, statistic="Average", threshold=1, alarm_actions=[step.ref])
     cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
 
 

@@ -69,7 +69,7 @@ class ModelOverride(SdkModel):
     deploy: bool | None = sdk_field(None, doc="false: no endpoint in this environment (the pipeline only trains, or the model is left out).", lands_in="deploy (removed)")
     instance_type: str | None = sdk_field(None, doc="Endpoint instance type (every variant's).", lands_in="deploy.instance_type")
     initial_instance_count: PositiveInt | None = sdk_field(None, doc="Endpoint instances (every variant's).", lands_in="deploy.initial_instance_count")
-    min_capacity: PositiveInt | None = sdk_field(None, doc="Autoscaling lower bound (models with autoscaling).", lands_in="deploy.autoscaling.min_capacity")
+    min_capacity: Annotated[int, Field(ge=0)] | None = sdk_field(None, doc="Autoscaling lower bound (models with autoscaling; 0 only for asynchronous endpoints).", lands_in="deploy.autoscaling.min_capacity")
     max_capacity: PositiveInt | None = sdk_field(None, doc="Autoscaling upper bound (models with autoscaling).", lands_in="deploy.autoscaling.max_capacity")
     training_instance_type: str | None = sdk_field(None, doc="Training instance type.", lands_in="estimator.instance_type")
     training_instance_count: PositiveInt | None = sdk_field(None, doc="Training instances.", lands_in="estimator.instance_count")
@@ -206,9 +206,14 @@ def check_preview_id(preview_id: str, result: EnvironmentsResult) -> tuple[str, 
     return None
 
 
+#: Queued requests per instance a preview's asynchronous endpoint tracks when its descriptor tracks none.
+PREVIEW_BACKLOG_TARGET = 5
+
+
 def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
     """``d`` as preview ``preview_id`` sizes it (apply the base environment first): every endpoint
-    variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling; training
+    variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling (an
+    asynchronous endpoint scales between zero and one instance on its backlog); training
     and batch transform on one CPU instance (training on one instance of its own type when its
     framework's training images are GPU-only); an explicit ``deploy.endpoint_name`` suffixed with the
     preview id. Serverless endpoints keep their configuration. Problems cite ``preview:``."""
@@ -221,7 +226,11 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
             if target.get("serverless_inference_config") is None:
                 target["instance_type"], target["initial_instance_count"] = preview.instance_type, 1
                 target.pop("accelerator_type", None)
-        deploy.pop("autoscaling", None)
+        scaling = deploy.pop("autoscaling", None)
+        if deploy.get("async_inference_config") is not None:
+            # an idle asynchronous preview costs nothing: at most one instance, none without requests
+            backlog = (scaling or {}).get("target_backlog_per_instance") or PREVIEW_BACKLOG_TARGET
+            deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_backlog_per_instance": backlog}
         if deploy.get("endpoint_name"):
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):

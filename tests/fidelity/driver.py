@@ -183,6 +183,11 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
                 from sagemaker.serverless import ServerlessInferenceConfig
 
                 kwargs["serverless_inference_config"] = ServerlessInferenceConfig(**kwargs["serverless_inference_config"])
+            if "async_inference_config" in kwargs:
+                from sagemaker.async_inference import AsyncInferenceConfig
+
+                config = dict(kwargs["async_inference_config"])
+                kwargs["async_inference_config"] = AsyncInferenceConfig(**config)
             _absolute(kwargs, base)
             deployable.deploy(endpoint_name=ENDPOINT_NAME, wait=False, **kwargs)
         if "transformer" in d:

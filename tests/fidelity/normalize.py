@@ -19,8 +19,16 @@ MODEL_SOURCE_ARCHIVE = re.compile(r"s3://[a-z0-9.-]+/[a-z0-9-]+-\d{4}(?:-\d\d){5
 # given (an entry point beside an S3 code archive) is the relative name a notebook passes.
 CODE_DIR = str(Path(__file__).resolve().parent / "code") + "/"
 
+# The SDK's default async output folders: unique_name_from_base(model name), "<name>-<epoch>-<hex>".
+ASYNC_FOLDER = re.compile(r"(s3://[a-z0-9.-]+/async-endpoint-(?:outputs|failures))/[A-Za-z0-9-]+?-\d{10}-[0-9a-f]{4}")
+
 #: (what the SDK sends, what sagestack sends instead, why)
 DELIBERATE_DIFFERENCES = [
+    (
+        "s3://<bucket>/async-endpoint-outputs/<model name>-<timestamp> (and async-endpoint-failures/...)",
+        "s3://<bucket>/async-endpoint-outputs/<endpoint name>",
+        "one folder per stable endpoint, not per deployment: consumers read it and the model's role may write only there",
+    ),
     (
         "s3://<bucket>/<job>/source/sourcedir.tar.gz (a model's code: s3://<bucket>/<model name>/sourcedir.tar.gz)",
         "{{SourceArchive}}",
@@ -56,6 +64,7 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
     text = SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
     text = MODEL_SOURCE_ARCHIVE.sub("{{SourceArchive}}", text)
     text = text.replace(f'"{CODE_DIR}', '"')
+    text = ASYNC_FOLDER.sub(rf"\1/{ENDPOINT_NAME}", text)
     # Repacked model data lands under a name the SDK generates with a timestamp.
     text = REPACKED.sub("{{RepackedModelData}}", text)
     # SDK v1 names the model after the training job: the training request keeps its job name.

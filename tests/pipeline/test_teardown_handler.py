@@ -63,6 +63,7 @@ def _clients(module: Any) -> Any:
         sagemaker=boto3.client("sagemaker", region_name=REGION),
         autoscaling=boto3.client("application-autoscaling", region_name=REGION),
         stepfunctions=boto3.client("stepfunctions", region_name=REGION),
+        cloudwatch=boto3.client("cloudwatch", region_name=REGION),
     )
 
 
@@ -181,6 +182,21 @@ def test_teardown_tolerates_missing_state_machine_endpoint_and_variants(aws: Non
     assert module.teardown(_props(missing, endpoint="", variants=[]), clients) == (["deleted model mnist-tf-3f2a9c1b7d4e"], [])
     # An endpoint name whose endpoint and scalable target were never created.
     assert module.teardown(_props(missing, endpoint="mnist-tf-dev", variants=["AllTraffic", "Canary"]), clients) == ([], [])
+
+
+def test_teardown_deletes_the_alarms_a_run_put_and_no_other(aws: None, module: Any) -> None:
+    """An asynchronous endpoint's scale-from-zero alarm is put by a run: deregistering the target
+    removes its policies, not the alarm, so teardown deletes it (and only it)."""
+    clients = _clients(module)
+    cw = clients.cloudwatch
+    for name in ("churn-dev-AllTraffic-backlog-without-capacity", "someone-elses-alarm"):
+        cw.put_metric_alarm(AlarmName=name, Namespace="AWS/SageMaker", MetricName="HasBacklogWithoutCapacity", Statistic="Average", Period=60, EvaluationPeriods=2, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold")
+    props = {"StateMachineArn": "", "NamePrefix": "churn", "EndpointName": "", "Variants": [], "Alarms": ["churn-dev-AllTraffic-backlog-without-capacity"]}
+    removed, failures = module.teardown(props, clients)
+    assert failures == []
+    assert "deleted alarm churn-dev-AllTraffic-backlog-without-capacity" in removed
+    assert [a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]] == ["someone-elses-alarm"]
+    assert module.teardown(props, clients)[1] == []  # deleting again is not an error
 
 
 def test_teardown_refuses_an_empty_prefix(aws: None, module: Any) -> None:

@@ -10,7 +10,7 @@ from pydantic import Field
 from .base import Api, SdkModel, sdk_field
 from .types import CodePath, ModelEnvironment, PositiveInt, S3Uri, SourceDir, Tags
 
-__all__ = ["Deploy", "Autoscaling", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
+__all__ = ["Deploy", "Autoscaling", "AsyncInferenceConfig", "AsyncNotificationConfig", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
 
 CEC = "CreateEndpointConfig"
 PV = "ProductionVariants[]"
@@ -55,6 +55,46 @@ class ServerlessInferenceConfig(SdkModel):
     )
 
 
+AIC = "AsyncInferenceConfig"
+
+
+class AsyncNotificationConfig(SdkModel):
+    """``AsyncInferenceConfig(notification_config={...})``: the API's keys, as the SDK takes them."""
+
+    SuccessTopic: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.NotificationConfig.SuccessTopic")] | None = sdk_field(
+        None, doc="SNS topic ARN told about each finished request.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.SuccessTopic"
+    )
+    ErrorTopic: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.NotificationConfig.ErrorTopic")] | None = sdk_field(
+        None, doc="SNS topic ARN told about each failed request.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.ErrorTopic"
+    )
+    IncludeInferenceResponseIn: tuple[Literal["SUCCESS_NOTIFICATION_TOPIC", "ERROR_NOTIFICATION_TOPIC"], ...] | None = sdk_field(
+        None, doc="Topics whose messages carry the response itself.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.IncludeInferenceResponseIn"
+    )
+
+    def topics(self) -> list[str]:
+        return [t for t in (self.SuccessTopic, self.ErrorTopic) if t]
+
+
+class AsyncInferenceConfig(SdkModel):
+    """``sagemaker.async_inference.AsyncInferenceConfig``: requests queue and results land in S3."""
+
+    output_path: Annotated[S3Uri, Api(CEC, f"{AIC}.OutputConfig.S3OutputPath")] | None = sdk_field(
+        None, doc="Where responses are written (default: s3://<artifact bucket>/async-endpoint-outputs/<endpoint name>).", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.S3OutputPath"
+    )
+    failure_path: Annotated[S3Uri, Api(CEC, f"{AIC}.OutputConfig.S3FailurePath")] | None = sdk_field(
+        None, doc="Where failed requests' errors are written (default: s3://<artifact bucket>/async-endpoint-failures/<endpoint name>).", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.S3FailurePath"
+    )
+    max_concurrent_invocations_per_instance: Annotated[int, Api(CEC, f"{AIC}.ClientConfig.MaxConcurrentInvocationsPerInstance")] | None = sdk_field(
+        None, doc="Requests each instance works on at once (default: SageMaker's choice).", lands_in=f"CreateEndpointConfig.{AIC}.ClientConfig.MaxConcurrentInvocationsPerInstance"
+    )
+    kms_key_id: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.KmsKeyId")] | None = sdk_field(
+        None, doc="KMS key for the responses in S3.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.KmsKeyId"
+    )
+    notification_config: AsyncNotificationConfig | None = sdk_field(
+        None, doc="SNS topics told about each request's outcome.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig"
+    )
+
+
 class CustomMetric(SdkModel):
     """A CloudWatch metric to track instead of invocations per instance."""
 
@@ -91,7 +131,9 @@ class ScheduledAction(SdkModel):
 class Autoscaling(SdkModel):
     """sagestack's autoscaling block: a scalable target and one target-tracking policy."""
 
-    min_capacity: PositiveInt = sdk_field(1, doc="Fewest instances.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MinCapacity")
+    min_capacity: Annotated[int, Field(ge=0)] = sdk_field(
+        1, doc="Fewest instances; 0 for an asynchronous endpoint, which then scales up from nothing when requests queue.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MinCapacity"
+    )
     max_capacity: PositiveInt = sdk_field(doc="Most instances (required).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MaxCapacity")
     target_invocations_per_instance: Annotated[float, Field(gt=0)] | None = sdk_field(
         None, doc="Track SageMakerVariantInvocationsPerInstance (per minute) at this value.", lands_in=f"{SCALING}.TargetValue"
@@ -102,6 +144,9 @@ class Autoscaling(SdkModel):
     target_cpu_utilization: Annotated[float, Field(gt=0)] | None = sdk_field(
         None, doc="Track the variant's CPUUtilization (percent, summed over cores).", lands_in=f"{SCALING}.TargetValue"
     )
+    target_backlog_per_instance: Annotated[float, Field(gt=0)] | None = sdk_field(
+        None, doc="Asynchronous endpoints: track ApproximateBacklogSizePerInstance (queued requests per instance) at this value.", lands_in=f"{SCALING}.TargetValue"
+    )
     custom_metric: CustomMetric | None = sdk_field(None, doc="Track a CloudWatch metric of your own.", lands_in=f"{SCALING}.CustomizedMetricSpecification")
     scale_in_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-in before another.", lands_in=f"{SCALING}.ScaleInCooldown")
     scale_out_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-out before another.", lands_in=f"{SCALING}.ScaleOutCooldown")
@@ -110,7 +155,7 @@ class Autoscaling(SdkModel):
         (), doc="Capacity changes at known times.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions"
     )
 
-    TARGETS: ClassVar[tuple[str, ...]] = ("target_invocations_per_instance", "target_gpu_utilization", "target_cpu_utilization", "custom_metric")
+    TARGETS: ClassVar[tuple[str, ...]] = ("target_invocations_per_instance", "target_gpu_utilization", "target_cpu_utilization", "target_backlog_per_instance", "custom_metric")
 
     def targets(self) -> list[str]:
         return [name for name in self.TARGETS if getattr(self, name) is not None]
@@ -215,6 +260,9 @@ class Deploy(SdkModel):
     )
     serverless_inference_config: ServerlessInferenceConfig | None = sdk_field(
         None, doc="Serverless endpoint instead of instances.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig"
+    )
+    async_inference_config: AsyncInferenceConfig | None = sdk_field(
+        None, doc="Asynchronous endpoint: requests queue, responses land in S3; with autoscaling it can scale to zero.", lands_in="CreateEndpointConfig.AsyncInferenceConfig"
     )
     data_capture_config: DataCaptureConfig | None = sdk_field(None, doc="Capture traffic to S3.", lands_in="CreateEndpointConfig.DataCaptureConfig")
     kms_key: Annotated[str, Api(CEC, "KmsKeyId")] | None = sdk_field(

@@ -608,11 +608,37 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(path, "Application Auto Scaling does not scale burstable (ml.t*) endpoint instances", "a non-burstable type such as ml.m5.large", instance_type)
         if auto.target_gpu_utilization is not None and processor_for(instance_type) != "gpu":
             yield Finding(("deploy", "autoscaling", "target_gpu_utilization"), "GPU utilization is reported only by GPU instances", "a GPU instance type (ml.g*, ml.p*)", instance_type)
+    is_async = dep.async_inference_config is not None
+    if auto.min_capacity == 0 and not is_async:
+        yield Finding(("deploy", "autoscaling", "min_capacity"), "only asynchronous endpoints scale to zero instances (real-time ones must answer at once)", ">= 1, or deploy.async_inference_config", 0)
+    if auto.target_backlog_per_instance is not None and not is_async:
+        yield Finding(("deploy", "autoscaling", "target_backlog_per_instance"), "the backlog metric exists only for asynchronous endpoints", "target_invocations_per_instance, or deploy.async_inference_config", auto.target_backlog_per_instance)
+    if auto.min_capacity == 0 and is_async and auto.target_backlog_per_instance is None:
+        yield Finding(("deploy", "autoscaling"), "an endpoint that scales to zero gets no invocations to track once idle: track its backlog", "target_backlog_per_instance (e.g. 5)", ", ".join(targets) or "none")
     for index, action in enumerate(auto.scheduled_actions):
         if action.min_capacity is None and action.max_capacity is None:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
         if action.min_capacity is not None and action.max_capacity is not None and action.min_capacity > action.max_capacity:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index, "min_capacity"), "min_capacity above max_capacity", f"<= {action.max_capacity}", action.min_capacity)
+
+
+@rule("deploy")
+def async_inference_fits(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Asynchronous endpoints run on instances, one variant (model.deploy); not serverless."""
+    dep = d.deploy
+    if dep.async_inference_config is None:
+        return
+    at = ("deploy", "async_inference_config")
+    if dep.serverless_inference_config is not None:
+        yield Finding(at, "an endpoint is asynchronous or serverless, not both", "async_inference_config or serverless_inference_config", "both")
+    if dep.variants is not None:
+        yield Finding(("deploy", "variants"), "an asynchronous endpoint here serves one variant (model.deploy(async_inference_config=...))", "instance_type and initial_instance_count", "variants")
+    notification = dep.async_inference_config.notification_config
+    if notification is not None and notification.IncludeInferenceResponseIn:
+        given = {"SUCCESS_NOTIFICATION_TOPIC": notification.SuccessTopic, "ERROR_NOTIFICATION_TOPIC": notification.ErrorTopic}
+        for index, name in enumerate(notification.IncludeInferenceResponseIn):
+            if given[name] is None:
+                yield Finding(at + ("notification_config", "IncludeInferenceResponseIn", index), f"{name} names a topic that is not configured", "SuccessTopic / ErrorTopic set", name)
 
 
 @rule("deploy")

@@ -7,7 +7,7 @@ stack deletion this handler removes them, so that a deleted stack leaves nothing
 
 Create and Update do nothing. Delete, in order:
   1. stop every RUNNING execution of the state machine (so no run recreates anything);
-  2. deregister the scalable target of each variant;
+  2. deregister the scalable target of each variant, and delete the alarms a run put;
   3. delete the endpoint, if it exists;
   4. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
 Failures are collected rather than stopping at the first; any failure answers FAILED with a
@@ -15,7 +15,8 @@ reason naming each one.
 
 Properties (CloudFormation passes strings and lists of strings):
   StateMachineArn (str), NamePrefix (str, e.g. "mnist-tf"),
-  EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty).
+  EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty),
+  Alarms (list of CloudWatch alarm names, optional: an asynchronous endpoint's scale-from-zero alarm).
 PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
 """
 
@@ -39,10 +40,11 @@ class Clients:
     loaded by path (as the tests do) is not in.
     """
 
-    def __init__(self, sagemaker: Any, autoscaling: Any, stepfunctions: Any) -> None:
+    def __init__(self, sagemaker: Any, autoscaling: Any, stepfunctions: Any, cloudwatch: Any = None) -> None:
         self.sagemaker = sagemaker
         self.autoscaling = autoscaling  # application-autoscaling
         self.stepfunctions = stepfunctions
+        self.cloudwatch = cloudwatch
 
 
 def make_clients() -> Clients:
@@ -52,6 +54,7 @@ def make_clients() -> Clients:
         sagemaker=boto3.client("sagemaker"),
         autoscaling=boto3.client("application-autoscaling"),
         stepfunctions=boto3.client("stepfunctions"),
+        cloudwatch=boto3.client("cloudwatch"),
     )
 
 
@@ -128,6 +131,18 @@ def _deregister_targets(props: dict[str, Any], clients: Clients, removed: list[s
         removed.append(f"deregistered scalable target {resource_id}")
 
 
+def _delete_alarms(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    names = [n for n in props.get("Alarms") or [] if n]
+    if not names:
+        return
+    try:
+        clients.cloudwatch.delete_alarms(AlarmNames=names)  # absent names are not an error
+    except ClientError as exc:
+        failures.append(f"delete alarms {', '.join(names)}: {exc}")
+        return
+    removed.extend(f"deleted alarm {n}" for n in names)
+
+
 def _delete_endpoint(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
     endpoint = props.get("EndpointName") or ""
     if not endpoint:
@@ -187,7 +202,7 @@ def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[s
     """Remove the run-time resources; return (what was removed, what could not be removed)."""
     removed: list[str] = []
     failures: list[str] = []
-    for step in (_stop_executions, _deregister_targets, _delete_endpoint, _delete_generated):
+    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_endpoint, _delete_generated):
         try:
             step(props, clients, removed, failures)
         except Exception as exc:  # noqa: BLE001 - keep going, report every failure

@@ -1,17 +1,28 @@
 """Application Auto Scaling for an endpoint variant: a scalable target, one target-tracking
-policy, scheduled actions."""
+policy, scheduled actions; for an asynchronous endpoint that scales to zero, the step-scaling
+policy and CloudWatch alarm that bring it back when requests queue."""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as aas
+from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from ..descriptor.deploy import Autoscaling
+from ..render.scaling import (
+    ENDPOINT_METRICS_NAMESPACE,
+    SCALING_DIMENSION,
+    SCALING_NAMESPACE,
+    backlog_alarm,
+    resource_id,
+    scale_from_zero_configuration,
+    scale_from_zero_policy_name,
+    target_tracking_configuration,
+    target_tracking_policy_name,
+)
 
 __all__ = ["VariantAutoscaling", "ENDPOINT_METRICS_NAMESPACE"]
-
-ENDPOINT_METRICS_NAMESPACE = "/aws/sagemaker/Endpoints"  # where SageMaker publishes CPU/GPU utilization
 
 
 class VariantAutoscaling(Construct):
@@ -20,15 +31,21 @@ class VariantAutoscaling(Construct):
     No role is created: without RoleARN, Application Auto Scaling uses its service-linked role for
     SageMaker endpoints (AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint).
 
-    Attributes: ``target`` (CfnScalableTarget), ``policy`` (CfnScalingPolicy).
+    Attributes: ``target`` (CfnScalableTarget), ``policy`` (CfnScalingPolicy, target tracking),
+    ``scale_from_zero`` (CfnScalingPolicy, step scaling, or None) and ``backlog_alarm``
+    (CfnAlarm or None): present when ``scales_from_zero``.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, endpoint_name: str, variant: str, config: Autoscaling, endpoint: cdk.CfnResource) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, endpoint_name: str, variant: str, config: Autoscaling, endpoint: cdk.CfnResource, scales_from_zero: bool = False
+    ) -> None:
         """
         :param endpoint_name: the stable endpoint name.
         :param variant: the production variant (AllTraffic).
         :param config: the descriptor's autoscaling block.
         :param endpoint: the endpoint resource; the target is registered after it exists.
+        :param scales_from_zero: an asynchronous endpoint with min_capacity 0 (default False): add
+            the step-scaling policy and the HasBacklogWithoutCapacity alarm that start an instance.
         """
         super().__init__(scope, construct_id)
         scheduled = [
@@ -43,51 +60,33 @@ class VariantAutoscaling(Construct):
         self.target = aas.CfnScalableTarget(
             self,
             "Target",
-            service_namespace="sagemaker",
-            resource_id=f"endpoint/{endpoint_name}/variant/{variant}",
-            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            service_namespace=SCALING_NAMESPACE,
+            resource_id=resource_id(endpoint_name, variant),
+            scalable_dimension=SCALING_DIMENSION,
             min_capacity=config.min_capacity,
             max_capacity=config.max_capacity,
             scheduled_actions=scheduled or None,
         )
         self.target.node.add_dependency(endpoint)
-        tracking = aas.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
-            target_value=self._target_value(config),
-            scale_in_cooldown=config.scale_in_cooldown,
-            scale_out_cooldown=config.scale_out_cooldown,
-            disable_scale_in=config.disable_scale_in,
-            predefined_metric_specification=(
-                aas.CfnScalingPolicy.PredefinedMetricSpecificationProperty(predefined_metric_type="SageMakerVariantInvocationsPerInstance")
-                if config.target_invocations_per_instance is not None
-                else None
-            ),
-            customized_metric_specification=self._custom_metric(config, endpoint_name, variant),
-        )
         self.policy = aas.CfnScalingPolicy(
-            self,
-            "Policy",
-            policy_name=f"{endpoint_name}-{variant}-target-tracking",
-            policy_type="TargetTrackingScaling",
-            scaling_target_id=self.target.ref,
-            target_tracking_scaling_policy_configuration=tracking,
+            self, "Policy", policy_name=target_tracking_policy_name(endpoint_name, variant), policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref,
         )
-
-    @staticmethod
-    def _target_value(config: Autoscaling) -> float:
-        if config.custom_metric is not None:
-            return config.custom_metric.target_value
-        value = config.target_invocations_per_instance or config.target_gpu_utilization or config.target_cpu_utilization
-        assert value is not None, "validation guarantees one target"
-        return value
-
-    @staticmethod
-    def _custom_metric(config: Autoscaling, endpoint_name: str, variant: str) -> aas.CfnScalingPolicy.CustomizedMetricSpecificationProperty | None:
-        dims = [aas.CfnScalingPolicy.MetricDimensionProperty(name="EndpointName", value=endpoint_name), aas.CfnScalingPolicy.MetricDimensionProperty(name="VariantName", value=variant)]
-        if config.target_gpu_utilization is not None or config.target_cpu_utilization is not None:
-            name = "GPUUtilization" if config.target_gpu_utilization is not None else "CPUUtilization"
-            return aas.CfnScalingPolicy.CustomizedMetricSpecificationProperty(metric_name=name, namespace=ENDPOINT_METRICS_NAMESPACE, statistic="Average", dimensions=dims, unit="Percent")
-        if config.custom_metric is not None:
-            m = config.custom_metric
-            extra = [aas.CfnScalingPolicy.MetricDimensionProperty(name=k, value=v) for k, v in sorted(m.dimensions.items())]
-            return aas.CfnScalingPolicy.CustomizedMetricSpecificationProperty(metric_name=m.metric_name, namespace=m.namespace, statistic=m.statistic, dimensions=dims + extra, unit=m.unit)
-        return None
+        # The rendered configuration (the same a pipeline run puts), in the API's shape, which is
+        # CloudFormation's.
+        self.policy.add_property_override("TargetTrackingScalingPolicyConfiguration", target_tracking_configuration(config, endpoint_name, variant))
+        self.scale_from_zero: aas.CfnScalingPolicy | None = None
+        self.backlog_alarm: cloudwatch.CfnAlarm | None = None
+        if scales_from_zero:
+            self.scale_from_zero = aas.CfnScalingPolicy(
+                self, "ScaleFromZero", policy_name=scale_from_zero_policy_name(endpoint_name, variant), policy_type="StepScaling", scaling_target_id=self.target.ref,
+            )
+            self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", scale_from_zero_configuration(config))
+            alarm = backlog_alarm(endpoint_name, variant)
+            self.backlog_alarm = cloudwatch.CfnAlarm(
+                self, "BacklogAlarm",
+                alarm_name=alarm["AlarmName"], alarm_description=alarm["AlarmDescription"], namespace=alarm["Namespace"], metric_name=alarm["MetricName"],
+                dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=d["Name"], value=d["Value"]) for d in alarm["Dimensions"]],
+                statistic=alarm["Statistic"], period=alarm["Period"], evaluation_periods=alarm["EvaluationPeriods"], datapoints_to_alarm=alarm["DatapointsToAlarm"],
+                threshold=alarm["Threshold"], comparison_operator=alarm["ComparisonOperator"], treat_missing_data=alarm["TreatMissingData"],
+                alarm_actions=[self.scale_from_zero.ref],  # Ref: the policy's ARN
+            )

@@ -14,6 +14,7 @@ from ..descriptor import ModelDescriptor
 from ..iam import require_region
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, variant_model_data, variant_names
+from ..render.scaling import scales_from_zero
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
@@ -70,7 +71,9 @@ class ModelEndpoint(Construct):
         values: dict[str, str] = {"AccountId": stack.account, "Partition": stack.partition, "EndpointName": self.endpoint_name}
 
         capture = d.deploy.data_capture_config
-        needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None)
+        aic = d.deploy.async_inference_config
+        async_default = aic is not None and (aic.output_path is None or aic.failure_path is None)
+        needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None) or async_default
         self.artifact_bucket = artifact_bucket or (ArtifactBucket(self, "Artifacts").bucket if needs_bucket else None)
         if self.artifact_bucket is not None:
             values["ArtifactBucket"] = self.artifact_bucket.bucket_name
@@ -117,10 +120,15 @@ class ModelEndpoint(Construct):
             capture_prefixes = []
             if capture is not None:
                 capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
-            kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k]
+            kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None, aic.kms_key_id if aic else None) if k]
+            # An asynchronous endpoint writes responses and failures, and tells its topics.
+            async_output = rendered["CreateEndpointConfig"].get("AsyncInferenceConfig", {}).get("OutputConfig", {})
+            responses = [fill({"p": async_output[k]}, values)["p"].rstrip("/") + "/" for k in ("S3OutputPath", "S3FailurePath") if k in async_output]
+            topics = aic.notification_config.topics() if aic is not None and aic.notification_config is not None else []
             self.role = ModelExecutionRole(
                 self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=d.model.subnets is not None, capture_destinations=capture_prefixes,
+                write_prefixes=responses, notification_topics=topics,
             )
             values["RoleArn"] = self.role.role.role_arn
 
@@ -148,6 +156,8 @@ class ModelEndpoint(Construct):
         if d.deploy.autoscaling is not None:
             for name in variant_names(d):
                 construct_id = "Autoscaling" if name == VARIANT_NAME else f"Autoscaling{name.title().replace('-', '')}"
-                self.autoscaling[name] = VariantAutoscaling(self, construct_id, endpoint_name=self.endpoint_name, variant=name, config=d.deploy.autoscaling, endpoint=self.endpoint.resource)
+                self.autoscaling[name] = VariantAutoscaling(
+                    self, construct_id, endpoint_name=self.endpoint_name, variant=name, config=d.deploy.autoscaling, endpoint=self.endpoint.resource, scales_from_zero=scales_from_zero(d.deploy),
+                )
         self.requests = {op: fill(req, values) for op, req in rendered.items()}
         cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")

@@ -36,6 +36,7 @@ class ModelExecutionRole(Construct):
         transform_job_prefix: str | None = None,
         read_prefixes: Sequence[str] = (),
         write_prefixes: Sequence[str] = (),
+        notification_topics: Sequence[str] = (),
     ) -> None:
         """
         :param model_data: S3 URIs of model.tar.gz objects the model reads (exact objects; a URI
@@ -48,7 +49,10 @@ class ModelExecutionRole(Construct):
         :param transform_job_prefix: name prefix of the batch transform jobs that run the model
             (their log streams); default: no transform.
         :param read_prefixes: S3 prefixes it reads (a transform job's input).
-        :param write_prefixes: S3 key prefixes it writes (a transform job's output; end a directory with /).
+        :param write_prefixes: S3 key prefixes it writes (a transform job's output, an asynchronous
+            endpoint's responses; end a directory with /).
+        :param notification_topics: SNS topic ARNs it publishes to (an asynchronous endpoint's
+            success and error topics).
         """
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -95,6 +99,8 @@ class ModelExecutionRole(Construct):
             bucket, key = s3_bucket_and_key(prefix.rstrip("/") + "/")
             key += f"{endpoint_name}/" if endpoint_name is not None else ""
             self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
+        if notification_topics:
+            self._allow(statement(actions=["sns:Publish"], resources=sorted(set(notification_topics))))
         for grant in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
             self._allow(grant)
         self.role = role_with_grants(self, "Role", service="sagemaker.amazonaws.com", description="SageMaker model execution role (sagestack)", grants=self.statements)

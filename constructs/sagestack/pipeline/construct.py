@@ -36,11 +36,12 @@ from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip
 from ..render import RenderContext
-from ..render.hosting import _entry_point, create_model, needs_code_archive, needs_repack
+from ..render.hosting import VARIANT_NAME, _entry_point, async_output_paths, create_model, needs_code_archive, needs_repack
+from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm, scales_from_zero
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
-from .definition import RUN_SUFFIX_LENGTH, SCALING_DIMENSION, SCALING_NAMESPACE, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
 from .triggers import add_triggers
 
 __all__ = ["TrainingPipeline"]
@@ -200,17 +201,23 @@ class TrainingPipeline(Construct):
             if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
+                aic = d.deploy.async_inference_config if d.deploy is not None else None
+                responses: list[str] = []
+                if aic is not None:  # an asynchronous endpoint writes responses and failures, and tells its topics
+                    paths = async_output_paths(d, RenderContext(region=stack.region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or ""))
+                    responses = [p.rstrip("/") + "/" for p in paths]
                 self.model_role = ModelExecutionRole(
                     self, "ModelRole",
                     model_data=model_objects,
                     images=[model_request["PrimaryContainer"]["Image"]],
                     endpoint_name=self.endpoint_name,
-                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, *self._transform_keys(transform)) if k],
+                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, aic.kms_key_id if aic else None, *self._transform_keys(transform)) if k],
                     vpc="VpcConfig" in model_request,
                     capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
                     transform_job_prefix=self.prefix.lower() if transform is not None else None,
                     read_prefixes=[transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]] if transform is not None else [],
-                    write_prefixes=self._transform_outputs(transform),
+                    write_prefixes=[*self._transform_outputs(transform), *responses],
+                    notification_topics=aic.notification_config.topics() if aic is not None and aic.notification_config is not None else [],
                 )
                 model_role_arn = self.model_role.role.role_arn
                 passed_roles.append(model_role_arn)
@@ -368,10 +375,10 @@ class TrainingPipeline(Construct):
                 # What registering a SageMaker variant checks with the caller's permissions.
                 statements.append(statement(actions=["sagemaker:DescribeEndpointConfig"], resources=[configs]))
                 statements.append(statement(actions=["sagemaker:UpdateEndpointWeightsAndCapacities"], resources=[endpoint]))
-                statements.append(statement(
-                    actions=["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
-                    resources=[arn("cloudwatch", f"alarm:TargetTracking-endpoint/{self.endpoint_name}/variant/*")],
-                ))
+                alarms = [arn("cloudwatch", f"alarm:TargetTracking-endpoint/{self.endpoint_name}/variant/*")]
+                if scales_from_zero(d.deploy):  # the run puts the alarm that scales up from zero
+                    alarms.append(arn("cloudwatch", f"alarm:{backlog_alarm(self.endpoint_name, VARIANT_NAME)['AlarmName']}"))
+                statements.append(statement(actions=["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"], resources=alarms))
                 statements.append(statement(
                     actions=["iam:CreateServiceLinkedRole"],
                     resources=[f"arn:{self._partition}:iam::{self._account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
@@ -408,13 +415,18 @@ class TrainingPipeline(Construct):
             statement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
         ]
         variants = []
+        alarms: list[str] = []
         if d.deploy is not None and d.deploy.autoscaling is not None:
-            variants = ["AllTraffic"]
+            variants = [VARIANT_NAME]
             statements.append(statement(
                 actions=["application-autoscaling:DeregisterScalableTarget"],
                 resources=["*"],  # targets' ARNs carry a random id; conditioned to SageMaker variant counts
                 conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
             ))
+            if scales_from_zero(d.deploy):  # the alarm a run put, which deregistering leaves behind
+                assert self.endpoint_name is not None
+                alarms = [backlog_alarm(self.endpoint_name, VARIANT_NAME)["AlarmName"]]
+                statements.append(statement(actions=["cloudwatch:DeleteAlarms"], resources=[arn("cloudwatch", f"alarm:{alarms[0]}")]))
         function = self._function(
             "Teardown", CUSTOM_RESOURCE_HANDLERS, "teardown.handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
             timeout=cdk.Duration.minutes(10), memory=256, grants=statements,
@@ -432,7 +444,7 @@ class TrainingPipeline(Construct):
             self, "TeardownRunResources",
             service_token=function.function_arn,
             resource_type="Custom::SageMakerPipelineTeardown",
-            properties={"StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name, "Variants": variants},
+            properties={"StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name, "Variants": variants, **({"Alarms": alarms} if alarms else {})},
         )
         # Deleted first: before the state machine, the roles SageMaker runs as, and its own policy.
         resource.node.add_dependency(policy)

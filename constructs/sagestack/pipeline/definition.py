@@ -37,6 +37,17 @@ from ..descriptor.estimator import FrameworkEstimator
 from ..render import RenderContext
 from ..render.context import _PLACEHOLDER, base_name, ph, substitute
 from ..render.hosting import VARIANT_NAME, create_endpoint, create_endpoint_config, create_model, needs_repack
+from ..render.scaling import (
+    SCALING_DIMENSION,
+    SCALING_NAMESPACE,
+    backlog_alarm,
+    resource_id,
+    scale_from_zero_configuration,
+    scale_from_zero_policy_name,
+    scales_from_zero,
+    target_tracking_configuration,
+    target_tracking_policy_name,
+)
 from ..render.training import create_training_job, output_path
 from ..render.transform import create_transform_job
 
@@ -71,7 +82,6 @@ INPUT_KEYS = ("hyperparameters", "inputs", "output_path")  # the execution input
 SAGEMAKER_TRANSIENT = ["ThrottlingException", "SageMaker.ThrottlingException", "SageMaker.AmazonSageMakerException"]
 SDK_TRANSIENT = ["ThrottlingException", "SageMaker.ThrottlingException", "SageMaker.SageMakerException", "ApplicationAutoScaling.ConcurrentUpdateException", "ApplicationAutoScaling.InternalServiceException"]
 LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
-SCALING_NAMESPACE, SCALING_DIMENSION = "sagemaker", "sagemaker:variant:DesiredInstanceCount"
 
 
 @dataclass(frozen=True)
@@ -623,13 +633,13 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
     )
     if scaling is None:
         return ["Create endpoint config"]
-    resource_id = f"endpoint/{name}/variant/{VARIANT_NAME}"
+    target_id = resource_id(name, VARIANT_NAME)
     chain = ["Register scaling target", "Put scaling policy"]
     b.add("Register scaling target", {
         "Type": "Task",
         "Comment": "Registered once the endpoint is InService: the variant must exist, and a registered variant cannot be updated (aws/aws-cdk#29626).",
         "Resource": "arn:aws:states:::aws-sdk:applicationautoscaling:registerScalableTarget",
-        "Parameters": {"ServiceNamespace": SCALING_NAMESPACE, "ResourceId": resource_id, "ScalableDimension": SCALING_DIMENSION, "MinCapacity": scaling.min_capacity, "MaxCapacity": scaling.max_capacity},
+        "Parameters": {"ServiceNamespace": SCALING_NAMESPACE, "ResourceId": target_id, "ScalableDimension": SCALING_DIMENSION, "MinCapacity": scaling.min_capacity, "MaxCapacity": scaling.max_capacity},
         "ResultPath": None,
         "Retry": _retry(SDK_TRANSIENT),
         "Catch": b.catch("Register scaling target", "ScalingFailed"),
@@ -642,10 +652,35 @@ def _deploy_states(b: _Builder, d: ModelDescriptor, ctx: RenderContext, resource
         "Retry": _retry(SDK_TRANSIENT),
         "Catch": b.catch("Put scaling policy", "ScalingFailed"),
     })
+    if scales_from_zero(d.deploy):
+        # What AWS documents for an asynchronous endpoint at zero instances: a step-scaling policy
+        # adding one, started by an alarm on HasBacklogWithoutCapacity (the policy's ARN is known
+        # once it is put, so the alarm follows it).
+        b.add("Put scale-from-zero policy", {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::aws-sdk:applicationautoscaling:putScalingPolicy",
+            "Parameters": {
+                "PolicyName": scale_from_zero_policy_name(name, VARIANT_NAME), "ServiceNamespace": SCALING_NAMESPACE, "ResourceId": target_id,
+                "ScalableDimension": SCALING_DIMENSION, "PolicyType": "StepScaling", "StepScalingPolicyConfiguration": scale_from_zero_configuration(scaling),
+            },
+            "ResultSelector": {"PolicyARN.$": "$.PolicyARN"},
+            "ResultPath": "$.scaling",
+            "Retry": _retry(SDK_TRANSIENT),
+            "Catch": b.catch("Put scale-from-zero policy", "ScalingFailed"),
+        })
+        b.add("Put backlog alarm", {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::aws-sdk:cloudwatch:putMetricAlarm",
+            "Parameters": {**backlog_alarm(name, VARIANT_NAME), "AlarmActions.$": "States.Array($.scaling.PolicyARN)"},
+            "ResultPath": None,
+            "Retry": _retry(SDK_TRANSIENT),
+            "Catch": b.catch("Put backlog alarm", "ScalingFailed"),
+        })
+        chain += ["Put scale-from-zero policy", "Put backlog alarm"]
     for action in scaling.scheduled_actions:
         state = f"Schedule {action.name}"
         request: dict[str, Any] = {
-            "ServiceNamespace": SCALING_NAMESPACE, "ResourceId": resource_id, "ScalableDimension": SCALING_DIMENSION,
+            "ServiceNamespace": SCALING_NAMESPACE, "ResourceId": target_id, "ScalableDimension": SCALING_DIMENSION,
             "ScheduledActionName": action.name, "Schedule": action.schedule,
             "ScalableTargetAction": {k: v for k, v in (("MinCapacity", action.min_capacity), ("MaxCapacity", action.max_capacity)) if v is not None},
         }
@@ -685,34 +720,12 @@ def _count_and_bound(b: _Builder, *, counter: str, count_state: str, bound_state
 
 def scaling_policy_request(scaling: Any, endpoint_name: str) -> dict[str, Any]:
     """PutScalingPolicy for the variant: the same target tracking as the hosting construct's
-    AWS::ApplicationAutoScaling::ScalingPolicy (hosting/autoscaling.py)."""
-    dims = [{"Name": "EndpointName", "Value": endpoint_name}, {"Name": "VariantName", "Value": VARIANT_NAME}]
-    config: dict[str, Any] = {}
-    if scaling.target_invocations_per_instance is not None:
-        config["TargetValue"] = float(scaling.target_invocations_per_instance)
-        config["PredefinedMetricSpecification"] = {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
-    elif scaling.target_gpu_utilization is not None or scaling.target_cpu_utilization is not None:
-        gpu = scaling.target_gpu_utilization is not None
-        config["TargetValue"] = float(scaling.target_gpu_utilization if gpu else scaling.target_cpu_utilization)
-        config["CustomizedMetricSpecification"] = {
-            "MetricName": "GPUUtilization" if gpu else "CPUUtilization", "Namespace": "/aws/sagemaker/Endpoints",
-            "Dimensions": dims, "Statistic": "Average", "Unit": "Percent",
-        }
-    else:
-        m = scaling.custom_metric
-        config["TargetValue"] = float(m.target_value)
-        metric: dict[str, Any] = {"MetricName": m.metric_name, "Namespace": m.namespace, "Dimensions": dims + [{"Name": k, "Value": v} for k, v in sorted(m.dimensions.items())], "Statistic": m.statistic}
-        if m.unit is not None:
-            metric["Unit"] = m.unit
-        config["CustomizedMetricSpecification"] = metric
-    for key, value in (("ScaleInCooldown", scaling.scale_in_cooldown), ("ScaleOutCooldown", scaling.scale_out_cooldown), ("DisableScaleIn", scaling.disable_scale_in)):
-        if value is not None:
-            config[key] = value
+    AWS::ApplicationAutoScaling::ScalingPolicy (both from render.scaling)."""
     return {
-        "PolicyName": f"{endpoint_name}-{VARIANT_NAME}-target-tracking",
+        "PolicyName": target_tracking_policy_name(endpoint_name, VARIANT_NAME),
         "ServiceNamespace": SCALING_NAMESPACE,
-        "ResourceId": f"endpoint/{endpoint_name}/variant/{VARIANT_NAME}",
+        "ResourceId": resource_id(endpoint_name, VARIANT_NAME),
         "ScalableDimension": SCALING_DIMENSION,
         "PolicyType": "TargetTrackingScaling",
-        "TargetTrackingScalingPolicyConfiguration": config,
+        "TargetTrackingScalingPolicyConfiguration": target_tracking_configuration(scaling, endpoint_name, VARIANT_NAME),
     }

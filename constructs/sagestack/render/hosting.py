@@ -343,9 +343,40 @@ def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, 
         request["DataCaptureConfig"] = capture
     if dep.kms_key:
         request["KmsKeyId"] = dep.kms_key
+    if dep.async_inference_config is not None:
+        request["AsyncInferenceConfig"] = async_inference_config(d, ctx)
     tags = _tags(d)
     if tags:
         request["Tags"] = tags
+    return request
+
+
+def async_output_paths(d: ModelDescriptor, ctx: RenderContext) -> tuple[str, str]:
+    """(output path, failure path) of an asynchronous endpoint: given, or under the artifact
+    bucket per endpoint (the SDK's default folders, named after the stable endpoint instead of a
+    per-deploy timestamp, so that consumers and IAM know them)."""
+    dep = d.deploy
+    assert dep is not None and dep.async_inference_config is not None
+    aic = dep.async_inference_config
+    name = dep.endpoint_name or ctx.endpoint_name
+    output = aic.output_path or f"s3://{ctx.default_bucket}/async-endpoint-outputs/{name}"
+    failure = aic.failure_path or f"s3://{ctx.default_bucket}/async-endpoint-failures/{name}"
+    return output, failure
+
+
+def async_inference_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    """AsyncInferenceConfig._to_request_dict."""
+    dep = d.deploy
+    assert dep is not None and dep.async_inference_config is not None
+    aic = dep.async_inference_config
+    output, failure = async_output_paths(d, ctx)
+    request: dict[str, Any] = {"OutputConfig": {"S3OutputPath": output, "S3FailurePath": failure}}
+    if aic.max_concurrent_invocations_per_instance:
+        request["ClientConfig"] = {"MaxConcurrentInvocationsPerInstance": aic.max_concurrent_invocations_per_instance}
+    if aic.kms_key_id:
+        request["OutputConfig"]["KmsKeyId"] = aic.kms_key_id
+    if aic.notification_config is not None:
+        request["OutputConfig"]["NotificationConfig"] = aic.notification_config.model_dump(exclude_none=True, mode="json")
     return request
 
 

@@ -82,4 +82,20 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "model": {"type": "PyTorchModel", "model_data": SERVED_MODEL_DATA, "framework_version": "2.6.0", "py_version": "py312", "env": {"TS_DEFAULT_WORKERS_PER_MODEL": "2"}},
         "deploy": DEPLOY_CPU,
     },
+    # Asynchronous inference: requests queue, responses in S3 (default folders, and given ones with SNS).
+    "pytorch-async-deploy": {
+        "model": {"type": "PyTorchModel", "model_data": SERVED_MODEL_DATA, "entry_point": "inference.py", "framework_version": "2.3.0", "py_version": "py311"},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.g5.xlarge", "async_inference_config": {"max_concurrent_invocations_per_instance": 4}},
+    },
+    "pytorch-async-notify": {
+        "estimator": _pt(instance_type="ml.g5.2xlarge"),
+        "fit": TRAIN,
+        "deploy": {
+            "initial_instance_count": 1, "instance_type": "ml.g5.xlarge",
+            "async_inference_config": {
+                "output_path": "s3://sagestack-data/async/out", "failure_path": "s3://sagestack-data/async/failed", "kms_key_id": "alias/async",
+                "notification_config": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:done", "ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed", "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"]},
+            },
+        },
+    },
 }
