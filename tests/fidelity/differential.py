@@ -216,8 +216,12 @@ STRICTER: tuple[Stricter, ...] = (
         "a v1 spelling and its v2 spelling together: the SDK silently keeps one of them, sagestack asks which was meant",
     ),
     Stricter(
-        "estimator.max_wait", "max_wait must be at least max_run",
-        "CreateTrainingJob refuses a MaxWaitTimeInSeconds below MaxRuntimeInSeconds; the SDK sends it and the job fails to start",
+        "estimator.max_wait", "max_wait must be at least max_run|max_wait applies only to managed spot training",
+        "CreateTrainingJob refuses a MaxWaitTimeInSeconds below MaxRuntimeInSeconds or without spot training; the SDK sends it and the job fails to start",
+    ),
+    Stricter(
+        "estimator.instance_count", "trains on a single instance",
+        "an algorithm that trains on one instance (LDA): the SDK silently trains on 1, sagestack refuses the count it would not honour",
     ),
     Stricter(
         "estimator.instance_type", "distributed data parallel.* runs only on",
@@ -302,6 +306,12 @@ KNOWN: tuple[Known, ...] = (
         lambda c: _empty(c, "estimator", "environment", {}) or _empty(c, "transformer", "env", {}),
         ("CreateTrainingJob.Environment", "CreateTransformJob.Environment"),
         "estimator.environment: {} or transformer.env: {}: the SDK sends Environment: {}, sagestack leaves Environment out",
+    ),
+    Known(
+        "empty-hyperparameters",
+        lambda c: _empty(c, "estimator", "hyperparameters", {}),
+        ("CreateTrainingJob.HyperParameters",),
+        "estimator.hyperparameters: {} where the SDK adds none of its own (Estimator): the SDK leaves HyperParameters out, sagestack sends HyperParameters: {}",
     ),
     Known(
         "empty-tags",
