@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test validate docs docs-site clean record-fixtures bench
+.PHONY: help setup synth test test-differential validate docs docs-site clean record-fixtures bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) ## run every test
 	$(PY) -m pytest
+
+test-differential: $(DEV_STAMP) ## run the differential test with many examples (about 45 min)
+	SAGESTACK_DIFFERENTIAL_EXAMPLES=200 $(PY) -m pytest tests/fidelity/test_differential.py
 
 bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)
 	$(PY) bench/run.py

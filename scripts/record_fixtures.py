@@ -21,8 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fidelity.configs import CONFIGS  # noqa: E402
 from tests.fidelity.configs_v1 import V1_CONFIGS  # noqa: E402
-from tests.fidelity.driver import run_in  # noqa: E402
-from tests.fidelity.normalize import normalize  # noqa: E402
+from tests.fidelity.normalize import sdk_requests  # noqa: E402
 from tests.fidelity.recorder import recording  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fidelity" / "fixtures"
@@ -30,13 +29,7 @@ CODE = ROOT / "tests" / "fidelity" / "code"
 
 
 def record(name: str, config: dict, calls: list, session: object) -> dict:
-    calls = run_in(calls, session, config, CODE)
-    creates = [(op, params) for op, params in calls if op.startswith("Create")]
-    model_names = [params["ModelName"] for op, params in creates if op == "CreateModel"]
-    variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
-    keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants, strict=False)}
-    placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants, strict=False)}
-    requests = {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
+    requests = sdk_requests(config, calls, session, CODE)
     return {"sdk": f"sagemaker {metadata.version('sagemaker')}", "config": name, "requests": requests}
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .driver import ENDPOINT_NAME
+from .driver import ENDPOINT_NAME, run_in
 from .recorder import BUCKET, MODEL_DATA
 
 REPACKED = re.compile(r"s3://[a-z0-9.-]+/[a-z0-9-]+-\d{4}(?:-\d\d){5}-\d{3}/model\.tar\.gz")
@@ -81,3 +81,32 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
         assert out["EndpointConfigName"] == ENDPOINT_NAME
         out["EndpointConfigName"] = "{{EndpointConfigName}}"
     return out
+
+
+def sdk_requests(config: dict[str, Any], calls: list[tuple[str, dict[str, Any]]], session: Any, base: Path) -> dict[str, dict[str, Any]]:
+    """The normalized Create* requests the SDK sends for ``config``, keyed as sagestack keys them
+    (``CreateModel.<variant>`` for A/B variants), inside an open recorder.recording()."""
+    calls = run_in(calls, session, config, base)
+    creates = [(op, params) for op, params in calls if op.startswith("Create")]
+    model_names = [params["ModelName"] for op, params in creates if op == "CreateModel"]
+    variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
+    keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants, strict=False)}
+    placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants, strict=False)}
+    return {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
+
+
+def diff(ours: Any, sdk: Any, path: str = "") -> list[str]:
+    """Where two requests differ, one line per field (``.Path.To.Field: ...``)."""
+    if isinstance(ours, dict) and isinstance(sdk, dict):
+        out = []
+        for key in sorted(set(ours) | set(sdk)):
+            if key not in sdk:
+                out.append(f"{path}.{key}: only sagestack sends it ({ours[key]!r})")
+            elif key not in ours:
+                out.append(f"{path}.{key}: only the SDK sends it ({sdk[key]!r})")
+            else:
+                out.extend(diff(ours[key], sdk[key], f"{path}.{key}"))
+        return out
+    if isinstance(ours, list) and isinstance(sdk, list) and len(ours) == len(sdk):
+        return [line for index, (a, b) in enumerate(zip(ours, sdk, strict=True)) for line in diff(a, b, f"{path}[{index}]")]
+    return [] if ours == sdk else [f"{path}: sagestack {ours!r} != SDK {sdk!r}"]

@@ -21,6 +21,7 @@ from sagestack.render.context import base_name
 
 from .configs import CONFIGS
 from .driver import ENDPOINT_NAME, JOB_NAME, TRANSFORM_JOB_NAME
+from .normalize import diff
 from .recorder import BUCKET, REGION, ROLE
 
 HERE = Path(__file__).parent
@@ -32,22 +33,6 @@ def _render(name: str) -> dict[str, dict[str, Any]]:
     result = validate_data({"name": name, **CONFIGS[name]}, file=f"{name}.yaml", source=HERE / "code" / "descriptor.yaml")
     assert result.descriptor is not None, [i.format() for i in result.issues]
     return render_requests(result.descriptor, CONTEXT)
-
-
-def _diff(ours: Any, sdk: Any, path: str = "") -> list[str]:
-    if isinstance(ours, dict) and isinstance(sdk, dict):
-        out = []
-        for key in sorted(set(ours) | set(sdk)):
-            if key not in sdk:
-                out.append(f"{path}.{key}: only sagestack sends it ({ours[key]!r})")
-            elif key not in ours:
-                out.append(f"{path}.{key}: only the SDK sends it ({sdk[key]!r})")
-            else:
-                out.extend(_diff(ours[key], sdk[key], f"{path}.{key}"))
-        return out
-    if isinstance(ours, list) and isinstance(sdk, list) and len(ours) == len(sdk):
-        return [line for index, (a, b) in enumerate(zip(ours, sdk, strict=True)) for line in _diff(a, b, f"{path}[{index}]")]
-    return [] if ours == sdk else [f"{path}: sagestack {ours!r} != SDK {sdk!r}"]
 
 
 def test_enough_configurations() -> None:
@@ -62,7 +47,7 @@ def test_requests_match_the_sdk(name: str) -> None:
     fixture = json.loads((FIXTURES / f"{name}.json").read_text())
     ours = _render(name)
     assert sorted(ours) == sorted(fixture["requests"]), "different calls"
-    problems = [f"{op}{line}" for op in ours for line in _diff(ours[op], fixture["requests"][op])]
+    problems = [f"{op}{line}" for op in ours for line in diff(ours[op], fixture["requests"][op])]
     assert not problems, "\n".join(problems)
 
 

@@ -17,7 +17,8 @@ from sagestack.descriptor import validate_data
 from sagestack.render import render_requests, request_problems
 
 from .configs_v1 import V1_CONFIGS
-from .test_fidelity import CONTEXT, _diff
+from .normalize import diff
+from .test_fidelity import CONTEXT
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "v1"
@@ -47,7 +48,7 @@ def test_requests_match_sdk_v1(name: str) -> None:
     fixture = json.loads((FIXTURES / f"{name}.json").read_text())
     ours = _render(name)
     assert sorted(ours) == sorted(fixture["requests"])
-    differences = [f"{op}{line}" for op in ours for line in _diff(ours[op], fixture["requests"][op])]
+    differences = [f"{op}{line}" for op in ours for line in diff(ours[op], fixture["requests"][op])]
     expected = EXPECTED_DIFFERENCES.get(name, {})
     unexpected = [d for d in differences if not any(d.startswith(prefix) for prefix in expected)]
     assert not unexpected, "\n".join(unexpected)
