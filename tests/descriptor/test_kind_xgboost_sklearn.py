@@ -76,6 +76,7 @@ CASES = [
     ("sklearn_runs_on_one_cpu_instance", skm_base, _set("model.py_version", "py2"), _set("model.py_version", "py3"), "model.py_version", "only Python 3", "error"),
     ("sklearn_runs_on_one_cpu_instance", skm_base, _set("deploy.accelerator_type", "ml.eia2.medium"), _set("deploy.accelerator_type", None), "deploy.accelerator_type", "not supported for scikit-learn", "error"),
     ("sklearn_runs_on_one_cpu_instance", skm_base, _set("deploy.instance_type", "ml.g4dn.xlarge"), _set("deploy.instance_type", "ml.c5.large"), "deploy.instance_type", "CPU images", "error"),
+    ("serving_arguments_are_taken", xgbm_base, _set("model.enable_network_isolation", True), _all(_set("model.enable_network_isolation", True), _set("model.entry_point", "train.py")), "model.enable_network_isolation", "has no model data", "error"),
     # Graviton instances serve from the framework's Graviton images, which exist for fewer versions.
     ("inference_image_exists", xgbm_base, _all(_set("deploy.instance_type", "ml.c6g.large"), _set("model.framework_version", "1.7-1")), _set("deploy.instance_type", "ml.c6g.large"), "deploy.instance_type", "Graviton", "error"),
     ("inference_image_exists", skm_base, _set("deploy.instance_type", "ml.m6g.large"), _all(_set("deploy.instance_type", "ml.m6g.large"), _set("model.framework_version", "1.0-1")), "deploy.instance_type", "no sklearn 1.2-1 Graviton", "error"),

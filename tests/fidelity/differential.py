@@ -228,6 +228,26 @@ STRICTER: tuple[Stricter, ...] = (
         "SageMaker distributed data parallel runs only on a few multi-GPU instance types; the SDK sends any and the job fails when it starts",
     ),
     Stricter(
+        "deploy.*", "serverless endpoints take no volume or instance timeouts",
+        "volume_size or the download/startup timeouts next to serverless_inference_config: the SDK leaves them out without a word, sagestack says they do not apply",
+    ),
+    Stricter(
+        "deploy.env", r"model.deploy\(\) takes no env",
+        "deploy.env with a model: section: Model.deploy() swallows env in its **kwargs, so it never reaches the container; sagestack points to model.env",
+    ),
+    Stricter(
+        "transformer.env", r"drops env when the model is network-isolated",
+        "transformer.env under network isolation through Model.transformer(): the SDK drops env without a word, sagestack says the job would run without it",
+    ),
+    Stricter(
+        "deploy.async_inference_config", "asynchronous or serverless, not both",
+        "async_inference_config next to serverless_inference_config: the SDK sends both and CreateEndpointConfig refuses them together",
+    ),
+    Stricter(
+        "model.enable_network_isolation", "without an entry_point has no model data",
+        "a network-isolated model served from a code archive (XGBoostModel, SKLearnModel) without a script: the SDK sends no ModelDataUrl at all",
+    ),
+    Stricter(
         "deploy.*", "serverless endpoints have no instances",
         "instance arguments next to serverless_inference_config: the SDK silently deploys serverless, sagestack asks which was meant",
     ),
@@ -246,92 +266,8 @@ class Known:
     reason: str
 
 
-def _isolated(config: Config) -> bool:
-    return any(config.get(section, {}).get("enable_network_isolation") for section in ("estimator", "model"))
-
-
-def _deploy_drops_isolation(config: Config) -> bool:
-    """estimator.deploy() builds its model with the class's create_model, and only some classes'
-    create_model pass enable_network_isolation on (read from the SDK's source, so a kind added
-    later is judged by its own SDK class)."""
-    import inspect
-
-    from .driver import _sdk_class
-
-    estimator = config.get("estimator", {})
-    if not estimator.get("enable_network_isolation") or "deploy" not in config:
-        return False
-    return "enable_network_isolation" not in inspect.getsource(_sdk_class(estimator["type"]).create_model)
-
-
-def _empty(config: Config, section: str, key: str, empty: Any) -> bool:
-    return key in config.get(section, {}) and config[section][key] == empty
-
-
-def _transformer_tags(config: Config) -> bool:
-    return bool(config.get("transformer", {}).get("tags"))
-
-
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "estimator-deploy-isolation",
-        _deploy_drops_isolation,
-        ("CreateModel.EnableNetworkIsolation",),
-        "estimator.deploy() of a class whose create_model does not pass enable_network_isolation (PyTorch, MXNet, Hugging Face, the built-in algorithms): "
-        "the SDK's CreateModel has no EnableNetworkIsolation, sagestack sends EnableNetworkIsolation: true",
-    ),
-    Known(
-        "transformer-env-isolation",
-        lambda c: _isolated(c) and bool(c.get("transformer", {}).get("env")),
-        ("CreateTransformJob.Environment",),
-        "Model.transformer() drops env under network isolation (TensorFlow's estimator.transformer and model: sections go through it): "
-        "the SDK sends no Environment, sagestack sends the transformer's env",
-    ),
-    Known(
-        "serverless-instance-fields",
-        lambda c: "serverless_inference_config" in c.get("deploy", {}),
-        tuple(f"CreateEndpointConfig.ProductionVariants[[]*[]].{name}" for name in ("VolumeSizeInGB", "ModelDataDownloadTimeoutInSeconds", "ContainerStartupHealthCheckTimeoutInSeconds")),
-        "a serverless deploy with volume_size, model_data_download_timeout or container_startup_health_check_timeout: "
-        "the SDK leaves them out of the serverless production variant, sagestack sends VolumeSizeInGB, ModelDataDownloadTimeoutInSeconds, ContainerStartupHealthCheckTimeoutInSeconds",
-    ),
-    Known(
-        "model-deploy-env",
-        lambda c: "model" in c and bool(c.get("deploy", {}).get("env")),
-        ("CreateModel.PrimaryContainer.Environment*",),
-        "deploy.env with a model: section: Model.deploy() takes no env (its **kwargs swallow it), so the SDK's container environment is the model's; "
-        "sagestack adds deploy.env to PrimaryContainer.Environment",
-    ),
-    Known(
-        "empty-environment",
-        lambda c: _empty(c, "estimator", "environment", {}) or _empty(c, "transformer", "env", {}),
-        ("CreateTrainingJob.Environment", "CreateTransformJob.Environment"),
-        "estimator.environment: {} or transformer.env: {}: the SDK sends Environment: {}, sagestack leaves Environment out",
-    ),
-    Known(
-        "empty-hyperparameters",
-        lambda c: _empty(c, "estimator", "hyperparameters", {}),
-        ("CreateTrainingJob.HyperParameters",),
-        "estimator.hyperparameters: {} where the SDK adds none of its own (Estimator): the SDK leaves HyperParameters out, sagestack sends HyperParameters: {}",
-    ),
-    Known(
-        "empty-tags",
-        lambda c: _empty(c, "estimator", "tags", []) or _empty(c, "transformer", "tags", []),
-        ("CreateTrainingJob.Tags", "CreateTransformJob.Tags"),
-        "estimator.tags: [] or transformer.tags: []: the SDK sends Tags: [] (the transform job inherits the estimator's), sagestack leaves Tags out",
-    ),
-    Known(
-        "transformer-tags-on-model",
-        lambda c: _transformer_tags(c),
-        ("CreateModel.Tags",),
-        "transformer.tags: the SDK's transformer() creates its model with those tags, sagestack sends no Tags on that CreateModel",
-    ),
-    Known(
-        "transform-inherits-estimator-tags",
-        lambda c: bool(c.get("estimator", {}).get("tags")) and "transformer" in c and not _transformer_tags(c),
-        ("CreateModel.Tags", "CreateTransformJob.Tags"),
-        "estimator.tags with a transformer that has none: the SDK's estimator.transformer() uses the estimator's tags for the model and the transform job, sagestack sends no Tags",
-    ),
-)
+# None today: each difference found so far was fixed in the renderers or refused with a reason (STRICTER).
+KNOWN: tuple[Known, ...] = ()
 
 
 # --- one case -------------------------------------------------------------------------------

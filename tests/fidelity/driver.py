@@ -168,7 +168,8 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
 
             variants = []
             for v in d["deploy"]["variants"]:
-                model = model_cls(sagemaker_session=session, **{**model_kwargs, "model_data": v.get("model_data", model_kwargs.get("model_data"))})
+                # named per variant: generated names (image + milliseconds) can collide within a run
+                model = model_cls(sagemaker_session=session, **{**model_kwargs, "model_data": v.get("model_data", model_kwargs.get("model_data")), "name": f"{MODEL_NAME}-{v['variant_name']}"})
                 model.create(instance_type=v["instance_type"])
                 variants.append(production_variant(model.name, v["instance_type"], v.get("initial_instance_count", 1), variant_name=v["variant_name"], initial_weight=v.get("initial_weight", 1)))
             session.endpoint_from_production_variants(ENDPOINT_NAME, variants, wait=False)

@@ -126,6 +126,16 @@ def serving_arguments_are_taken(d: Any, ctx: Context) -> Iterator[Finding]:
         part = getattr(d, section, None)
         if part is not None and getattr(part, "model_server_workers", None) is not None and not served.takes_model_server_workers():
             yield Finding((section, "model_server_workers"), f"{served.type}'s model takes no model_server_workers (the SDK raises TypeError); its model server sizes its workers itself", "no model_server_workers", part.model_server_workers)
+    tr = getattr(d, "transformer", None)
+    if tr is not None and tr.env is not None:
+        isolated = tr.enable_network_isolation if tr.enable_network_isolation is not None else bool(getattr(served, "enable_network_isolation", False))
+        # model: sections, and the estimators whose transformer() goes through the model's (TensorFlow Serving)
+        through_model = getattr(d, "model", None) is not None or served.serving(getattr(d, "deploy", None)) in ("tfs", "legacy-container")
+        if isolated and through_model:
+            yield Finding(("transformer", "env"), "Model.transformer() drops env when the model is network-isolated, so the job would run without it", "no env, or no network isolation", "env with network isolation")
+    model = getattr(d, "model", None)
+    if model is not None and model.serving(getattr(d, "deploy", None)) == "code-archive" and model.enable_network_isolation and getattr(model, "entry_point", None) is None:
+        yield Finding(("model", "enable_network_isolation"), f"a network-isolated {model.type} without an entry_point has no model data: the SDK sends the repacked archive, and without a script nothing is repacked", "an entry_point, or no network isolation", "no entry_point")
     dep = getattr(d, "deploy", None)
     if dep is not None and dep.env and getattr(d, "model", None) is not None:
         yield Finding(("deploy", "env"), "model.deploy() takes no env: the container environment of a model: section is model.env", "model.env", "deploy.env")

@@ -237,12 +237,14 @@ def create_training_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
         "ResourceConfig": resources,
         "RoleArn": role_arn(est.role, ctx),
         "InputDataConfig": input_data_config(d, ctx),
-        "HyperParameters": hyperparameters(d, ctx),
     }
-    if est.environment:
+    hps = hyperparameters(d, ctx)
+    if hps:  # the SDK leaves an empty mapping out
+        request["HyperParameters"] = hps
+    if est.environment is not None:  # given, even empty, the SDK sends it
         request["Environment"] = dict(est.environment)
     tags = [t.model_dump() for t in (*d.tags, *est.tags)]
-    if tags:
+    if tags or "tags" in est.model_fields_set:  # tags=[] is sent as given
         request["Tags"] = tags
     if est.subnets and est.security_group_ids:
         request["VpcConfig"] = {"Subnets": list(est.subnets), "SecurityGroupIds": list(est.security_group_ids)}

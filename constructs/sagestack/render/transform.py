@@ -45,10 +45,10 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
         request["MaxConcurrentTransforms"] = tr.max_concurrent_transforms
     if tr.max_payload is not None:
         request["MaxPayloadInMB"] = tr.max_payload
-    if tr.env or _sends_model_env(d):
+    if tr.env is not None or _sends_model_env(d):
         request["Environment"] = dict(tr.env or {})
     tags = [x.model_dump() for x in (*d.tags, *transformer_tags(d))]
-    if tags:
+    if tags or _tags_given(d):  # tags=[] is sent as given
         request["Tags"] = tags
     processing = {k: v for k, v in (("InputFilter", t.input_filter), ("OutputFilter", t.output_filter), ("JoinSource", t.join_source)) if v is not None}
     if processing:
@@ -75,6 +75,16 @@ def transformer_tags(d: ModelDescriptor) -> tuple[Any, ...]:
     if not tr.tags and d.model is None and d.estimator is not None:
         return tuple(d.estimator.tags)
     return tuple(tr.tags)
+
+
+def _tags_given(d: ModelDescriptor) -> bool:
+    """Whether the transform job's tags were given, if empty: estimator.transformer() takes
+    ``tags or self.tags`` (the estimator's as given), Model.transformer() the transformer's."""
+    tr = d.transformer
+    assert tr is not None
+    if d.model is None and d.estimator is not None:
+        return bool(tr.tags) or "tags" in d.estimator.model_fields_set
+    return "tags" in tr.model_fields_set
 
 
 def _sends_model_env(d: ModelDescriptor) -> bool:
