@@ -69,7 +69,7 @@ SPECS: dict[str, dict] = {
     "pytorch-serving": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp"},
     "xgboost-churn": {"shape": "train+deploy", "source": "xgboost-churn"},
     "sklearn-serverless": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
-    "sklearn-batch": {"shape": "train+transform", "source": "sklearn-batch"},
+    "sklearn-iris": {"shape": "train+deploy", "source": "sklearn-iris"},
     "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
     "xgboost-builtin": {"shape": "train+transform"},
     "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},

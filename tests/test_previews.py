@@ -159,8 +159,9 @@ def _physical_names(outdir: Path) -> set[str]:
                 names.add(output["Value"])
         for resource in template["Resources"].values():
             for key, value in resource.get("Properties", {}).items():
-                # A PolicyName is unique only within its role, which is itself uniquely named.
-                if (key.endswith("Name") or key == "NamePrefix") and key != "PolicyName" and isinstance(value, str):
+                # A PolicyName is unique only within its role, which is itself uniquely named; a
+                # MetricName names what CloudWatch measures, not a resource.
+                if (key.endswith("Name") or key == "NamePrefix") and key not in ("PolicyName", "MetricName") and isinstance(value, str):
                     names.add(value)
         prefix = _run_prefix(template)
         if prefix:
@@ -187,7 +188,12 @@ def test_a_preview_is_small_tagged_and_deleted_whole(previews: dict[str, Path]) 
         tags = artifact["properties"]["tags"]
         assert tags["sagestack:preview"] == "pr-1" and tags["sagestack:preview-ttl-hours"] == "72" and tags["sagestack:environment"] == "dev"
     text = "\n".join(json.dumps(t) for t in _templates(previews["pr-1"]).values())
-    assert "AWS::ApplicationAutoScaling" not in text and "AcceleratorType" not in text
+    assert "AcceleratorType" not in text
+    for stack, template in _templates(previews["pr-1"]).items():
+        targets = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"]
+        # no autoscaling, except an asynchronous endpoint's between zero and one instance
+        assert all((t["MinCapacity"], t["MaxCapacity"]) == (0, 1) for t in targets), stack
+        assert bool(targets) == (stack == "sagestack-pytorch-async-pr-1"), stack
     types = set()
     for template in _templates(previews["pr-1"]).values():
         for logical_id, resource in template["Resources"].items():

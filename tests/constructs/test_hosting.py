@@ -199,3 +199,34 @@ def test_model_endpoint_needs_a_region() -> None:
     stack = cdk.Stack(app, "agnostic")
     with pytest.raises(ValueError, match="concrete region"):
         ModelEndpoint(stack, "Hosting", descriptor=HOSTED["mnist-serving"])
+
+
+def test_an_asynchronous_endpoint_scales_to_zero_and_back(synth: dict[str, Any]) -> None:
+    """pytorch-async: the config AsyncInferenceConfig sends, target tracking on the backlog from
+    zero instances, and AWS's documented way back from zero: a step policy adding one instance
+    that an alarm on HasBacklogWithoutCapacity starts."""
+    t = synth["templates"]["pytorch-async"]
+    config = _one(t, "AWS::SageMaker::EndpointConfig")["Properties"]["AsyncInferenceConfig"]
+    assert config["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 4}
+    assert config["OutputConfig"]["NotificationConfig"] == {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:mnist-async-done"}
+    output = json.dumps(config["OutputConfig"]["S3OutputPath"])
+    assert "async-endpoint-outputs/pytorch-async-test" in output
+    target = _one(t, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 4)
+    policies = {p["Properties"]["PolicyType"]: (pid, p["Properties"]) for pid, p in t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").items()}
+    tracking = policies["TargetTrackingScaling"][1]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["TargetValue"] == 5.0
+    assert tracking["CustomizedMetricSpecification"] == {
+        "MetricName": "ApproximateBacklogSizePerInstance", "Namespace": "AWS/SageMaker",
+        "Dimensions": [{"Name": "EndpointName", "Value": "pytorch-async-test"}], "Statistic": "Average",
+    }
+    step_id, step = policies["StepScaling"]
+    assert step["StepScalingPolicyConfiguration"]["AdjustmentType"] == "ChangeInCapacity"
+    assert step["StepScalingPolicyConfiguration"]["StepAdjustments"] == [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}]
+    alarm = _one(t, "AWS::CloudWatch::Alarm")["Properties"]
+    assert (alarm["MetricName"], alarm["Namespace"], alarm["ComparisonOperator"], alarm["Threshold"]) == ("HasBacklogWithoutCapacity", "AWS/SageMaker", "GreaterThanOrEqualToThreshold", 1)
+    assert alarm["Dimensions"] == [{"Name": "EndpointName", "Value": "pytorch-async-test"}]
+    assert alarm["AlarmActions"] == [{"Ref": step_id}]
+    role = json.dumps(t.find_resources("AWS::IAM::Role"))
+    assert "sns:Publish" in role and "mnist-async-done" in role
+    assert "async-endpoint-outputs/pytorch-async-test/*" in role and "async-endpoint-failures/pytorch-async-test/*" in role

@@ -417,3 +417,46 @@ def test_deploy_time_values_are_inserted_verbatim() -> None:
 def test_a_model_without_training_or_batch_has_no_pipeline() -> None:
     with pytest.raises(ValueError, match="deployed by CloudFormation"):
         definition("mnist-serving")
+
+
+def _async_mnist() -> ModelDescriptor:
+    """mnist-tf, deployed as an asynchronous endpoint that scales to zero."""
+    import yaml
+
+    from sagestack.descriptor import validate_data
+
+    path = CATALOG / "mnist-tf.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["deploy"] = {
+        "initial_instance_count": 1, "instance_type": "ml.g4dn.xlarge",
+        "async_inference_config": {"notification_config": {"ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}},
+        "autoscaling": {"min_capacity": 0, "max_capacity": 3, "target_backlog_per_instance": 5},
+    }
+    result = validate_data(data, file="mnist-async.yaml", source=path)
+    assert result.descriptor is not None, [i.format() for i in result.issues]
+    return result.descriptor
+
+
+def test_a_run_creates_an_asynchronous_endpoint_that_scales_from_zero() -> None:
+    """After the endpoint is in service: target tracking on the backlog, then the step policy and
+    the HasBacklogWithoutCapacity alarm whose action is that policy's ARN (AWS's documented shape)."""
+    d = _async_mnist()
+    defn = pipeline_definition(d, CTX, resources(d))
+    policy_arn = "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:0000:resource/sagemaker/endpoint/mnist-tf-dev/variant/AllTraffic:policyName/mnist-tf-dev-AllTraffic-scale-from-zero"
+    tasks = first_run_tasks()
+    tasks.update({"Register scaling target": [OK], "Put scaling policy": [OK], "Put scale-from-zero policy": [{"result": {"PolicyARN": policy_arn, "Alarms": []}}], "Put backlog alarm": [OK]})
+    out = run(defn, tasks)
+    assert out["status"] == "SUCCEEDED", out
+    assert out["path"][-5:] == ["Register scaling target", "Put scaling policy", "Put scale-from-zero policy", "Put backlog alarm", "Summarize"]
+    config = out["calls"]["Create endpoint config"][0]["AsyncInferenceConfig"]
+    assert config["OutputConfig"]["S3OutputPath"].endswith("/async-endpoint-outputs/mnist-tf-dev")
+    assert config["OutputConfig"]["NotificationConfig"] == {"ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}
+    assert out["calls"]["Register scaling target"][0]["MinCapacity"] == 0
+    tracking = out["calls"]["Put scaling policy"][0]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["CustomizedMetricSpecification"]["MetricName"] == "ApproximateBacklogSizePerInstance"
+    step = out["calls"]["Put scale-from-zero policy"][0]
+    assert step["PolicyType"] == "StepScaling" and step["StepScalingPolicyConfiguration"]["StepAdjustments"] == [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}]
+    alarm = out["calls"]["Put backlog alarm"][0]
+    assert alarm["MetricName"] == "HasBacklogWithoutCapacity" and alarm["AlarmActions"] == [policy_arn]
+    assert alarm["Dimensions"] == [{"Name": "EndpointName", "Value": "mnist-tf-dev"}]
+    assert assert_requests_valid(defn, out) >= 10

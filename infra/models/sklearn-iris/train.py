@@ -1,5 +1,5 @@
 """Iris random forest with scikit-learn: trains on a CSV channel (label in the first column),
-saves model.joblib, and holds the hosting functions the batch transform uses."""
+saves model.joblib, and holds the hosting function the endpoint uses."""
 
 import argparse
 import os
