@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "default-bucket": "the data is in the notebook's default bucket; the bucket is a placeholder",
     "record-set-upload": "record_set() uploads a numpy array; the RecordSet's URI and sizes are placeholders",
     "model-from-training": "a model serves what an estimator trains (estimator.model_data); a placeholder",
+    "notebook-region": "an S3 URI built from the notebook's region (sample-data buckets); a placeholder",
     "notebook-session": "a value derived from the notebook's session or role (a placeholder)",
     "missing-local-path": "a local path (entry_point, source_dir) that is not beside the notebook",
     "invalid": "the descriptor does not validate for another reason (see the problems)",

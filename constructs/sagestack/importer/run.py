@@ -17,6 +17,8 @@ from .values import Notebook
 __all__ = ["ImportedDescriptor", "NotebookImport", "import_notebook", "Status"]
 
 Status = Literal["valid", "placeholders", "invalid", "exists"]
+# Reason classes that make a descriptor wrong as written, whatever its placeholders.
+_NOT_COVERED = frozenset({"missing-local-path", "async-inference"})
 _SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
 
 
@@ -123,7 +125,8 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
         paths = [format_path(p.path) for p in draft.placeholders]
-        if errors and not all(_explained(i, paths) for i in errors):
+        # A local path that is not there is a real problem, whatever else is a placeholder.
+        if errors and not all(_explained(i, paths) for i in errors) or draft.reasons & _NOT_COVERED:
             item.status = "invalid"
         else:
             item.status = "placeholders" if draft.placeholders else "valid"

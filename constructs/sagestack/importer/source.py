@@ -69,11 +69,16 @@ class Source:
 def _blank_ipython(text: str) -> str:
     """IPython-only lines as Python that does nothing, keeping the line count."""
     out = []
+    continued = False  # a shell or magic line ending in a backslash goes on on the next line
     for line in text.split("\n"):
         stripped = line.lstrip()
         indent = line[: len(line) - len(stripped)]
-        if stripped.startswith(("%", "!")):
+        if continued:
+            out.append("")
+            continued = line.endswith("\\")
+        elif stripped.startswith(("%", "!")):
             out.append(f"{indent}pass")
+            continued = line.endswith("\\")
         elif (match := _ASSIGNED_SHELL.match(line)) is not None:
             out.append(f"{match.group(1)}{match.group(2)} = None")
         elif stripped.endswith("?") and not stripped.startswith("#") and re.fullmatch(r"[\w.]+\?\??", stripped):

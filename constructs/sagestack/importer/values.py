@@ -500,6 +500,8 @@ def _describe(value: Any) -> str:
 def _plain(value: Any) -> None:
     """Refuse values that stand for something sagestack provides or the SDK creates."""
     if isinstance(value, Marker):
+        if value is REGION:
+            raise _Cannot("built from the notebook's region (the stack's region is known only when it deploys)", "notebook-region")
         raise _Cannot(f"the notebook's {value.name} (sagestack provides its own)", "notebook-session")
     if isinstance(value, SdkObject):
         raise _Cannot(f"the SDK object {value.var or value.name} is not a value")
