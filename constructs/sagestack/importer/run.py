@@ -84,11 +84,12 @@ def _explained(issue: Issue, placeholder_paths: list[str]) -> bool:
     return any(issue.path == p or issue.path.startswith(p + ".") or issue.path.startswith(p + "[") or p.startswith(issue.path + ".") for p in placeholder_paths)
 
 
-def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: bool = False) -> NotebookImport:
+def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: bool = False, text: str | None = None) -> NotebookImport:
     """Import one notebook or script into descriptors in ``out_dir`` (nothing written with
-    ``dry_run``; an existing file is never replaced without ``force``). Raises
-    :class:`.source.SourceError` when the file cannot be read as a notebook or script."""
-    source = read_source(path)
+    ``dry_run``; an existing file is never replaced without ``force``); ``text`` is the file's
+    content when it is not read from ``path`` (local paths still resolve beside ``path``).
+    Raises :class:`.source.SourceError` when the file cannot be read as a notebook or script."""
+    source = read_source(path, text)
     notebook = Notebook()
     for cell in source.cells:
         notebook.run_cell(cell.number, cell.text, cell.tree)

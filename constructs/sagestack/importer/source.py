@@ -93,10 +93,11 @@ def _cell_text(cell: dict[str, object]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def read_source(path: Path) -> Source:
-    """The code cells of a notebook (``.ipynb``) or a script (``.py``)."""
+def read_source(path: Path, text: str | None = None) -> Source:
+    """The code cells of a notebook (``.ipynb``) or a script (``.py``); ``text`` is its content
+    when it is not read from ``path``."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = text if text is not None else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from None
     source = Source(path)
