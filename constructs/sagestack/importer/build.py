@@ -245,7 +245,7 @@ class _Builder:
     def local_path(self, key: str, value: str, where: Where, path: Path_) -> Any:
         if value.startswith("s3://") or BUCKET in value:
             return self.convert(value, where, path)
-        section_args = {k for k, _v, _w in _section_args_of(self.d, path[0])}
+        section_args = {k for k, _v, _w in _section_args_of(self.d, str(path[0]))}
         if key == "entry_point" and "source_dir" in section_args:
             return value  # relative to source_dir
         norm = os.path.normpath(value)
@@ -310,7 +310,7 @@ def _fill(b: _Builder, obj: SdkObject) -> None:
     section = obj.role  # estimator or model
     type_name = obj.kind.estimator_type if section == "estimator" else obj.kind.model_type
     d.data["name"] = d.name
-    body = {"type": type_name}
+    body: dict[str, Any] = {"type": type_name}
     body.update(b.section(section, _named(obj, _constructor_table(obj)), (section,)))
     d.sections[section] = obj.where
     d.cells.add(obj.where.cell)

@@ -19,10 +19,10 @@ Path_ = tuple[str | int, ...]
 
 def scalar(value: Any) -> str:
     """One scalar as YAML text on one line."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=2**31 - 1)
+    text = str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=2**31 - 1))
     text = text.removesuffix("\n").removesuffix("\n...")
     if "\n" in text:  # a string PyYAML folded: write it double-quoted on one line instead
-        text = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31 - 1).strip().removesuffix("...").strip()
+        text = str(yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31 - 1)).strip().removesuffix("...").strip()
     return text
 
 

@@ -151,7 +151,7 @@ _PURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 _BUILTINS: dict[str, Callable[..., Any]] = {"str": str, "int": int, "float": float, "bool": bool, "dict": dict, "list": list, "tuple": tuple, "len": len, "round": round}
 _STR_METHODS = frozenset({"format", "join", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split", "rsplit"})
-_SESSION_CLASSES = frozenset({"sagemaker.Session", "sagemaker.session.Session", "sagemaker.session.Session", "sagemaker.LocalSession", "sagemaker.local.LocalSession"})
+_SESSION_CLASSES = frozenset({"sagemaker.Session", "sagemaker.session.Session", "sagemaker.LocalSession", "sagemaker.local.LocalSession"})
 _ROLE_FUNCTIONS = frozenset({"get_execution_role"})
 
 
@@ -311,7 +311,8 @@ class Notebook:
             return out
         if isinstance(node, ast.BinOp):
             left, right = self._eval(node.left), self._eval(node.right)
-            _plain(left), _plain(right)
+            _plain(left)
+            _plain(right)
             return _binop(node.op, left, right)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self._eval(node.operand)
@@ -321,12 +322,16 @@ class Notebook:
         if isinstance(node, ast.Subscript):
             container = self._eval(node.value)
             key = self._eval(node.slice)
-            if isinstance(container, (dict, list, tuple, str)) and isinstance(key, (str, int)):
-                item = container[key]
-                if isinstance(item, Unresolved):
-                    raise _Cannot(item.reason, item.reason_class)
-                return item
-            raise _Cannot("an item of a value the importer cannot read")
+            found: Any
+            if isinstance(container, dict) and isinstance(key, (str, int)):
+                found = container[key]
+            elif isinstance(container, (list, tuple, str)) and isinstance(key, int):
+                found = container[key]
+            else:
+                raise _Cannot("an item of a value the importer cannot read")
+            if isinstance(found, Unresolved):
+                raise _Cannot(found.reason, found.reason_class)
+            return found
         if isinstance(node, ast.Attribute):
             return self._attribute(node)
         if isinstance(node, ast.Call):
