@@ -90,7 +90,9 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
     "framework_model": ("model_data", "role", "entry_point"),
 }
 # SDK classes whose constructor's positional arguments differ from their family's.
-_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {"HuggingFaceModel": ("role", "model_data", "entry_point")}
+_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {"HuggingFaceModel": ("role", "model_data", "entry_point"), "get_image_uri": ("region", "framework", "version")}
+# SDK v1's get_image_uri(region_name, repo_name, repo_version) in retrieve()'s names.
+_RETRIEVE_V1 = {"region_name": "region", "repo_name": "framework", "repo_version": "version"}
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,10 @@ class _Builder:
             for key, value, where in _named(obj, obj.role):
                 if key in ("sagemaker_session",):
                     continue
-                if obj.role == "retrieve" and key == "region":
-                    continue  # the stack's region
+                if obj.role == "retrieve":
+                    key = _RETRIEVE_V1.get(key, key)
+                    if key == "region":
+                        continue  # the stack's region
                 if obj.role in ("data_capture", "async") and key in ("destination_s3_uri", "output_path") and isinstance(value, str) and BUCKET in value:
                     self.note(where, f"left out {'.'.join(map(str, path + (key,)))}: sagestack captures to its artifact bucket")
                     continue
