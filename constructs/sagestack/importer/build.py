@@ -157,7 +157,7 @@ def _constructor_table(obj: SdkObject) -> str:
 
 
 class _Builder:
-    def __init__(self, draft: Draft, notebook_dir: Path, out_dir: Path, written: dict[str, str]) -> None:
+    def __init__(self, draft: Draft, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]]) -> None:
         self.d, self.notebook_dir, self.out_dir, self.written = draft, notebook_dir, out_dir, written
 
     def note(self, where: Where, text: str) -> None:
@@ -255,8 +255,9 @@ class _Builder:
         norm = os.path.normpath(value)
         inside = {p: t for p, t in self.written.items() if os.path.normpath(p) == norm or os.path.normpath(p).startswith(norm + os.sep)}
         if inside:
-            for written_path, text in inside.items():
+            for written_path, (text, cell) in inside.items():
                 self.d.files[os.path.join(self.d.name, os.path.normpath(written_path))] = text
+                self.d.cells.add(cell)
             self.d.comments[path] = f"written by the notebook (%%writefile), extracted beside this file; notebook: {value}"
             self.d.extracted.add(str(path[0]))
             return os.path.join(self.d.name, norm)
@@ -288,7 +289,7 @@ def _kind_sdk(kind: Kind, role: str) -> str:
     return (kind.estimator_sdk if role == "estimator" else kind.model_sdk) or "?"
 
 
-def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, str]) -> list[Draft]:
+def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]]) -> list[Draft]:
     """A draft for each trained, deployed or batch-transformed estimator or model."""
     chosen = [o for o in notebook.estimators_and_models() if set(o.calls) & {"fit", "deploy", "transformer"}]
     base = _slug(stem)[:32].strip("-") or "imported"

@@ -58,11 +58,11 @@ class Source:
     def is_notebook(self) -> bool:
         return self.path.suffix == ".ipynb"
 
-    def written_files(self) -> dict[str, str]:
-        """Final content of each written path (appends applied in order)."""
-        files: dict[str, str] = {}
+    def written_files(self) -> dict[str, tuple[str, int]]:
+        """Final content of each written path (appends applied in order) and the cell that wrote it last."""
+        files: dict[str, tuple[str, int]] = {}
         for item in self.written:
-            files[item.path] = files.get(item.path, "") + item.text if item.append else item.text
+            files[item.path] = (files.get(item.path, ("", 0))[0] + item.text if item.append else item.text, item.cell)
         return files
 
 
