@@ -325,7 +325,7 @@ def _removed(root: Path, files: list[Path], roots: list[Path], base: str):  # ->
 
 @app.command("import")
 def import_(
-    paths: list[Path] = typer.Argument(..., help="Notebooks (.ipynb) or scripts (.py) that call the SageMaker Python SDK."),
+    paths: list[Path] = typer.Argument(..., help="Notebooks (.ipynb) or scripts (.py) that call the SageMaker Python SDK; a directory: its notebooks."),
     out_dir: Path | None = typer.Option(None, "--out", help="Directory the descriptors are written to (default: the configured catalog)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the descriptors and their problems; write nothing."),
     force: bool = typer.Option(False, "--force", help="Replace descriptors (and extracted scripts) that already exist."),
@@ -334,13 +334,24 @@ def import_(
     values it cannot resolve become marked placeholders, and each descriptor is validated at once.
     Exit 1 when a descriptor does not validate (placeholders included) or was not written."""
     from .importer import REASONS, SourceError, import_notebook
+    from .importer.source import read_source
 
     target = out_dir or configured_catalog()
-    failed = False
-    for path in paths:
+    files = [f for p in paths for f in (sorted(p.glob("*.ipynb")) if p.is_dir() else [p])]
+    try:  # every file is a notebook or script before anything is written
+        for file in files:
+            read_source(file)
+    except SourceError as exc:
+        err.print(f"sagestack import: {exc}")
+        raise typer.Exit(2) from None
+    if not files:
+        err.print(f"sagestack import: no notebooks in {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    failed, taken = False, set[str]()
+    for path in files:
         try:
-            result = import_notebook(path, target, dry_run=dry_run, force=force)
-        except SourceError as exc:
+            result = import_notebook(path, target, dry_run=dry_run, force=force, taken=taken)
+        except SourceError as exc:  # changed since it was read above
             err.print(f"sagestack import: {exc}")
             raise typer.Exit(2) from None
         for note in result.notes:

@@ -235,3 +235,35 @@ def test_a_script_deploying_a_model_serverless_with_data_capture(tmp_path: Path)
     assert data["deploy"]["serverless_inference_config"] == {"memory_size_in_mb": 4096}
     assert data["deploy"]["data_capture_config"] == {"enable_capture": True, "sampling_percentage": 50, "destination_s3_uri": "s3://sagestack-examples-data/capture"}
     assert "left out model.name" in item.text and "left out model.role" in item.text
+
+
+def test_a_directory_imports_its_notebooks_with_names_unique_across_the_run(tmp_path: Path) -> None:
+    code = 'from sagemaker.sklearn import SKLearnModel\nm = SKLearnModel(model_data="s3://sagestack-examples-data/m.tar.gz", entry_point="s3://sagestack-examples-data/code.tar.gz", framework_version="1.2-1")\nm.deploy(initial_instance_count=1, instance_type="ml.m5.large")'
+    write_notebook(tmp_path / "nbs" / "Churn Model.ipynb", code)
+    write_notebook(tmp_path / "nbs" / "churn_model.ipynb", code)
+    result = runner.invoke(app, ["import", str(tmp_path / "nbs"), "--out", str(tmp_path / "m"), "--dry-run"])
+    assert "name: churn-model\n" in result.stdout and "name: churn-model-2\n" in result.stdout
+    assert runner.invoke(app, ["import", str(tmp_path / "empty-dir-that-is-missing")]).exit_code == 2
+
+
+def test_a_script_written_into_the_source_dir_is_extracted_with_it(tmp_path: Path) -> None:
+    nb = write_notebook(
+        tmp_path / "nb.ipynb",
+        "%%writefile code/train.py\nprint('train')",
+        "%%writefile code/requirements.txt\nnumpy",
+        SETUP,
+        TRAIN.replace('entry_point="train.py"', 'entry_point="train.py", source_dir="code"'),
+        FIT,
+    )
+    [item] = import_notebook(nb, tmp_path / "m").descriptors
+    assert item.status == "valid", [i.format() for i in item.issues]
+    data = yaml.safe_load(item.text)
+    assert (data["estimator"]["source_dir"], data["estimator"]["entry_point"]) == ("nb/code", "train.py")
+    assert sorted(p.name for p in (tmp_path / "m" / "nb" / "code").iterdir()) == ["requirements.txt", "train.py"]
+
+
+def test_long_names_are_cut_at_a_word() -> None:
+    from sagestack.importer.build import _shorten
+
+    assert _shorten("batch-transform-breast-cancer-prediction", 32) == "batch-transform-breast-cancer"
+    assert _shorten("abcdefghijklmnopqrstuvwxyz0123456789", 32) == "abcdefghijklmnopqrstuvwxyz012345"

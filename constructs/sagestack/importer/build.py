@@ -164,6 +164,7 @@ class _Builder:
         self.d.notes.append(f"{text} (cell {where.cell}, line {where.line}: {where.text})")
 
     def placeholder(self, path: Path_, where: Where, reason: str, reason_class: str) -> str:
+        reason_class = reason_class if reason_class in REASONS else "unresolved-value"
         self.d.placeholders.append(Placeholder(path, where, reason, reason_class))
         self.d.comments[path] = f"unresolved: {where.text} (cell {where.cell}, line {where.line})"
         self.d.reasons.add(reason_class)
@@ -285,23 +286,35 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _shorten(slug: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a hyphen when that keeps most of it."""
+    if len(slug) <= limit:
+        return slug
+    head = slug[: limit + 1]
+    cut = head.rsplit("-", 1)[0] if "-" in head else ""
+    return (cut if len(cut) >= limit // 2 else slug[:limit]).strip("-")
+
+
 def _kind_sdk(kind: Kind, role: str) -> str:
     return (kind.estimator_sdk if role == "estimator" else kind.model_sdk) or "?"
 
 
-def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]]) -> list[Draft]:
-    """A draft for each trained, deployed or batch-transformed estimator or model."""
+def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]], taken: set[str] | None = None) -> list[Draft]:
+    """A draft for each trained, deployed or batch-transformed estimator or model; names in
+    ``taken`` (given to other notebooks of the same run) are not reused, and it is updated."""
     chosen = [o for o in notebook.estimators_and_models() if set(o.calls) & {"fit", "deploy", "transformer"}]
-    base = _slug(stem)[:32].strip("-") or "imported"
+    base = _slug(stem) or "imported"
     out: list[Draft] = []
-    used: set[str] = set()
+    used = taken if taken is not None else set()
     for obj in chosen:
-        name = base
+        name = _shorten(base, 32)
         if len(chosen) > 1:
-            suffix = _slug(obj.var or obj.name) or str(len(out) + 1)
-            name = f"{base[: 31 - len(suffix)].strip('-')}-{suffix}"[:32].strip("-")
+            suffix = _shorten(_slug(obj.var or obj.name) or str(len(out) + 1), 16)
+            name = f"{_shorten(base, 31 - len(suffix))}-{suffix}"
+        number = 2
         while name in used:
-            name = f"{name[:29]}-{len(used) + 1}"
+            name = f"{_shorten(name, 29)}-{number}"
+            number += 1
         used.add(name)
         draft = Draft(name, obj)
         _fill(_Builder(draft, notebook_dir, out_dir, written), obj)

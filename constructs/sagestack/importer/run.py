@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -84,10 +83,11 @@ def _explained(issue: Issue, placeholder_paths: list[str]) -> bool:
     return any(issue.path == p or issue.path.startswith(p + ".") or issue.path.startswith(p + "[") or p.startswith(issue.path + ".") for p in placeholder_paths)
 
 
-def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: bool = False, text: str | None = None) -> NotebookImport:
+def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: bool = False, text: str | None = None, taken: set[str] | None = None) -> NotebookImport:
     """Import one notebook or script into descriptors in ``out_dir`` (nothing written with
     ``dry_run``; an existing file is never replaced without ``force``); ``text`` is the file's
-    content when it is not read from ``path`` (local paths still resolve beside ``path``).
+    content when it is not read from ``path`` (local paths still resolve beside ``path``);
+    ``taken`` holds the names other notebooks of the same run were given (and is updated).
     Raises :class:`.source.SourceError` when the file cannot be read as a notebook or script."""
     source = read_source(path, text)
     notebook = Notebook()
@@ -95,7 +95,7 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         notebook.run_cell(cell.number, cell.text, cell.tree)
     result = NotebookImport(path, uncovered=uncovered_calls(notebook), notes=[*source.skipped, *notebook.notes])
     written = source.written_files()
-    for draft in drafts(notebook, stem=path.stem, notebook_dir=path.parent, out_dir=out_dir, written=written):
+    for draft in drafts(notebook, stem=path.stem, notebook_dir=path.parent, out_dir=out_dir, written=written, taken=taken):
         text, lines = emit(draft.data, comments=draft.comments, header=_header(draft, path), blank_before=frozenset(_SECTIONS))
         target = out_dir / f"{draft.name}.yaml"
         item = ImportedDescriptor(draft, target, text)
@@ -139,7 +139,3 @@ def _line(lines: dict[tuple[str | int, ...], int], path: tuple[str | int, ...]) 
         if path[:end] in lines:
             return lines[path[:end]]
     return 1
-
-
-def relative(path: Path) -> str:
-    return os.path.relpath(path)

@@ -132,5 +132,8 @@ def read_source(path: Path, text: str | None = None) -> Source:
         except SyntaxError as exc:
             source.skipped.append(f"cell {number}: does not parse as Python (line {exc.lineno}: {exc.msg}); skipped")
             continue
+        except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, pathological nesting
+            source.skipped.append(f"cell {number}: cannot be parsed ({type(exc).__name__}); skipped")
+            continue
         source.cells.append(Cell(number, text, tree))
     return source

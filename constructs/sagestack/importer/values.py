@@ -232,8 +232,6 @@ class Notebook:
         if isinstance(target, ast.Name):
             if self._conditional and not isinstance(value, SdkObject):
                 value = Unresolved(self._where(source), f"{target.id} is assigned in a branch or loop (cell {self.cell}, line {source.lineno})")
-            elif not isinstance(value, (SdkObject, Unresolved, Marker)) and value is not None:
-                pass
             if isinstance(value, SdkObject) and value.var is None:
                 value.var = target.id
             self.env[target.id] = value
@@ -244,10 +242,7 @@ class Notebook:
                 self._assign(element, item, source)
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             container = self.env.get(target.value.id)
-            try:
-                key = self._eval(target.slice)
-            except _Cannot:
-                key = None
+            key = self.value(target.slice)
             if isinstance(container, dict) and isinstance(key, (str, int)) and not self._conditional:
                 container[key] = value
             elif isinstance(container, (dict, list)):
@@ -262,7 +257,7 @@ class Notebook:
             return self._eval(node)
         except _Cannot as exc:
             return Unresolved(self._where(node), exc.reason, exc.reason_class)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError) as exc:
             return Unresolved(self._where(node), f"cannot be computed statically ({type(exc).__name__})")
 
     def dotted(self, node: ast.expr) -> str | None:
@@ -377,11 +372,12 @@ class Notebook:
             try:
                 base = self._eval(func.value)
             except _Cannot as exc:
-                if func.attr in _TRACKED_METHODS:
+                # fit/transform of other libraries (scikit-learn, Keras) are not worth a note.
+                if func.attr in _TRACKED_METHODS and exc.reason_class != "not-sdk":
                     self._unknown_receiver(func, node, exc)
                 raise
             return self._method(base, func.attr, node)
-        raise _Cannot(f"{_short(ast.unparse(func))}(...) is known only by running it")
+        raise _Cannot(f"{_short(ast.unparse(func))}(...) is known only by running it", "not-sdk" if isinstance(func, ast.Name) and func.id in self.env else "unresolved-value")
 
     def _unknown_receiver(self, func: ast.Attribute, node: ast.Call, exc: _Cannot) -> None:
         self.notes.append(f"cell {self.cell}, line {node.lineno}: {_short(ast.unparse(func))}(...) is called on something the importer does not know ({exc.reason}); not imported")
@@ -405,7 +401,7 @@ class Notebook:
         if last in _ROLE_FUNCTIONS and dotted.startswith("sagemaker"):
             return ROLE
         if not dotted.startswith("sagemaker"):
-            raise _Cannot(f"{dotted}(...) is known only by running it")
+            raise _Cannot(f"{dotted}(...) is known only by running it", "not-sdk")
         role, kind = sdk_role(dotted)
         obj = SdkObject(dotted, role, self._where(node), self._arguments(node), kind)
         self.objects.append(obj)
@@ -520,6 +516,10 @@ def _binop(op: ast.operator, left: Any, right: Any) -> Any:
     if isinstance(op, ast.Sub):
         return left - right
     if isinstance(op, ast.Mult):
+        if isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple)):
+            count = right if isinstance(left, (str, list, tuple)) else left
+            if not isinstance(count, int) or count > 1000:
+                raise _Cannot("a repeated string or list too long to write")
         return left * right
     if isinstance(op, ast.Div):
         return left / right
