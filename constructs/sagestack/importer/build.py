@@ -20,7 +20,7 @@ from typing import Any
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.kinds import Kind
 from ..descriptor.model import FrameworkModelBase
-from .values import BUCKET, Marker, Notebook, SdkObject, Unresolved, Where
+from .values import BUCKET, Located, Marker, Notebook, SdkObject, Unresolved, Where
 
 __all__ = ["PLACEHOLDER", "DEFAULT_BUCKET", "Placeholder", "Draft", "Uncovered", "drafts", "uncovered_calls", "REASONS"]
 
@@ -166,7 +166,8 @@ class _Builder:
     def placeholder(self, path: Path_, where: Where, reason: str, reason_class: str) -> str:
         reason_class = reason_class if reason_class in REASONS else "unresolved-value"
         self.d.placeholders.append(Placeholder(path, where, reason, reason_class))
-        self.d.comments[path] = f"unresolved: {where.text} (cell {where.cell}, line {where.line})"
+        what = "the notebook's default bucket" if reason_class == "default-bucket" else "unresolved"
+        self.d.comments[path] = f"{what}: {where.text} (cell {where.cell}, line {where.line})"
         self.d.reasons.add(reason_class)
         return PLACEHOLDER
 
@@ -207,8 +208,9 @@ class _Builder:
             return self.placeholder(path, where, f"the notebook's {value.name}", "notebook-session")
         if isinstance(value, str):
             if BUCKET in value:
-                self.placeholder(path, where, "the notebook's default bucket (sagemaker.Session().default_bucket())", "default-bucket")
-                return value.replace(BUCKET, DEFAULT_BUCKET)
+                origin = value.where if isinstance(value, Located) else where
+                self.placeholder(path, origin, "the notebook's default bucket (sagemaker.Session().default_bucket()): write the bucket that holds this data", "default-bucket")
+                return str(value).replace(BUCKET, DEFAULT_BUCKET)
             return value
         if isinstance(value, (list, tuple)):
             return [self.convert(item, where, path + (index,)) for index, item in enumerate(value)]

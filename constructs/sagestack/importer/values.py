@@ -23,7 +23,7 @@ from typing import Any
 
 from ..descriptor.kinds import KINDS, Kind
 
-__all__ = ["Where", "Unresolved", "Marker", "SdkObject", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
+__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,18 @@ class Marker:
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
+
+
+class Located(str):
+    """A resolved string in the notebook's default bucket, with the expression it came from
+    (so its placeholder comment names that expression, not the call it is passed to)."""
+
+    where: Where
+
+    def __new__(cls, value: str, where: Where) -> Located:
+        self = super().__new__(cls, value)
+        self.where = where
+        return self
 
 
 SESSION = Marker("sagemaker session")
@@ -254,7 +266,10 @@ class Notebook:
     def value(self, node: ast.expr) -> Any:
         """The static value of ``node``, or :class:`Unresolved` with its text, cell and line."""
         try:
-            return self._eval(node)
+            found = self._eval(node)
+            if isinstance(found, str) and BUCKET in found and not isinstance(found, Located):
+                return Located(found, self._where(node))
+            return found
         except _Cannot as exc:
             return Unresolved(self._where(node), exc.reason, exc.reason_class)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError) as exc:
