@@ -48,6 +48,9 @@ def _all(*mutations: Mutation) -> Mutation:
 # (rule, base, bad mutation, good mutation, path, message fragment, severity)
 CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, str, str]] = [
     ("sections_fit_together", tf_base, _del("fit"), lambda d: None, "estimator", "needs a fit section", "error"),
+    # What sagestack import could not resolve, in a field that takes any string.
+    ("import_placeholders_are_filled", tf_base, _set("estimator.hyperparameters", {"epochs": "<unresolved>"}), _set("estimator.hyperparameters", {"epochs": 5}), "estimator.hyperparameters.epochs", "placeholder left by sagestack import", "error"),
+    ("import_placeholders_are_filled", tf_base, _set("estimator.hyperparameters", {"data": "s3://<default-bucket>/train"}), lambda d: None, "estimator.hyperparameters.data", "the notebook's default bucket", "error"),
     # What the SDK call refuses with a TypeError (or leaves out without a word).
     ("serving_arguments_are_taken", tf_base, _set("deploy", {"initial_instance_count": 1, "instance_type": "ml.m5.large", "model_server_workers": 2}), _set("deploy", {"initial_instance_count": 1, "instance_type": "ml.m5.large"}), "deploy.model_server_workers", "takes no model_server_workers", "error"),
     ("serving_arguments_are_taken", kmeans_base, _set("transformer", {"instance_count": 1, "instance_type": "ml.m5.large", "model_server_workers": 2}), lambda d: None, "transformer.model_server_workers", "takes no model_server_workers", "error"),

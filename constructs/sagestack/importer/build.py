@@ -20,14 +20,15 @@ from typing import Any
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.kinds import Kind
 from ..descriptor.model import FrameworkModelBase
+from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER
 from .values import BUCKET, Located, Marker, Notebook, SdkObject, Unresolved, Where
 
 __all__ = ["PLACEHOLDER", "DEFAULT_BUCKET", "Placeholder", "Draft", "Uncovered", "drafts", "uncovered_calls", "REASONS"]
 
-#: The value written where the notebook's expression cannot be resolved.
-PLACEHOLDER = "<unresolved>"
+#: The value written where the notebook's expression cannot be resolved (validation flags it).
+PLACEHOLDER = IMPORT_PLACEHOLDER
 #: What stands for the notebook's default bucket in an S3 URI that is data (not an output).
-DEFAULT_BUCKET = "<default-bucket>"
+DEFAULT_BUCKET = IMPORT_DEFAULT_BUCKET
 
 Path_ = tuple[str | int, ...]
 

@@ -123,9 +123,11 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
             target.write_text(text, encoding="utf-8")
             item.written = True
             issues = load_descriptor(target).issues
+        paths = [format_path(p.path) for p in draft.placeholders]
+        # At a placeholder's own path, the placeholder's problem (with its origin) says it all.
+        issues = [i for i in issues if i.path not in paths]
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
-        paths = [format_path(p.path) for p in draft.placeholders]
         # A local path that is not there is a real problem, whatever else is a placeholder.
         if errors and not all(_explained(i, paths) for i in errors) or draft.reasons & _NOT_COVERED:
             item.status = "invalid"
