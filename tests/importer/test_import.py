@@ -279,3 +279,27 @@ def test_importing_loads_neither_the_sdk_nor_the_cdk() -> None:
         "assert result.descriptors\n"
     )
     assert modules_imported_by(code, ("aws_cdk", "jsii", "constructs", "sagemaker")) == []
+
+
+def test_sdk_objects_as_arguments(tmp_path: Path) -> None:
+    nb = write_notebook(
+        tmp_path / "nb.ipynb",
+        SETUP,
+        "%%writefile train.py\nprint()",
+        """
+        from sagemaker.debugger import CollectionConfig, DebuggerHookConfig, ProfilerConfig
+        hook = DebuggerHookConfig(s3_output_path=f"s3://{bucket}/tensors", collection_configs=[CollectionConfig("losses", {"save_interval": "10"})])
+        """,
+        TRAIN.replace("sagemaker_session=sess,", "debugger_hook_config=hook,"),
+        FIT,
+    )
+    [item] = import_notebook(nb, tmp_path / "m").descriptors
+    assert item.status == "valid", [i.format() for i in item.issues]
+    assert yaml.safe_load(item.text)["estimator"]["debugger_hook_config"] == {"collection_configs": [{"name": "losses", "parameters": {"save_interval": "10"}}]}
+    assert "left out estimator.debugger_hook_config.s3_output_path" in item.text
+    # A class the descriptor language has no mapping for is written as the notebook has it:
+    # validation says why at its line, and the descriptor does not count as a placeholder one.
+    nb = write_notebook(tmp_path / "nb.ipynb", SETUP, "%%writefile train.py\nprint()", "from sagemaker.debugger import ProfilerConfig", TRAIN.replace("sagemaker_session=sess,", "profiler_config=ProfilerConfig(system_monitor_interval_millis=500),"), FIT)
+    [item] = import_notebook(nb, tmp_path / "m2").descriptors
+    assert item.status == "invalid"
+    assert any(i.path == "estimator.profiler_config" and i.message.startswith("not supported") for i in item.errors)

@@ -78,6 +78,8 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
     "serverless": ("memory_size_in_mb", "max_concurrency", "provisioned_concurrency"),
     "data_capture": ("enable_capture", "sampling_percentage", "destination_s3_uri", "kms_key_id", "capture_options", "csv_content_types", "json_content_types"),
     "async": ("output_path", "max_concurrent_invocations_per_instance", "kms_key_id", "notification_config", "failure_path"),
+    "debugger_hook_config": ("s3_output_path", "container_local_output_path", "hook_parameters", "collection_configs"),
+    "collection_config": ("name", "parameters"),
     "retrieve": ("framework", "region", "version", "py_version", "instance_type", "accelerator_type", "image_scope", "container_version", "distribution", "base_framework_version"),
     "deploy": ("initial_instance_count", "instance_type", "serializer", "deserializer", "accelerator_type", "endpoint_name"),
     "transformer": ("instance_count", "instance_type", "strategy", "assemble_with", "output_path", "output_kms_key", "accept", "env", "max_concurrent_transforms", "max_payload", "tags", "role"),
@@ -200,6 +202,8 @@ class _Builder:
             return _DROP
         if key in _LOCAL_PATHS and isinstance(value, str):
             return self.local_path(key, value, where, path)
+        if key == "dependencies" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [self.local_path(key, v, where, path + (index,)) for index, v in enumerate(value)]
         return self.convert(value, where, path)
 
     def convert(self, value: Any, where: Where, path: Path_) -> Any:
@@ -223,7 +227,7 @@ class _Builder:
 
     def sdk_value(self, obj: SdkObject, path: Path_) -> Any:
         self.d.cells.add(obj.where.cell)
-        if obj.role in ("training_input", "record_set", "serverless", "data_capture", "retrieve", "async"):
+        if obj.role in ("training_input", "record_set", "serverless", "data_capture", "retrieve", "async", "debugger_hook_config", "collection_config"):
             out: dict[str, Any] = {}
             for key, value, where in _named(obj, obj.role):
                 if key in ("sagemaker_session",):
@@ -232,7 +236,7 @@ class _Builder:
                     key = _RETRIEVE_V1.get(key, key)
                     if key == "region":
                         continue  # the stack's region
-                if obj.role in ("data_capture", "async") and key in ("destination_s3_uri", "output_path") and isinstance(value, str) and BUCKET in value:
+                if obj.role in ("data_capture", "async", "debugger_hook_config") and key in ("destination_s3_uri", "output_path", "s3_output_path") and isinstance(value, str) and BUCKET in value:
                     self.note(where, f"left out {'.'.join(map(str, path + (key,)))}: sagestack captures to its artifact bucket")
                     continue
                 out[key] = self.convert(value, where, path + (key,))
@@ -248,6 +252,11 @@ class _Builder:
                 "feature_dim": self.placeholder(path + ("feature_dim",), obj.where, reason, "record-set-upload"),
                 "channel": channel if isinstance(channel, str) else "train",
             }
+        if obj.role == "uncovered" and obj.parent is None:
+            # An SDK class the descriptor language has no mapping for (ProfilerConfig, Rule ...):
+            # its arguments as the notebook gives them, so validation says at its line why not.
+            self.d.comments[path] = f"{obj.where.text} (cell {obj.where.cell}, line {obj.where.line})"
+            return {key: self.convert(value, where, path + (key,)) for key, value, where in obj.args if not key.startswith("#")}
         return self.placeholder(path, obj.where, f"the SDK object {obj.var or obj.name}", "unresolved-value")
 
     def local_path(self, key: str, value: str, where: Where, path: Path_) -> Any:
@@ -267,7 +276,7 @@ class _Builder:
             return os.path.join(self.d.name, norm)
         target = self.notebook_dir / value
         rewritten = os.path.relpath(target, self.out_dir)
-        if not (target.is_dir() if key == "source_dir" else target.is_file()):
+        if not (target.is_dir() if key == "source_dir" else target.is_file() if key == "entry_point" else target.exists()):
             self.d.reasons.add("missing-local-path")
             self.note(where, f"{'.'.join(map(str, path))}: {value} does not exist beside the notebook")
         if rewritten != value:

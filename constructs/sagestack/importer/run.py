@@ -80,7 +80,11 @@ def _header(draft: Draft, source: Path) -> list[str]:
 
 
 def _explained(issue: Issue, placeholder_paths: list[str]) -> bool:
-    return any(issue.path == p or issue.path.startswith(p + ".") or issue.path.startswith(p + "[") or p.startswith(issue.path + ".") for p in placeholder_paths)
+    """Whether a problem is a placeholder's: at it, under it or around it, and not a field or
+    argument that would be wrong whatever its value."""
+    if issue.message.startswith(("unknown field", "not supported")):
+        return False
+    return any(issue.path == p or issue.path.startswith((p + ".", p + "[")) or p.startswith((issue.path + ".", issue.path + "[")) for p in placeholder_paths)
 
 
 def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: bool = False, text: str | None = None, taken: set[str] | None = None) -> NotebookImport:
@@ -125,7 +129,7 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
             issues = load_descriptor(target).issues
         paths = [format_path(p.path) for p in draft.placeholders]
         # At a placeholder's own path, the placeholder's problem (with its origin) says it all.
-        issues = [i for i in issues if i.path not in paths]
+        issues = [i for i in issues if i.path not in paths or not _explained(i, paths)]
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
         # A local path that is not there is a real problem, whatever else is a placeholder.

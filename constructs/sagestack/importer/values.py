@@ -106,6 +106,8 @@ _HELPERS = {
     "AsyncInferenceConfig": "async",
     "HyperparameterTuner": "tuner",
     "Transformer": "transformer_class",
+    "DebuggerHookConfig": "debugger_hook_config",
+    "CollectionConfig": "collection_config",
 }
 _RETRIEVE = {"sagemaker.image_uris.retrieve", "sagemaker.amazon.amazon_estimator.get_image_uri", "sagemaker.amazon.amazon_estimator.image_uris.retrieve"}
 
@@ -418,6 +420,9 @@ class Notebook:
         if not dotted.startswith("sagemaker"):
             raise _Cannot(f"{dotted}(...) is known only by running it", "not-sdk")
         role, kind = sdk_role(dotted)
+        if role == "uncovered" and not last[:1].isupper():
+            # An SDK function (S3Uploader.upload, a session helper): its result is known by running it.
+            raise _Cannot(f"{dotted}(...) is known only by running it", "uploaded-data" if "upload" in last else "unresolved-value")
         obj = SdkObject(dotted, role, self._where(node), self._arguments(node), kind)
         self.objects.append(obj)
         if self._conditional:
