@@ -48,6 +48,8 @@ REASONS: dict[str, str] = {
     "register": "model registration (.register) is not covered yet",
     "async-inference": "asynchronous endpoints (AsyncInferenceConfig) are not covered yet",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
+    "jumpstart": "JumpStart models (model_id, script_uris, model_uris) are not covered",
+    "local-mode": "local mode (instance_type local) runs on the notebook's machine, not in SageMaker",
     "uncovered-class": "an SDK class the descriptor language does not cover is trained or deployed",
     "no-sdk-calls": "no training, deploy or transform call of a covered class",
 }
@@ -200,6 +202,8 @@ class _Builder:
         if key in _OUTPUTS and (isinstance(value, Unresolved) or isinstance(value, str) and BUCKET in value):
             self.note(where, f"left out {'.'.join(map(str, path))}: sagestack writes to its artifact bucket")
             return _DROP
+        if key in ("instance_type", "train_instance_type") and value in ("local", "local_gpu"):
+            self.d.reasons.add("local-mode")
         if key in _LOCAL_PATHS and isinstance(value, str):
             return self.local_path(key, value, where, path)
         if key == "dependencies" and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -242,6 +246,8 @@ class _Builder:
                 out[key] = self.convert(value, where, path + (key,))
             if obj.role == "async":
                 self.d.reasons.add("async-inference")
+            if obj.role == "retrieve" and ("model_id" in out or "model_version" in out):
+                self.d.reasons.add("jumpstart")
             return out
         if obj.role == "record_set_upload":
             channel = next((v for k, v, _w in _named(obj, obj.role) if k == "channel"), "train")
@@ -406,5 +412,6 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
             elif what == "run()" and obj.role == "processor":
                 out.append(Uncovered("processing", where, f"{obj.var or obj.name}.run(...)"))
             elif what in ("fit()", "deploy()", "transform()", "transformer()") and obj.role == "uncovered":
-                out.append(Uncovered("uncovered-class", where, f"{obj.name}.{what[:-2]}(...) ({obj.sdk})"))
+                reason = "jumpstart" if ".jumpstart." in obj.sdk else "uncovered-class"
+                out.append(Uncovered(reason, where, f"{obj.name}.{what[:-2]}(...) ({obj.sdk})"))
     return out

@@ -17,7 +17,7 @@ __all__ = ["ImportedDescriptor", "NotebookImport", "import_notebook", "Status"]
 
 Status = Literal["valid", "placeholders", "invalid", "exists"]
 # Reason classes that make a descriptor wrong as written, whatever its placeholders.
-_NOT_COVERED = frozenset({"missing-local-path", "async-inference"})
+_NOT_COVERED = frozenset({"missing-local-path", "async-inference", "jumpstart", "local-mode"})
 _SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
 
 
@@ -31,6 +31,8 @@ class ImportedDescriptor:
     issues: list[Issue] = field(default_factory=list)
     status: Status = "valid"
     written: bool = False
+    #: Problems that are not a placeholder's (nor a missing local path's): the descriptor is wrong as written.
+    unexplained: list[Issue] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -58,7 +60,7 @@ class NotebookImport:
         found = {u.reason_class for u in self.uncovered}
         for d in self.descriptors:
             found |= d.draft.reasons
-            if d.status == "invalid" and not d.draft.reasons - {"async-inference"} and "missing-local-path" not in d.draft.reasons:
+            if d.status == "invalid" and d.unexplained and not d.draft.reasons & (_NOT_COVERED - {"missing-local-path"}):
                 found.add("invalid")
         if not self.descriptors and not found:
             found.add("no-sdk-calls")
@@ -132,8 +134,10 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         issues = [i for i in issues if i.path not in paths or not _explained(i, paths)]
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
+        local = tuple(f"{section}.{key}" for section in _SECTIONS for key in ("source_dir", "entry_point", "dependencies"))
+        item.unexplained = [i for i in errors if not _explained(i, paths) and not (i.path.startswith(local) and "missing-local-path" in draft.reasons)]
         # A local path that is not there is a real problem, whatever else is a placeholder.
-        if errors and not all(_explained(i, paths) for i in errors) or draft.reasons & _NOT_COVERED:
+        if item.unexplained or draft.reasons & _NOT_COVERED:
             item.status = "invalid"
         else:
             item.status = "placeholders" if draft.placeholders else "valid"

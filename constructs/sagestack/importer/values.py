@@ -420,6 +420,8 @@ class Notebook:
         if not dotted.startswith("sagemaker"):
             raise _Cannot(f"{dotted}(...) is known only by running it", "not-sdk")
         role, kind = sdk_role(dotted)
+        if dotted.startswith(("sagemaker.script_uris", "sagemaker.model_uris", "sagemaker.jumpstart")) and not last[:1].isupper():
+            raise _Cannot(f"{dotted}(...) names a JumpStart artifact", "jumpstart")
         if role == "uncovered" and not last[:1].isupper():
             # An SDK function (S3Uploader.upload, a session helper): its result is known by running it.
             raise _Cannot(f"{dotted}(...) is known only by running it", "uploaded-data" if "upload" in last else "unresolved-value")
