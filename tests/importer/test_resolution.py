@@ -141,3 +141,20 @@ def test_ipython_syntax_keeps_line_numbers_and_cells(tmp_path: Path) -> None:
     for cell in source.cells:
         nb.run_cell(cell.number, cell.text, cell.tree)
     assert nb.env["v"] == 1 and nb.env["w"] == 2 and nb.env["files"] is None
+
+
+def test_positional_arguments_get_the_sdk_names_of_their_class(tmp_path: Path) -> None:
+    from sagestack.importer import import_notebook
+
+    nb = write_notebook(
+        tmp_path / "nb.ipynb",
+        "from sagemaker.huggingface import HuggingFaceModel\nfrom sagemaker.tensorflow import TensorFlowModel\n"
+        "hf = HuggingFaceModel('MyRole', 's3://sagestack-examples-data/hf.tar.gz', transformers_version='4.37.0', pytorch_version='2.1.0', py_version='py310')\n"
+        "hf.deploy(1, 'ml.m5.xlarge')\n"
+        "tf = TensorFlowModel('s3://sagestack-examples-data/tf.tar.gz', 'MyRole', framework_version='2.11')\n"
+        "tf.deploy(1, 'ml.m5.xlarge')",
+    )
+    hf, tf = (item.draft.data for item in import_notebook(nb, tmp_path / "m", dry_run=True).descriptors)
+    assert (hf["model"]["role"], hf["model"]["model_data"]) == ("MyRole", "s3://sagestack-examples-data/hf.tar.gz")
+    assert (tf["model"]["model_data"], tf["model"]["role"]) == ("s3://sagestack-examples-data/tf.tar.gz", "MyRole")
+    assert hf["deploy"] == {"initial_instance_count": 1, "instance_type": "ml.m5.xlarge"}

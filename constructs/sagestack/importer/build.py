@@ -94,8 +94,9 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
     "model": ("image_uri", "model_data", "role"),
     "framework_model": ("model_data", "role", "entry_point"),
 }
-# SDK classes whose constructor's positional arguments differ from their family's.
-_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {"HuggingFaceModel": ("role", "model_data", "entry_point"), "get_image_uri": ("region", "framework", "version")}
+# SDK functions whose positional arguments differ from their family's (a kind's class that
+# differs declares SDK_POSITIONAL itself).
+_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {"get_image_uri": ("region", "framework", "version")}
 # SDK v1's get_image_uri(region_name, repo_name, repo_version) in retrieve()'s names.
 _RETRIEVE_V1 = {"region_name": "region", "repo_name": "framework", "repo_version": "version"}
 
@@ -138,7 +139,10 @@ class Draft:
 
 
 def _named(obj: SdkObject, table: str) -> list[tuple[str, Any, Where]]:
-    names = _POSITIONAL_BY_CLASS.get(obj.name) or _POSITIONAL[table]
+    own: tuple[str, ...] | None = None
+    if obj.kind is not None and obj.parent is None and obj.role in ("estimator", "model"):
+        own = getattr(obj.kind.estimator if obj.role == "estimator" else obj.kind.model, "SDK_POSITIONAL", None)
+    names = own or _POSITIONAL_BY_CLASS.get(obj.name) or _POSITIONAL[table]
     out = []
     for key, value, where in obj.args:
         if key.startswith("#"):
