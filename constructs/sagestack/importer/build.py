@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
-from ..descriptor.kinds import Kind
 from ..descriptor.model import FrameworkModelBase
 from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER
 from .values import BUCKET, Located, Marker, Notebook, SdkObject, Unresolved, Where
@@ -266,6 +265,9 @@ class _Builder:
             # An SDK class the descriptor language has no mapping for (ProfilerConfig, Rule ...):
             # its arguments as the notebook gives them, so validation says at its line why not.
             self.d.comments[path] = f"{obj.where.text} (cell {obj.where.cell}, line {obj.where.line})"
+            for key, _value, where in obj.args:
+                if key.startswith("#"):
+                    self.note(where, f"{'.'.join(map(str, path))}: a positional argument of {obj.name}(...) is not written")
             return {key: self.convert(value, where, path + (key,)) for key, value, where in obj.args if not key.startswith("#")}
         return self.placeholder(path, obj.where, f"the SDK object {obj.var or obj.name}", "unresolved-value")
 
@@ -315,10 +317,6 @@ def _shorten(slug: str, limit: int) -> str:
     head = slug[: limit + 1]
     cut = head.rsplit("-", 1)[0] if "-" in head else ""
     return (cut if len(cut) >= limit // 2 else slug[:limit]).strip("-")
-
-
-def _kind_sdk(kind: Kind, role: str) -> str:
-    return (kind.estimator_sdk if role == "estimator" else kind.model_sdk) or "?"
 
 
 def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]], taken: set[str] | None = None) -> list[Draft]:
@@ -393,9 +391,6 @@ def _fill(b: _Builder, obj: SdkObject) -> None:
         b.note(where, f"{obj.var or obj.name}: {what}; only the first fit/deploy/transformer is imported")
     if section == "model" and "deploy" not in obj.calls and "transformer" not in obj.calls:
         b.note(obj.where, "the model is neither deployed nor used for batch transform")
-    for key in ("estimator", "model"):
-        if key in d.data:
-            d.comments.setdefault((key,), f"{_kind_sdk(obj.kind, section)}")
 
 
 def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
