@@ -323,6 +323,59 @@ def _removed(root: Path, files: list[Path], roots: list[Path], base: str):  # ->
                     yield old
 
 
+@app.command("import")
+def import_(
+    paths: list[Path] = typer.Argument(..., help="Notebooks (.ipynb) or scripts (.py) that call the SageMaker Python SDK; a directory: its notebooks."),
+    out_dir: Path | None = typer.Option(None, "--out", help="Directory the descriptors are written to (default: the configured catalog)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the descriptors and their problems; write nothing."),
+    force: bool = typer.Option(False, "--force", help="Replace descriptors (and extracted scripts) that already exist."),
+) -> None:
+    """Write a descriptor for each model a notebook trains or deploys, read without running it:
+    values it cannot resolve become marked placeholders, and each descriptor is validated at once.
+    Exit 1 when a descriptor does not validate (placeholders included) or was not written."""
+    from .importer import REASONS, SourceError, import_notebook
+    from .importer.source import read_source
+
+    target = out_dir or configured_catalog()
+    files = [f for p in paths for f in (sorted(p.glob("*.ipynb")) if p.is_dir() else [p])]
+    try:  # every file is a notebook or script before anything is written
+        for file in files:
+            read_source(file)
+    except SourceError as exc:
+        err.print(f"sagestack import: {exc}")
+        raise typer.Exit(2) from None
+    if not files:
+        err.print(f"sagestack import: no notebooks in {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    failed, taken = False, set[str]()
+    for path in files:
+        try:
+            result = import_notebook(path, target, dry_run=dry_run, force=force, taken=taken)
+        except SourceError as exc:  # changed since it was read above
+            err.print(f"sagestack import: {exc}")
+            raise typer.Exit(2) from None
+        for note in result.notes:
+            err.print(f"{path}: {note}")
+        for call in result.uncovered:
+            err.print(f"{path}: not imported: {call.describe()}")
+        if not result.descriptors:
+            err.print(f"{path}: no descriptor: {REASONS['no-sdk-calls']}")
+        for item in result.descriptors:
+            if dry_run:
+                out.print(f"--- {item.path} (not written: --dry-run)")
+                sys.stdout.write(item.text)
+            elif item.written:
+                err.print(f"wrote {item.path}" + (f" and {len(item.draft.files)} extracted script(s)" if item.draft.files else ""))
+            for issue in item.issues:
+                out.print(issue.format())
+            style = {"valid": "green", "placeholders": "yellow"}.get(item.status, "red")
+            label = {"valid": "valid", "placeholders": f"{len(item.draft.placeholders)} placeholder(s) to fill in", "invalid": "invalid", "exists": "not written"}[item.status]
+            err.print(Text.assemble((label, style), f": {item.path} (from {path}, cells {', '.join(map(str, sorted(item.draft.cells)))})"))
+            failed = failed or item.status != "valid"
+        failed = failed or not result.descriptors
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command()
 def reference() -> None:
     """Print the descriptor reference (Markdown tables, one per section) that docs/reference.md embeds."""

@@ -24,7 +24,12 @@ from .base import format_allowed
 from .images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, gpu_count, image_config, instance_family, is_burstable, processor_for
 from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
-__all__ = ["Finding", "Context", "RULES", "run_rules", "rule", "version_of"]
+__all__ = ["Finding", "Context", "RULES", "run_rules", "rule", "version_of", "IMPORT_PLACEHOLDER", "IMPORT_DEFAULT_BUCKET"]
+
+#: What `sagestack import` writes where a notebook's value cannot be resolved statically, and in
+#: place of the notebook's default bucket; a descriptor holding either is not finished.
+IMPORT_PLACEHOLDER = "<unresolved>"
+IMPORT_DEFAULT_BUCKET = "<default-bucket>"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,31 @@ def _is_builtin(estimator: Any) -> bool:
 # ----------------------------------------------------------------------------------------
 # Structure
 # ----------------------------------------------------------------------------------------
+
+
+def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        if value == IMPORT_PLACEHOLDER or IMPORT_DEFAULT_BUCKET in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, path + (index,))
+
+
+@rule()
+def import_placeholders_are_filled(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A value `sagestack import` could not resolve is still its placeholder (in fields whose
+    type takes any string, such as hyperparameters, nothing else would say so)."""
+    for section in ("estimator", "fit", "model", "deploy", "transformer", "transform"):
+        spec = getattr(d, section, None)
+        if spec is None:
+            continue
+        for path, value in _placeholders(spec.model_dump(mode="python"), (section,)):
+            what = "the notebook's default bucket" if value != IMPORT_PLACEHOLDER else "a value the notebook computes"
+            yield Finding(path, f"a placeholder left by sagestack import for {what}: replace it (the comment beside it gives the notebook's expression)", "the value itself", value)
 
 
 @rule()

@@ -116,6 +116,8 @@ class HuggingFaceModelSpec(FrameworkModelBase):
     SERVING: ClassVar[ServingStyle] = "default-handler"
     NEEDS_MODEL_DATA: ClassVar[bool] = False
     OWN_IMAGE_RULES: ClassVar[bool] = True
+    #: The constructor's positional parameters (role first, unlike the other framework models), for sagestack import.
+    SDK_POSITIONAL: ClassVar[tuple[str, ...]] = ("role", "model_data", "entry_point")
     framework_version: ClassVar[str | None] = None  # type: ignore[misc]  # removes the inherited field: the SDK class takes transformers_version
     type: Literal["HuggingFaceModel"] = sdk_field(doc="The SDK class.", lands_in=None)
     transformers_version: VersionStr | None = sdk_field(None, doc="Transformers version of the inference image (quoted); required without image_uri.", lands_in="CreateModel.PrimaryContainer.Image")

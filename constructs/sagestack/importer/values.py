@@ -1,0 +1,554 @@
+"""Static values of a notebook's expressions, and the SDK objects its calls create.
+
+Nothing is executed. An expression resolves when it is made of literals, names assigned such
+values earlier, f-strings, ``"...".format(...)``, ``%`` formatting, ``+`` and arithmetic,
+``os.path.join``, ``sagemaker.s3.s3_path_join``, ``str``/``int``/``float``/``dict``, and dicts,
+lists and tuples of those. ``sagemaker.Session()``, its ``default_bucket()`` and region, and
+``get_execution_role()`` resolve to markers (sagestack provides the bucket and the roles). Every
+other expression is :class:`Unresolved`, carrying its text, cell and line, never a guess.
+
+SDK classes are recognized by what the notebook imported: a name or attribute that leads back
+to a ``sagemaker`` module, whose class name is an estimator or model class of the kind registry,
+or one of the helper classes the descriptor language mirrors.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..descriptor.kinds import KINDS, Kind
+
+__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
+
+
+@dataclass(frozen=True)
+class Where:
+    """An expression's place: notebook cell, line in the cell, and its source text."""
+
+    cell: int
+    line: int
+    text: str
+
+    def describe(self) -> str:
+        return f"cell {self.cell}, line {self.line}"
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value the importer cannot know without running the notebook."""
+
+    where: Where
+    reason: str
+    reason_class: str = "unresolved-value"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Something sagestack provides itself: the session, its region, the execution role."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+class Located(str):
+    """A resolved string in the notebook's default bucket, with the expression it came from
+    (so its placeholder comment names that expression, not the call it is passed to)."""
+
+    where: Where
+
+    def __new__(cls, value: str, where: Where) -> Located:
+        self = super().__new__(cls, value)
+        self.where = where
+        return self
+
+
+SESSION = Marker("sagemaker session")
+REGION = Marker("region")
+ROLE = Marker("execution role")
+#: The notebook's default bucket inside a resolved string (``f"s3://{bucket}/data"``).
+BUCKET = "\x00default-bucket\x00"
+
+
+@dataclass(eq=False)
+class SdkObject:
+    """An SDK object the notebook created: its class, role and arguments; estimators and models
+    collect the calls made on them (fit, deploy, transformer, set_hyperparameters)."""
+
+    sdk: str  # dotted name as imported, e.g. sagemaker.tensorflow.TensorFlow
+    role: str  # estimator, model, training_input, record_set, record_set_upload, serverless, data_capture, async, retrieve, transformer, predictor, tuner, processor, uncovered
+    where: Where
+    args: list[tuple[str, Any, Where]] = field(default_factory=list)  # keyword name (or "#<n>" positional), value, place
+    kind: Kind | None = None
+    var: str | None = None
+    calls: dict[str, SdkObject] = field(default_factory=dict)  # fit, deploy, transformer, transform, set_hyperparameters
+    parent: SdkObject | None = None
+    extra_calls: list[tuple[str, Where]] = field(default_factory=list)  # calls later called again, or uncovered methods
+
+    @property
+    def name(self) -> str:
+        return self.sdk.rsplit(".", 1)[-1]
+
+
+# SDK names other than the kinds' classes, by their last component.
+_HELPERS = {
+    "TrainingInput": "training_input",
+    "s3_input": "training_input",
+    "RecordSet": "record_set",
+    "ServerlessInferenceConfig": "serverless",
+    "DataCaptureConfig": "data_capture",
+    "AsyncInferenceConfig": "async",
+    "HyperparameterTuner": "tuner",
+    "Transformer": "transformer_class",
+    "DebuggerHookConfig": "debugger_hook_config",
+    "CollectionConfig": "collection_config",
+}
+_RETRIEVE = {"sagemaker.image_uris.retrieve", "sagemaker.amazon.amazon_estimator.get_image_uri", "sagemaker.amazon.amazon_estimator.image_uris.retrieve"}
+
+
+def _kind_classes() -> tuple[dict[str, Kind], dict[str, Kind]]:
+    estimators = {k.estimator_sdk.rsplit(".", 1)[-1]: k for k in KINDS if k.estimator_sdk}
+    models = {k.model_sdk.rsplit(".", 1)[-1]: k for k in KINDS if k.model_sdk}
+    return estimators, models
+
+
+_ESTIMATORS, _MODELS = _kind_classes()
+
+
+def sdk_role(dotted: str) -> tuple[str, Kind | None]:
+    """What a call of the SDK name ``dotted`` creates, and its kind for estimators and models."""
+    last = dotted.rsplit(".", 1)[-1]
+    if dotted in _RETRIEVE or dotted.endswith("image_uris.retrieve"):
+        return "retrieve", None
+    if last in _ESTIMATORS:
+        return "estimator", _ESTIMATORS[last]
+    if last in _MODELS:
+        return "model", _MODELS[last]
+    if last in _HELPERS:
+        return _HELPERS[last], None
+    if last.endswith("Processor"):
+        return "processor", None
+    return "uncovered", None
+
+
+class _Cannot(Exception):
+    def __init__(self, reason: str, reason_class: str = "unresolved-value") -> None:
+        super().__init__(reason)
+        self.reason, self.reason_class = reason, reason_class
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _s3_path_join(*parts: str) -> str:
+    """sagemaker.s3.s3_path_join: parts joined by one slash, an s3:// scheme kept."""
+    if not parts:
+        return ""
+    scheme = "s3://" if parts[0].startswith("s3://") else ""
+    items = [parts[0][len(scheme):], *parts[1:]] if scheme else list(parts)
+    return scheme + "/".join(p.strip("/") for p in items if p.strip("/"))
+
+
+_PURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "os.path.join": os.path.join,
+    "posixpath.join": posixpath.join,
+    "sagemaker.s3.s3_path_join": _s3_path_join,
+    "sagemaker.s3_utils.s3_path_join": _s3_path_join,
+}
+_BUILTINS: dict[str, Callable[..., Any]] = {"str": str, "int": int, "float": float, "bool": bool, "dict": dict, "list": list, "tuple": tuple, "len": len, "round": round}
+_STR_METHODS = frozenset({"format", "join", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split", "rsplit"})
+_SESSION_CLASSES = frozenset({"sagemaker.Session", "sagemaker.session.Session", "sagemaker.LocalSession", "sagemaker.local.LocalSession"})
+_ROLE_FUNCTIONS = frozenset({"get_execution_role"})
+
+
+@dataclass
+class Notebook:
+    """The state of a notebook read statement by statement: imported names, assigned values and
+    every SDK object created, in order."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    env: dict[str, Any] = field(default_factory=dict)
+    objects: list[SdkObject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cell: int = 0
+    text: str = ""
+    _conditional: int = 0
+
+    # -- statements ---------------------------------------------------------------------
+
+    def run_cell(self, number: int, text: str, tree: ast.Module) -> None:
+        self.cell, self.text = number, text
+        for statement in tree.body:
+            self._statement(statement)
+
+    def _where(self, node: ast.AST) -> Where:
+        segment = ast.get_source_segment(self.text, node) or ast.unparse(node)
+        return Where(self.cell, getattr(node, "lineno", 1), _short(segment))
+
+    def _statement(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    self.imports[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            if node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                        self.env.pop(alias.asname or alias.name, None)
+        elif isinstance(node, ast.Assign):
+            value = self.value(node.value)
+            for target in node.targets:
+                self._assign(target, value, node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self._assign(node.target, self.value(node.value), node.value)
+        elif isinstance(node, ast.AugAssign):
+            combined = ast.BinOp(left=_load(node.target), op=node.op, right=node.value)
+            ast.copy_location(combined, node)
+            self._assign(node.target, self.value(combined), node.value)
+        elif isinstance(node, ast.Expr):
+            self.value(node.value)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for statement in node.body:
+                self._statement(statement)
+        elif isinstance(node, ast.Try):
+            for statement in [*node.body, *node.orelse, *node.finalbody]:
+                self._statement(statement)
+        elif isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+            # A branch or loop may run any number of times: what it assigns is unknown after it.
+            self._conditional += 1
+            try:
+                for statement in [*node.body, *node.orelse]:
+                    self._statement(statement)
+            finally:
+                self._conditional -= 1
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.env[node.name] = Unresolved(self._where(node), f"{node.name} is defined in the notebook (its result is known only by running it)")
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.env.pop(target.id, None)
+
+    def _assign(self, target: ast.expr, value: Any, source: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            if self._conditional and not isinstance(value, SdkObject):
+                value = Unresolved(self._where(source), f"{target.id} is assigned in a branch or loop (cell {self.cell}, line {source.lineno})")
+            if isinstance(value, SdkObject) and value.var is None:
+                value.var = target.id
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = value if isinstance(value, (tuple, list)) and len(value) == len(target.elts) else None
+            for index, element in enumerate(target.elts):
+                item = items[index] if items is not None else Unresolved(self._where(source), f"unpacked from {_short(ast.unparse(source))}")
+                self._assign(element, item, source)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            container = self.env.get(target.value.id)
+            key = self.value(target.slice)
+            if isinstance(container, dict) and isinstance(key, (str, int)) and not self._conditional:
+                container[key] = value
+            elif isinstance(container, (dict, list)):
+                self.env[target.value.id] = Unresolved(self._where(target), f"{target.value.id} is changed item by item (cell {self.cell}, line {target.lineno})")
+        # Attributes set on objects (predictor.serializer = ...) are notebook-side.
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def value(self, node: ast.expr) -> Any:
+        """The static value of ``node``, or :class:`Unresolved` with its text, cell and line."""
+        try:
+            found = self._eval(node)
+            if isinstance(found, str) and BUCKET in found and not isinstance(found, Located):
+                return Located(found, self._where(node))
+            return found
+        except _Cannot as exc:
+            return Unresolved(self._where(node), exc.reason, exc.reason_class)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError) as exc:
+            return Unresolved(self._where(node), f"cannot be computed statically ({type(exc).__name__})")
+
+    def dotted(self, node: ast.expr) -> str | None:
+        """The imported name an expression names (``tf.TensorFlow`` → sagemaker.tensorflow.TensorFlow)."""
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                return None
+            return self.imports.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.dotted(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def _eval(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                value = self.env[node.id]
+                if isinstance(value, Unresolved):
+                    raise _Cannot(f"{node.id}: {value.reason}" if not value.reason.startswith(node.id) else value.reason, value.reason_class)
+                return value
+            if node.id in ("True", "False", "None"):
+                return {"True": True, "False": False, "None": None}[node.id]
+            raise _Cannot(f"{node.id} is not assigned a value the importer can read" if node.id not in self.imports else f"{node.id} is imported ({self.imports[node.id]})")
+        if isinstance(node, ast.JoinedStr):
+            return "".join(self._formatted(part) for part in node.values)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                raise _Cannot("a list built with *unpacking")
+            items = [self.value(e) for e in node.elts]
+            return tuple(items) if isinstance(node, ast.Tuple) else items
+        if isinstance(node, ast.Dict):
+            out: dict[Any, Any] = {}
+            for key, item in zip(node.keys, node.values, strict=True):
+                if key is None:
+                    spread = self._eval(item)
+                    if not isinstance(spread, dict):
+                        raise _Cannot("a dict built with **unpacking")
+                    out.update(spread)
+                    continue
+                k = self._eval(key)
+                if not isinstance(k, (str, int, float, bool)) or k is None:
+                    raise _Cannot("a dict key that is not a literal")
+                out[k] = self.value(item)
+            return out
+        if isinstance(node, ast.BinOp):
+            left, right = self._eval(node.left), self._eval(node.right)
+            _plain(left)
+            _plain(right)
+            return _binop(node.op, left, right)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self._eval(node.operand)
+            if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+                return -operand if isinstance(node.op, ast.USub) else operand
+            raise _Cannot("a sign on a value that is not a number")
+        if isinstance(node, ast.Subscript):
+            container = self._eval(node.value)
+            key = self._eval(node.slice)
+            found: Any
+            if isinstance(container, dict) and isinstance(key, (str, int)):
+                found = container[key]
+            elif isinstance(container, (list, tuple, str)) and isinstance(key, int):
+                found = container[key]
+            else:
+                raise _Cannot("an item of a value the importer cannot read")
+            if isinstance(found, Unresolved):
+                raise _Cannot(found.reason, found.reason_class)
+            return found
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        raise _Cannot(f"a {type(node).__name__} expression is not evaluated statically")
+
+    def _formatted(self, part: ast.expr) -> str:
+        if isinstance(part, ast.Constant):
+            return str(part.value)
+        assert isinstance(part, ast.FormattedValue)
+        value = self._eval(part.value)
+        _plain(value)
+        spec = self._eval(part.format_spec) if part.format_spec is not None else ""
+        if part.conversion == ord("r"):
+            value = repr(value)
+        elif part.conversion in (ord("s"), ord("a")):
+            value = str(value)
+        return format(value, spec)
+
+    def _attribute(self, node: ast.Attribute) -> Any:
+        dotted = self.dotted(node)
+        if dotted is not None:
+            raise _Cannot(f"{dotted} is a module attribute")
+        base = self._eval(node.value)
+        if base is SESSION and node.attr in ("boto_region_name", "region_name"):
+            return REGION
+        if isinstance(base, SdkObject) and node.attr == "model_data" and base.role == "estimator":
+            raise _Cannot(f"the model data {base.var or base.name} trains (known once its job has run)", "model-from-training")
+        raise _Cannot(f"the attribute .{node.attr} of {_describe(base)}")
+
+    def _call(self, node: ast.Call) -> Any:
+        func = node.func
+        dotted = self.dotted(func)
+        if dotted is not None:
+            return self._call_name(dotted, node)
+        if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in self.env:
+            args, kwargs = self._plain_args(node)
+            return _BUILTINS[func.id](*args, **kwargs)
+        if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and func.attr in _STR_METHODS:
+                args, kwargs = self._plain_args(node)
+                return getattr(func.value.value, func.attr)(*args, **kwargs)
+            try:
+                base = self._eval(func.value)
+            except _Cannot as exc:
+                # fit/transform of other libraries (scikit-learn, Keras) are not worth a note.
+                if func.attr in _TRACKED_METHODS and exc.reason_class != "not-sdk":
+                    self._unknown_receiver(func, node, exc)
+                raise
+            return self._method(base, func.attr, node)
+        raise _Cannot(f"{_short(ast.unparse(func))}(...) is known only by running it", "not-sdk" if isinstance(func, ast.Name) and func.id in self.env else "unresolved-value")
+
+    def _unknown_receiver(self, func: ast.Attribute, node: ast.Call, exc: _Cannot) -> None:
+        self.notes.append(f"cell {self.cell}, line {node.lineno}: {_short(ast.unparse(func))}(...) is called on something the importer does not know ({exc.reason}); not imported")
+
+    def _plain_args(self, node: ast.Call) -> tuple[list[Any], dict[str, Any]]:
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise _Cannot("a call with *args or **kwargs")
+        args = [self._eval(a) for a in node.args]
+        kwargs = {k.arg: self._eval(k.value) for k in node.keywords if k.arg}
+        for item in [*args, *kwargs.values()]:
+            _plain(item)
+        return args, kwargs
+
+    def _call_name(self, dotted: str, node: ast.Call) -> Any:
+        last = dotted.rsplit(".", 1)[-1]
+        if dotted in _PURE_FUNCTIONS:
+            args, kwargs = self._plain_args(node)
+            return _PURE_FUNCTIONS[dotted](*args, **kwargs)
+        if dotted in _SESSION_CLASSES or dotted in ("boto3.Session", "boto3.session.Session"):
+            return SESSION
+        if last in _ROLE_FUNCTIONS and dotted.startswith("sagemaker"):
+            return ROLE
+        if not dotted.startswith("sagemaker"):
+            raise _Cannot(f"{dotted}(...) is known only by running it", "not-sdk")
+        role, kind = sdk_role(dotted)
+        if dotted.startswith(("sagemaker.script_uris", "sagemaker.model_uris", "sagemaker.jumpstart")) and not last[:1].isupper():
+            raise _Cannot(f"{dotted}(...) names a JumpStart artifact", "jumpstart")
+        if role == "uncovered" and not last[:1].isupper():
+            # An SDK function (S3Uploader.upload, a session helper): its result is known by running it.
+            raise _Cannot(f"{dotted}(...) is known only by running it", "uploaded-data" if "upload" in last else "unresolved-value")
+        obj = SdkObject(dotted, role, self._where(node), self._arguments(node), kind)
+        self.objects.append(obj)
+        if self._conditional:
+            obj.extra_calls.append(("created in a branch or loop", obj.where))
+        return obj
+
+    def _arguments(self, node: ast.Call) -> list[tuple[str, Any, Where]]:
+        out: list[tuple[str, Any, Where]] = []
+        for index, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                out.append((f"#{index}", Unresolved(self._where(arg), "*args are not read statically"), self._where(arg)))
+            else:
+                out.append((f"#{index}", self.value(arg), self._where(arg)))
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                spread = self.value(keyword.value)
+                if isinstance(spread, dict):
+                    out.extend((str(k), v, self._where(keyword.value)) for k, v in spread.items())
+                else:
+                    out.append(("**", Unresolved(self._where(keyword.value), "**kwargs the importer cannot read"), self._where(keyword.value)))
+            else:
+                out.append((keyword.arg, self.value(keyword.value), self._where(keyword.value)))
+        return out
+
+    def _method(self, base: Any, method: str, node: ast.Call) -> Any:
+        if base is SESSION:
+            if method == "default_bucket":
+                return BUCKET
+            if method == "upload_data":
+                raise _Cannot("upload_data() uploads local files; its S3 URI is known once it has run", "uploaded-data")
+            raise _Cannot(f"session.{method}() talks to AWS")
+        if isinstance(base, str) and method in _STR_METHODS:
+            args, kwargs = self._plain_args(node)
+            return getattr(base, method)(*args, **kwargs)
+        if isinstance(base, dict) and method == "get":
+            args, kwargs = self._plain_args(node)
+            return base.get(*args, **kwargs)
+        if isinstance(base, SdkObject):
+            return self._sdk_method(base, method, node)
+        raise _Cannot(f".{method}() of {_describe(base)}")
+
+    def _sdk_method(self, base: SdkObject, method: str, node: ast.Call) -> Any:
+        where = self._where(node)
+        args = self._arguments(node)
+        if base.role in ("estimator", "model") and method in ("fit", "deploy", "transformer", "set_hyperparameters"):
+            call = SdkObject(f"{base.sdk}.{method}", method if method != "transformer" else "transformer", where, args, base.kind, parent=base)
+            if method == "set_hyperparameters":
+                previous = base.calls.get(method)
+                if previous is not None:
+                    call.args = previous.args + args
+            elif method in base.calls:
+                base.extra_calls.append((f"{method}() called again", where))
+                return SdkObject(f"{base.sdk}.{method}", "predictor" if method == "deploy" else "uncovered", where, args) if method != "transformer" else base.calls[method]
+            if self._conditional:
+                base.extra_calls.append((f"{method}() called in a branch or loop", where))
+            base.calls[method] = call
+            if method == "deploy":
+                return SdkObject(f"{base.sdk}.deploy", "predictor", where, [], parent=base)
+            return call if method == "transformer" else None
+        if base.role == "estimator" and method == "record_set":
+            obj = SdkObject(f"{base.sdk}.record_set", "record_set_upload", where, args, parent=base)
+            return obj
+        if base.role == "transformer" and method == "transform":
+            if "transform" in base.calls:
+                base.extra_calls.append(("transform() called again", where))
+            else:
+                base.calls["transform"] = SdkObject(f"{base.sdk}.transform", "transform", where, args, parent=base)
+            return None
+        if method in ("register", "run", "fit", "deploy", "compile_model", "create_model", "attach", "tune", "transform", "transformer"):
+            base.extra_calls.append((f"{method}()", where))
+            role = {"deploy": "predictor"}.get(method, "uncovered")
+            return SdkObject(f"{base.sdk}.{method}", role, where, args, parent=base)
+        raise _Cannot(f".{method}() of the SDK object {base.var or base.name}")
+
+    def estimators_and_models(self) -> Iterator[SdkObject]:
+        yield from (o for o in self.objects if o.role in ("estimator", "model"))
+
+
+_TRACKED_METHODS = frozenset({"fit", "deploy", "transformer", "transform"})
+
+
+def _load(target: ast.expr) -> ast.expr:
+    copy = ast.parse(ast.unparse(target), mode="eval").body
+    ast.copy_location(copy, target)
+    return copy
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, SdkObject):
+        return f"the SDK object {value.var or value.name}"
+    if isinstance(value, Marker):
+        return f"the {value.name}"
+    return f"a {type(value).__name__}"
+
+
+def _plain(value: Any) -> None:
+    """Refuse values that stand for something sagestack provides or the SDK creates."""
+    if isinstance(value, Marker):
+        if value is REGION:
+            raise _Cannot("built from the notebook's region (the stack's region is known only when it deploys)", "notebook-region")
+        raise _Cannot(f"the notebook's {value.name} (sagestack provides its own)", "notebook-session")
+    if isinstance(value, SdkObject):
+        raise _Cannot(f"the SDK object {value.var or value.name} is not a value")
+    if isinstance(value, Unresolved):
+        raise _Cannot(value.reason, value.reason_class)
+
+
+def _binop(op: ast.operator, left: Any, right: Any) -> Any:
+    if isinstance(op, ast.Add):
+        return left + right
+    if isinstance(op, ast.Sub):
+        return left - right
+    if isinstance(op, ast.Mult):
+        if isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple)):
+            count = right if isinstance(left, (str, list, tuple)) else left
+            if not isinstance(count, int) or count > 1000:
+                raise _Cannot("a repeated string or list too long to write")
+        return left * right
+    if isinstance(op, ast.Div):
+        return left / right
+    if isinstance(op, ast.FloorDiv):
+        return left // right
+    if isinstance(op, ast.Mod):
+        return left % (tuple(right) if isinstance(right, list) else right)
+    if isinstance(op, ast.Pow) and isinstance(right, int) and abs(right) < 64:
+        return left**right
+    raise _Cannot(f"the operator {type(op).__name__} is not evaluated statically")
