@@ -61,7 +61,7 @@ def test_the_corpus_covers_the_calls_the_importer_reads(results: list[tuple[Path
     assert {"TensorFlowModel", "PyTorchModel", "XGBoostModel", "SKLearnModel", "HuggingFaceModel"} <= types
     assert {"estimator", "fit", "model", "deploy", "transformer", "transform"} <= sections
     reasons = {reason for _p, r in results for reason in r.reasons}
-    assert {"tuner", "processing", "register", "async-inference", "record-set-upload", "default-bucket"} <= reasons
+    assert {"tuner", "processing", "register", "record-set-upload", "default-bucket"} <= reasons
 
 
 def test_the_readme_report_is_current(results: list[tuple[Path, NotebookImport]]) -> None:

@@ -45,7 +45,6 @@ REASONS: dict[str, str] = {
     "tuner": "HyperparameterTuner is not covered yet",
     "processing": "processing jobs (processors and .run) are not covered yet",
     "register": "model registration (.register) is not covered yet",
-    "async-inference": "asynchronous endpoints (AsyncInferenceConfig) are not covered yet",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
     "jumpstart": "JumpStart models (model_id, script_uris, model_uris) are not covered",
     "local-mode": "local mode (instance_type local) runs on the notebook's machine, not in SageMaker",
@@ -247,8 +246,6 @@ class _Builder:
                     self.note(where, f"left out {'.'.join(map(str, path + (key,)))}: sagestack captures to its artifact bucket")
                     continue
                 out[key] = self.convert(value, where, path + (key,))
-            if obj.role == "async":
-                self.d.reasons.add("async-inference")
             if obj.role == "retrieve" and ("model_id" in out or "model_version" in out):
                 self.d.reasons.add("jumpstart")
             return out
@@ -401,8 +398,6 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
             out.append(Uncovered("tuner", obj.where, "HyperparameterTuner(...)"))
         elif obj.role == "processor":
             out.append(Uncovered("processing", obj.where, f"{obj.name}(...)"))
-        elif obj.role == "async":
-            out.append(Uncovered("async-inference", obj.where, "AsyncInferenceConfig(...)"))
         elif obj.role == "transformer_class":
             out.append(Uncovered("transformer-class", obj.where, "Transformer(...)"))
         for what, where in obj.extra_calls:

@@ -17,7 +17,7 @@ __all__ = ["ImportedDescriptor", "NotebookImport", "import_notebook", "Status"]
 
 Status = Literal["valid", "placeholders", "invalid", "exists"]
 # Reason classes that make a descriptor wrong as written, whatever its placeholders.
-_NOT_COVERED = frozenset({"missing-local-path", "async-inference", "jumpstart", "local-mode"})
+_NOT_COVERED = frozenset({"missing-local-path", "jumpstart", "local-mode"})
 _SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
 
 
