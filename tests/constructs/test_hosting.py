@@ -230,3 +230,17 @@ def test_an_asynchronous_endpoint_scales_to_zero_and_back(synth: dict[str, Any])
     role = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "sns:Publish" in role and "mnist-async-done" in role
     assert "async-endpoint-outputs/pytorch-async-test/*" in role and "async-endpoint-failures/pytorch-async-test/*" in role
+
+
+def test_a_multi_model_endpoint_serves_the_prefix_with_its_models_container(synth: dict[str, Any]) -> None:
+    """sklearn-multi-model: MultiModel mode on the prefix, the scikit-learn container with its
+    code archive as an asset, and a role that reads the archives under the prefix only."""
+    t = synth["templates"]["sklearn-multi-model"]
+    container = _one(t, "AWS::SageMaker::Model")["Properties"]["PrimaryContainer"]
+    assert container["Mode"] == "MultiModel" and container["ModelDataUrl"] == "s3://sagestack-examples-models/store-forecasts/"
+    assert "sagemaker-scikit-learn:1.2-1-cpu-py3" in container["Image"]
+    assert container["Environment"]["SAGEMAKER_PROGRAM"] == "inference.py"
+    assert "Fn::" in json.dumps(container["Environment"]["SAGEMAKER_SUBMIT_DIRECTORY"])  # the code asset's S3 URL
+    role = json.dumps(t.find_resources("AWS::IAM::Role"))
+    assert "sagestack-examples-models/store-forecasts/*" in role
+    assert not t.find_resources("Custom::SageMakerModelRepack")  # the archives are served as they are

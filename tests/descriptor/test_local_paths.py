@@ -30,18 +30,28 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
 
 
 def local_path_fields() -> list[tuple[str, type[BaseModel], str, LocalPathKind]]:
-    """(top-level section, section class, field, kind) of every local-path field; a field deeper
-    than a section's own fields fails the test below until it gets a placement here."""
+    """(section, section class, field, kind) of every local-path field; a section is a dotted path
+    when one model holds another (``model.model``: a MultiDataModel's served model)."""
     found: list[tuple[str, type[BaseModel], str, LocalPathKind]] = []
+
+    def walk(section: str, cls: type[BaseModel], depth: int) -> None:
+        for name, field in cls.model_fields.items():
+            kind = local_path_kind(field.annotation, field.metadata)
+            if kind is not None:
+                found.append((section, cls, name, kind))
+            for nested in dict.fromkeys(_models_in(field.annotation)):
+                if any(local_path_kind(f.annotation, f.metadata) for f in nested.model_fields.values()):
+                    assert depth == 0, f"{cls.__name__}.{name}: local paths two levels down need a placement in this test"
+                    walk(f"{section}.{name}", nested, depth + 1)
+
     for section, info in ModelDescriptor.model_fields.items():
         for cls in dict.fromkeys(_models_in(info.annotation)):
-            for name, field in cls.model_fields.items():
-                kind = local_path_kind(field.annotation, field.metadata)
-                if kind is not None:
-                    found.append((section, cls, name, kind))
-                for nested in _models_in(field.annotation):
-                    assert not any(local_path_kind(f.annotation, f.metadata) for f in nested.model_fields.values()), f"{cls.__name__}.{name}: nested local paths need a placement in this test"
+            walk(section, cls, 0)
     return found
+
+
+def _base_key(section: str, cls_name: str) -> str:
+    return cls_name if "." not in section else f"{section}:{cls_name}"
 
 
 FIELDS = local_path_fields()
@@ -66,6 +76,18 @@ BASES: dict[str, dict[str, Any]] = {
     "SKLearnEstimator": {"estimator": {"type": "SKLearn", "entry_point": "train.py", "framework_version": "1.2-1", "instance_type": "ml.m5.large"}, "fit": FIT},
     "SKLearnModelSpec": {"model": {"type": "SKLearnModel", "model_data": "s3://sagestack-test/model.tar.gz", "framework_version": "1.2-1", "entry_point": "train.py"}, "deploy": ENDPOINT},
     "Deploy": {"estimator": SCRIPT_TF, "fit": FIT, "deploy": ENDPOINT},
+    # The model a MultiDataModel serves (its archives under the prefix); framework models without an
+    # entry_point, which would be repacked into each archive (MultiDataModel refuses it).
+    **{
+        f"model.model:{cls}": {"model": {"type": "MultiDataModel", "model_data_prefix": "s3://sagestack-test/models/", "model": model}, "deploy": {"initial_instance_count": 1, "instance_type": "ml.c5.xlarge"}}
+        for cls, model in {
+            "TensorFlowModelSpec": {"type": "TensorFlowModel", "framework_version": "2.11"},
+            "MXNetModelSpec": {"type": "MXNetModel", "framework_version": "1.9.0", "py_version": "py38"},
+            "PyTorchModelSpec": {"type": "PyTorchModel", "framework_version": "2.3.0", "py_version": "py311"},
+            "XGBoostModelSpec": {"type": "XGBoostModel", "framework_version": "1.7-1", "entry_point": "train.py"},
+            "SKLearnModelSpec": {"type": "SKLearnModel", "framework_version": "1.2-1", "entry_point": "train.py"},
+        }.items()
+    },
     "Transformer": {"estimator": SCRIPT_TF, "fit": FIT, "transformer": {"instance_type": "ml.m5.large", "instance_count": 1}, "transform": {"data": "s3://sagestack-test/batch"}},
 }
 
@@ -76,7 +98,7 @@ def test_every_local_path_field_is_found_and_has_a_base() -> None:
     assert {("estimator", "source_dir"), ("estimator", "entry_point"), ("estimator", "dependencies"), ("estimator", "requirements_file"),
             ("model", "source_dir"), ("model", "entry_point"), ("model", "dependencies"), ("deploy", "entry_point"), ("deploy", "source_dir"),
             ("transformer", "entry_point")} <= names
-    missing = sorted({cls.__name__ for _s, cls, _n, _k in FIELDS} - set(BASES))
+    missing = sorted({_base_key(s, cls.__name__) for s, cls, _n, _k in FIELDS} - set(BASES))
     assert not missing, f"add a valid base descriptor for {missing}"
 
 
@@ -138,8 +160,10 @@ INSIDE = st.one_of(
 
 def _place(cls_name: str, section: str, name: str, value: str) -> tuple[dict[str, Any], str]:
     """The base descriptor with ``value`` at the field, and the issue path it is reported at."""
-    data = {"name": "paths-test", **copy.deepcopy(BASES[cls_name])}
-    spec = data[section]
+    data = {"name": "paths-test", **copy.deepcopy(BASES[_base_key(section, cls_name)])}
+    spec = data
+    for part in section.split("."):
+        spec = spec[part]
     is_list = _is_sequence(cls_name, name)
     spec[name] = [value] if is_list else value
     return data, f"{section}.{name}[0]" if is_list else f"{section}.{name}"
@@ -152,8 +176,11 @@ def _is_sequence(cls_name: str, name: str) -> bool:
 
 def _line_of(text: str, section: str, name: str, is_list: bool) -> int:
     lines = text.splitlines()
-    start = lines.index(f"{section}:")
-    key = next(i for i in range(start + 1, len(lines)) if re.match(rf"^  {re.escape(name)}:", lines[i]))
+    start = -1
+    for depth, part in enumerate(section.split(".")):  # each level of a dotted section, indented
+        start = next(i for i in range(start + 1, len(lines)) if lines[i] == "  " * depth + f"{part}:")
+    indent = "  " * len(section.split("."))
+    key = next(i for i in range(start + 1, len(lines)) if re.match(rf"^{indent}{re.escape(name)}:", lines[i]))
     return key + (2 if is_list else 1)
 
 
@@ -171,7 +198,7 @@ CASES = [pytest.param(cls.__name__, section, name, id=f"{section}.{name}:{cls.__
 
 @pytest.mark.parametrize(("cls_name", "section", "name"), CASES)
 def test_base_is_valid(tree: Path, cls_name: str, section: str, name: str) -> None:
-    issues, _text = _load(tree, {"name": "paths-test", **BASES[cls_name]})
+    issues, _text = _load(tree, {"name": "paths-test", **BASES[_base_key(section, cls_name)]})
     assert [i.format() for i in issues if i.severity == "error"] == []
 
 

@@ -155,9 +155,22 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
         if "model" in d:
             kwargs = d["model"]
             cls = _model_class(kwargs.pop("type"))
-            kwargs.setdefault("role", ROLE)
+            if isinstance(kwargs.get("model"), dict):  # a model that serves another (MultiDataModel)
+                inner = dict(kwargs["model"])
+                inner_cls = _model_class(inner.pop("type"))
+                inner.setdefault("role", ROLE)
+                inner.setdefault("model_data", None)  # the archives come from the prefix; some classes require the argument
+                _absolute(inner, base)
+                _retrieve(inner)
+                kwargs["model"] = inner_cls(sagemaker_session=session, **inner)
+            else:
+                kwargs.setdefault("role", ROLE)
             _absolute(kwargs, base)
             _retrieve(kwargs)
+            import inspect
+
+            if inspect.signature(cls.__init__).parameters.get("name", inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY)).default is inspect.Parameter.empty:
+                kwargs["name"] = MODEL_NAME  # a class that needs its name (sagestack's are generated)
             if "subnets" in kwargs or "security_group_ids" in kwargs:
                 kwargs["vpc_config"] = {"Subnets": kwargs.pop("subnets"), "SecurityGroupIds": kwargs.pop("security_group_ids")}
             model_cls, model_kwargs = cls, kwargs

@@ -24,6 +24,9 @@ class ModelBase(SdkModel):
     SERVING: ClassVar[ServingStyle] = "image"
     #: The image scope the SDK retrieves the serving image from (see EstimatorBase.SERVING_SCOPE).
     SERVING_SCOPE: ClassVar[str] = "inference"
+    #: Its inference container serves multi-model endpoints (a MultiDataModel's model). Your own
+    #: image is trusted to; the framework classes whose containers do say so.
+    MULTI_MODEL: ClassVar[bool] = True
 
     def serving(self, deploy: Any) -> ServingStyle:
         """The serving style for this deploy (``deploy`` section or None)."""
@@ -52,6 +55,7 @@ class ModelBase(SdkModel):
 class FrameworkModelBase(ModelBase):
     framework: ClassVar[str]
     SERVING: ClassVar[ServingStyle] = "framework"
+    MULTI_MODEL: ClassVar[bool] = False
     #: The model serves existing model data (not, e.g., a model the container downloads itself).
     NEEDS_MODEL_DATA: ClassVar[bool] = True
     #: The class checks its image arguments in rules of its own module (see FrameworkEstimator).

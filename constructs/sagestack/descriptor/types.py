@@ -180,4 +180,4 @@ TransformEnvironment = environment_map("CreateTransformJob", "Environment")
 #: default handler: SAGEMAKER_PROGRAM empty unless an inference script is given (then repacked under
 #: code/; the training script never serves), model data optional, a trained model keeps the
 #: estimator's image_uri.
-ServingStyle = Literal["image", "training-image", "framework", "tfs", "legacy-container", "default-handler", "code-archive"]
+ServingStyle = Literal["image", "training-image", "framework", "tfs", "legacy-container", "default-handler", "code-archive", "multi-model"]

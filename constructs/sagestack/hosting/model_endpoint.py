@@ -13,7 +13,7 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..iam import require_region
 from ..render import RenderContext, render_requests
-from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, variant_model_data, variant_names
+from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, served_descriptor, variant_model_data, variant_names
 from ..render.scaling import scales_from_zero
 from ._tokens import fill
 from .artifact_bucket import ArtifactBucket
@@ -85,6 +85,12 @@ class ModelEndpoint(Construct):
 
         self.repacks: dict[str, ModelRepack] = {}
         model_objects = sorted({uri for uri in data_of.values() if uri})
+        # What the container serves (a multi-model endpoint's served model) and the archives it reads.
+        served = served_descriptor(d).model
+        assert served is not None
+        prefix_of_archives = getattr(d.model, "model_data_prefix", None)
+        if prefix_of_archives is not None:
+            model_objects = [prefix_of_archives.rstrip("/") + "/*"]
         if needs_repack(d):
             assert d.model.entry_point is not None and self.artifact_bucket is not None
             base = d.base_dir
@@ -106,17 +112,17 @@ class ModelEndpoint(Construct):
         # A model that loads its inference code from an archive beside it (SAGEMAKER_SUBMIT_DIRECTORY).
         self.code: s3_assets.Asset | None = None
         if needs_code_archive(d):
-            assert d.model.entry_point is not None
-            source_dir = (d.base_dir / d.model.source_dir).resolve() if d.model.source_dir else None
+            assert served.entry_point is not None
+            source_dir = (d.base_dir / served.source_dir).resolve() if served.source_dir else None
             self.code = code_asset(
-                self, "Code", entry_point=(source_dir or d.base_dir) / d.model.entry_point, source_dir=source_dir,
-                dependencies=[(d.base_dir / dep).resolve() for dep in d.model.dependencies], root=d.root, dependency_prefix="",
+                self, "Code", entry_point=(source_dir or d.base_dir) / served.entry_point, source_dir=source_dir,
+                dependencies=[(d.base_dir / dep).resolve() for dep in served.dependencies], root=d.root, dependency_prefix="",
             )
             values["SourceArchive"] = self.code.s3_object_url
             model_objects = [*model_objects, f"s3://{self.code.s3_bucket_name}/{self.code.s3_object_key}"]
 
         self.role: ModelExecutionRole | None = None
-        if d.model.role is None:
+        if served.role is None:
             capture_prefixes = []
             if capture is not None:
                 capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
@@ -127,7 +133,7 @@ class ModelEndpoint(Construct):
             topics = aic.notification_config.topics() if aic is not None and aic.notification_config is not None else []
             self.role = ModelExecutionRole(
                 self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
-                endpoint_name=self.endpoint_name, kms_keys=kms, vpc=d.model.subnets is not None, capture_destinations=capture_prefixes,
+                endpoint_name=self.endpoint_name, kms_keys=kms, vpc=served.subnets is not None, capture_destinations=capture_prefixes,
                 write_prefixes=responses, notification_topics=topics,
             )
             values["RoleArn"] = self.role.role.role_arn

@@ -35,6 +35,15 @@ VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
 MODEL_CODE_DIR = "/opt/ml/model/code"
 
 
+def served_descriptor(d: ModelDescriptor) -> ModelDescriptor:
+    """The descriptor whose model is what the container serves: a MultiDataModel's model (or your
+    image), else ``d`` itself."""
+    spec = d.model
+    if spec is not None and spec.serving(d.deploy) == "multi-model":
+        return d.model_copy(update={"model": spec.served()})
+    return d
+
+
 def _serving(d: ModelDescriptor) -> tuple[ServingStyle, Any]:
     """(style, spec): how what is deployed is served (each class declares it) and its section."""
     spec = d.model if d.model is not None else d.estimator
@@ -88,8 +97,11 @@ def network_isolated(d: ModelDescriptor) -> bool:
 
 def needs_repack(d: ModelDescriptor) -> bool:
     """Whether model.tar.gz gets the inference code added under code/ (a pipeline/deploy step);
-    a model served from its code archive is repacked only when network-isolated (it cannot reach S3)."""
+    a model served from its code archive is repacked only when network-isolated (it cannot reach S3);
+    a multi-model endpoint's archives never are."""
     style, _spec = _serving(d)
+    if style == "multi-model":
+        return False
     entry, _source = _entry_point(d)
     if style == "code-archive":
         return entry is not None and network_isolated(d)
@@ -99,6 +111,7 @@ def needs_repack(d: ModelDescriptor) -> bool:
 def needs_code_archive(d: ModelDescriptor) -> bool:
     """Whether a ``model:``'s inference code is uploaded as its own sourcedir.tar.gz beside the
     model (``{{SourceArchive}}``; a trained model's is the training archive)."""
+    d = served_descriptor(d)
     style, spec = _serving(d)
     return d.model is not None and style == "code-archive" and spec.entry_point is not None and not needs_repack(d) and not (spec.source_dir or "").startswith("s3://")
 
@@ -230,6 +243,14 @@ def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) ->
     """CreateModel for what ``deploy``/``transformer`` serve (for one of ``deploy.variants``: its
     image for its instance type, its model data; repacked data is ``{{RepackedModelData.<variant>}}``)."""
     style, spec = _serving(d)
+    if style == "multi-model":
+        # MultiDataModel.prepare_container_def: the served model's image and environment, the
+        # archives' prefix, MultiModel mode; the served model's role, VPC and isolation.
+        served = create_model(served_descriptor(d), ctx, variant)
+        served_container = dict(served["PrimaryContainer"])
+        served_container.pop("ModelDataUrl", None)
+        served["PrimaryContainer"] = {**served_container, "ModelDataUrl": spec.model_data_prefix, "Mode": "MultiModel"}
+        return served
     if variant is not None:
         model_data = variant_model_data(d, variant)
     elif d.model is not None:

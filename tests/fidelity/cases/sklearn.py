@@ -48,4 +48,13 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "model": {"type": "SKLearnModel", "model_data": SERVED_MODEL_DATA, "framework_version": "1.0-1", "entry_point": "inference.py", "source_dir": "."},
         "deploy": {"initial_instance_count": 1, "instance_type": "ml.m6g.large"},
     },
+    # A multi-model endpoint: the scikit-learn container serves every archive under a prefix.
+    "sklearn-multi-model": {
+        "model": {"type": "MultiDataModel", "model_data_prefix": "s3://sagestack-data/sk/models/", "model": {"type": "SKLearnModel", "framework_version": "1.2-1", "entry_point": "inference.py", "source_dir": "."}},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.c5.xlarge", "tags": [{"Key": "team", "Value": "ml"}]},
+    },
+    "byo-multi-model": {
+        "model": {"type": "MultiDataModel", "model_data_prefix": "s3://sagestack-data/byo/models/", "image_uri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/triton:24.01", "env": {"MODE": "multi"}},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.g5.xlarge"},
+    },
 }

@@ -71,6 +71,9 @@ def _discover() -> tuple[Kind, ...]:
 KINDS: tuple[Kind, ...] = _discover()
 ESTIMATOR_TYPES: dict[str, type[EstimatorBase]] = {type_name(k.estimator): k.estimator for k in KINDS if k.estimator is not None}
 MODEL_TYPES: dict[str, type[ModelBase]] = {type_name(k.model): k.model for k in KINDS if k.model is not None}
+for _cls in MODEL_TYPES.values():  # classes that hold another model class (MultiDataModel)
+    if hasattr(_cls, "complete"):
+        _cls.complete(MODEL_TYPES)
 
 EstimatorSpec = typed_union(ESTIMATOR_TYPES, "estimator")
 """One of the estimator classes, chosen by ``type:``."""

@@ -42,6 +42,7 @@ class MXNetEstimator(FrameworkEstimator):
 class MXNetModelSpec(FrameworkModelBase):
     """``sagemaker.mxnet.MXNetModel``."""
 
+    MULTI_MODEL: ClassVar[bool] = True  # its container serves multi-model endpoints (AWS docs)
     framework: ClassVar[str] = "mxnet"
     type: Literal["MXNetModel"] = sdk_field(doc="The SDK class.", lands_in=None)
     py_version: str | None = sdk_field(None, doc="Python version of the image, e.g. py3.", lands_in="CreateModel.PrimaryContainer.Image")

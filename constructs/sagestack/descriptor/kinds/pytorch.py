@@ -131,6 +131,7 @@ def _smp_cuda(version: str, instance_type: str) -> str:
 class PyTorchModelSpec(FrameworkModelBase):
     """``sagemaker.pytorch.PyTorchModel``."""
 
+    MULTI_MODEL: ClassVar[bool] = True  # its container serves multi-model endpoints (AWS docs)
     framework: ClassVar[str] = "pytorch"
     # PyTorchModel takes no entry_point as well: TorchServe's default handler serves the model.
     ENTRY_POINT_REQUIRED: ClassVar[bool] = False

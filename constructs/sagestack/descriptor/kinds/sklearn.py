@@ -35,6 +35,7 @@ class SKLearnEstimator(FrameworkEstimator):
 class SKLearnModelSpec(FrameworkModelBase):
     """``sagemaker.sklearn.SKLearnModel``."""
 
+    MULTI_MODEL: ClassVar[bool] = True  # its container serves multi-model endpoints (AWS docs)
     framework: ClassVar[str] = "sklearn"
     SERVING: ClassVar[ServingStyle] = "code-archive"
     SERVING_SCOPE: ClassVar[str] = "training"

@@ -112,6 +112,7 @@ class TensorFlowEstimator(FrameworkEstimator):
 class TensorFlowModelSpec(FrameworkModelBase):
     """``sagemaker.tensorflow.TensorFlowModel`` (TensorFlow Serving)."""
 
+    MULTI_MODEL: ClassVar[bool] = True  # its container serves multi-model endpoints (AWS docs)
     framework: ClassVar[str] = "tensorflow"
     SERVING: ClassVar[ServingStyle] = "tfs"
     type: Literal["TensorFlowModel"] = sdk_field(doc="The SDK class.", lands_in=None)

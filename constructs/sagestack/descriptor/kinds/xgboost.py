@@ -41,6 +41,7 @@ class XGBoostEstimator(FrameworkEstimator):
 class XGBoostModelSpec(FrameworkModelBase):
     """``sagemaker.xgboost.XGBoostModel``."""
 
+    MULTI_MODEL: ClassVar[bool] = True  # its container serves multi-model endpoints (AWS docs)
     framework: ClassVar[str] = "xgboost"
     SERVING: ClassVar[ServingStyle] = "code-archive"
     SERVING_SCOPE: ClassVar[str] = "training"
