@@ -146,9 +146,10 @@ def _override_for(env: Environment, model: str) -> dict[str, Any]:
 
 
 def _sized_targets(deploy: dict[str, Any]) -> list[dict[str, Any]]:
-    """The parts of a ``deploy`` section that carry an instance type and count: every variant, or
-    the section itself unless it is serverless."""
-    return list(deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else []))
+    """The parts of a ``deploy`` section that carry an instance type and count: every variant and
+    the shadow variant, or the section itself unless it is serverless (Deploy.placements)."""
+    targets = list(deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else []))
+    return targets + ([deploy["shadow_variant"]] if deploy.get("shadow_variant") else [])
 
 
 def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:

@@ -244,3 +244,16 @@ def test_a_multi_model_endpoint_serves_the_prefix_with_its_models_container(synt
     role = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "sagestack-examples-models/store-forecasts/*" in role
     assert not t.find_resources("Custom::SageMakerModelRepack")  # the archives are served as they are
+
+
+def test_a_shadow_variant_gets_its_own_model_and_a_copy_of_the_traffic(synth: dict[str, Any]) -> None:
+    """mnist-shadow: ShadowProductionVariants beside the one production variant, each variant's
+    model serving its own archive, the role reading both archives."""
+    t = synth["templates"]["mnist-shadow"]
+    config = _one(t, "AWS::SageMaker::EndpointConfig")["Properties"]
+    assert [v["VariantName"] for v in config["ProductionVariants"]] == ["production"]
+    assert [v["VariantName"] for v in config["ShadowProductionVariants"]] == ["candidate"]
+    models = {json.dumps(m["Properties"]["PrimaryContainer"]["ModelDataUrl"]) for m in t.find_resources("AWS::SageMaker::Model").values()}
+    assert models == {'"s3://sagestack-examples-data/mnist/models/2026-11-20/model.tar.gz"', '"s3://sagestack-examples-data/mnist/models/2026-12-01/model.tar.gz"'}
+    role = json.dumps(t.find_resources("AWS::IAM::Role"))
+    assert "mnist/models/2026-11-20/model.tar.gz" in role and "mnist/models/2026-12-01/model.tar.gz" in role

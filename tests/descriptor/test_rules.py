@@ -48,6 +48,10 @@ def _all(*mutations: Mutation) -> Mutation:
 # (rule, base, bad mutation, good mutation, path, message fragment, severity)
 CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, str, str]] = [
     ("sections_fit_together", tf_base, _del("fit"), lambda d: None, "estimator", "needs a fit section", "error"),
+    # Shadow tests: one production variant and one shadow.
+    ("shadow_variant_fits", model_base, _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), _set("deploy", {"variants": [{"variant_name": "production", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "candidate", "instance_type": "ml.m5.large"}}), "deploy.shadow_variant", "exactly one production variant", "error"),
+    ("shadow_variant_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "a", "instance_type": "ml.m5.large"}}), _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "b", "instance_type": "ml.m5.large"}}), "deploy.shadow_variant.variant_name", "a name of its own", "error"),
+    ("shadow_variant_fits", tf_base, _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), lambda d: None, "deploy.shadow_variant", "use a model: section", "error"),
     # Asynchronous endpoints, and scaling to zero.
     ("async_inference_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.async_inference_config", "asynchronous or serverless", "error"),
     ("async_inference_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.variants", "one variant", "error"),

@@ -3,7 +3,7 @@ sagestack's ``autoscaling`` block (Application Auto Scaling for the endpoint's v
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -242,6 +242,21 @@ class Deploy(SdkModel):
 
     section_title: ClassVar[str] = "deploy"
 
+    def placements(self) -> list[tuple[tuple[str | int, ...], Any]]:
+        """(path, section) of every instance-backed variant the endpoint has: each of
+        ``variants`` and ``shadow_variant``, or this section itself; none when serverless. Each
+        section has instance_type, initial_instance_count and accelerator_type."""
+        if self.serverless_inference_config is not None:
+            return []
+        out: list[tuple[tuple[str | int, ...], Any]] = [(("deploy", "variants", i), v) for i, v in enumerate(self.variants)] if self.variants else [(("deploy",), self)]
+        if self.shadow_variant is not None:
+            out.append((("deploy", "shadow_variant"), self.shadow_variant))
+        return out
+
+    def model_variants(self) -> list[Any]:
+        """The variants that get a model of their own: ``variants`` and ``shadow_variant``."""
+        return [*(self.variants or ()), *([self.shadow_variant] if self.shadow_variant is not None else [])]
+
     initial_instance_count: PositiveInt | None = sdk_field(
         None, doc="Instances behind the endpoint (required unless serverless).", lands_in="CreateEndpointConfig.ProductionVariants[].InitialInstanceCount"
     )
@@ -301,6 +316,12 @@ class Deploy(SdkModel):
         None,
         doc="Several production variants for A/B traffic (the SDK's production_variant()), instead of instance_type/initial_instance_count; model: descriptors only.",
         lands_in="CreateEndpointConfig.ProductionVariants",
+    )
+    shadow_variant: ProductionVariant | None = sdk_field(
+        None,
+        doc="A shadow variant (model: descriptors with one variant): it gets a copy of the production variant's requests, its answers are logged, not returned; "
+        "its initial_weight relative to the production variant's sets the share copied. Promote it by moving its model_data to the variant.",
+        lands_in="CreateEndpointConfig.ShadowProductionVariants",
     )
     autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant (each variant) with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
     deployment_config: DeploymentConfig | None = sdk_field(

@@ -587,15 +587,11 @@ def _kinds_with_eia_images() -> list[str]:
 
 def _placements(dep: Any) -> list[tuple[tuple[str | int, ...], str | None, str | None]]:
     """(path of the accelerator field, accelerator, instance type) of each variant."""
-    if dep.variants:
-        return [(("deploy", "variants", i, "accelerator_type"), v.accelerator_type, v.instance_type) for i, v in enumerate(dep.variants)]
-    return [(("deploy", "accelerator_type"), dep.accelerator_type, dep.instance_type)]
+    return [(path + ("accelerator_type",), p.accelerator_type, p.instance_type) for path, p in dep.placements()]
 
 
 def _instance_types(dep: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    if dep.variants:
-        return [(("deploy", "variants", i, "instance_type"), v.instance_type) for i, v in enumerate(dep.variants)]
-    return [(("deploy", "instance_type"), dep.instance_type)] if dep.instance_type else []
+    return [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
 
 
 def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, instance_type: str | None) -> Iterator[Finding]:
@@ -634,7 +630,7 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
-    counts: list[tuple[tuple[str | int, ...], int | None]] = [(("deploy", "variants", i, "initial_instance_count"), v.initial_instance_count) for i, v in enumerate(dep.variants)] if dep.variants else [(("deploy", "initial_instance_count"), dep.initial_instance_count)]
+    counts = [(path + ("initial_instance_count",), p.initial_instance_count) for path, p in dep.placements() if path[-1] != "shadow_variant"]
     for path, count in counts:
         if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
             yield Finding(path, "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
@@ -660,6 +656,25 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
         if action.min_capacity is not None and action.max_capacity is not None and action.min_capacity > action.max_capacity:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index, "min_capacity"), "min_capacity above max_capacity", f"<= {action.max_capacity}", action.min_capacity)
+
+
+@rule("deploy")
+def shadow_variant_fits(d: Any, ctx: Context) -> Iterator[Finding]:
+    """CreateEndpointConfig: with ShadowProductionVariants, exactly one production variant and one
+    shadow; sagestack gives each its own model from a model: section's model data."""
+    dep = d.deploy
+    shadow = dep.shadow_variant
+    if shadow is None:
+        return
+    at = ("deploy", "shadow_variant")
+    if getattr(d, "model", None) is None and "model" not in ctx.present:
+        yield Finding(at, "a shadow variant serves other model data beside the production one: use a model: section", "model + deploy.variants + deploy.shadow_variant", "estimator")
+    if dep.variants is None or len(dep.variants) != 1:
+        yield Finding(at, "a shadow test has exactly one production variant (deploy.variants with one entry) and one shadow variant (CreateEndpointConfig)", "deploy.variants: [one variant]", f"{len(dep.variants or ())} variants")
+    elif dep.variants[0].variant_name == shadow.variant_name:
+        yield Finding(at + ("variant_name",), "the shadow variant needs a name of its own", f"not {shadow.variant_name}", shadow.variant_name)
+    if dep.serverless_inference_config is not None or dep.async_inference_config is not None:
+        yield Finding(at, "shadow tests copy real-time traffic between instance-backed variants", "no serverless_inference_config or async_inference_config", "a shadow variant")
 
 
 @rule("deploy")

@@ -79,7 +79,7 @@ class ModelEndpoint(Construct):
             values["ArtifactBucket"] = self.artifact_bucket.bucket_name
 
         # One SageMaker model per variant (A/B), or the single model of the AllTraffic variant.
-        variants = list(d.deploy.variants or [])
+        variants = d.deploy.model_variants() if d.deploy.variants else []  # each with a model (the shadow too)
         model_keys = [f"CreateModel.{v.variant_name}" for v in variants] or ["CreateModel"]
         data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None], strict=True)}
 

@@ -43,7 +43,7 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
     if d.estimator is not None:
         out["CreateTrainingJob"] = create_training_job(d, ctx)
     if d.deploy is not None and d.deploy.variants:
-        for variant in d.deploy.variants:  # one model per variant; keys "CreateModel.<variant>"
+        for variant in d.deploy.model_variants():  # one model per variant (and shadow); keys "CreateModel.<variant>"
             out[f"CreateModel.{variant.variant_name}"] = create_model(d, ctx, variant)
     elif d.deploy is not None or d.transformer is not None:
         out["CreateModel"] = create_model(d, ctx)

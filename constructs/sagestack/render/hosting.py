@@ -293,22 +293,24 @@ def production_variants(d: ModelDescriptor, ctx: RenderContext) -> list[dict[str
     assert dep is not None
     if not dep.variants:
         return [production_variant(d, ctx)]
-    out = []
-    for v in dep.variants:
-        variant: dict[str, Any] = {
-            "VariantName": v.variant_name,
-            "ModelName": ph("ModelName", v.variant_name),
-            "InitialVariantWeight": v.initial_weight,
-        }
-        if v.accelerator_type:
-            variant["AcceleratorType"] = v.accelerator_type
-        variant["InitialInstanceCount"] = v.initial_instance_count
-        variant["InstanceType"] = v.instance_type
-        for key, value in (("VolumeSizeInGB", v.volume_size), ("ModelDataDownloadTimeoutInSeconds", v.model_data_download_timeout), ("ContainerStartupHealthCheckTimeoutInSeconds", v.container_startup_health_check_timeout)):
-            if value is not None:
-                variant[key] = value
-        out.append(variant)
-    return out
+    return [_variant(v) for v in dep.variants]
+
+
+def _variant(v: Any) -> dict[str, Any]:
+    """A variant of ``deploy.variants`` (or the shadow variant), with a model of its own."""
+    variant: dict[str, Any] = {
+        "VariantName": v.variant_name,
+        "ModelName": ph("ModelName", v.variant_name),
+        "InitialVariantWeight": v.initial_weight,
+    }
+    if v.accelerator_type:
+        variant["AcceleratorType"] = v.accelerator_type
+    variant["InitialInstanceCount"] = v.initial_instance_count
+    variant["InstanceType"] = v.instance_type
+    for key, value in (("VolumeSizeInGB", v.volume_size), ("ModelDataDownloadTimeoutInSeconds", v.model_data_download_timeout), ("ContainerStartupHealthCheckTimeoutInSeconds", v.container_startup_health_check_timeout)):
+        if value is not None:
+            variant[key] = value
+    return variant
 
 
 def variant_names(d: ModelDescriptor) -> list[str]:
@@ -344,6 +346,8 @@ def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, 
     dep = d.deploy
     assert dep is not None
     request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": production_variants(d, ctx)}
+    if dep.shadow_variant is not None:  # a copy of the production variant's traffic
+        request["ShadowProductionVariants"] = [_variant(dep.shadow_variant)]
     if dep.data_capture_config is not None:
         dc = dep.data_capture_config
         capture: dict[str, Any] = {

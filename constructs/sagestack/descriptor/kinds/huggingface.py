@@ -228,9 +228,7 @@ def _versions_given(spec: Any, section: str) -> Iterator[Finding]:
 
 
 def _deploy_instance_types(dep: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    if dep.variants:
-        return [(("deploy", "variants", i, "instance_type"), v.instance_type) for i, v in enumerate(dep.variants)]
-    return [(("deploy", "instance_type"), dep.instance_type)] if dep.instance_type else []
+    return [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
 
 
 @rule("estimator")

@@ -259,10 +259,7 @@ def _serving_instances(d: Any) -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
     dep = getattr(d, "deploy", None)
     if dep is not None:
-        if dep.variants:
-            out += [(("deploy", "variants", i, "instance_type"), v.instance_type) for i, v in enumerate(dep.variants)]
-        elif dep.instance_type:
-            out.append((("deploy", "instance_type"), dep.instance_type))
+        out += [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
     tr = getattr(d, "transformer", None)
     if tr is not None and tr.instance_type:
         out.append((("transformer", "instance_type"), tr.instance_type))

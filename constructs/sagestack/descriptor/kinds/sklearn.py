@@ -62,8 +62,7 @@ def sklearn_runs_on_one_cpu_instance(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     dep = getattr(d, "deploy", None)
     if dep is not None:
-        placements = [(("deploy", "variants", i), v) for i, v in enumerate(dep.variants)] if dep.variants else [(("deploy",), dep)]
-        for path, placement in placements:
+        for path, placement in dep.placements():
             if placement.accelerator_type:
                 yield Finding(path + ("accelerator_type",), "Elastic Inference accelerators are not supported for scikit-learn (SKLearnModel)", "no accelerator_type", placement.accelerator_type)
             if placement.instance_type and processor_for(placement.instance_type) != "cpu":
