@@ -98,4 +98,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    # Graviton (arm64) endpoints serve from PyTorch's inference_graviton images.
+    "pytorch-model-graviton": {
+        "model": {"type": "PyTorchModel", "model_data": SERVED_MODEL_DATA, "entry_point": "inference.py", "framework_version": "2.0.1", "py_version": "py310"},
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.c7g.xlarge"},
+    },
 }
