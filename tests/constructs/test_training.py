@@ -178,3 +178,35 @@ def test_a_legacy_tensorflow_model_reads_its_code_from_the_training_archive() ->
     assert any(key in json.dumps(s["Resource"]) for s in reads), reads
     definition = json.dumps(template)
     assert "SAGEMAKER_SUBMIT_DIRECTORY" in definition and "sagemaker-tensorflow:1.12-cpu-py2" in definition
+
+
+def test_a_pipeline_that_deploys_an_asynchronous_endpoint_may_put_its_alarm_and_delete_it() -> None:
+    """An asynchronous endpoint that scales to zero, created by runs: the state machine may put
+    exactly its backlog alarm, the model role writes its response folders and tells its topic, and
+    teardown deletes the alarm with the stack."""
+    import copy
+
+    from sagestack.descriptor import validate_data
+
+    raw = copy.deepcopy(TRAINING["mnist-tf"].model_dump(mode="python", exclude_unset=True))
+    raw["deploy"] = {
+        "initial_instance_count": 1, "instance_type": "ml.g4dn.xlarge",
+        "async_inference_config": {"notification_config": {"ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}},
+        "autoscaling": {"min_capacity": 0, "max_capacity": 3, "target_backlog_per_instance": 5},
+    }
+    result = validate_data(raw, file="async.yaml", source=CATALOG / "async.yaml")
+    assert result.descriptor is not None, result.issues
+    app = cdk.App()
+    stack = cdk.Stack(app, "async", env=cdk.Environment(region="us-east-1"))
+    TrainingPipeline(stack, "Training", descriptor=result.descriptor)
+    template = assertions.Template.from_stack(stack).to_json()
+    documents = [p["Properties"]["PolicyDocument"] for p in template["Resources"].values() if p["Type"] == "AWS::IAM::Policy"]
+    documents += [p["PolicyDocument"] for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role" for p in r["Properties"].get("Policies", [])]
+    statements = [s for document in documents for s in document["Statement"]]
+    alarm = "alarm:mnist-tf-dev-AllTraffic-backlog-without-capacity"
+    assert any("cloudwatch:PutMetricAlarm" in s["Action"] and alarm in json.dumps(s["Resource"]) for s in statements)
+    assert any(s["Action"] == "cloudwatch:DeleteAlarms" and alarm in json.dumps(s["Resource"]) for s in statements)
+    roles = json.dumps({k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role"})
+    assert "async-endpoint-outputs/mnist-tf-dev/*" in roles and "async-endpoint-failures/mnist-tf-dev/*" in roles and "sns:Publish" in roles
+    [teardown] = [v for v in template["Resources"].values() if v["Type"] == "Custom::SageMakerPipelineTeardown"]
+    assert teardown["Properties"]["Alarms"] == ["mnist-tf-dev-AllTraffic-backlog-without-capacity"]

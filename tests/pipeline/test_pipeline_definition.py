@@ -460,3 +460,22 @@ def test_a_run_creates_an_asynchronous_endpoint_that_scales_from_zero() -> None:
     assert alarm["MetricName"] == "HasBacklogWithoutCapacity" and alarm["AlarmActions"] == [policy_arn]
     assert alarm["Dimensions"] == [{"Name": "EndpointName", "Value": "mnist-tf-dev"}]
     assert assert_requests_valid(defn, out) >= 10
+
+
+def test_a_later_run_updates_the_asynchronous_endpoint_and_puts_its_scaling_again() -> None:
+    """The update path keeps working with scale-to-zero: deregistered before the update (which
+    also removes its policies), registered again after, the step policy and alarm put again."""
+    d = _async_mnist()
+    defn = pipeline_definition(d, CTX, resources(d))
+    tasks = second_run_tasks()
+    policy_arn = "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:1111:resource/sagemaker/endpoint/mnist-tf-dev/variant/AllTraffic:policyName/mnist-tf-dev-AllTraffic-scale-from-zero"
+    tasks.update({
+        "Deregister scaling target": [OK], "Register scaling target": [OK], "Put scaling policy": [OK],
+        "Put scale-from-zero policy": [{"result": {"PolicyARN": policy_arn, "Alarms": []}}], "Put backlog alarm": [OK],
+    })
+    out = run(defn, tasks)
+    assert out["status"] == "SUCCEEDED", out
+    order = [s for s in out["path"] if s in ("Deregister scaling target", "Update endpoint", "Register scaling target", "Put scaling policy", "Put scale-from-zero policy", "Put backlog alarm")]
+    assert order == ["Deregister scaling target", "Update endpoint", "Register scaling target", "Put scaling policy", "Put scale-from-zero policy", "Put backlog alarm"]
+    assert out["calls"]["Put backlog alarm"][0]["AlarmActions"] == [policy_arn]
+    assert assert_requests_valid(defn, out) >= 10
