@@ -29,6 +29,8 @@ CASES = [
     ("multi_model_container", mme_base, _set("model.model.model_data", "s3://sagestack-test/one/model.tar.gz"), lambda d: None, "model.model.model_data", "come from model_data_prefix", "error"),
     ("multi_model_container", mme_base, _set("model.model", {"type": "PyTorchModel", "framework_version": "2.3.0", "py_version": "py311", "entry_point": "train.py"}), _set("model.model", {"type": "PyTorchModel", "framework_version": "2.3.0", "py_version": "py311"}), "model.model.entry_point", "served as they are", "error"),
     ("multi_model_container", mme_base, _set("deploy.instance_type", "ml.g5.xlarge"), _set("deploy.instance_type", "ml.c5.2xlarge"), "deploy.instance_type", "Triton", "error"),
+    ("multi_model_container", mme_base, _set("deploy.volume_size", 50), lambda d: None, "deploy.volume_size", "takes no volume or timeouts", "error"),
+    ("multi_model_container", mme_base, _set("model.enable_network_isolation", False), lambda d: None, "model.enable_network_isolation", "carries its own settings", "error"),
     ("multi_model_container", mme_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}}), lambda d: None, "deploy", "one real-time variant", "error"),
 ]
 RULE_CASES = [case[0] for case in CASES]

@@ -102,6 +102,13 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "transformer": {"instance_count": 2, "instance_type": "ml.m5.xlarge", "strategy": "MultiRecord", "assemble_with": "Line", "output_path": "s3://sagestack-data/batch-out", "accept": "application/jsonlines", "max_concurrent_transforms": 4, "max_payload": 6, "env": {"BATCH": "1"}},
         "transform": {"data": "s3://sagestack-data/batch-in", "content_type": "application/jsonlines", "split_type": "Line", "compression_type": "None", "input_filter": "$[1:]", "output_filter": "$[0,-1]", "join_source": "Input"},
     },
+    # TensorFlow's transformer() goes through the model's: the training job's tags stay on it.
+    "tf-transform-estimator-tags": {
+        "estimator": _tf(instance_type="ml.c5.xlarge", tags=[{"Key": "team", "Value": "vision"}]),
+        "fit": {"inputs": "s3://sagestack-data/mnist/train"},
+        "transformer": {"instance_count": 1, "instance_type": "ml.m5.xlarge"},
+        "transform": {"data": "s3://sagestack-data/batch-in"},
+    },
     "tfs-model-eia": {
         "model": {"type": "TensorFlowModel", "model_data": SERVED_MODEL_DATA, "framework_version": "2.3"},
         "deploy": {"initial_instance_count": 1, "instance_type": "ml.c5.xlarge", "accelerator_type": "ml.eia2.medium"},

@@ -248,6 +248,10 @@ STRICTER: tuple[Stricter, ...] = (
         "a network-isolated model served from a code archive (XGBoostModel, SKLearnModel) without a script: the SDK sends no ModelDataUrl at all",
     ),
     Stricter(
+        "deploy.*", r"MultiDataModel.deploy\(\) takes no volume or timeouts",
+        "volume_size or the download/startup timeouts on a multi-model endpoint: MultiDataModel.deploy() swallows them in its **kwargs, sagestack says they do not apply",
+    ),
+    Stricter(
         "deploy.*", "serverless endpoints have no instances",
         "instance arguments next to serverless_inference_config: the SDK silently deploys serverless, sagestack asks which was meant",
     ),

@@ -67,22 +67,28 @@ def create_transform_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, An
     return request
 
 
+def through_model(d: ModelDescriptor) -> bool:
+    """Whether the transform goes through Model.transformer(): a model: section, or an estimator
+    whose transformer() builds its model first and calls that (TensorFlow Serving)."""
+    return d.model is not None or (d.estimator is not None and d.estimator.serving(d.deploy) in ("tfs", "legacy-container"))
+
+
 def transformer_tags(d: ModelDescriptor) -> tuple[Any, ...]:
-    """The transformer's tags; estimator.transformer() falls back to the training job's tags (for
-    the transform job and the model it creates)."""
+    """The transformer's tags (for the transform job and the model it creates); the estimators'
+    own transformer() falls back to the training job's tags."""
     tr = d.transformer
     assert tr is not None
-    if not tr.tags and d.model is None and d.estimator is not None:
+    if not tr.tags and not through_model(d) and d.estimator is not None:
         return tuple(d.estimator.tags)
     return tuple(tr.tags)
 
 
 def _tags_given(d: ModelDescriptor) -> bool:
-    """Whether the transform job's tags were given, if empty: estimator.transformer() takes
+    """Whether the transform job's tags were given, if empty: an estimator's transformer() takes
     ``tags or self.tags`` (the estimator's as given), Model.transformer() the transformer's."""
     tr = d.transformer
     assert tr is not None
-    if d.model is None and d.estimator is not None:
+    if not through_model(d) and d.estimator is not None:
         return bool(tr.tags) or "tags" in d.estimator.model_fields_set
     return "tags" in tr.model_fields_set
 

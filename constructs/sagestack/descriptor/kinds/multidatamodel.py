@@ -71,7 +71,7 @@ def multi_model_container(d: Any, ctx: Context) -> Iterator[Finding]:
     if spec.model is None and spec.image_uri is None:
         yield Finding(("model",), "a MultiDataModel serves the archives with a model's container or an image", "model: {type: ...} or image_uri", "neither")
     if spec.model is not None:
-        given = [name for name in own if getattr(spec, name) is not None] + (["enable_network_isolation"] if spec.enable_network_isolation else [])
+        given = [name for name in own if getattr(spec, name) is not None] + (["enable_network_isolation"] if "enable_network_isolation" in spec.model_fields_set else [])
         for name in given:
             yield Finding(("model", name), "with model, the served model carries its own settings (MultiDataModel refuses both)", f"model.{name}", name)
         inner = spec.model
@@ -89,6 +89,9 @@ def multi_model_container(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     if dep.serverless_inference_config is not None or dep.async_inference_config is not None or dep.variants:
         yield Finding(("deploy",), "a multi-model endpoint here is one real-time variant on instances (MultiDataModel.deploy)", "instance_type and initial_instance_count", "serverless, async or variants")
+    for name in ("volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
+        if getattr(dep, name) is not None:
+            yield Finding(("deploy", name), "MultiDataModel.deploy() takes no volume or timeouts (they would be dropped without a word)", "remove it", name)
     custom = spec.model is None or isinstance(getattr(spec.model, "image_uri", None), (str, ImageUriRetrieve))
     if dep.instance_type and processor_for(dep.instance_type) == "gpu" and not custom:
         yield Finding(("deploy", "instance_type"), "the SDK's framework containers serve multi-model endpoints on CPU; GPU multi-model endpoints need a Triton container (image_uri)", "a CPU instance type", dep.instance_type)
