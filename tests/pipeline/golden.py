@@ -66,7 +66,8 @@ def pure_definition(d: ModelDescriptor, topic: bool) -> dict[str, Any]:
 
 def synthesized(selected: dict[str, tuple[ModelDescriptor, str]]) -> dict[str, dict[str, Any]]:
     """Case → {"definition": the state machine's DefinitionString (parsed) and substitutions,
-    "statements": the role's inline policy statements}, from one app with a stack per case."""
+    "statements": the role's inline policy statements, "template": the whole template}, from one
+    app with a stack per case."""
     import aws_cdk as cdk
     from aws_cdk import assertions
     from aws_cdk import aws_kms as kms
@@ -95,6 +96,7 @@ def synthesized(selected: dict[str, tuple[ModelDescriptor, str]]) -> dict[str, d
             "definition": json.loads(machine["DefinitionString"]),
             "substitutions": machine.get("DefinitionSubstitutions", {}),
             "statements": inline["PolicyDocument"]["Statement"],
+            "template": template,
         }
     return out
 
@@ -102,7 +104,10 @@ def synthesized(selected: dict[str, tuple[ModelDescriptor, str]]) -> dict[str, d
 def dump(selected: dict[str, tuple[ModelDescriptor, str]] | None = None) -> dict[str, dict[str, Any]]:
     selected = selected if selected is not None else cases()
     synth = synthesized(selected)
-    return {case: {"pure_definition": pure_definition(d, topic != "none"), **synth[case]} for case, (d, topic) in selected.items()}
+    return {
+        case: {"pure_definition": pure_definition(d, topic != "none"), **{k: v for k, v in synth[case].items() if k != "template"}}
+        for case, (d, topic) in selected.items()
+    }
 
 
 def text(entry: dict[str, Any]) -> str:
