@@ -53,15 +53,18 @@ def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     return out
 
 
-def pure_definition(d: ModelDescriptor, topic: bool) -> dict[str, Any]:
-    resources = PipelineResources(
+def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
+    return PipelineResources(
         static=EXAMPLE_VALUES,
         check_input_function=CHECK if d.estimator is not None else None,
         endpoint_name=f"{d.name}-dev" if d.deploy is not None else None,
         repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
         topic_arn=TOPIC if topic else None,
     )
-    return pipeline_definition(d, CTX, resources)
+
+
+def pure_definition(d: ModelDescriptor, topic: bool) -> dict[str, Any]:
+    return pipeline_definition(d, CTX, example_resources(d, topic))
 
 
 def synthesized(selected: dict[str, tuple[ModelDescriptor, str]]) -> dict[str, dict[str, Any]]:

@@ -40,7 +40,18 @@ from .summary import Summary
 from .training import Training
 from .transform import Transform
 
-__all__ = ["FRAGMENTS", "Allow", "Fragment", "GrantContext", "compose", "fragments", "grants"]
+__all__ = ["FRAGMENTS", "RUNTIME", "Allow", "Fragment", "GrantContext", "compose", "fragments", "grants"]
+
+# Run-time placeholders of the rendered requests → where a run holds them: the run's name (shared
+# by its job, model, config), the trained and the repacked model archive.
+RUNTIME = {
+    "TrainingJobName": f"{RUN}.name",
+    "ModelName": f"{RUN}.name",
+    "EndpointConfigName": f"{RUN}.name",
+    "TransformJobName": f"{RUN}.name",
+    "ModelDataUrl": "$.training.ModelArtifacts.S3ModelArtifacts",
+    "RepackedModelData": "$.repack.ModelDataUrl",
+}
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
@@ -77,14 +88,7 @@ def compose(d: ModelDescriptor, ctx: RenderContext, resources: PipelineResources
     """The states of ``d``'s pipeline: every applicable fragment's, linked (``StartAt`` is the
     first entry)."""
     static = {k: v for k, v in resources.static.items() if k in STATIC_PLACEHOLDERS}
-    s = StepContext(d=d, ctx=ctx, resources=resources, prefix=run_prefix(d, resources.name_suffix), static=static, runtime={
-        "TrainingJobName": f"{RUN}.name",
-        "ModelName": f"{RUN}.name",
-        "EndpointConfigName": f"{RUN}.name",
-        "TransformJobName": f"{RUN}.name",
-        "ModelDataUrl": "$.training.ModelArtifacts.S3ModelArtifacts",
-        "RepackedModelData": "$.repack.ModelDataUrl",
-    })
+    s = StepContext(d=d, ctx=ctx, resources=resources, prefix=run_prefix(d, resources.name_suffix), static=static, runtime=dict(RUNTIME))
     b = Builder()
     parts: list[tuple[list[str], str | None]] = []  # each fragment's states and its entry
     for fragment in fragments(d, resources):
