@@ -42,6 +42,8 @@ from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .steps import GrantContext
+from .steps import grants as step_grants
 from .triggers import add_triggers
 
 __all__ = ["TrainingPipeline"]
@@ -129,7 +131,6 @@ class TrainingPipeline(Construct):
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
         static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account, "Partition": self._partition}
-        passed_roles: list[str] = []
 
         # Training: code asset, execution role, the run-input check.
         self.source: s3_assets.Asset | None = None
@@ -153,7 +154,6 @@ class TrainingPipeline(Construct):
                 static["RoleArn"] = self.execution_role.role_arn
             else:
                 static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
-            passed_roles.append(static["RoleArn"])
             self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
 
         # Serving: the model's role and the repack step.
@@ -220,10 +220,8 @@ class TrainingPipeline(Construct):
                     notification_topics=aic.notification_config.topics() if aic is not None and aic.notification_config is not None else [],
                 )
                 model_role_arn = self.model_role.role.role_arn
-                passed_roles.append(model_role_arn)
             elif est is None:
                 model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
-                passed_roles.append(model_role_arn)
 
         resources = PipelineResources(
             static=static,
@@ -249,7 +247,7 @@ class TrainingPipeline(Construct):
 
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
         checkov_skip(log_group, LOG_GROUP_CHECKS)
-        statements = self._state_machine_statements(d, runs, sorted(set(passed_roles)))
+        statements = self._state_machine_statements(d, resources, runs, static.get("RoleArn") if est is not None else None, model_role_arn)
         role = role_with_grants(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements)
         self.state_machine = sfn.StateMachine(
             self,
@@ -331,69 +329,20 @@ class TrainingPipeline(Construct):
             function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
         return function
 
-    def _state_machine_statements(self, d: ModelDescriptor, runs: str, passed_roles: list[str]) -> list[Grant]:
-        """Only the actions the definition's tasks call, on this model's names."""
-        arn = self._arn
-        statements: list[Grant] = []
-        rules = []
-        if d.estimator is not None:
-            statements.append(statement(
-                # ListTags: the .sync integration reads the job's tags while it waits (AWS's documented
-                # policy for it); ListTags takes the job's ARN, so it stays on this model's runs.
-                actions=["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
-                resources=[arn("sagemaker", f"training-job/{runs}")],
-            ))
-            rules.append("StepFunctionsGetEventsForSageMakerTrainingJobsRule")
-        functions = [f.function_arn for f in (self.check_input, self.repack) if f is not None]
-        if functions:
-            statements.append(statement(actions=["lambda:InvokeFunction"], resources=functions))
-        if d.deploy is not None or d.transformer is not None:
-            statements.append(statement(actions=["sagemaker:CreateModel", "sagemaker:AddTags"], resources=[arn("sagemaker", f"model/{runs}")]))
-        if d.transformer is not None:
-            statements.append(statement(
-                actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags", "sagemaker:ListTags"],
-                resources=[arn("sagemaker", f"transform-job/{runs}"), arn("sagemaker", f"model/{runs}")],
-            ))
-            rules.append("StepFunctionsGetEventsForSageMakerTransformJobsRule")
-        if d.deploy is not None:
-            assert self.endpoint_name is not None  # set whenever the descriptor deploys
-            endpoint = arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")
-            configs = arn("sagemaker", f"endpoint-config/{runs}")
-            statements.append(statement(actions=["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], resources=[configs]))
-            statements.append(statement(
-                actions=["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:AddTags"],
-                resources=[endpoint, configs],
-            ))
-            if d.deploy.autoscaling is not None:
-                # Application Auto Scaling takes no resource ARN before a target exists (and its ARNs
-                # carry a random id): the conditions keep it to SageMaker variant instance counts.
-                statements.append(statement(
-                    actions=["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:PutScheduledAction"],
-                    resources=["*"],
-                    conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
-                ))
-                # What registering a SageMaker variant checks with the caller's permissions.
-                statements.append(statement(actions=["sagemaker:DescribeEndpointConfig"], resources=[configs]))
-                statements.append(statement(actions=["sagemaker:UpdateEndpointWeightsAndCapacities"], resources=[endpoint]))
-                alarms = [arn("cloudwatch", f"alarm:TargetTracking-endpoint/{self.endpoint_name}/variant/*")]
-                if scales_from_zero(d.deploy):  # the run puts the alarm that scales up from zero
-                    alarms.append(arn("cloudwatch", f"alarm:{backlog_alarm(self.endpoint_name, VARIANT_NAME)['AlarmName']}"))
-                statements.append(statement(actions=["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"], resources=alarms))
-                statements.append(statement(
-                    actions=["iam:CreateServiceLinkedRole"],
-                    resources=[f"arn:{self._partition}:iam::{self._account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"],
-                    conditions={"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
-                ))
-        if rules:
-            statements.append(statement(actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"], resources=[arn("events", f"rule/{r}") for r in rules]))
-        if self.topic is not None:
-            statements.append(statement(actions=["sns:Publish"], resources=[self.topic.topic_arn]))
-            key = getattr(self.topic, "master_key", None)  # an encrypted topic: publishing needs its key
-            if key is not None:
-                statements.append(statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[key.key_arn]))
-        if passed_roles:
-            statements.append(statement(actions=["iam:PassRole"], resources=passed_roles, conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
-        return statements
+    def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
+        """Only the actions the definition's tasks call, on this model's names: the union of the
+        step fragments' grants (pipeline/steps/), so the grants follow the states."""
+        key = getattr(self.topic, "master_key", None) if self.topic is not None else None  # an encrypted topic
+        context = GrantContext(
+            partition=self._partition, region=self._region, account=self._account, runs=runs,
+            endpoint_name=self.endpoint_name,
+            check_input_function=self.check_input.function_arn if self.check_input is not None else None,
+            repack_function=self.repack.function_arn if self.repack is not None else None,
+            topic_arn=self.topic.topic_arn if self.topic is not None else None,
+            topic_key_arn=key.key_arn if key is not None else None,
+            training_role_arn=training_role_arn, model_role_arn=model_role_arn,
+        )
+        return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]
 
     def _teardown(self, d: ModelDescriptor, runs: str) -> None:
         """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,

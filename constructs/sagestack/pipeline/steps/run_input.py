@@ -1,0 +1,58 @@
+"""Check run input → Input accepted?: the execution input's overrides (hyperparameters, inputs,
+output_path), checked and applied by the run-input function (run_input/index.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...descriptor import ModelDescriptor
+from ...render.training import create_training_job, output_path
+from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, run_input_contract, to_parameters
+
+# The parts of CreateTrainingJob a run's input may change; Train reads them from the check's answer.
+OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig")
+
+
+def overridden(request: dict[str, Any]) -> dict[str, Any]:
+    return {k: request[k] for k in OVERRIDDEN if k in request}
+
+
+class RunInput(Fragment):
+    name = "run input"
+
+    def applies(self, d: ModelDescriptor, resources: PipelineResources) -> bool:
+        return d.estimator is not None
+
+    def states(self, b: Builder, s: StepContext) -> str | None:
+        resources = s.resources
+        assert resources.check_input_function is not None, "a training pipeline needs the run-input function"
+        request = create_training_job(s.d, s.ctx)
+        payload = {
+            "input.$": "$.input",
+            "request": to_parameters(overridden(request), s.runtime, s.static),
+            **run_input_contract(s.d, s.ctx),
+            "output_path": to_parameters(output_path(s.d, s.ctx), s.runtime, s.static),
+            "readable": list(resources.readable) if resources.readable is not None else None,
+            "writable": list(resources.writable) if resources.writable is not None else None,
+        }
+        b.add("Check run input", {
+            "Type": "Task",
+            "Comment": "Validates the execution input (hyperparameters, inputs, output_path) and applies it over the descriptor's values.",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": resources.check_input_function, "Payload": payload},
+            "ResultSelector": {"problems.$": "$.Payload.problems", "request.$": "$.Payload.request"},
+            "ResultPath": "$.config",
+            "Retry": _retry(LAMBDA_TRANSIENT, interval=2),
+            "Catch": b.catch("Check run input", "RunInputCheckFailed"),
+            "Next": "Input accepted?",
+        })
+        b.add("Input accepted?", {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.config.problems", "StringEquals": "", "Next": NEXT}],
+            "Default": b.failure("Input", "InvalidInput", cause_path="$.config.problems"),
+        })
+        return "Check run input"
+
+    def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
+        assert g.check_input_function is not None
+        return [allow(["lambda:InvokeFunction"], [g.check_input_function])]

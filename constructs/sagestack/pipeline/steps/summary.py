@@ -1,0 +1,29 @@
+"""Summarize: the execution's output (what the run created)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...descriptor import ModelDescriptor
+from .base import NEXT, Builder, Fragment, PipelineResources, StepContext
+
+
+class Summary(Fragment):
+    name = "summary"
+
+    def applies(self, d: ModelDescriptor, resources: PipelineResources) -> bool:
+        return True
+
+    def states(self, b: Builder, s: StepContext) -> str | None:
+        d = s.d
+        summary: dict[str, Any] = {"model": d.name, "run_name.$": "$.run.name"}
+        if d.estimator is not None:
+            summary.update({"training_job_name.$": "$.training.TrainingJobName", "model_data.$": "$.training.ModelArtifacts.S3ModelArtifacts"})
+        if d.deploy is not None or d.transformer is not None:
+            summary["model_name.$"] = "$.run.name"
+        if d.deploy is not None:
+            summary.update({"endpoint_name": s.resources.endpoint_name, "endpoint_config_name.$": "$.run.name"})
+        if d.transformer is not None:
+            summary.update({"transform_job_name.$": "$.transform.TransformJobName", "transform_output.$": "$.transform.TransformOutput.S3OutputPath"})
+        b.add("Summarize", {"Type": "Pass", "Comment": "The execution's output.", "Parameters": summary, "Next": NEXT})
+        return "Summarize"

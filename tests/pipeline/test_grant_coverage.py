@@ -1,0 +1,245 @@
+"""The state machine role is exactly what the definition's tasks need, for every example (and the
+topic and scale-from-zero variants of tests/pipeline/golden.py), on the synthesized stack: every
+Task's integration maps to the IAM actions it is authorized by (AWS's documented policies for
+the Step Functions integrations, and what Application Auto Scaling and SNS check with the
+caller's permissions), each allowed by some statement on the resource it acts on; and every
+action and resource of every statement is needed by some task, or is one of the documented
+exceptions below."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+import pytest
+
+from sagestack.pipeline.definition import run_prefix
+
+from .golden import cases, synthesized
+from .harness import resolve, synthesized_definition
+
+CASES = cases()
+ARN = "arn:aws:{service}:us-east-1:123456789012:{resource}"
+RUN_ID = "0123456789ab"  # a run name is <prefix>-<12 hex>
+SAGEMAKER = {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+SYNC_RULES = {"createTrainingJob.sync": "StepFunctionsGetEventsForSageMakerTrainingJobsRule", "createTransformJob.sync": "StepFunctionsGetEventsForSageMakerTransformJobsRule"}
+
+# Granted although no task of some example needs it, and why. The fragments' refactor keeps the
+# role's statements as they were; these are the candidates for narrowing it.
+ACTION_EXCEPTIONS = {
+    "sagemaker:AddTags": "Create* calls are authorized by AddTags only when the request has Tags; granted with every Create, whether or not the descriptor has tags",
+    "application-autoscaling:PutScheduledAction": "granted with autoscaling, also when deploy.autoscaling has no scheduled_actions",
+}
+RESOURCE_EXCEPTIONS = {
+    ("sagemaker:CreateTransformJob", ":model/"): "the transform statement also names the run's model (the model CreateTransformJob runs), which AWS's policy for the integration does not list",
+}
+
+
+@dataclass(frozen=True)
+class Need:
+    """One authorization a task needs: an action on a resource, with the request's condition keys."""
+
+    state: str
+    action: str
+    resource: str
+    context: dict[str, str] = field(default_factory=dict)
+
+
+def arn(service: str, resource: str) -> str:
+    return ARN.format(service=service, resource=resource)
+
+
+def _alarm_prefix(endpoint: str) -> str:
+    # Target tracking's alarms: TargetTracking-endpoint/<endpoint>/variant/<variant>-AlarmHigh-<uuid>
+    return arn("cloudwatch", f"alarm:TargetTracking-endpoint/{endpoint}/variant/AllTraffic-AlarmHigh-00000000-0000-0000-0000-000000000000")
+
+
+def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
+    """What the Task ``state`` is authorized by (``run`` is this run's name)."""
+    match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z]+):([A-Za-z.]+)", state["Resource"])
+    assert match, state["Resource"]
+    _sdk, service, call = match.groups()
+    params = state.get("Parameters", {})
+    sm = run.lower()  # SageMaker ARNs carry names in lower case
+    tagged = bool(params.get("Tags"))
+    if service == "lambda" and call == "invoke":
+        yield Need(name, "lambda:InvokeFunction", params["FunctionName"])
+    elif service == "sns" and call == "publish":
+        yield Need(name, "sns:Publish", params["TopicArn"])
+    elif service == "cloudwatch" and call == "putMetricAlarm":
+        yield Need(name, "cloudwatch:PutMetricAlarm", arn("cloudwatch", f"alarm:{params['AlarmName']}"))
+    elif service == "applicationautoscaling":
+        action = call[0].upper() + call[1:]
+        keys = {"application-autoscaling:service-namespace": params["ServiceNamespace"], "application-autoscaling:scalable-dimension": params["ScalableDimension"]}
+        yield Need(name, f"application-autoscaling:{action}", "*", keys)
+        endpoint = params["ResourceId"].split("/")[1]
+        if action == "RegisterScalableTarget":
+            # What registering a SageMaker variant checks with the caller's permissions, and the
+            # service-linked role it creates the first time (SageMaker's autoscaling prerequisites).
+            yield Need(name, "sagemaker:DescribeEndpoint", arn("sagemaker", f"endpoint/{endpoint.lower()}"))
+            yield Need(name, "sagemaker:DescribeEndpointConfig", arn("sagemaker", f"endpoint-config/{sm}"))
+            yield Need(name, "sagemaker:UpdateEndpointWeightsAndCapacities", arn("sagemaker", f"endpoint/{endpoint.lower()}"))
+            yield Need(
+                name, "iam:CreateServiceLinkedRole",
+                "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"},
+            )
+        if action == "PutScalingPolicy" and params["PolicyType"] == "TargetTrackingScaling":
+            for alarm_action in ("PutMetricAlarm", "DescribeAlarms", "DeleteAlarms"):  # target tracking manages its alarms
+                yield Need(name, f"cloudwatch:{alarm_action}", _alarm_prefix(endpoint))
+        if action == "DeregisterScalableTarget":  # deregistering deletes the policies' alarms
+            yield Need(name, "cloudwatch:DeleteAlarms", _alarm_prefix(endpoint))
+    elif service == "sagemaker":
+        operation = call.removesuffix(".sync")
+        action = "sagemaker:" + operation[0].upper() + operation[1:]
+        endpoint = params.get("EndpointName", "").lower()
+        targets = {
+            "createTrainingJob": [arn("sagemaker", f"training-job/{sm}")],
+            "createTransformJob": [arn("sagemaker", f"transform-job/{sm}")],
+            "createModel": [arn("sagemaker", f"model/{sm}")],
+            "createEndpointConfig": [arn("sagemaker", f"endpoint-config/{sm}")],
+            # CreateEndpoint and UpdateEndpoint are authorized on the endpoint and its config.
+            "createEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{sm}")],
+            "updateEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{sm}")],
+            "describeEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
+            "deleteEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
+        }[operation]
+        for target in targets:
+            yield Need(name, action, target)
+        if tagged:
+            yield Need(name, "sagemaker:AddTags", targets[0])
+        if call.endswith(".sync"):  # AWS's documented policy for a .sync job: poll, stop, read tags, its rule
+            noun = operation.removeprefix("create")
+            for extra in (f"sagemaker:Describe{noun}", f"sagemaker:Stop{noun}", "sagemaker:ListTags"):
+                yield Need(name, extra, targets[0])
+            for event_action in ("events:PutTargets", "events:PutRule", "events:DescribeRule"):
+                yield Need(name, event_action, arn("events", f"rule/{SYNC_RULES[call]}"))
+        for role_key in ("RoleArn", "ExecutionRoleArn"):  # the execution role the job or model runs as
+            if role_key in params:
+                yield Need(name, "iam:PassRole", params[role_key], {"iam:PassedToService": "sagemaker.amazonaws.com"})
+    else:
+        raise AssertionError(f"{name}: no IAM mapping for {state['Resource']}")
+
+
+def _conditions_hold(conditions: dict[str, Any] | None, context: dict[str, str]) -> bool:
+    for operator, keys in (conditions or {}).items():
+        assert operator in ("StringEquals", "StringLike"), operator
+        for key, expected in keys.items():
+            values = expected if isinstance(expected, list) else [expected]
+            if key not in context:
+                return False
+            if operator == "StringEquals" and context[key] not in values:
+                return False
+            if operator == "StringLike" and not any(fnmatchcase(context[key], v) for v in values):
+                return False
+    return True
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def allows(statement: dict[str, Any], need: Need) -> list[str]:
+    """The statement's resources that allow ``need`` (none: it does not)."""
+    if statement["Effect"] != "Allow" or need.action not in _listed(statement["Action"]):
+        return []
+    if not _conditions_hold(statement.get("Condition"), need.context):
+        return []
+    return [r for r in (resolve(x) for x in _listed(statement["Resource"])) if fnmatchcase(need.resource, r)]
+
+
+@pytest.fixture(scope="module")
+def synth() -> dict[str, dict[str, Any]]:
+    return synthesized(CASES)
+
+
+def _topic_keys(template: dict[str, Any]) -> list[str]:
+    return [resolve({"Fn::GetAtt": [k, "Arn"]}) for k, v in template["Resources"].items() if v["Type"] == "AWS::KMS::Key"]
+
+
+def _needs(case: str, synth: dict[str, dict[str, Any]]) -> list[Need]:
+    entry = synth[case]
+    definition = synthesized_definition({"DefinitionString": json.dumps(entry["definition"]), "DefinitionSubstitutions": entry["substitutions"]})
+    d, _topic = CASES[case]
+    run = f"{run_prefix(d)}-{RUN_ID}"
+    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run)]
+    for key in _topic_keys(entry["template"]):  # publishing to an encrypted topic uses its key
+        publish = [n for n in out if n.action == "sns:Publish"]
+        assert publish, case
+        out += [Need(publish[0].state, a, key) for a in ("kms:GenerateDataKey", "kms:Decrypt")]
+    return out
+
+
+def missing(needed: list[Need], statements: list[dict[str, Any]]) -> list[Need]:
+    return [n for n in needed if not any(allows(s, n) for s in statements)]
+
+
+def unused(needed: list[Need], statements: list[dict[str, Any]]) -> tuple[list[Any], set[str]]:
+    """(the statements' actions and resources no task needs, the exceptions relied on)."""
+    out: list[Any] = []
+    excused: set[str] = set()
+    for statement in statements:
+        actions = _listed(statement["Action"])
+        used_resources: set[str] = set()
+        for action in actions:
+            hits = [r for n in needed if n.action == action for r in allows(statement, n)]
+            used_resources.update(hits)
+            if not hits:
+                if action in ACTION_EXCEPTIONS:
+                    excused.add(action)
+                else:
+                    out.append((action, statement["Resource"]))
+        for resource in (resolve(x) for x in _listed(statement["Resource"])):
+            if resource in used_resources or all(a in ACTION_EXCEPTIONS for a in actions):
+                continue
+            reasons = [f"{a} {part}" for a, part in RESOURCE_EXCEPTIONS if a in actions and part in resource]
+            if reasons:
+                excused.update(reasons)
+            else:
+                out.append((actions, resource))
+    return out, excused
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_task_is_covered_by_a_grant(case: str, synth: dict[str, dict[str, Any]]) -> None:
+    assert missing(_needs(case, synth), synth[case]["statements"]) == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_grant_is_unused(case: str, synth: dict[str, dict[str, Any]]) -> None:
+    """Every action of every statement is needed by a task on one of the statement's resources,
+    and every resource of a statement by one of its actions (the documented exceptions aside)."""
+    assert unused(_needs(case, synth), synth[case]["statements"])[0] == []
+
+
+def test_every_exception_is_still_relied_on(synth: dict[str, dict[str, Any]]) -> None:
+    relied: set[str] = set()
+    for case in CASES:
+        relied |= unused(_needs(case, synth), synth[case]["statements"])[1]
+    assert relied == set(ACTION_EXCEPTIONS) | {f"{a} {part}" for a, part in RESOURCE_EXCEPTIONS}
+
+
+def test_the_check_fails_on_a_missing_or_an_extra_grant(synth: dict[str, dict[str, Any]]) -> None:
+    """Without the PassRole statement a task is uncovered; without the tasks, grants are unused."""
+    needed, statements = _needs("mnist-tf", synth), synth["mnist-tf"]["statements"]
+    without_pass_role = [s for s in statements if s["Action"] != "iam:PassRole"]
+    assert {n.action for n in missing(needed, without_pass_role)} == {"iam:PassRole"}
+    extra, _excused = unused([n for n in needed if n.action != "lambda:InvokeFunction"], statements)
+    invoke = next(s for s in statements if s["Action"] == "lambda:InvokeFunction")
+    assert ("lambda:InvokeFunction", invoke["Resource"]) in extra
+
+
+def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, dict[str, Any]]) -> None:
+    """Each integration appears in some example, so no mapping above is dead (a new step's
+    integration fails ``needs`` until it is mapped)."""
+    seen = {state["Resource"] for entry in synth.values() for state in entry["definition"]["States"].values() if state["Type"] == "Task"}
+    assert {r.rsplit(":::", 1)[1] for r in seen} >= {
+        "lambda:invoke", "sns:publish", "sagemaker:createTrainingJob.sync", "sagemaker:createTransformJob.sync", "sagemaker:createModel",
+        "sagemaker:createEndpointConfig", "sagemaker:createEndpoint", "sagemaker:updateEndpoint", "aws-sdk:sagemaker:describeEndpoint",
+        "aws-sdk:sagemaker:deleteEndpoint", "aws-sdk:applicationautoscaling:registerScalableTarget", "aws-sdk:applicationautoscaling:deregisterScalableTarget",
+        "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm",
+    }
