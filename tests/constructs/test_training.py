@@ -184,21 +184,12 @@ def test_a_pipeline_that_deploys_an_asynchronous_endpoint_may_put_its_alarm_and_
     """An asynchronous endpoint that scales to zero, created by runs: the state machine may put
     exactly its backlog alarm, the model role writes its response folders and tells its topic, and
     teardown deletes the alarm with the stack."""
-    import copy
+    from ..pipeline.golden import async_mnist
 
-    from sagestack.descriptor import validate_data
-
-    raw = copy.deepcopy(TRAINING["mnist-tf"].model_dump(mode="python", exclude_unset=True))
-    raw["deploy"] = {
-        "initial_instance_count": 1, "instance_type": "ml.g4dn.xlarge",
-        "async_inference_config": {"notification_config": {"ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}},
-        "autoscaling": {"min_capacity": 0, "max_capacity": 3, "target_backlog_per_instance": 5},
-    }
-    result = validate_data(raw, file="async.yaml", source=CATALOG / "async.yaml")
-    assert result.descriptor is not None, result.issues
+    descriptor = async_mnist()
     app = cdk.App()
     stack = cdk.Stack(app, "async", env=cdk.Environment(region="us-east-1"))
-    TrainingPipeline(stack, "Training", descriptor=result.descriptor)
+    TrainingPipeline(stack, "Training", descriptor=descriptor)
     template = assertions.Template.from_stack(stack).to_json()
     documents = [p["Properties"]["PolicyDocument"] for p in template["Resources"].values() if p["Type"] == "AWS::IAM::Policy"]
     documents += [p["PolicyDocument"] for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role" for p in r["Properties"].get("Policies", [])]

@@ -20,6 +20,7 @@ from sagestack.render.check import EXAMPLE_VALUES
 from sagestack.render.training import create_training_job
 
 from ..conftest import CATALOG, REPO_ROOT
+from .golden import async_mnist as _async_mnist
 from .harness import asl_problems, run
 
 CATALOG_BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
@@ -417,24 +418,6 @@ def test_deploy_time_values_are_inserted_verbatim() -> None:
 def test_a_model_without_training_or_batch_has_no_pipeline() -> None:
     with pytest.raises(ValueError, match="deployed by CloudFormation"):
         definition("mnist-serving")
-
-
-def _async_mnist() -> ModelDescriptor:
-    """mnist-tf, deployed as an asynchronous endpoint that scales to zero."""
-    import yaml
-
-    from sagestack.descriptor import validate_data
-
-    path = CATALOG / "mnist-tf.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["deploy"] = {
-        "initial_instance_count": 1, "instance_type": "ml.g4dn.xlarge",
-        "async_inference_config": {"notification_config": {"ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}},
-        "autoscaling": {"min_capacity": 0, "max_capacity": 3, "target_backlog_per_instance": 5},
-    }
-    result = validate_data(data, file="mnist-async.yaml", source=path)
-    assert result.descriptor is not None, [i.format() for i in result.issues]
-    return result.descriptor
 
 
 def test_a_run_creates_an_asynchronous_endpoint_that_scales_from_zero() -> None:
