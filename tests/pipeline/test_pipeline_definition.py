@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 
 from sagestack.descriptor import ModelDescriptor, load_catalog
-from sagestack.pipeline import FAILED_STATE, PipelineResources, RepackStep, pipeline_definition, to_parameters
+from sagestack.pipeline import FAILED_STATE, PipelineResources, pipeline_definition, to_parameters
 from sagestack.pipeline.definition import POLL_SECONDS, endpoint_wait
 from sagestack.render import RenderContext, request_problems
 from sagestack.render.check import EXAMPLE_VALUES
 from sagestack.render.training import create_training_job
 
 from ..conftest import CATALOG, REPO_ROOT
+from .golden import TOPIC, example_resources
 from .golden import async_mnist as _async_mnist
 from .harness import asl_problems, run
 
@@ -27,19 +28,11 @@ CATALOG_BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
 PIPELINES = {n: d for n, d in CATALOG_BY_NAME.items() if d.estimator is not None or d.transformer is not None}
 CTX = RenderContext(region="us-east-1")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # botocore's TrainingJobName / ModelName / EndpointConfigName
-CHECK = "arn:aws:lambda:us-east-1:123456789012:function:sagestack-check-run-input"
-TOPIC = "arn:aws:sns:us-east-1:123456789012:sagestack-runs"
 RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")
 
 
 def resources(d: ModelDescriptor, *, topic: bool = False) -> PipelineResources:
-    return PipelineResources(
-        static=EXAMPLE_VALUES,
-        check_input_function=CHECK if d.estimator is not None else None,
-        endpoint_name=f"{d.name}-dev" if d.deploy is not None else None,
-        repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
-        topic_arn=TOPIC if topic else None,
-    )
+    return example_resources(d, topic)
 
 
 def definition(name: str | ModelDescriptor, *, topic: bool = False) -> dict[str, Any]:
