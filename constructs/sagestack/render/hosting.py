@@ -187,12 +187,10 @@ def _environment(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
             directory = ""
         elif needs_repack(d):
             directory = MODEL_CODE_DIR
-        elif (source or "").startswith("s3://"):
-            directory = source or ""
-        elif d.model is not None:
+        elif source is not None and source.startswith("s3://"):
+            directory = source
+        else:  # the model's own archive, or the training archive
             directory = ctx.source_archive
-        else:
-            directory = spec.source_dir if (spec.source_dir or "").startswith("s3://") else ctx.source_archive
         if entry is None:
             script = ""
         elif d.model is None and (d.deploy is not None and d.deploy.entry_point or d.transformer is not None and d.transformer.entry_point):
