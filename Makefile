@@ -75,7 +75,7 @@ synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example cat
 test: $(DEV_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) ## run every test
 	$(PY) -m pytest
 
-test-differential: $(DEV_STAMP) ## run the differential test with many examples (about 45 min)
+test-differential: $(DEV_STAMP) ## run the differential test with many examples (200 per fidelity configuration, about 70 min)
 	SAGESTACK_DIFFERENTIAL_EXAMPLES=200 $(PY) -m pytest tests/fidelity/test_differential.py
 
 bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)
