@@ -887,6 +887,7 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
 # ----------------------------------------------------------------------------------------
 
 HPT = "CreateHyperParameterTuningJob"
+TUNING_RUN_SUFFIX = 13  # "-" and 12 hex digits: a run's name is its job's (pipeline/steps/base.py)
 
 # The metrics built-in XGBoost emits for tuning (SageMaker Developer Guide, "Tune an XGBoost
 # Model"): validation:<metric>, and train:<metric> as it reports those too.
@@ -906,13 +907,22 @@ def _builtin_image(est: Any) -> str | None:
 @rule("tuner")
 def tuner_tunes_an_estimator(d: Any, ctx: Context) -> Iterator[Finding]:
     """A tuner tunes the descriptor's estimator, and serves its best job with deploy only
-    (HyperparameterTuner has deploy() but no transformer())."""
+    (HyperparameterTuner has deploy() but no transformer()); a run input overrides only static
+    hyperparameters; a run's name fits a tuning job's name."""
     if "estimator" not in ctx.present:
         yield Finding(("tuner",), "a tuner tunes the descriptor's estimator: add one (with fit)", "estimator + fit + tuner", "no estimator")
     if "transformer" in ctx.present:
         yield Finding(("transformer",), "HyperparameterTuner has no transformer(): a tuned model is served with deploy", "deploy, or no tuner", "transformer")
-    if "schedule" in ctx.present and getattr(d.schedule, "input", None) is not None:
-        yield Finding(("schedule", "input"), "a run input overrides a training job's request; a tuning job's training definition is fixed", "no input", "input")
+    given = getattr(getattr(d, "schedule", None), "input", None)
+    for name in (getattr(given, "hyperparameters", None) or {}):
+        if name in d.tuner.hyperparameter_ranges:
+            yield Finding(("schedule", "input", "hyperparameters", name), "tuned by tuner.hyperparameter_ranges: a run input overrides only static hyperparameters", "a hyperparameter without a range", name)
+    est, fit = getattr(d, "estimator", None), getattr(d, "fit", None)
+    prefix = (getattr(est, "base_job_name", None) or getattr(fit, "job_name", None) or getattr(d, "name", None) or "")
+    most = int(limits(ApiMember(HPT, "HyperParameterTuningJobName")).max or 32) - TUNING_RUN_SUFFIX
+    if len(prefix) > most:
+        where = ("estimator", "base_job_name") if getattr(est, "base_job_name", None) else ("fit", "job_name") if getattr(fit, "job_name", None) else ("name",)
+        yield Finding(where, f"too long to name a tuning job: SageMaker takes {most + TUNING_RUN_SUFFIX} characters and each run adds {TUNING_RUN_SUFFIX} (an environment's name adds more)", f"at most {most} characters", f"{len(prefix)} characters")
 
 
 @rule("estimator", "tuner")

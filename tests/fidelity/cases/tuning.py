@@ -23,13 +23,14 @@ def _xgb_tuner(**kw: Any) -> dict[str, Any]:
     return {"objective_metric_name": "validation:auc", "hyperparameter_ranges": {"eta": ETA, "max_depth": DEPTH}, "max_jobs": 20, "max_parallel_jobs": 3, **kw}
 
 
+# Names are descriptor names, and a tuned one takes at most 19 characters (its runs name tuning jobs).
 CONFIGS: dict[str, dict[str, Any]] = {
     # Built-in XGBoost tuned on its own validation:auc; max_depth's static value gives way to its range.
-    "tune-xgboost-builtin": {"estimator": XGB_BUILTIN, "fit": XGB_TRAIN, "tuner": _xgb_tuner()},
+    "tune-xgb": {"estimator": XGB_BUILTIN, "fit": XGB_TRAIN, "tuner": _xgb_tuner()},
     # tuner.deploy(): the best training job's model behind an endpoint.
-    "tune-xgboost-deploy": {"estimator": XGB_BUILTIN, "fit": XGB_TRAIN, "tuner": _xgb_tuner(tags=[{"Key": "team", "Value": "ml"}]), "deploy": DEPLOY_CPU},
+    "tune-xgb-deploy": {"estimator": XGB_BUILTIN, "fit": XGB_TRAIN, "tuner": _xgb_tuner(tags=[{"Key": "team", "Value": "ml"}]), "deploy": DEPLOY_CPU},
     # A script's metric, Bayesian with early stopping, minimized.
-    "tune-pytorch-bayesian": {
+    "tune-pt-bayesian": {
         "estimator": PT,
         "fit": {"inputs": {"train": "s3://sagestack-data/pt/train", "validation": "s3://sagestack-data/pt/validation"}},
         "tuner": {
@@ -39,7 +40,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
         },
     },
     # Hyperband with its resource bounds, and a Categorical range over a framework's JSON hyperparameter.
-    "tune-pytorch-hyperband": {
+    "tune-pt-hyperband": {
         "estimator": PT,
         "fit": {"inputs": "s3://sagestack-data/pt/train"},
         "tuner": {
@@ -50,7 +51,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
         },
     },
     # Random search over a Categorical range of the built-in algorithm (plain strings there).
-    "tune-xgboost-random-categorical": {
+    "tune-xgb-random": {
         "estimator": XGB_BUILTIN, "fit": XGB_TRAIN,
         "tuner": _xgb_tuner(strategy="Random", hyperparameter_ranges={"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "eta": {**ETA, "scaling_type": "Linear"}}),
     },
