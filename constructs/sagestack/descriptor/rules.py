@@ -115,7 +115,7 @@ def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tup
 def import_placeholders_are_filled(d: Any, ctx: Context) -> Iterator[Finding]:
     """A value `sagestack import` could not resolve is still its placeholder (in fields whose
     type takes any string, such as hyperparameters, nothing else would say so)."""
-    for section in ("estimator", "fit", "model", "deploy", "transformer", "transform"):
+    for section in ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform"):
         spec = getattr(d, section, None)
         if spec is None:
             continue
