@@ -72,6 +72,7 @@ SPECS: dict[str, dict] = {
     "sklearn-iris": {"shape": "train+deploy", "source": "sklearn-iris"},
     "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
     "xgboost-builtin": {"shape": "train+transform"},
+    "xgboost-tuned": {"shape": "train+deploy"},  # a tuning job instead of a training job: the same resources
     "mnist-shadow": {"shape": "hosting", "variants": ["production", "candidate"], "shadow": True},
     "sklearn-multi-model": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
     "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},

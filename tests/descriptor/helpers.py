@@ -43,6 +43,22 @@ def model_base() -> dict[str, Any]:
     }
 
 
+def tuned_base() -> dict[str, Any]:
+    """Built-in XGBoost tuned on its validation:auc (HyperparameterTuner), then deployed."""
+    return {
+        "name": "tuned-test",
+        "estimator": {"type": "Estimator", "image_uri": {"framework": "xgboost", "version": "1.7-1"}, "instance_type": "ml.m5.xlarge", "instance_count": 1, "hyperparameters": {"num_round": 100}},
+        "fit": {"inputs": {"train": "s3://sagestack-test/train", "validation": "s3://sagestack-test/validation"}},
+        "tuner": {
+            "objective_metric_name": "validation:auc",
+            "hyperparameter_ranges": {"eta": {"type": "ContinuousParameter", "min_value": 0.01, "max_value": 0.3}, "max_depth": {"type": "IntegerParameter", "min_value": 3, "max_value": 9}},
+            "max_jobs": 4,
+            "max_parallel_jobs": 2,
+        },
+        "deploy": {"initial_instance_count": 1, "instance_type": "ml.m5.large"},
+    }
+
+
 def issues_of(raw: dict[str, Any], tmp: Path | None = None) -> list[Issue]:
     """Issues of ``raw``; code paths resolve against ``tmp`` (where train.py is created) or are skipped."""
     raw = copy.deepcopy(raw)

@@ -10,7 +10,7 @@ import pytest
 
 from sagestack.descriptor.rules import RULES
 
-from .helpers import assert_rule_case, errors, find, issues_of, kmeans_base, model_base, tf_base
+from .helpers import assert_rule_case, errors, find, issues_of, kmeans_base, model_base, tf_base, tuned_base
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -142,6 +142,31 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("schedule_starts_a_pipeline", model_base, _set("schedule", {"expression": "rate(1 day)"}), lambda d: None, "schedule", "only a pipeline runs on a schedule", "error"),
     ("schedule_starts_a_pipeline", tf_base, _set("schedule", {"expression": "rate(1 day)", "input": {"inputs": {"test": "s3://sagestack-test/t"}}}), _set("schedule", {"expression": "rate(1 day)", "input": {"inputs": {"train": "s3://sagestack-test/t"}}}), "schedule.input.inputs.test", "names no channel", "error"),
     ("schedule_starts_a_pipeline", tf_base, _set("schedule", {"on_new_data": "s3://sagestack-test/other/"}), _set("schedule", {"on_new_data": "s3://sagestack-test/train/"}), "schedule.on_new_data", "not under any fit channel", "warning"),
+    # Hyperparameter tuning.
+    ("tuner_tunes_an_estimator", model_base, _set("tuner", tuned_base()["tuner"]), lambda d: None, "tuner", "tunes the descriptor's estimator", "error"),
+    ("tuner_tunes_an_estimator", tuned_base, _all(_del("deploy"), _set("transformer", {"instance_type": "ml.m5.large"}), _set("transform", {"data": "s3://sagestack-test/in"})), lambda d: None, "transformer", "no transformer()", "error"),
+    ("tuner_tunes_an_estimator", tuned_base, _set("schedule", {"expression": "rate(1 day)", "input": {"hyperparameters": {"eta": 0.1}}}), _set("schedule", {"expression": "rate(1 day)", "input": {"hyperparameters": {"num_round": 50}}}), "schedule.input.hyperparameters.eta", "overrides only static hyperparameters", "error"),
+    ("tuner_tunes_an_estimator", tuned_base, _set("name", "a-tuned-model-named-long"), _set("name", "a-tuned-model-named"), "name", "too long to name a tuning job", "error"),
+    ("tuner_objective_is_emitted", tuned_base, _set("tuner.objective_metric_name", "validation:acc"), _set("tuner.objective_metric_name", "validation:logloss"), "tuner.objective_metric_name", "built-in XGBoost emits no such metric", "error"),
+    ("tuner_objective_is_emitted", tuned_base, _set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}])), "tuner.objective_metric_name", "come from tuner.metric_definitions", "error"),
+    ("tuner_objective_is_emitted", lambda: {**tf_base(), "tuner": {"objective_metric_name": "loss", "objective_type": "Minimize", "hyperparameter_ranges": {"lr": {"type": "ContinuousParameter", "min_value": 0.001, "max_value": 0.1}}}}, lambda d: None, _set("tuner.metric_definitions", [{"Name": "loss", "Regex": "loss=([0-9.]+)"}]), "tuner.objective_metric_name", "come from tuner.metric_definitions", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.eta.min_value", 0.5), _set("tuner.hyperparameter_ranges.eta.min_value", 0.1), "tuner.hyperparameter_ranges.eta.min_value", "above max_value", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _del("tuner.hyperparameter_ranges.eta.max_value"), lambda d: None, "tuner.hyperparameter_ranges.eta", "needs min_value and max_value", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.max_depth.max_value", 9.5), lambda d: None, "tuner.hyperparameter_ranges.max_depth.max_value", "bounds are integers", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _all(_set("tuner.hyperparameter_ranges.eta.min_value", 0), _set("tuner.hyperparameter_ranges.eta.scaling_type", "Logarithmic")), _set("tuner.hyperparameter_ranges.eta.scaling_type", "Logarithmic"), "tuner.hyperparameter_ranges.eta.min_value", "above 0", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.max_depth.scaling_type", "ReverseLogarithmic"), _set("tuner.hyperparameter_ranges.max_depth.scaling_type", "Linear"), "tuner.hyperparameter_ranges.max_depth.scaling_type", "ContinuousParameter ranges only", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _all(_set("tuner.hyperparameter_ranges.eta.scaling_type", "ReverseLogarithmic"), _set("tuner.hyperparameter_ranges.eta.max_value", 1.5)), _set("tuner.hyperparameter_ranges.eta.scaling_type", "ReverseLogarithmic"), "tuner.hyperparameter_ranges.eta", "max_value < 1", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter", "min_value": 1, "values": ["gbtree"]}), _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter", "values": ["gbtree"]}), "tuner.hyperparameter_ranges.booster.min_value", "takes only values", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter"}), _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}), "tuner.hyperparameter_ranges.booster", "needs its values", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter", "values": [str(i) for i in range(31)]}), _set("tuner.hyperparameter_ranges.booster", {"type": "CategoricalParameter", "values": [str(i) for i in range(30)]}), "tuner.hyperparameter_ranges.booster.values", "too many values", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges", {f"h{i}": {"type": "IntegerParameter", "min_value": 1, "max_value": 2} for i in range(31)}), _set("tuner.hyperparameter_ranges", {f"h{i}": {"type": "IntegerParameter", "min_value": 1, "max_value": 2} for i in range(30)}), "tuner.hyperparameter_ranges", "too many IntegerParameter ranges", "error"),
+    ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.sagemaker_program", {"type": "CategoricalParameter", "values": ["a"]}), lambda d: None, "tuner.hyperparameter_ranges.sagemaker_program", "set by the SDK", "error"),
+    ("tuner_ranges_replace_static_values", tuned_base, _set("estimator.hyperparameters.eta", 0.2), _set("estimator.hyperparameters.gamma", 0.2), "estimator.hyperparameters.eta", "never sent", "warning"),
+    ("tuner_strategy_fits", tuned_base, _set("tuner.strategy", "Grid"), _all(_set("tuner.strategy", "Grid"), _set("tuner.hyperparameter_ranges", {"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}})), "tuner.hyperparameter_ranges.eta.type", "Categorical ranges only", "error"),
+    ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Hyperband"), _set("tuner.early_stopping_type", "Auto")), _set("tuner.strategy", "Hyperband"), "tuner.early_stopping_type", "stops training jobs itself", "error"),
+    ("tuner_strategy_fits", tuned_base, _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 1, "max_resource": 10}}), _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 1, "max_resource": 10}})), "tuner.strategy_config", "only the Hyperband strategy", "error"),
+    ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 20, "max_resource": 10}})), _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 2, "max_resource": 10}})), "tuner.strategy_config.hyperband_strategy_config.min_resource", "above max_resource", "error"),
+    ("tuner_strategy_fits", tuned_base, _set("tuner.max_parallel_jobs", 5), _set("tuner.max_parallel_jobs", 4), "tuner.max_parallel_jobs", "more parallel jobs than jobs", "error"),
 ]
 
 
@@ -180,7 +205,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_bases_are_clean(tmp_path) -> None:
-    for base in (tf_base, kmeans_base, model_base):
+    for base in (tf_base, kmeans_base, model_base, tuned_base):
         assert issues_of(base(), tmp_path) == [], base.__name__
 
 

@@ -96,6 +96,22 @@ def _inputs(fit: dict[str, Any]) -> Any:
     return {name: channel(value) for name, value in inputs.items()}
 
 
+def _tuner(estimator: Any, kwargs: dict[str, Any]) -> Any:
+    """``HyperparameterTuner(estimator, ...)`` with each range's ``type`` its parameter class."""
+    from sagemaker import tuner as sdk_tuner
+
+    kwargs = dict(kwargs)
+    ranges = {}
+    for name, spec in kwargs.pop("hyperparameter_ranges").items():
+        spec = dict(spec)
+        cls = getattr(sdk_tuner, spec.pop("type"))
+        ranges[name] = cls(spec.pop("values")) if "values" in spec else cls(**spec)
+    if "strategy_config" in kwargs:
+        hyperband = sdk_tuner.HyperbandStrategyConfig(**kwargs.pop("strategy_config")["hyperband_strategy_config"])
+        kwargs["strategy_config"] = sdk_tuner.StrategyConfig(hyperband_strategy_config=hyperband)
+    return sdk_tuner.HyperparameterTuner(estimator, hyperparameter_ranges=ranges, **kwargs)
+
+
 def _absolute(kwargs: dict[str, Any], base: Path) -> None:
     for key in ("source_dir",):
         if kwargs.get(key) and not str(kwargs[key]).startswith("s3://"):
@@ -126,10 +142,11 @@ def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str,
 def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
     """Like run_sdk, inside an open recording() (one moto set-up for many configurations)."""
     calls.clear()
-    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS
+    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS, _CREATED_TUNING
 
     _CREATED_ENDPOINTS.clear()  # each configuration starts with no endpoints
     _CREATED_CONFIGS.clear()
+    _CREATED_TUNING.clear()
     d = copy.deepcopy(descriptor)
     if True:
         deployable: Any = None
@@ -150,8 +167,13 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
             fit_kwargs = {"job_name": JOB_NAME, "wait": False}
             if "mini_batch_size" in fit:
                 fit_kwargs["mini_batch_size"] = fit["mini_batch_size"]
-            estimator.fit(_inputs(fit), **fit_kwargs)
-            deployable = estimator
+            if "tuner" in d:  # with a tuner, fit is tuner.fit(...) and deploy serves the best job
+                tuner = _tuner(estimator, d["tuner"])
+                tuner.fit(_inputs(fit), **fit_kwargs)
+                deployable = tuner
+            else:
+                estimator.fit(_inputs(fit), **fit_kwargs)
+                deployable = estimator
         if "model" in d:
             kwargs = d["model"]
             cls = _model_class(kwargs.pop("type"))

@@ -22,6 +22,7 @@ BUCKET = "sagestack-fidelity"
 DATA_BUCKET = "sagestack-data"
 MODEL_DATA = f"s3://{BUCKET}/model/model.tar.gz"  # what the faked training job produced
 SERVED_MODEL_DATA = f"s3://{BUCKET}/served/model.tar.gz"  # model: sections serve this
+BEST_TRAINING_JOB = "fidelity-job-001-0123abcd"  # the tuning job's best training job
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",  # fake credentials, this process only (moto)
@@ -39,12 +40,32 @@ FAKE_ENV = {
 # Endpoints and configs created in this recording: answered by Describe* afterwards.
 _CREATED_ENDPOINTS: dict[str, str] = {}
 _CREATED_CONFIGS: dict[str, dict[str, Any]] = {}
+_CREATED_TUNING: list[dict[str, Any]] = []
 
 
 def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
     if operation == "CreateTrainingJob":
         return {"TrainingJobArn": f"{arn}:training-job/{params['TrainingJobName']}"}
+    if operation == "DescribeTrainingJob" and params["TrainingJobName"] == BEST_TRAINING_JOB and _CREATED_TUNING:
+        # the best training job ran the tuning job's definition with its static hyperparameters
+        definition = _CREATED_TUNING[-1]["TrainingJobDefinition"]
+        spec = dict(definition["AlgorithmSpecification"])
+        spec["TrainingImage"] = spec.pop("TrainingImage", "x")
+        return {
+            "TrainingJobName": BEST_TRAINING_JOB,
+            "TrainingJobStatus": "Completed",
+            "ModelArtifacts": {"S3ModelArtifacts": MODEL_DATA},
+            "AlgorithmSpecification": spec,
+            "RoleArn": definition["RoleArn"],
+            "ResourceConfig": definition.get("ResourceConfig") or {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 30},
+            "StoppingCondition": definition["StoppingCondition"],
+            "OutputDataConfig": {"KmsKeyId": "", **definition["OutputDataConfig"]},
+            "InputDataConfig": definition.get("InputDataConfig", []),
+            "HyperParameters": dict(definition.get("StaticHyperParameters", {})),
+            "EnableNetworkIsolation": definition.get("EnableNetworkIsolation", False),
+            "TrainingJobArn": f"{arn}:training-job/{BEST_TRAINING_JOB}",
+        }
     if operation == "DescribeTrainingJob":
         return {
             "TrainingJobName": params["TrainingJobName"],
@@ -53,6 +74,17 @@ def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
             "AlgorithmSpecification": {"TrainingImage": "x", "TrainingInputMode": "File"},
             "RoleArn": ROLE,
             "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        }
+    if operation == "CreateHyperParameterTuningJob":
+        _CREATED_TUNING.append(dict(params))
+        return {"HyperParameterTuningJobArn": f"{arn}:hyper-parameter-tuning-job/{params['HyperParameterTuningJobName']}"}
+    if operation == "DescribeHyperParameterTuningJob":
+        # tuner.deploy() attaches an estimator to the best training job (then DescribeTrainingJob)
+        name = params["HyperParameterTuningJobName"]
+        return {
+            "HyperParameterTuningJobName": name,
+            "HyperParameterTuningJobStatus": "Completed",
+            "BestTrainingJob": {"TrainingJobName": BEST_TRAINING_JOB, "TrainingJobStatus": "Completed", "TunedHyperParameters": {}, "CreationTime": 0},
         }
     if operation == "CreateModel":
         return {"ModelArn": f"{arn}:model/{params['ModelName']}"}

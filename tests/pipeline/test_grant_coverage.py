@@ -26,7 +26,11 @@ CASES = cases()
 ARN = "arn:aws:{service}:us-east-1:123456789012:{resource}"
 RUN_ID = "0123456789ab"  # a run name is <prefix>-<12 hex>
 SAGEMAKER = {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
-SYNC_RULES = {"createTrainingJob.sync": "StepFunctionsGetEventsForSageMakerTrainingJobsRule", "createTransformJob.sync": "StepFunctionsGetEventsForSageMakerTransformJobsRule"}
+SYNC_RULES = {
+    "createTrainingJob.sync": "StepFunctionsGetEventsForSageMakerTrainingJobsRule",
+    "createTransformJob.sync": "StepFunctionsGetEventsForSageMakerTransformJobsRule",
+    "createHyperParameterTuningJob.sync": "StepFunctionsGetEventsForSageMakerTuningJobsRule",
+}
 
 # Granted although no task of some example needs it, and why. The fragments' refactor keeps the
 # role's statements as they were; these are the candidates for narrowing it.
@@ -99,6 +103,9 @@ def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
         endpoint = params.get("EndpointName", "").lower()
         targets = {
             "createTrainingJob": [arn("sagemaker", f"training-job/{sm}")],
+            "createHyperParameterTuningJob": [arn("sagemaker", f"hyper-parameter-tuning-job/{sm}")],
+            # the tuning job's best training job: <tuning job>-<3 digits>-<8 hex>
+            "describeTrainingJob": [arn("sagemaker", f"training-job/{sm}-007-0123abcd")],
             "createTransformJob": [arn("sagemaker", f"transform-job/{sm}")],
             "createModel": [arn("sagemaker", f"model/{sm}")],
             "createEndpointConfig": [arn("sagemaker", f"endpoint-config/{sm}")],
@@ -118,9 +125,10 @@ def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
                 yield Need(name, extra, targets[0])
             for event_action in ("events:PutTargets", "events:PutRule", "events:DescribeRule"):
                 yield Need(name, event_action, arn("events", f"rule/{SYNC_RULES[call]}"))
+        roles = {**params, **params.get("TrainingJobDefinition", {})}  # a tuning job passes its training jobs' role
         for role_key in ("RoleArn", "ExecutionRoleArn"):  # the execution role the job or model runs as
-            if role_key in params:
-                yield Need(name, "iam:PassRole", params[role_key], {"iam:PassedToService": "sagemaker.amazonaws.com"})
+            if role_key in roles:
+                yield Need(name, "iam:PassRole", roles[role_key], {"iam:PassedToService": "sagemaker.amazonaws.com"})
     else:
         raise AssertionError(f"{name}: no IAM mapping for {state['Resource']}")
 

@@ -455,3 +455,65 @@ def test_a_later_run_updates_the_asynchronous_endpoint_and_puts_its_scaling_agai
     assert order == ["Deregister scaling target", "Update endpoint", "Register scaling target", "Put scaling policy", "Put scale-from-zero policy", "Put backlog alarm"]
     assert out["calls"]["Put backlog alarm"][0]["AlarmActions"] == [policy_arn]
     assert assert_requests_valid(defn, out) >= 10
+
+
+# Hyperparameter tuning (xgboost-tuned): the tuning job replaces Train, its best job feeds the model.
+BEST = "{{call:Tune.HyperParameterTuningJobName}}-007-0123abcd"
+
+
+def tuned_tasks(*, best: bool = True) -> dict[str, list[dict[str, Any]]]:
+    tuned: dict[str, Any] = {
+        "HyperParameterTuningJobName": "{{call:Tune.HyperParameterTuningJobName}}",
+        "HyperParameterTuningJobArn": "arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/{{call:Tune.HyperParameterTuningJobName}}",
+        "HyperParameterTuningJobStatus": "Completed",
+        "TrainingJobStatusCounters": {"Completed": 20 if best else 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0 if best else 20, "Stopped": 0},
+    }
+    if best:
+        tuned["BestTrainingJob"] = {"TrainingJobName": BEST, "TrainingJobStatus": "Completed", "TunedHyperParameters": {"eta": "0.05"}, "CreationTime": "2026-11-23T10:00:00Z"}
+    tasks = first_run_tasks()
+    del tasks["Train"]
+    tasks["Tune"] = [{"result": tuned}]
+    tasks["Describe best job"] = [{"result": {"TrainingJobName": BEST, "TrainingJobStatus": "Completed", "ModelArtifacts": {"S3ModelArtifacts": f"s3://sagestack-artifacts/{BEST}/output/model.tar.gz"}}}]
+    return tasks
+
+
+def test_tuning_serves_the_best_training_job() -> None:
+    defn = definition("xgboost-tuned")
+    assert "Train" not in defn["States"]
+    out = run(defn, tuned_tasks(), input={"hyperparameters": {"num_round": 100}})
+    assert out["status"] == "SUCCEEDED", out
+    [tune] = out["calls"]["Tune"]
+    assert tune["TrainingJobDefinition"]["StaticHyperParameters"] == {"objective": "binary:logistic", "eval_metric": "auc", "num_round": "100"}  # the run input's override
+    [describe] = out["calls"]["Describe best job"]
+    assert describe == {"TrainingJobName": f"{tune['HyperParameterTuningJobName']}-007-0123abcd"}
+    [model] = out["calls"]["Create model"]
+    assert model["PrimaryContainer"]["ModelDataUrl"] == f"s3://sagestack-artifacts/{describe['TrainingJobName']}/output/model.tar.gz"
+    assert out["output"]["training_job_name"] == describe["TrainingJobName"]
+    assert assert_requests_valid(defn, out) == 8  # Tune, Describe best job, Create model, config, Find, Create endpoint, Check x2
+
+
+def test_tuning_request_is_the_sdk_faithful_rendering_without_input() -> None:
+    from sagestack.render.tuning import create_hyper_parameter_tuning_job
+
+    out = run(definition("xgboost-tuned"), tuned_tasks())
+    [request] = out["calls"]["Tune"]
+    expected = json.dumps(create_hyper_parameter_tuning_job(CATALOG_BY_NAME["xgboost-tuned"], CTX)).replace("{{TrainingJobName}}", request["HyperParameterTuningJobName"])
+    for key, value in EXAMPLE_VALUES.items():
+        expected = expected.replace("{{" + key + "}}", value)
+    assert request == json.loads(expected)
+
+
+def test_tuning_failure() -> None:
+    tasks = tuned_tasks()
+    tasks["Tune"] = [{"error": "SageMaker.HyperParameterTuningJobFailed", "cause": "No training job succeeded after 5 attempts"}]
+    out = run(definition("xgboost-tuned"), tasks)
+    _failed(out, "TuningFailed", "Tuning failed")
+    assert out["cause"] == "No training job succeeded after 5 attempts"
+    assert out["calls"]["Describe best job"] == [] and out["calls"]["Create model"] == []
+
+
+def test_tuning_without_a_completed_training_job_fails_saying_so() -> None:
+    out = run(definition("xgboost-tuned"), tuned_tasks(best=False))
+    _failed(out, "NoCompletedTrainingJob", "Best training job failed")
+    assert "without a completed training job" in out["cause"]
+    assert out["calls"]["Describe best job"] == [] and out["calls"]["Create model"] == []

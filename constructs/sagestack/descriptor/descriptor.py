@@ -14,6 +14,7 @@ from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
 from .schedule import RunInput, Schedule
 from .transform import Transform, Transformer
+from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner
 from .types import Tags
 
 __all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
@@ -28,8 +29,8 @@ SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(
 STACK_DESCRIPTION_MAX_BYTES = 1024
 
 
-def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool) -> str:
-    parts = [f"train {estimator}"] if estimator else []
+def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool, tuned: bool = False) -> str:
+    parts = [f"{'tune' if tuned else 'train'} {estimator}"] if estimator else []
     parts += [model] if model else []
     parts += ["deploy"] if deploy else []
     parts += ["transform"] if transform else []
@@ -70,7 +71,12 @@ class ModelDescriptor(SdkModel):
         lands_in="Step Functions sns:publish TopicArn",
     )
     estimator: EstimatorSpec | None = sdk_field(None, doc=f"The SDK estimator (type: {', '.join(ESTIMATOR_TYPES)}).", lands_in="CreateTrainingJob")
-    fit: Fit | None = sdk_field(None, doc="estimator.fit(...) arguments.", lands_in="CreateTrainingJob.InputDataConfig")
+    fit: Fit | None = sdk_field(None, doc="estimator.fit(...) arguments (tuner.fit(...) with a tuner).", lands_in="CreateTrainingJob.InputDataConfig")
+    tuner: Tuner | None = sdk_field(
+        None,
+        doc="HyperparameterTuner(estimator, ...) arguments: fit tunes the estimator, and deploy serves the best training job.",
+        lands_in="CreateHyperParameterTuningJob",
+    )
     model: ModelSpec | None = sdk_field(None, doc=f"Existing model data (type: {', '.join(MODEL_TYPES)}).", lands_in="AWS::SageMaker::Model")
     deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
@@ -85,7 +91,7 @@ class ModelDescriptor(SdkModel):
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
-    @field_validator("estimator", "fit", "model", "deploy", "transformer", "transform", "schedule", mode="before")
+    @field_validator("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform", "schedule", mode="before")
     @classmethod
     def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
@@ -133,7 +139,7 @@ class ModelDescriptor(SdkModel):
     @property
     def kind(self) -> str:
         """Short description of what the descriptor does (train, deploy, transform)."""
-        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None)
+        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None, self.tuner is not None)
 
     @property
     def stack_description(self) -> str:
@@ -142,9 +148,9 @@ class ModelDescriptor(SdkModel):
         return _stack_description(self.name, self.kind, self.description)
 
 
-SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform", "schedule")
+SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform", "schedule")
 
 register_field_homes(
     ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import deploy, estimator, fit, model, transform
+from . import deploy, estimator, fit, model, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
@@ -42,6 +42,10 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("fit", fit.Fit, "`estimator.fit(...)`"),
     ("fit.inputs channel (TrainingInput)", fit.TrainingInput, "`sagemaker.inputs.TrainingInput` (v1 `s3_input`)"),
     ("fit.inputs RecordSet", fit.RecordSet, "`sagemaker.amazon.amazon_estimator.RecordSet`"),
+    ("tuner", tuner.Tuner, "`HyperparameterTuner(estimator, ...)`, then `tuner.fit(...)`"),
+    ("tuner.hyperparameter_ranges", tuner.ParameterRange, "`ContinuousParameter` / `IntegerParameter` / `CategoricalParameter`"),
+    ("tuner.strategy_config", tuner.StrategyConfig, "`sagemaker.tuner.StrategyConfig`"),
+    ("tuner.strategy_config.hyperband_strategy_config", tuner.HyperbandStrategyConfig, "`sagemaker.tuner.HyperbandStrategyConfig`"),
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
     ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
     ("deploy.autoscaling", deploy.Autoscaling, "sagestack: Application Auto Scaling"),

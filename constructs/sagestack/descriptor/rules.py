@@ -115,7 +115,7 @@ def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tup
 def import_placeholders_are_filled(d: Any, ctx: Context) -> Iterator[Finding]:
     """A value `sagestack import` could not resolve is still its placeholder (in fields whose
     type takes any string, such as hyperparameters, nothing else would say so)."""
-    for section in ("estimator", "fit", "model", "deploy", "transformer", "transform"):
+    for section in ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform"):
         spec = getattr(d, section, None)
         if spec is None:
             continue
@@ -880,3 +880,147 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     for name in (given.hyperparameters or {}):
         if name not in settable:
             yield Finding(("schedule", "input", "hyperparameters", name), "a run input overrides only hyperparameters the descriptor sets", ", ".join(sorted(settable)) or "none set", name)
+
+
+# ----------------------------------------------------------------------------------------
+# Hyperparameter tuning
+# ----------------------------------------------------------------------------------------
+
+HPT = "CreateHyperParameterTuningJob"
+TUNING_RUN_SUFFIX = 13  # "-" and 12 hex digits: a run's name is its job's (pipeline/steps/base.py)
+
+# The metrics built-in XGBoost emits for tuning (SageMaker Developer Guide, "Tune an XGBoost
+# Model"): validation:<metric>, and train:<metric> as it reports those too.
+XGBOOST_METRICS = frozenset(
+    f"{channel}:{metric}"
+    for channel in ("validation", "train")
+    for metric in ("accuracy", "auc", "aucpr", "error", "f1", "logloss", "mae", "map", "merror", "mlogloss", "mse", "ndcg", "rmse", "cox-nloglik", "gamma-deviance", "gamma-nloglik", "poisson-nloglik", "tweedie-nloglik", "mphe")
+)
+
+
+def _builtin_image(est: Any) -> str | None:
+    """The image family of an Estimator given ``image_uris.retrieve`` arguments (e.g. xgboost)."""
+    image = getattr(est, "image_uri", None)
+    return getattr(image, "framework", None) if est.type == "Estimator" else None
+
+
+@rule("tuner")
+def tuner_tunes_an_estimator(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A tuner tunes the descriptor's estimator, and serves its best job with deploy only
+    (HyperparameterTuner has deploy() but no transformer()); a run input overrides only static
+    hyperparameters; a run's name fits a tuning job's name."""
+    if "estimator" not in ctx.present:
+        yield Finding(("tuner",), "a tuner tunes the descriptor's estimator: add one (with fit)", "estimator + fit + tuner", "no estimator")
+    if "transformer" in ctx.present:
+        yield Finding(("transformer",), "HyperparameterTuner has no transformer(): a tuned model is served with deploy", "deploy, or no tuner", "transformer")
+    given = getattr(getattr(d, "schedule", None), "input", None)
+    for name in (getattr(given, "hyperparameters", None) or {}):
+        if name in d.tuner.hyperparameter_ranges:
+            yield Finding(("schedule", "input", "hyperparameters", name), "tuned by tuner.hyperparameter_ranges: a run input overrides only static hyperparameters", "a hyperparameter without a range", name)
+    est, fit = getattr(d, "estimator", None), getattr(d, "fit", None)
+    prefix = (getattr(est, "base_job_name", None) or getattr(fit, "job_name", None) or getattr(d, "name", None) or "")
+    most = int(limits(ApiMember(HPT, "HyperParameterTuningJobName")).max or 32) - TUNING_RUN_SUFFIX
+    if len(prefix) > most:
+        where = ("estimator", "base_job_name") if getattr(est, "base_job_name", None) else ("fit", "job_name") if getattr(fit, "job_name", None) else ("name",)
+        yield Finding(where, f"too long to name a tuning job: SageMaker takes {most + TUNING_RUN_SUFFIX} characters and each run adds {TUNING_RUN_SUFFIX} (an environment's name adds more)", f"at most {most} characters", f"{len(prefix)} characters")
+
+
+@rule("estimator", "tuner")
+def tuner_objective_is_emitted(d: Any, ctx: Context) -> Iterator[Finding]:
+    """The objective is a metric the training jobs emit: one of the tuner's metric_definitions,
+    or, for built-in XGBoost, one of the metrics the algorithm reports."""
+    tuner, est = d.tuner, d.estimator
+    defined = [m.Name for m in (tuner.metric_definitions or ())]
+    if tuner.objective_metric_name in defined:
+        return
+    if _builtin_image(est) == "xgboost":
+        if tuner.objective_metric_name not in XGBOOST_METRICS:
+            close = [m for m in sorted(XGBOOST_METRICS) if m.startswith("validation:")]
+            yield Finding(("tuner", "objective_metric_name"), "built-in XGBoost emits no such metric", format_allowed(close, what="its metrics") + ", or a metric_definitions entry", tuner.objective_metric_name)
+    elif _is_framework(est) or est.type == "Estimator":
+        # only built-in algorithms emit metrics of their own; a script's are scraped from its logs
+        yield Finding(("tuner", "objective_metric_name"), "the training jobs emit no such metric: a script's metrics come from tuner.metric_definitions", ", ".join(defined) or "a metric_definitions entry named like it", tuner.objective_metric_name)
+
+
+def _range_findings(name: str, r: Any) -> Iterator[Finding]:
+    path: tuple[str | int, ...] = ("tuner", "hyperparameter_ranges", name)
+    if r.type == "CategoricalParameter":
+        for key in ("min_value", "max_value", "scaling_type"):
+            if key in r.model_fields_set:
+                yield Finding(path + (key,), "a CategoricalParameter takes only values", "values: [...]", key)
+        if r.values is None:
+            yield Finding(path, "a CategoricalParameter needs its values", "values: [...]", "no values")
+        return
+    if r.values is not None:
+        yield Finding(path + ("values",), f"a {r.type} takes min_value and max_value, not values", "min_value, max_value", "values")
+    for key in ("min_value", "max_value"):
+        if getattr(r, key) is None:
+            yield Finding(path, f"a {r.type} needs min_value and max_value", "both", f"no {key}")
+    if r.min_value is None or r.max_value is None:
+        return
+    if r.type == "IntegerParameter":
+        for key in ("min_value", "max_value"):
+            if not float(getattr(r, key)).is_integer():
+                yield Finding(path + (key,), "an IntegerParameter's bounds are integers", "an integer", getattr(r, key))
+    if r.min_value > r.max_value:
+        yield Finding(path + ("min_value",), "above max_value", f"<= {r.max_value}", r.min_value)
+    if r.scaling_type == "Logarithmic" and r.min_value <= 0:
+        yield Finding(path + ("min_value",), "Logarithmic scaling needs a range above 0", "> 0", r.min_value)
+    if r.scaling_type == "ReverseLogarithmic":
+        if r.type != "ContinuousParameter":
+            yield Finding(path + ("scaling_type",), "ReverseLogarithmic scaling is for ContinuousParameter ranges only", "Auto, Linear or Logarithmic", r.scaling_type)
+        elif r.min_value < 0 or r.max_value >= 1:
+            yield Finding(path, "ReverseLogarithmic scaling needs 0 <= min_value and max_value < 1", "0 <= min_value, max_value < 1", f"{r.min_value}..{r.max_value}")
+
+
+@rule("tuner")
+def tuner_ranges_are_coherent(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Each range has the bounds or values of its type, in order, a scaling its bounds allow, and
+    as many ranges of a type as CreateHyperParameterTuningJob takes."""
+    from .tuner import RANGE_KEYS
+
+    counts: dict[str, int] = {}
+    for name, r in d.tuner.hyperparameter_ranges.items():
+        if name.startswith("sagemaker_"):
+            yield Finding(("tuner", "hyperparameter_ranges", name), "keys starting with sagemaker_ are set by the SDK", "another name", name)
+        yield from _range_findings(name, r)
+        counts[r.type] = counts.get(r.type, 0) + 1
+        if r.type == "CategoricalParameter" and r.values is not None:
+            most = int(limits(ApiMember(HPT, "HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges[].Values")).max or 30)
+            if len(r.values) > most:
+                yield Finding(("tuner", "hyperparameter_ranges", name, "values"), "too many values for CreateHyperParameterTuningJob", f"at most {most}", len(r.values))
+    for kind, count in counts.items():
+        most = int(limits(ApiMember(HPT, f"HyperParameterTuningJobConfig.ParameterRanges.{RANGE_KEYS[kind]}")).max or 30)
+        if count > most:
+            yield Finding(("tuner", "hyperparameter_ranges"), f"too many {kind} ranges for CreateHyperParameterTuningJob", f"at most {most}", count)
+
+
+@rule("estimator", "tuner")
+def tuner_ranges_replace_static_values(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A range over a hyperparameter the estimator also sets: the SDK drops the static value."""
+    hps = getattr(d.estimator, "hyperparameters", None) or {}
+    for name in d.tuner.hyperparameter_ranges:
+        if name in hps:
+            yield Finding(("estimator", "hyperparameters", name), "tuned by tuner.hyperparameter_ranges, so this static value is never sent", "remove it, or its range", hps[name], "warning")
+
+
+@rule("tuner")
+def tuner_strategy_fits(d: Any, ctx: Context) -> Iterator[Finding]:
+    """What each strategy takes: Grid only Categorical ranges; Hyperband stops jobs itself (no
+    early_stopping_type) and alone takes strategy_config; parallel jobs within max_jobs."""
+    t = d.tuner
+    if t.strategy == "Grid":
+        for name, r in t.hyperparameter_ranges.items():
+            if r.type != "CategoricalParameter":
+                yield Finding(("tuner", "hyperparameter_ranges", name, "type"), "Grid search walks Categorical ranges only", "CategoricalParameter", r.type)
+    if t.strategy == "Hyperband" and t.early_stopping_type != "Off":
+        yield Finding(("tuner", "early_stopping_type"), "Hyperband stops training jobs itself", "Off", t.early_stopping_type)
+    if t.strategy_config is not None:
+        hb = t.strategy_config.hyperband_strategy_config
+        if t.strategy != "Hyperband":
+            yield Finding(("tuner", "strategy_config"), "only the Hyperband strategy takes a strategy_config", "strategy: Hyperband, or no strategy_config", t.strategy)
+        elif hb.min_resource is not None and hb.max_resource is not None and hb.min_resource > hb.max_resource:
+            yield Finding(("tuner", "strategy_config", "hyperband_strategy_config", "min_resource"), "above max_resource", f"<= {hb.max_resource}", hb.min_resource)
+    max_jobs = t.max_jobs if t.max_jobs is not None else (None if t.strategy == "Grid" else 1)
+    if max_jobs is not None and t.max_parallel_jobs > max_jobs:
+        yield Finding(("tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({max_jobs})", t.max_parallel_jobs)

@@ -44,6 +44,7 @@ from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
 from .steps import GrantContext
 from .steps import grants as step_grants
+from .steps.tuning import TRAINING_JOB_SUFFIX
 from .triggers import add_triggers
 
 __all__ = ["TrainingPipeline"]
@@ -127,6 +128,9 @@ class TrainingPipeline(Construct):
         # case). One '?' per digit, so no other model's prefix matches; <prefix>/ is the model's folder
         # for run-input output paths.
         self._run_folder = f"{self.prefix}-{RUN_ID_PATTERN}"
+        # Where a run's training jobs write in the shared bucket: the run's folder, or a tuning
+        # job's training jobs' (<run>-<3 digits>-<8 hex>).
+        self._job_folder = self._run_folder + (TRAINING_JOB_SUFFIX if d.tuner is not None else "")
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
@@ -172,7 +176,7 @@ class TrainingPipeline(Construct):
                 model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs]
             else:  # the shared bucket: this model's runs' archives (or under its folder, for run-input output paths)
                 bucket = self.artifact_bucket.bucket_name
-                model_objects = [f"s3://{bucket}/{self._run_folder}/output/model.tar.gz", f"s3://{bucket}/{self.prefix}/*"]
+                model_objects = [f"s3://{bucket}/{self._job_folder}/output/model.tar.gz", f"s3://{bucket}/{self.prefix}/*"]
             if needs_repack(d):
                 entry, source_dir = _entry_point(d)
                 assert entry is not None
@@ -432,7 +436,7 @@ class TrainingPipeline(Construct):
             statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(checkpoint)[2]]))
         writes = sorted({prefix_arn(u)[2] for u in outputs if u != shared_out})
         if shared_out in outputs:  # the shared artifact bucket: only this model's keys in it
-            writes += [self.artifact_bucket.arn_for_objects(k) for k in (f"{self._run_folder}/*", f"{self.prefix}/*")]
+            writes += [self.artifact_bucket.arn_for_objects(k) for k in (f"{self._job_folder}/*", f"{self.prefix}/*")]
         statements.append(statement(actions=["s3:PutObject"], resources=writes))
         # What a run may name as its output_path: the descriptor's own, or this model's folder.
         writable = [est.output_path.rstrip("/")] if est.output_path else [f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}/"]

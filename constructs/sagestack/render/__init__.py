@@ -17,6 +17,7 @@ from .hosting import create_endpoint, create_endpoint_config, create_model, need
 from .images import image_uri, image_uris_by_region
 from .training import create_training_job
 from .transform import create_transform_job
+from .tuning import create_hyper_parameter_tuning_job
 
 __all__ = [
     "render_requests",
@@ -26,6 +27,7 @@ __all__ = [
     "substitute",
     "request_problems",
     "create_training_job",
+    "create_hyper_parameter_tuning_job",
     "create_model",
     "create_endpoint_config",
     "create_endpoint",
@@ -40,7 +42,9 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
     """Every SageMaker request the descriptor's SDK calls send, in call order, keyed by operation
     (``CreateModel.<variant>`` for each of ``deploy.variants``)."""
     out: dict[str, dict[str, Any]] = {}
-    if d.estimator is not None:
+    if d.estimator is not None and d.tuner is not None:  # tuner.fit(): the tuning job trains
+        out["CreateHyperParameterTuningJob"] = create_hyper_parameter_tuning_job(d, ctx)
+    elif d.estimator is not None:
         out["CreateTrainingJob"] = create_training_job(d, ctx)
     if d.deploy is not None and d.deploy.variants:
         for variant in d.deploy.model_variants():  # one model per variant (and shadow); keys "CreateModel.<variant>"

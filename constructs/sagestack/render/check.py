@@ -28,12 +28,20 @@ EXAMPLE_VALUES = {
 }
 
 
+#: A run's name as a tuning job carries it: <prefix>-<12 hex>.
+TUNING_JOB_NAME_EXAMPLE = "xgboost-tuned-0123456789ab"
+
+
 def request_problems(operation: str, request: dict[str, Any]) -> list[str]:
     """Problems of ``request`` for ``operation`` (empty when valid)."""
     from botocore.model import ServiceModel
     from botocore.validate import ParamValidator
 
-    concrete = substitute(request, EXAMPLE_VALUES, qualified_from_base=True)
+    values = EXAMPLE_VALUES
+    if operation == "CreateHyperParameterTuningJob":
+        # a tuning job takes 32 characters, which the descriptor's rules keep a run's name within
+        values = {**EXAMPLE_VALUES, "TrainingJobName": TUNING_JOB_NAME_EXAMPLE}
+    concrete = substitute(request, values, qualified_from_base=True)
     service = ServiceModel(sagemaker_model(), service_name="sagemaker")
     shape = service.operation_model(operation).input_shape
     report = ParamValidator().validate(concrete, shape)

@@ -39,11 +39,12 @@ from .run_name import RunName
 from .summary import Summary
 from .training import Training
 from .transform import Transform
+from .tuning import Tuning
 
 __all__ = ["FRAGMENTS", "RUNTIME", "Allow", "Fragment", "GrantContext", "compose", "fragments", "grants"]
 
 # Run-time placeholders of the rendered requests → where a run holds them: the run's name (shared
-# by its job, model, config), the trained and the repacked model archive.
+# by its training or tuning job, model, config), the trained (or best) and the repacked model archive.
 RUNTIME = {
     "TrainingJobName": f"{RUN}.name",
     "ModelName": f"{RUN}.name",
@@ -55,7 +56,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Training(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), RunInput(), Training(), Tuning(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

@@ -16,6 +16,7 @@ from ...descriptor.estimator import FrameworkEstimator
 from ...render import RenderContext
 from ...render.context import _PLACEHOLDER, base_name, ph, substitute
 from ...render.training import create_training_job
+from ...render.tuning import create_hyper_parameter_tuning_job
 
 RUN_SUFFIX_LENGTH = 13  # "-" + 8 + 4 hex digits of a UUID
 STATIC_PLACEHOLDERS = frozenset({"RoleArn", "ArtifactBucket", "SourceArchive", "AccountId", "Partition"})
@@ -178,12 +179,22 @@ def endpoint_wait(d: ModelDescriptor) -> tuple[int, int]:
     return timeout, math.ceil(timeout / POLL_SECONDS)
 
 
+def overridable_request(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    """The request a run's input applies its overrides to: CreateTrainingJob; with a tuner, its
+    training definition in CreateTrainingJob's names (the static hyperparameters: a ranged one
+    is the tuning job's to choose)."""
+    if d.tuner is None:
+        return create_training_job(d, ctx)
+    definition = create_hyper_parameter_tuning_job(d, ctx)["TrainingJobDefinition"]
+    return {"HyperParameters": definition["StaticHyperParameters"], "InputDataConfig": definition["InputDataConfig"], "OutputDataConfig": definition["OutputDataConfig"]}
+
+
 def run_input_contract(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     """What the execution input may override (the "Check run input" payload's static part)."""
-    request = create_training_job(d, ctx)
+    request = overridable_request(d, ctx)
     est = d.estimator
     assert est is not None
-    overridable = sorted(k for k in request["HyperParameters"] if not k.startswith("sagemaker_") and k != "model_dir")
+    overridable = sorted(k for k in request.get("HyperParameters", {}) if not k.startswith("sagemaker_") and k != "model_dir")
     channels = sorted(c["ChannelName"] for c in request["InputDataConfig"] if not (c["ChannelName"] == "code" and getattr(est, "enable_network_isolation", False)))
     uri = limits(ApiMember("CreateTrainingJob", "InputDataConfig[].DataSource.S3DataSource.S3Uri"))
     return {

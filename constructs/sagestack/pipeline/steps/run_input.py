@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ...descriptor import ModelDescriptor
-from ...render.training import create_training_job, output_path
-from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, run_input_contract, to_parameters
+from ...render.training import output_path
+from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, overridable_request, run_input_contract, to_parameters
 
-# The parts of CreateTrainingJob a run's input may change; Train reads them from the check's answer.
+# The parts of CreateTrainingJob a run's input may change; Train (or Tune) reads them from the check's answer.
 OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig")
 
 
@@ -26,7 +26,7 @@ class RunInput(Fragment):
     def states(self, b: Builder, s: StepContext) -> str | None:
         resources = s.resources
         assert resources.check_input_function is not None, "a training pipeline needs the run-input function"
-        request = create_training_job(s.d, s.ctx)
+        request = overridable_request(s.d, s.ctx)
         payload = {
             "input.$": "$.input",
             "request": to_parameters(overridden(request), s.runtime, s.static),

@@ -13,7 +13,7 @@ class Training(Fragment):
     name = "training"
 
     def applies(self, d: ModelDescriptor, resources: PipelineResources) -> bool:
-        return d.estimator is not None
+        return d.estimator is not None and d.tuner is None  # a tuner's jobs train instead (tuning.py)
 
     def states(self, b: Builder, s: StepContext) -> str | None:
         request = create_training_job(s.d, s.ctx)

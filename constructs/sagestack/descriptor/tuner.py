@@ -1,0 +1,125 @@
+"""The ``tuner:`` section — mirrors ``HyperparameterTuner(estimator, objective_metric_name,
+hyperparameter_ranges, ...)`` followed by ``tuner.fit(inputs)``.
+
+With a tuner, the descriptor's ``fit:`` is ``tuner.fit(...)`` and ``deploy:`` serves the best
+training job (as ``tuner.deploy()`` does). A range is ``{type: ContinuousParameter |
+IntegerParameter, min_value, max_value, scaling_type}`` or ``{type: CategoricalParameter, values:
+[...]}``, the SDK's parameter classes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from .base import Api, SdkModel, sdk_field
+from .estimator import MetricDefinition
+from .types import Tags
+
+__all__ = ["Tuner", "ParameterRange", "StrategyConfig", "HyperbandStrategyConfig", "RANGE_KEYS"]
+
+HPT = "CreateHyperParameterTuningJob"
+CONFIG = "HyperParameterTuningJobConfig"
+RANGES = f"{CONFIG}.ParameterRanges"
+
+#: The ParameterRanges list each range type lands in (the SDK sends all three, empty ones too).
+RANGE_KEYS = {
+    "ContinuousParameter": "ContinuousParameterRanges",
+    "IntegerParameter": "IntegerParameterRanges",
+    "CategoricalParameter": "CategoricalParameterRanges",
+}
+
+RangeName = Annotated[str, Api(HPT, f"{RANGES}.ContinuousParameterRanges[].Name")]
+
+
+class ParameterRange(SdkModel):
+    """``ContinuousParameter(min_value, max_value, scaling_type)``, ``IntegerParameter(...)`` or
+    ``CategoricalParameter(values)``."""
+
+    type: Literal["ContinuousParameter", "IntegerParameter", "CategoricalParameter"] = sdk_field(
+        doc="The SDK's parameter class.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges"
+    )
+    min_value: int | float | None = sdk_field(
+        None, doc="Lower bound (Continuous and Integer ranges).", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges.*ParameterRanges[].MinValue"
+    )
+    max_value: int | float | None = sdk_field(
+        None, doc="Upper bound (Continuous and Integer ranges).", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges.*ParameterRanges[].MaxValue"
+    )
+    scaling_type: Annotated[str, Api(HPT, f"{RANGES}.ContinuousParameterRanges[].ScalingType")] = sdk_field(
+        "Auto",
+        doc="Auto, Linear, Logarithmic or ReverseLogarithmic (Continuous ranges only).",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges.*ParameterRanges[].ScalingType",
+    )
+    values: Annotated[tuple[str | int | float | bool, ...], Field(min_length=1)] | None = sdk_field(
+        None,
+        doc="The values to choose from (Categorical ranges; JSON-encoded for framework estimators, as their hyperparameters are).",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges[].Values",
+    )
+
+
+class HyperbandStrategyConfig(SdkModel):
+    """``HyperbandStrategyConfig(min_resource, max_resource)``: the epochs (or other resource)
+    each training job gets."""
+
+    min_resource: Annotated[int, Api(HPT, f"{CONFIG}.StrategyConfig.HyperbandStrategyConfig.MinResource")] | None = sdk_field(
+        None, doc="Least resource a job runs with before it may be stopped.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.MinResource"
+    )
+    max_resource: Annotated[int, Api(HPT, f"{CONFIG}.StrategyConfig.HyperbandStrategyConfig.MaxResource")] | None = sdk_field(
+        None, doc="Most resource a job runs with.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.MaxResource"
+    )
+
+
+class StrategyConfig(SdkModel):
+    """``StrategyConfig(hyperband_strategy_config=...)``."""
+
+    hyperband_strategy_config: HyperbandStrategyConfig = sdk_field(
+        doc="Hyperband's resource bounds.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig"
+    )
+
+
+class Tuner(SdkModel):
+    """``HyperparameterTuner(estimator, ...)``; the estimator is the descriptor's."""
+
+    section_title: ClassVar[str] = "tuner"
+
+    objective_metric_name: Annotated[str, Api(HPT, f"{CONFIG}.HyperParameterTuningJobObjective.MetricName")] = sdk_field(
+        doc="Metric the tuning optimizes: one the algorithm emits, or one of metric_definitions.",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName",
+    )
+    hyperparameter_ranges: Annotated[dict[RangeName, ParameterRange], Field(min_length=1)] = sdk_field(
+        doc="Hyperparameter name → range; the estimator's other hyperparameters stay static.",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ParameterRanges",
+    )
+    metric_definitions: Annotated[tuple[MetricDefinition, ...], Api(HPT, "TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions")] | None = sdk_field(
+        None,
+        doc="Metrics scraped from the training logs: [{Name, Regex}] (the tuner's own; the estimator's are not sent).",
+        lands_in="CreateHyperParameterTuningJob.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions",
+    )
+    strategy: Annotated[str, Api(HPT, f"{CONFIG}.Strategy")] = sdk_field(
+        "Bayesian", doc="Bayesian, Random, Hyperband or Grid.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.Strategy"
+    )
+    strategy_config: StrategyConfig | None = sdk_field(
+        None, doc="Hyperband's configuration.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig"
+    )
+    objective_type: Annotated[str, Api(HPT, f"{CONFIG}.HyperParameterTuningJobObjective.Type")] = sdk_field(
+        "Maximize", doc="Maximize or Minimize.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.Type"
+    )
+    max_jobs: Annotated[int, Api(HPT, f"{CONFIG}.ResourceLimits.MaxNumberOfTrainingJobs")] | None = sdk_field(
+        None,
+        doc="Training jobs in all (the SDK's default: 1; Grid: SageMaker counts the grid).",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs",
+    )
+    max_parallel_jobs: Annotated[int, Api(HPT, f"{CONFIG}.ResourceLimits.MaxParallelTrainingJobs")] = sdk_field(
+        1, doc="Training jobs at once.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
+    )
+    max_runtime_in_seconds: Annotated[int, Api(HPT, f"{CONFIG}.ResourceLimits.MaxRuntimeInSeconds")] | None = sdk_field(
+        None, doc="Longest the whole tuning job may run.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds"
+    )
+    early_stopping_type: Annotated[str, Api(HPT, f"{CONFIG}.TrainingJobEarlyStoppingType")] = sdk_field(
+        "Off", doc="Off or Auto (stop training jobs unlikely to beat the best).", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType"
+    )
+    random_seed: Annotated[int, Api(HPT, f"{CONFIG}.RandomSeed")] | None = sdk_field(
+        None, doc="Seed of the hyperparameter choices.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.RandomSeed"
+    )
+    tags: Tags = sdk_field((), doc="Tags for the tuning job (the estimator's are added, as the SDK adds them).", lands_in="CreateHyperParameterTuningJob.Tags")
