@@ -131,8 +131,8 @@ def sections_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
     p = ctx.present
     if "estimator" in p and "model" in p:
         yield Finding(("model",), "a descriptor either trains (estimator) or uses existing model data (model), not both", "estimator or model", "both")
-    if "estimator" not in p and "model" not in p:
-        yield Finding(("name",), "nothing to build: add an estimator (with fit) or a model", "estimator + fit, or model + deploy/transformer", "neither")
+    if "estimator" not in p and "model" not in p and "processing" not in p:
+        yield Finding(("name",), "nothing to build: add an estimator (with fit), a model or processing steps", "estimator + fit, model + deploy/transformer, or processing", "neither")
     if "estimator" in p and "fit" not in p:
         yield Finding(("estimator",), "an estimator needs a fit section with its inputs", "fit: {inputs: ...}", "no fit")
     if "fit" in p and "estimator" not in p:
