@@ -838,7 +838,7 @@ def _channel_uris(d: Any) -> dict[str, str]:
         return {}
     if fit.inputs.records is not None:
         return {r.channel: r.s3_data for r in fit.inputs.records}
-    return {name: ch.s3_data for name, ch in (fit.inputs.channels or {}).items()}
+    return {name: ch.s3_data for name, ch in (fit.inputs.channels or {}).items() if isinstance(ch.s3_data, str)}  # not a processing step's output
 
 
 def _settable_hyperparameters(est: Any) -> set[str]:
