@@ -289,7 +289,7 @@ class GrantContext:
     :param runs: the run names' IAM pattern, ``<prefix lower>-????????????``.
     :param training_role_arn: the role CreateTrainingJob passes (with an estimator).
     :param model_role_arn: the role CreateModel passes, when the pipeline chooses it.
-    :param processing_role_arn: the role CreateProcessingJob passes (with processing steps).
+    :param processing_role_arns: the roles CreateProcessingJob passes (with processing steps).
     :param topic_key_arn: the KMS key of an encrypted notification topic.
     """
 
@@ -304,7 +304,7 @@ class GrantContext:
     topic_key_arn: str | None = None
     training_role_arn: str | None = None
     model_role_arn: str | None = None
-    processing_role_arn: str | None = None
+    processing_role_arns: tuple[str, ...] = ()
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

@@ -82,5 +82,5 @@ class Processing(Fragment):
             # stopped and reads its tags (AWS's documented policy for it).
             allow(["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags", "sagemaker:ListTags"], jobs),
             sync_rule("StepFunctionsGetEventsForSageMakerProcessingJobsRule", g),
-            *pass_role([g.processing_role_arn]),
+            *pass_role(list(g.processing_role_arns)),
         ]
