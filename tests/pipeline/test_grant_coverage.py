@@ -30,6 +30,7 @@ SYNC_RULES = {
     "createTrainingJob.sync": "StepFunctionsGetEventsForSageMakerTrainingJobsRule",
     "createTransformJob.sync": "StepFunctionsGetEventsForSageMakerTransformJobsRule",
     "createHyperParameterTuningJob.sync": "StepFunctionsGetEventsForSageMakerTuningJobsRule",
+    "createProcessingJob.sync": "StepFunctionsGetEventsForSageMakerProcessingJobsRule",
 }
 
 # Granted although no task of some example needs it, and why. The fragments' refactor keeps the
@@ -101,7 +102,10 @@ def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
         operation = call.removesuffix(".sync")
         action = "sagemaker:" + operation[0].upper() + operation[1:]
         endpoint = params.get("EndpointName", "").lower()
+        # a processing job is named <run>-<step>: States.Format('{}-<step>', $.run.name)
+        step = re.search(r"\{\}-([a-z0-9-]+)'", params.get("ProcessingJobName.$", ""))
         targets = {
+            "createProcessingJob": [arn("sagemaker", f"processing-job/{sm}-{step.group(1) if step else ''}")],
             "createTrainingJob": [arn("sagemaker", f"training-job/{sm}")],
             "createHyperParameterTuningJob": [arn("sagemaker", f"hyper-parameter-tuning-job/{sm}")],
             # the tuning job's best training job: <tuning job>-<3 digits>-<8 hex>
