@@ -34,6 +34,7 @@ from .failure import Failure
 from .model import Model
 from .notify import Notify
 from .processing import Processing
+from .processing_after import ProcessingAfterTraining
 from .repack import Repack
 from .run_input import RunInput
 from .run_name import RunName
@@ -57,7 +58,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Processing("before_training"), Training(), Tuning(), Processing("after_training"), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

@@ -43,11 +43,11 @@ def result_path(step: ProcessingStep) -> str:
 
 
 class Processing(Fragment):
-    """The processing steps that run ``when`` (before or after training)."""
+    """The processing steps that run before training (data preparation); the after-training ones
+    are :class:`.processing_after.ProcessingAfterTraining`."""
 
-    def __init__(self, when: str) -> None:
-        self.when = when
-        self.name = f"processing {when.replace('_', ' ')}"
+    name = "processing before training"
+    when = "before_training"
 
     def _steps(self, d: ModelDescriptor) -> list[ProcessingStep]:
         return [s for s in d.processing or () if s.when == self.when]
