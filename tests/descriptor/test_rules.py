@@ -195,7 +195,6 @@ def test_every_rule_has_a_case() -> None:
     import pkgutil
 
     from .. import descriptor
-
     from .test_processing import CASES as PROCESSING_CASES
 
     tested = {case[0] for case in [*CASES, *_kind_cases(), *PROCESSING_CASES]}

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_serializer
 
 from .base import Api, SdkModel, sdk_field, user_error
-from .processing import uri_or_reference
+from .processing import StepOutput, uri_or_reference
 from .types import PositiveInt, S3Uri
 
 __all__ = ["Fit", "TrainingInput", "RecordSet", "ShuffleConfig", "DEFAULT_CHANNEL"]
@@ -26,6 +26,10 @@ CH = "InputDataConfig[]"
 DEFAULT_CHANNEL = "training"  # the SDK's channel name for a bare S3 URI or TrainingInput
 
 ChannelName = Annotated[str, Api(CTJ, f"{CH}.ChannelName")]
+if TYPE_CHECKING:  # the type checker sees what the discriminated union holds
+    ChannelData = str | StepOutput
+else:
+    ChannelData = uri_or_reference(Annotated[S3Uri, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3Uri")])
 
 
 class ShuffleConfig(SdkModel):
@@ -35,7 +39,7 @@ class ShuffleConfig(SdkModel):
 class TrainingInput(SdkModel):
     """``sagemaker.inputs.TrainingInput`` (v1 ``sagemaker.session.s3_input``)."""
 
-    s3_data: uri_or_reference(Annotated[S3Uri, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3Uri")]) = sdk_field(  # type: ignore[valid-type]
+    s3_data: ChannelData = sdk_field(
         doc="S3 prefix or manifest of the channel's data, or {step, output}: a processing step's output.", lands_in="CreateTrainingJob.InputDataConfig[].DataSource.S3DataSource.S3Uri"
     )
     distribution: Annotated[str, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3DataDistributionType")] = sdk_field(

@@ -11,16 +11,16 @@ training, ``{step: training, output: model}``: the trained model artifact.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag
 
 from .base import Api, SdkModel, sdk_field, typed_union
 from .estimator import FrameworkEstimator
 from .kinds import ESTIMATOR_TYPES, KINDS
+from .paths import LocalPathKind
 from .retrieve import ImageUriRetrieve, _retrieve_problems
 from .rules import Context, Finding, rule
-from .paths import LocalPathKind
 from .types import LocalPath, S3Uri, Tags
 
 ScriptPath = Annotated[str, Field(min_length=1), LocalPathKind("source_dir", s3=True)]
@@ -28,7 +28,7 @@ SourceDirPath = Annotated[str, Field(min_length=1), LocalPathKind("descriptor")]
 
 __all__ = [
     "ProcessingStep", "ProcessingRun", "ProcessingInput", "ProcessingOutput", "StepOutput", "NetworkConfig",
-    "PROCESSOR_TYPES", "ProcessorSpec", "TRAINING_STEP", "MODEL_OUTPUT", "CODE_INPUT", "ENTRYPOINT_INPUT",
+    "PROCESSOR_TYPES", "ProcessorSpec", "FrameworkProcessorBase", "TRAINING_STEP", "MODEL_OUTPUT", "CODE_INPUT", "ENTRYPOINT_INPUT",
 ]
 
 CPJ = "CreateProcessingJob"
@@ -66,13 +66,23 @@ def uri_or_reference(uri: Any) -> Any:
 FRAMEWORKS = tuple(name for name, cls in ESTIMATOR_TYPES.items() if issubclass(cls, FrameworkEstimator))
 _PYTORCH = next(k.estimator_type for k in KINDS if (k.estimator_sdk or "").startswith("sagemaker.pytorch."))
 
+# Types built from the kind registry at run time; the type checker sees what they hold.
+if TYPE_CHECKING:
+    InputSource = str | StepOutput
+    FrameworkName = str
+    PyTorchName = str
+else:
+    InputSource = uri_or_reference(Annotated[S3Uri, Api(CPJ, f"{IN}.S3Input.S3Uri")])
+    FrameworkName = Literal[FRAMEWORKS]
+    PyTorchName = Literal[_PYTORCH]
+
 
 class ProcessingInput(SdkModel):
     """``sagemaker.processing.ProcessingInput``."""
 
     section_title: ClassVar[str] = "ProcessingInput"
 
-    source: uri_or_reference(Annotated[S3Uri, Api(CPJ, f"{IN}.S3Input.S3Uri")]) = sdk_field(  # type: ignore[valid-type]
+    source: InputSource = sdk_field(
         doc="S3 URI of the data, or {step, output} of an earlier step.", lands_in="CreateProcessingJob.ProcessingInputs[].S3Input.S3Uri"
     )
     destination: Annotated[str, Api(CPJ, f"{IN}.S3Input.LocalPath")] = sdk_field(
@@ -188,15 +198,12 @@ class SKLearnProcessor(_ProcessorBase):
     command: Command | None = sdk_field(None, doc="The command that runs the code (default [python3]).", lands_in="CreateProcessingJob.AppSpecification.ContainerEntrypoint")
 
 
-class FrameworkProcessor(_ProcessorBase):
-    """``sagemaker.processing.FrameworkProcessor(estimator_cls, ...)``: a framework's training
+class FrameworkProcessorBase(_ProcessorBase):
+    """What ``FrameworkProcessor`` and its framework subclasses take: a framework's training
     image runs the code from a source_dir archive (through the SDK's runproc.sh)."""
 
     TAKES_SOURCE_DIR: ClassVar[bool] = True
-    type: Literal["FrameworkProcessor"] = sdk_field(doc="The SDK class.", lands_in=None)
-    estimator_cls: Literal[FRAMEWORKS] = sdk_field(  # type: ignore[valid-type]
-        doc="The framework estimator class whose image runs the code (its name).", lands_in="CreateProcessingJob.AppSpecification.ImageUri"
-    )
+    estimator_cls: str
     framework_version: str = sdk_field(doc="Framework version of the image.", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
     py_version: str = sdk_field("py3", doc="Python version of the image.", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
     image_uri: Annotated[str, Api(CPJ, "AppSpecification.ImageUri")] | ImageUriRetrieve | None = sdk_field(
@@ -206,11 +213,18 @@ class FrameworkProcessor(_ProcessorBase):
     code_location: S3Uri | None = sdk_field(None, doc="Notebook-side upload location; sagestack uploads the code as a deploy-time asset (ignored, with a warning).", lands_in=None)
 
 
-class PyTorchProcessor(FrameworkProcessor):
+class FrameworkProcessor(FrameworkProcessorBase):
+    """``sagemaker.processing.FrameworkProcessor(estimator_cls, ...)``."""
+
+    type: Literal["FrameworkProcessor"] = sdk_field(doc="The SDK class.", lands_in=None)
+    estimator_cls: FrameworkName = sdk_field(doc="The framework estimator class whose image runs the code (its name).", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
+
+
+class PyTorchProcessor(FrameworkProcessorBase):
     """``sagemaker.pytorch.processing.PyTorchProcessor``: FrameworkProcessor with PyTorch."""
 
-    type: Literal["PyTorchProcessor"] = sdk_field(doc="The SDK class.", lands_in=None)  # type: ignore[assignment]
-    estimator_cls: Literal[_PYTORCH] = sdk_field(_PYTORCH, doc="Always PyTorch.", lands_in=None)  # type: ignore[assignment,valid-type]
+    type: Literal["PyTorchProcessor"] = sdk_field(doc="The SDK class.", lands_in=None)
+    estimator_cls: PyTorchName = sdk_field(_PYTORCH, doc="Always PyTorch.", lands_in=None)
 
 
 PROCESSOR_TYPES: dict[str, type[_ProcessorBase]] = {
@@ -220,7 +234,10 @@ PROCESSOR_TYPES: dict[str, type[_ProcessorBase]] = {
     "FrameworkProcessor": FrameworkProcessor,
     "PyTorchProcessor": PyTorchProcessor,
 }
-ProcessorSpec = typed_union(PROCESSOR_TYPES, "processor")
+if TYPE_CHECKING:
+    ProcessorSpec = Processor | ScriptProcessor | SKLearnProcessor | FrameworkProcessor | PyTorchProcessor
+else:
+    ProcessorSpec = typed_union(PROCESSOR_TYPES, "processor")
 
 
 class ProcessingRun(SdkModel):

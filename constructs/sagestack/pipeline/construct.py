@@ -41,8 +41,8 @@ from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
-from .processing_assets import ProcessingAssets
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .processing_assets import ProcessingAssets
 from .steps import GrantContext
 from .steps import grants as step_grants
 from .steps.tuning import TRAINING_JOB_SUFFIX

@@ -15,7 +15,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.processing import FrameworkProcessor, ProcessingStep
+from ..descriptor.processing import FrameworkProcessorBase, ProcessingStep
 from ..hosting._tokens import s3_bucket_and_key
 from ..iam import Grant, ecr_pull, kms_use, role_with_grants, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
@@ -76,7 +76,7 @@ class ProcessingAssets:
             return
         base = d.base_dir
         staging = Path(tempfile.mkdtemp(prefix="sagestack-processing-"))
-        if isinstance(step.processor, FrameworkProcessor):
+        if isinstance(step.processor, FrameworkProcessorBase):
             source_dir = (base / step.run.source_dir).resolve() if step.run.source_dir else None
             entry = (source_dir / code) if source_dir else (base / code).resolve()
             archive = staging / "sourcedir.tar.gz"

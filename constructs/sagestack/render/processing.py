@@ -26,16 +26,17 @@ from textwrap import dedent
 from typing import Any
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.estimator import FrameworkEstimator
 from ..descriptor.kinds import ESTIMATOR_TYPES
 from ..descriptor.processing import (
     CODE_INPUT,
     ENTRYPOINT_INPUT,
     MODEL_OUTPUT,
     TRAINING_STEP,
-    FrameworkProcessor,
-    Processor,
+    FrameworkProcessorBase,
     ProcessingInput,
     ProcessingStep,
+    Processor,
     SKLearnProcessor,
     StepOutput,
 )
@@ -89,8 +90,11 @@ def processing_image(step: ProcessingStep, ctx: RenderContext) -> str:
         return resolved_image_uri(given, ctx.region)
     if isinstance(proc, SKLearnProcessor):
         return image_uri("sklearn", region=ctx.region, version=proc.framework_version, instance_type=proc.instance_type)
-    assert isinstance(proc, FrameworkProcessor)
-    est = ESTIMATOR_TYPES[proc.estimator_cls].model_construct(framework_version=proc.framework_version, py_version=proc.py_version, instance_type=proc.instance_type, distribution=None)
+    assert isinstance(proc, FrameworkProcessorBase)
+    cls = ESTIMATOR_TYPES[proc.estimator_cls]
+    assert issubclass(cls, FrameworkEstimator)  # FrameworkProcessor takes framework estimator classes only
+    values: dict[str, Any] = {"framework_version": proc.framework_version, "py_version": proc.py_version, "instance_type": proc.instance_type, "distribution": None}
+    est = cls.model_construct(**values)
     arguments = est.image_arguments("training")
     return image_uri(arguments.pop("framework"), region=ctx.region, instance_type=proc.instance_type, **arguments)
 
@@ -157,7 +161,7 @@ def _code_inputs_and_entrypoint(step: ProcessingStep) -> tuple[list[dict[str, An
     assert code is not None
     uploaded = not code.startswith("s3://")
     qualifier = step.name
-    if isinstance(proc, FrameworkProcessor):
+    if isinstance(proc, FrameworkProcessorBase):
         if not uploaded:  # an S3 URI is taken as the entrypoint script itself (no packing)
             return [_input(ENTRYPOINT_INPUT, code, CODE_BASE + ENTRYPOINT_INPUT)], [*RUNPROC_COMMAND, CODE_BASE + ENTRYPOINT_INPUT + "/" + posixpath.basename(code)]
         inputs = [
