@@ -113,18 +113,28 @@ def runproc_script(step: ProcessingStep, archive: str = "sourcedir.tar.gz") -> s
     assert step.run.code is not None
     return dedent(
         """\
+        #!/bin/bash
+
         cd /opt/ml/processing/input/code/
         tar -xzf {archive}
+
+        # Exit on any error. SageMaker uses error code to mark failed job.
         set -e
+
         if [[ -f 'requirements.txt' ]]; then
+            # Optionally log into CodeArtifact
             if ! hash aws 2>/dev/null; then
                 echo "AWS CLI is not installed. Skipping CodeArtifact login."
             else
                 {codeartifact_login_command}
             fi
+
+            # Some py3 containers has typing, which may breaks pip install
             pip uninstall --yes typing
+
             python -m pip install -r requirements.txt
         fi
+
         {entry_point_command} {entry_point} "$@"
     """
     ).format(
