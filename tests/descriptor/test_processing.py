@@ -87,6 +87,8 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     (RULE, processing_base, _at(0, "processor", "network_config", value={"subnets": ["subnet-1"]}), _at(0, "processor", "network_config", value={"subnets": ["subnet-1"], "security_group_ids": ["sg-1"]}),
      "processing[0].processor.network_config", "needs both subnets and security_group_ids", "error"),
     (RULE, processing_base, _at(0, "processor", "base_job_name", value="prep"), _none, "processing[0].processor.base_job_name", "ignored", "warning"),
+    (RULE, processing_base, _at(0, "run", "job_name", value="prep-1"), _none, "processing[0].run.job_name", "named <run name>-<step name>", "warning"),
+    (RULE, processing_base, _at(0, "run", "wait", value=False), _none, "processing[0].run.wait", "always waits", "warning"),
 ]
 
 

@@ -257,6 +257,7 @@ class ProcessingRun(SdkModel):
     arguments: Annotated[tuple[str, ...], Api(CPJ, "AppSpecification.ContainerArguments")] | None = sdk_field(
         None, doc="Arguments passed to the code.", lands_in="CreateProcessingJob.AppSpecification.ContainerArguments"
     )
+    job_name: str | None = sdk_field(None, doc="Notebook-side job name; in a pipeline a processing job is named <run name>-<step name> (ignored, with a warning).", lands_in=None)
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline always waits for the job (ignored, with a warning).", lands_in=None)
     logs: bool | None = sdk_field(None, doc="Notebook-side; logs go to CloudWatch Logs (ignored, with a warning).", lands_in=None)
 
@@ -348,6 +349,8 @@ def processing_steps_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
         for key in ("base_job_name", "code_location"):
             if getattr(step.processor, key, None) is not None:
                 yield Finding(("processing", index, "processor", key), f"ignored: {_IGNORED[key]}", None, getattr(step.processor, key), severity="warning")
+        if step.run.job_name is not None:
+            yield Finding(("processing", index, "run", "job_name"), f"ignored: {_IGNORED['base_job_name']}", None, step.run.job_name, severity="warning")
         for key in ("wait", "logs"):
             if getattr(step.run, key) is not None:
                 yield Finding(("processing", index, "run", key), "ignored: a pipeline always waits for the job and its logs go to CloudWatch Logs", None, str(getattr(step.run, key)), severity="warning")
