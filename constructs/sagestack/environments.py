@@ -266,11 +266,11 @@ def _processes_on_cpu(d: ModelDescriptor, name: str) -> bool:
     """Whether a processing step's image has a CPU build: your own image, the scikit-learn
     image, or a framework processor's framework with CPU training images."""
     from .descriptor.kinds import ESTIMATOR_TYPES
-    from .descriptor.processing import FrameworkProcessorBase
+    from .descriptor.processing import FrameworkProcessor, PyTorchProcessor
 
     step = next(s for s in d.processing or () if s.name == name)
     proc = step.processor
-    if not isinstance(proc, FrameworkProcessorBase) or proc.image_uri is not None:
+    if not isinstance(proc, (FrameworkProcessor, PyTorchProcessor)) or proc.image_uri is not None:
         return True
     framework = getattr(ESTIMATOR_TYPES[proc.estimator_cls], "framework", None)
     config = image_config(framework, "training") if framework else None

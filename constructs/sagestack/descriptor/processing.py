@@ -50,8 +50,14 @@ class StepOutput(SdkModel):
 
     section_title: ClassVar[str] = "a step reference"
 
-    step: str = sdk_field(doc=f"The processing step's name, or {TRAINING_STEP} (the trained model).", lands_in=None)
-    output: str = sdk_field(doc=f"The step's output_name ({MODEL_OUTPUT} for training).", lands_in=None)
+    step: str = sdk_field(
+        doc=f"The processing step's name, or {TRAINING_STEP} (the trained model).",
+        lands_in="the reading S3Uri (CreateProcessingJob.ProcessingInputs[].S3Input.S3Uri or CreateTrainingJob.InputDataConfig[].DataSource.S3DataSource.S3Uri)",
+    )
+    output: str = sdk_field(
+        doc=f"The step's output_name ({MODEL_OUTPUT} for training).",
+        lands_in="the reading S3Uri: that output's S3Output.S3Uri (the training job's ModelArtifacts.S3ModelArtifacts for the model)",
+    )
 
 
 def uri_or_reference(uri: Any) -> Any:
@@ -203,7 +209,6 @@ class FrameworkProcessorBase(_ProcessorBase):
     image runs the code from a source_dir archive (through the SDK's runproc.sh)."""
 
     TAKES_SOURCE_DIR: ClassVar[bool] = True
-    estimator_cls: str
     framework_version: str = sdk_field(doc="Framework version of the image.", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
     py_version: str = sdk_field("py3", doc="Python version of the image.", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
     image_uri: Annotated[str, Api(CPJ, "AppSpecification.ImageUri")] | ImageUriRetrieve | None = sdk_field(
@@ -224,7 +229,7 @@ class PyTorchProcessor(FrameworkProcessorBase):
     """``sagemaker.pytorch.processing.PyTorchProcessor``: FrameworkProcessor with PyTorch."""
 
     type: Literal["PyTorchProcessor"] = sdk_field(doc="The SDK class.", lands_in=None)
-    estimator_cls: PyTorchName = sdk_field(_PYTORCH, doc="Always PyTorch.", lands_in=None)
+    estimator_cls: PyTorchName = sdk_field(_PYTORCH, doc="Always PyTorch.", lands_in="CreateProcessingJob.AppSpecification.ImageUri")
 
 
 PROCESSOR_TYPES: dict[str, type[_ProcessorBase]] = {
@@ -271,7 +276,9 @@ class ProcessingStep(SdkModel):
         doc=f"The step's name: lowercase letters, digits and single hyphens, at most {STEP_NAME_MAX} characters; the job is named <run name>-<name>.",
         lands_in="CreateProcessingJob.ProcessingJobName",
     )
-    when: Literal["before_training", "after_training"] = sdk_field("before_training", doc="Run before training (data preparation) or after it (evaluation).", lands_in=None)
+    when: Literal["before_training", "after_training"] = sdk_field(
+        "before_training", doc="Run before training (data preparation) or after it (evaluation).", lands_in="the order of the pipeline's Process <name> tasks (Step Functions)"
+    )
     processor: ProcessorSpec = sdk_field(doc="The processor class's constructor arguments (type: names the class).", lands_in="CreateProcessingJob")
     run: ProcessingRun = sdk_field(default_factory=ProcessingRun, doc="processor.run(...) arguments.", lands_in="CreateProcessingJob")
 

@@ -33,10 +33,12 @@ from ..descriptor.processing import (
     ENTRYPOINT_INPUT,
     MODEL_OUTPUT,
     TRAINING_STEP,
+    FrameworkProcessor,
     FrameworkProcessorBase,
     ProcessingInput,
     ProcessingStep,
     Processor,
+    PyTorchProcessor,
     SKLearnProcessor,
     StepOutput,
 )
@@ -90,7 +92,7 @@ def processing_image(step: ProcessingStep, ctx: RenderContext) -> str:
         return resolved_image_uri(given, ctx.region)
     if isinstance(proc, SKLearnProcessor):
         return image_uri("sklearn", region=ctx.region, version=proc.framework_version, instance_type=proc.instance_type)
-    assert isinstance(proc, FrameworkProcessorBase)
+    assert isinstance(proc, (FrameworkProcessor, PyTorchProcessor))
     cls = ESTIMATOR_TYPES[proc.estimator_cls]
     assert issubclass(cls, FrameworkEstimator)  # FrameworkProcessor takes framework estimator classes only
     values: dict[str, Any] = {"framework_version": proc.framework_version, "py_version": proc.py_version, "instance_type": proc.instance_type, "distribution": None}
