@@ -115,6 +115,15 @@ def test_processing_jobs_alone() -> None:
     assert assert_requests_valid(defn, out) == 2
 
 
+def test_processing_jobs_alone_may_run_on_a_schedule(tmp_path) -> None:
+    from sagestack.descriptor import validate_data
+
+    data = _processing_only().model_dump(mode="json", exclude_unset=True)
+    data["schedule"] = {"expression": "cron(0 3 * * ? *)"}
+    result = validate_data(data, file="nightly.yaml", source=CATALOG / "nightly.yaml")
+    assert [i.format() for i in result.issues if i.severity == "error"] == []
+
+
 def test_processing_job_names_must_fit() -> None:
     d = _processing_only()
     long = d.model_copy(update={"name": "a" * 32})

@@ -856,7 +856,7 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     gives must name what the descriptor has (channels, hyperparameters it sets)."""
     schedule = d.schedule
     est = getattr(d, "estimator", None)
-    if "estimator" not in ctx.present and "transformer" not in ctx.present:
+    if "estimator" not in ctx.present and "transformer" not in ctx.present and "processing" not in ctx.present:
         yield Finding(("schedule",), "only a pipeline runs on a schedule; this model is deployed once by CloudFormation (model + deploy)", "an estimator (train, then deploy or transform), or model + transformer", "model + deploy")
         return
     if schedule.input is None:
