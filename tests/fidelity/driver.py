@@ -109,6 +109,11 @@ def _tuner(estimator: Any, kwargs: dict[str, Any]) -> Any:
     if "strategy_config" in kwargs:
         hyperband = sdk_tuner.HyperbandStrategyConfig(**kwargs.pop("strategy_config")["hyperband_strategy_config"])
         kwargs["strategy_config"] = sdk_tuner.StrategyConfig(hyperband_strategy_config=hyperband)
+    if "warm_start_config" in kwargs:
+        ws = kwargs.pop("warm_start_config")
+        kwargs["warm_start_config"] = sdk_tuner.WarmStartConfig(sdk_tuner.WarmStartTypes(ws["warm_start_type"]), parents=ws["parents"])
+    if "completion_criteria_config" in kwargs:
+        kwargs["completion_criteria_config"] = sdk_tuner.TuningJobCompletionCriteriaConfig(**kwargs.pop("completion_criteria_config"))
     return sdk_tuner.HyperparameterTuner(estimator, hyperparameter_ranges=ranges, **kwargs)
 
 

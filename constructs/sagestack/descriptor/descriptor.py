@@ -14,7 +14,7 @@ from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
 from .schedule import RunInput, Schedule
 from .transform import Transform, Transformer
-from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner
+from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
 from .types import Tags
 
 __all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
@@ -152,5 +152,5 @@ SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "tran
 
 register_field_homes(
     ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

@@ -10,6 +10,7 @@ user mistake. Limits come from botocore's model (:mod:`.api`) and the SDK's imag
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -1021,6 +1022,10 @@ def tuner_strategy_fits(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("tuner", "strategy_config"), "only the Hyperband strategy takes a strategy_config", "strategy: Hyperband, or no strategy_config", t.strategy)
         elif hb.min_resource is not None and hb.max_resource is not None and hb.min_resource > hb.max_resource:
             yield Finding(("tuner", "strategy_config", "hyperband_strategy_config", "min_resource"), "above max_resource", f"<= {hb.max_resource}", hb.min_resource)
-    max_jobs = t.max_jobs if t.max_jobs is not None else (None if t.strategy == "Grid" else 1)
-    if max_jobs is not None and t.max_parallel_jobs > max_jobs:
+    if t.strategy == "Grid" and t.max_jobs is None:
+        # the SDK leaves max_jobs None for Grid and sends MaxNumberOfTrainingJobs: null, which botocore refuses
+        combinations = math.prod(len(r.values or ()) for r in t.hyperparameter_ranges.values())
+        yield Finding(("tuner", "max_jobs"), "Grid search needs max_jobs: the SDK sends it as null otherwise, and the request is refused", f"the number of combinations ({combinations})", None)
+    max_jobs = t.max_jobs if t.max_jobs is not None else 1
+    if t.max_parallel_jobs > max_jobs:
         yield Finding(("tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({max_jobs})", t.max_parallel_jobs)
