@@ -147,6 +147,7 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
             stack, "Schedule", schedule_expression="cron(0 3 ? * MON *)", flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             target=scheduler.CfnSchedule.TargetProperty(arn=machine.state_machine_arn, role_arn=starter.role_arn),
         )
+        scheduler.CfnScheduleGroup(stack, "NewDataScheduleGroup", name=f"{name}-new-data")
         new_data = function(stack, "NewData")
         events.Rule(stack, "NewDataRule", event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"]), targets=[targets.LambdaFunction(new_data)])
     if shape == "train+deploy":
