@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ def test_literals_and_names_assigned_earlier_latest_wins() -> None:
         ("v = 3 * 3600", 10800),
         ("v = str(5)", "5"),
         ("v = dict(epochs=5, lr=0.1)", {"epochs": 5, "lr": 0.1}),
+        ("base = {'a': 1}\nv = dict(**base, b=2)", {"a": 1, "b": 2}),
         ("n = 2\nv = f'{n:03d}'", "002"),
         ("v = 1\nv += 2", 3),
         ("a, b = 1, 'two'\nv = (a, b)", (1, "two")),
@@ -62,6 +64,22 @@ def test_session_bucket_and_role_are_markers() -> None:
     assert nb.env["data"] == f"s3://{BUCKET}/prefix/train"
     assert nb.env["region"] is REGION
     assert nb.env["role"] is ROLE and nb.env["role2"] is ROLE
+
+
+def test_dict_call_items_resolve_one_by_one_and_spread_into_a_call() -> None:
+    nb = run(
+        """
+        import sagemaker
+        from sagemaker.tensorflow import TensorFlow
+        args = dict(entry_point="vit.py", instance_count=1, role=sagemaker.get_execution_role(), max_run=60 * 20, hyperparameters=compute())
+        est = TensorFlow(framework_version="2.11", **args)
+        """
+    )
+    args = nb.env["args"]
+    assert args["entry_point"] == "vit.py" and args["max_run"] == 1200 and args["role"] is ROLE
+    assert isinstance(args["hyperparameters"], Unresolved) and args["hyperparameters"].where.text == "compute()"
+    est = nb.env["est"]
+    assert isinstance(est, SdkObject) and [k for k, _v, _w in est.args] == ["framework_version", "entry_point", "instance_count", "role", "max_run", "hyperparameters"]
 
 
 def test_what_does_not_resolve_keeps_its_text_cell_and_line() -> None:
@@ -200,3 +218,11 @@ def test_positional_arguments_get_the_sdk_names_of_their_class(tmp_path: Path) -
     assert (hf["model"]["role"], hf["model"]["model_data"]) == ("MyRole", "s3://sagestack-examples-data/hf.tar.gz")
     assert (tf["model"]["model_data"], tf["model"]["role"]) == ("s3://sagestack-examples-data/tf.tar.gz", "MyRole")
     assert hf["deploy"] == {"initial_instance_count": 1, "instance_type": "ml.m5.xlarge"}
+
+
+def test_a_cell_with_an_invalid_escape_reads_without_a_warning(tmp_path: Path) -> None:
+    nb = write_notebook(tmp_path / "nb.ipynb", 'metrics = [{"Name": "loss", "Regex": "loss: ([0-9]+(.|e\\-)[0-9]+)"}]')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        [cell] = read_source(nb).cells
+    assert "e\\-" in cell.text

@@ -414,6 +414,19 @@ class Notebook:
         dotted = self.dotted(func)
         if dotted is not None:
             return self._call_name(dotted, node)
+        if isinstance(func, ast.Name) and func.id == "dict" and not node.args and "dict" not in self.env:
+            # dict(key=value, ...) as a dict literal: each item on its own (an SDK object, the
+            # role or one unknown item does not make the whole dict unknown).
+            out: dict[str, Any] = {}
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    spread = self._eval(keyword.value)
+                    if not isinstance(spread, dict):
+                        raise _Cannot("a dict built with **unpacking")
+                    out.update(spread)
+                else:
+                    out[keyword.arg] = self.value(keyword.value)
+            return out
         if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in self.env:
             args, kwargs = self._plain_args(node)
             return _BUILTINS[func.id](*args, **kwargs)
