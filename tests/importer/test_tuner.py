@@ -155,3 +155,10 @@ def test_a_tuner_over_an_estimator_the_importer_does_not_know_is_reported(tmp_pa
     result = import_notebook(write_notebook(tmp_path / "hpo.ipynb", *cells), tmp_path / "models")
     assert result.descriptors == [] and result.status == "none"
     assert [u.reason_class for u in result.uncovered] == ["tuner"] and result.reasons == ["tuner"]
+
+
+def test_a_tuner_over_several_estimators_is_reported(tmp_path: Path) -> None:
+    create = 'tuner = HyperparameterTuner.create({"xgb": xgb}, {"xgb": "validation:auc"}, {"xgb": ranges}, max_jobs=4)\ntuner.fit({"xgb": data})'
+    result = import_notebook(write_notebook(tmp_path / "hpo.ipynb", ESTIMATOR, FROM_IMPORT, create), tmp_path / "models")
+    assert result.descriptors == [] and result.reasons == ["tuner"]
+    assert [u.what for u in result.uncovered] == ["HyperparameterTuner.create(...) tunes several estimators (the descriptor tunes one)"]

@@ -46,7 +46,7 @@ REASONS: dict[str, str] = {
     "notebook-session": "a value derived from the notebook's session or role (a placeholder)",
     "missing-local-path": "a local path (entry_point, source_dir) that is not beside the notebook",
     "invalid": "the descriptor does not validate for another reason (see the problems)",
-    "tuner": "a HyperparameterTuner over an estimator the importer does not know, or a call of its best estimator not covered (transformer)",
+    "tuner": "a HyperparameterTuner over several estimators or one the importer does not know, or a call of its best estimator not covered (transformer)",
     "processing": "processing jobs (processors and .run) are not covered yet",
     "register": "model registration (.register) is not covered yet",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
@@ -487,7 +487,8 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
     out: list[Uncovered] = []
     for obj in notebook.objects:
         if obj.role == "tuner" and tuned_estimator(obj) is None:
-            out.append(Uncovered("tuner", obj.where, f"{obj.where.text.split('(')[0]}(...) over an estimator the importer does not know"))
+            several = obj.sdk.endswith(".create")
+            out.append(Uncovered("tuner", obj.where, f"{obj.where.text.split('(')[0]}(...) " + ("tunes several estimators (the descriptor tunes one)" if several else "over an estimator the importer does not know")))
         elif obj.role == "processor":
             out.append(Uncovered("processing", obj.where, f"{obj.name}(...)"))
         elif obj.role == "transformer_class":

@@ -471,6 +471,11 @@ class Notebook:
             return self._upload(node, "S3Uploader.upload")
         if dotted.endswith("HyperparameterTuner.attach"):
             return self._attach_tuner(node)
+        if dotted.endswith("HyperparameterTuner.create"):
+            # A tuner over several estimators (estimator_dict): the descriptor tunes one.
+            tuner = SdkObject(dotted, "tuner", self._where(node), self._arguments(node))
+            self.objects.append(tuner)
+            return tuner
         if dotted.endswith("Estimator.attach") or (last == "attach" and sdk_role(dotted.rsplit(".", 1)[0])[0] == "estimator"):
             return self._attach_estimator(node)
         role, kind = sdk_role(dotted)
