@@ -43,13 +43,11 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "pca-batch": _RECORD_SET,
     "rcf-anomaly": _RECORD_SET,
     "ipinsights-logins": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
-    "xgboost-tuned": "sagestack import does not read HyperparameterTuner yet: the tuner's fit and deploy leave no estimator call to import",
     "object2vec-pairs": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
     "mnist-ab": "A/B variants through session.endpoint_from_production_variants, which the importer does not cover",
     "mnist-batch": "the header abbreviates its S3 URIs as s3://.../",
     "mnist-serving": "the header abbreviates its S3 URIs as s3://.../",
     "mnist-shadow": "shadow variants have no SDK call: the header is boto3's create_endpoint_config",
-    "sklearn-multi-model": "MultiDataModel(model=...) takes another model object, which the importer does not nest yet",
 }
 
 EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") and p.is_file())
@@ -57,9 +55,12 @@ EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") a
 
 def header_code(text: str) -> str:
     """The indented code block of a descriptor's header comment (``#   code``, blank ``#`` lines
-    inside it), up to the first comment line of prose after it."""
+    inside it), up to the first comment line of prose after it; the block after the line that
+    introduces the code, when there is one (the prose before may quote a request)."""
     code: list[str] = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    intro = next((n for n, line in enumerate(lines) if line.startswith("#") and "code this descriptor mirrors" in line), None)
+    for line in lines[intro + 1 if intro is not None else 0 :]:
         if not line.startswith("#"):
             break
         if line.startswith("#   "):
