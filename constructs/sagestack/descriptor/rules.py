@@ -899,6 +899,15 @@ XGBOOST_METRICS = frozenset(
 )
 
 
+# Image families of SageMaker's built-in algorithms (Developer Guide, "Built-in algorithms"): their
+# images emit metrics of their own, which SageMaker checks a tuning objective against. The SDK's
+# image data does not tell an algorithm from a framework container, hence this list.
+ALGORITHM_FAMILIES = frozenset({
+    "blazingtext", "factorization-machines", "forecasting-deepar", "image-classification", "ipinsights", "kmeans", "knn", "lda",
+    "linear-learner", "ntm", "object-detection", "object2vec", "pca", "randomcutforest", "semantic-segmentation", "seq2seq",
+})
+
+
 def _builtin_image(est: Any) -> str | None:
     """The image family of an Estimator given ``image_uris.retrieve`` arguments (e.g. xgboost)."""
     image = getattr(est, "image_uri", None)
@@ -938,6 +947,8 @@ def tuner_objective_is_emitted(d: Any, ctx: Context) -> Iterator[Finding]:
         if tuner.objective_metric_name not in XGBOOST_METRICS:
             close = [m for m in sorted(XGBOOST_METRICS) if m.startswith("validation:")]
             yield Finding(("tuner", "objective_metric_name"), "built-in XGBoost emits no such metric", format_allowed(close, what="its metrics") + ", or a metric_definitions entry", tuner.objective_metric_name)
+    elif _builtin_image(est) in ALGORITHM_FAMILIES:
+        return  # a built-in algorithm's image emits its own metrics, which SageMaker checks (no SDK data lists them)
     elif _is_framework(est) or est.type == "Estimator":
         # only built-in algorithms emit metrics of their own; a script's are scraped from its logs
         yield Finding(("tuner", "objective_metric_name"), "the training jobs emit no such metric: a script's metrics come from tuner.metric_definitions", ", ".join(defined) or "a metric_definitions entry named like it", tuner.objective_metric_name)
