@@ -503,6 +503,28 @@ def test_tuning_request_is_the_sdk_faithful_rendering_without_input() -> None:
     assert request == json.loads(expected)
 
 
+def test_a_run_input_changes_the_tuning_jobs_limits() -> None:
+    out = run(definition("xgboost-tuned"), tuned_tasks(), input={"tuner": {"max_jobs": 40, "max_parallel_jobs": 4}})
+    assert out["status"] == "SUCCEEDED", out
+    [tune] = out["calls"]["Tune"]
+    assert tune["HyperParameterTuningJobConfig"]["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 40, "MaxParallelTrainingJobs": 4}
+
+
+def test_a_tuner_input_beyond_the_limits_fails_the_run_before_tuning() -> None:
+    limits = create_hyper_parameter_tuning_job_limits()
+    out = run(definition("xgboost-tuned"), tuned_tasks(), input={"tuner": {"max_parallel_jobs": limits["MaxNumberOfTrainingJobs"] + 1, "max_job": 3}})
+    _failed(out, "InvalidInput", "Input failed")
+    assert "tuner.max_job: unknown key (allowed: max_jobs, max_parallel_jobs); did you mean max_jobs?" in out["cause"]
+    assert out["calls"]["Tune"] == []
+
+
+def create_hyper_parameter_tuning_job_limits() -> dict[str, Any]:
+    from sagestack.render.tuning import create_hyper_parameter_tuning_job
+
+    limits: dict[str, Any] = create_hyper_parameter_tuning_job(CATALOG_BY_NAME["xgboost-tuned"], CTX)["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    return limits
+
+
 def test_tuning_failure() -> None:
     tasks = tuned_tasks()
     tasks["Tune"] = [{"error": "SageMaker.HyperParameterTuningJobFailed", "cause": "No training job succeeded after 5 attempts"}]

@@ -12,7 +12,7 @@ from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceC
 from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
-from .schedule import RunInput, Schedule
+from .schedule import RunInput, Schedule, TunerRunInput
 from .transform import Transform, Transformer
 from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
 from .types import Tags
@@ -152,5 +152,5 @@ SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "tran
 
 register_field_homes(
     ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

@@ -881,6 +881,15 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     for name in (given.hyperparameters or {}):
         if name not in settable:
             yield Finding(("schedule", "input", "hyperparameters", name), "a run input overrides only hyperparameters the descriptor sets", ", ".join(sorted(settable)) or "none set", name)
+    if given.tuner is not None:
+        tuner = getattr(d, "tuner", None)
+        if tuner is None:
+            yield Finding(("schedule", "input", "tuner"), "this model has no tuner", "no tuner input, or a tuner: section", "tuner")
+        else:
+            jobs = given.tuner.max_jobs or tuner.max_jobs or 1
+            parallel = given.tuner.max_parallel_jobs or tuner.max_parallel_jobs
+            if parallel > jobs:
+                yield Finding(("schedule", "input", "tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({jobs})", parallel)
 
 
 # ----------------------------------------------------------------------------------------
