@@ -111,7 +111,6 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
 _POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {
     "get_image_uri": ("region", "framework", "version"),
     "CategoricalParameter": ("values",),
-    "MultiDataModel": ("name", "model_data_prefix", "model", "image_uri", "role", "sagemaker_session"),
 }
 # SDK v1's get_image_uri(region_name, repo_name, repo_version) in retrieve()'s names.
 _RETRIEVE_V1 = {"region_name": "region", "repo_name": "framework", "repo_version": "version"}
