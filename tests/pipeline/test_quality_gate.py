@@ -149,9 +149,9 @@ def test_each_comparison_passes_and_fails_as_its_name_says(comparison: str, valu
 def test_two_checks_on_one_metric_are_named_apart() -> None:
     d = gated("hf-finetune", [{"metric": "eval:accuracy", "greater_than": 0.8}, {"metric": "eval:accuracy", "less_than": 0.999}])
     defn = definition(d)
-    assert {"Gate: eval:accuracy #1", "Gate: eval:accuracy #2"} <= set(defn["States"])
+    assert {"Gate: eval:accuracy, check 1", "Gate: eval:accuracy, check 2"} <= set(defn["States"])
     out = run(defn, hf_tasks({"eval:accuracy": 0.9995}))
-    _failed(out, "QualityGateFailed", "Quality gate eval:accuracy #2 failed")
+    _failed(out, "QualityGateFailed", "Quality gate eval:accuracy, check 2 failed")
     assert out["cause"] == "eval:accuracy = 0.9995 is not < 0.999"
 
 

@@ -115,7 +115,7 @@ def _labels(checks: tuple[Check, ...]) -> list[str]:
     out = []
     for index, metric in enumerate(metrics):
         label = metric if len(metric) <= LABEL_MAX else metric[: LABEL_MAX - 3] + "..."
-        out.append(f"{label} #{index + 1}" if metrics.count(metric) > 1 else label)
+        out.append(f"{label}, check {index + 1}" if metrics.count(metric) > 1 else label)
     return out
 
 
@@ -132,9 +132,9 @@ class Condition(Fragment):
         labels = _labels(checks)
         keys = [f"c{index + 1}" for index in range(len(checks))]
         sources = [source(d, c) for c in checks]
-        missing = [b.failure(f"Read {label}", "MetricMissing", cause=src.missing_cause()) for label, src in zip(labels, sources)]
+        missing = [b.failure(f"Read {label}", "MetricMissing", cause=src.missing_cause()) for label, src in zip(labels, sources, strict=True)]
         gates = [f"Gate: {label}" for label in labels]
-        metric_keys = [(key, src) for key, src in zip(keys, sources) if isinstance(src, TrainingMetric)]
+        metric_keys = [(key, src) for key, src in zip(keys, sources, strict=True) if isinstance(src, TrainingMetric)]
         entry = REPORTED_STATE
         if metric_keys:
             first_missing = missing[keys.index(metric_keys[0][0])]
@@ -173,7 +173,7 @@ class Condition(Fragment):
         b.add(REPORTED_STATE, {
             "Type": "Choice",
             "Comment": "A value the run did not report fails the run with MetricMissing.",
-            "Choices": [{**src.missing(key), "Next": state} for key, src, state in zip(keys, sources, missing)],
+            "Choices": [{**src.missing(key), "Next": state} for key, src, state in zip(keys, sources, missing, strict=True)],
             "Default": PICK_STATE if metric_keys else gates[0],
         })
         if metric_keys:
@@ -184,7 +184,7 @@ class Condition(Fragment):
                 "ResultPath": GATE,
                 "Next": gates[0],
             })
-        for index, (check, label, key, src) in enumerate(zip(checks, labels, keys, sources)):
+        for index, (check, label, key, src) in enumerate(zip(checks, labels, keys, sources, strict=True)):
             comparison, bound = check.comparison()
             _condition, symbol, operator = COMPARISONS[comparison]
             failed = b.failure(
