@@ -159,8 +159,10 @@ def test_two_checks_on_one_metric_are_named_apart() -> None:
 def objective_tasks(value: float | None) -> dict[str, list[dict[str, Any]]]:
     tasks = tuned_tasks()
     best = tasks["Tune"][0]["result"]["BestTrainingJob"]
-    if value is not None:
-        best["FinalHyperParameterTuningJobObjectiveMetric"] = {"Type": "Maximize", "MetricName": "validation:auc", "Value": value}
+    if value is None:
+        del best["FinalHyperParameterTuningJobObjectiveMetric"]
+    else:
+        best["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] = value
     return tasks
 
 
