@@ -12,6 +12,8 @@ import yaml
 
 from sagestack.descriptor import ModelDescriptor, validate_data
 from sagestack.descriptor.condition import COMPARISONS
+from sagestack.pipeline.steps import GrantContext
+from sagestack.pipeline.steps.condition import Condition
 
 from ..conftest import CATALOG
 from .golden import TOPIC
@@ -200,3 +202,16 @@ def test_another_metric_of_a_tuned_model_is_read_from_the_best_job() -> None:
     [read] = out["calls"]["Read metrics"]
     assert read["TrainingJobName"] == out["calls"]["Describe best job"][0]["TrainingJobName"]
     _nothing_deployed(out)
+
+
+def test_the_gate_reads_only_the_jobs_whose_metrics_it_checks() -> None:
+    """DescribeTrainingJob on the run's job, or on the tuning job's training jobs; nothing when the
+    tuner's objective is all the gate checks (the tuning job's answer carries it)."""
+    g = GrantContext(partition="aws", region="us-east-1", account="123456789012", runs="hf-finetune-????????????")
+    [trained] = Condition().grants(gated("hf-finetune", [{"metric": "eval:loss", "less_than": 0.4}]), g)
+    assert trained.actions == ("sagemaker:DescribeTrainingJob",)
+    assert trained.resources == ("arn:aws:sagemaker:us-east-1:123456789012:training-job/hf-finetune-????????????",)
+    tuned = gated("xgboost-tuned", [{"metric": "validation:logloss", "less_than": 0.5}])
+    [best] = Condition().grants(tuned, g)
+    assert best.resources == ("arn:aws:sagemaker:us-east-1:123456789012:training-job/hf-finetune-????????????-???-????????",)
+    assert Condition().grants(gated("xgboost-tuned", [{"metric": "validation:auc", "greater_than": 0.8}]), g) == []
