@@ -9,9 +9,11 @@ best training job) and exactly one comparison with a bound.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
-from .base import SdkModel, sdk_field
+from pydantic import BeforeValidator
+
+from .base import SdkModel, sdk_field, user_error
 
 __all__ = ["Check", "COMPARISONS"]
 
@@ -28,6 +30,16 @@ COMPARISONS: dict[str, tuple[str, str, str]] = {
 _GATE = "the pipeline's quality gate (a Step Functions Choice state)"
 
 
+def _not_a_boolean(value: Any) -> Any:
+    # YAML reads yes/true as a boolean, which would otherwise pass as the number 1
+    if isinstance(value, bool):
+        raise user_error("bound_not_a_number", "a bound is a number", allowed="a number, e.g. 0.8", got=str(value).lower())
+    return value
+
+
+Bound = Annotated[int | float, BeforeValidator(_not_a_boolean)]
+
+
 class Check(SdkModel):
     """One check: a training metric and one comparison with a bound."""
 
@@ -37,11 +49,11 @@ class Check(SdkModel):
         doc="A metric the training job reports: one of metric_definitions (tuner.metric_definitions with a tuner), one a built-in algorithm emits (e.g. XGBoost's validation:auc), or the tuner's objective_metric_name (the best training job's objective).",
         lands_in="DescribeTrainingJob.FinalMetricDataList[].MetricName (the tuner's objective: DescribeHyperParameterTuningJob.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric)",
     )
-    greater_than: int | float | None = sdk_field(None, doc="Passes when the value is above this bound.", lands_in=_GATE)
-    greater_than_or_equal_to: int | float | None = sdk_field(None, doc="Passes when the value is at least this bound.", lands_in=_GATE)
-    less_than: int | float | None = sdk_field(None, doc="Passes when the value is below this bound.", lands_in=_GATE)
-    less_than_or_equal_to: int | float | None = sdk_field(None, doc="Passes when the value is at most this bound.", lands_in=_GATE)
-    equal_to: int | float | None = sdk_field(None, doc="Passes when the value equals this bound.", lands_in=_GATE)
+    greater_than: Bound | None = sdk_field(None, doc="Passes when the value is above this bound.", lands_in=_GATE)
+    greater_than_or_equal_to: Bound | None = sdk_field(None, doc="Passes when the value is at least this bound.", lands_in=_GATE)
+    less_than: Bound | None = sdk_field(None, doc="Passes when the value is below this bound.", lands_in=_GATE)
+    less_than_or_equal_to: Bound | None = sdk_field(None, doc="Passes when the value is at most this bound.", lands_in=_GATE)
+    equal_to: Bound | None = sdk_field(None, doc="Passes when the value equals this bound.", lands_in=_GATE)
 
     def comparisons(self) -> list[str]:
         """The comparison fields given (a valid check has exactly one)."""
