@@ -172,6 +172,16 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("schedule_starts_a_pipeline", lambda: {**tf_base(), "schedule": {"expression": "rate(1 day)", "input": {"tuner": {"max_jobs": 6}}}}, lambda d: None, lambda d: d["schedule"]["input"].pop("tuner"), "schedule.input.tuner", "this model has no tuner", "error"),
     ("tuner_strategy_fits", tuned_base, _set("tuner.max_parallel_jobs", 5), _set("tuner.max_parallel_jobs", 4), "tuner.max_parallel_jobs", "more parallel jobs than jobs", "error"),
     ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Grid"), _del("tuner.max_jobs"), _set("tuner.max_parallel_jobs", 1), _set("tuner.hyperparameter_ranges", {"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "max_depth": {"type": "CategoricalParameter", "values": [3, 5, 7]}})), _all(_set("tuner.strategy", "Grid"), _set("tuner.max_jobs", 6), _set("tuner.hyperparameter_ranges", {"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "max_depth": {"type": "CategoricalParameter", "values": [3, 5, 7]}})), "tuner.max_jobs", r"Grid search needs max_jobs", "error"),
+    # The quality gate (deploy.condition).
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", [{"metric": "validation:auc"}]), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}]), "deploy.condition[0]", "give a comparison", "error"),
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8, "less_than": 0.99}]), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}, {"metric": "validation:auc", "less_than": 0.99}]), "deploy.condition[0]", "a check of its own", "error"),
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", []), _set("deploy.condition", [{"metric": "validation:auc", "equal_to": 1}]), "deploy.condition", "checks nothing", "error"),
+    ("quality_gate_metrics_are_reported", tuned_base, _set("deploy.condition", [{"metric": "validation:acu", "greater_than": 0.8}]), _set("deploy.condition", [{"metric": "validation:logloss", "less_than": 0.3}]), "deploy.condition[0].metric", "did you mean 'validation:auc'", "error"),
+    ("quality_gate_metrics_are_reported", model_base, _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}]), lambda d: None, "deploy.condition", "not trained here", "error"),
+    ("quality_gate_metrics_are_reported", tf_base, _set("deploy.condition", [{"metric": "loss", "less_than": 0.5}]), _all(_set("deploy.condition", [{"metric": "loss", "less_than": 0.5}]), _set("estimator.metric_definitions", [{"Name": "loss", "Regex": "loss=([0-9.]+)"}])), "deploy.condition[0].metric", "reports no metrics", "error"),
+    # with a tuner, the training jobs report the tuner's metric_definitions, not the estimator's
+    ("quality_gate_metrics_are_reported", tuned_base, _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("estimator.metric_definitions", [{"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])),
+     _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}, {"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])), "deploy.condition[0].metric", "reports no such metric", "error"),
 ]
 
 
@@ -239,3 +249,14 @@ def test_errors_do_not_hide_other_sections(tmp_path) -> None:
     issues = issues_of(d, tmp_path)
     assert find(issues, "deploy.instance_type", "not a value SageMaker accepts")
     assert find(issues, "estimator.max_wait", "only to managed spot")
+
+
+def test_a_builtin_algorithms_own_metrics_may_be_tuned_and_gated() -> None:
+    """linear-learner (through retrieve()) reports metrics no SDK data lists: neither the tuner's
+    objective nor a quality gate on one is refused (a metric it does not report fails the run)."""
+    raw = tuned_base()
+    raw["estimator"]["image_uri"] = {"framework": "linear-learner"}
+    raw["estimator"]["hyperparameters"] = {"predictor_type": "regressor", "feature_dim": 10}
+    raw["tuner"].update(objective_metric_name="validation:objective_loss", objective_type="Minimize", hyperparameter_ranges={"learning_rate": {"type": "ContinuousParameter", "min_value": 0.001, "max_value": 0.1}})
+    raw["deploy"]["condition"] = [{"metric": "validation:rmse", "less_than": 3.5}]
+    assert errors(issues_of(raw)) == []

@@ -17,7 +17,7 @@ from sagestack.importer import import_notebook
 from ..conftest import CATALOG
 
 # What no notebook call says: sagestack's own additions.
-SAGESTACK_ONLY = {"name", "description", "tags", "schedule", "notification_topic", "deploy.autoscaling", "deploy.deployment_config"}
+SAGESTACK_ONLY = {"name", "description", "tags", "schedule", "notification_topic", "deploy.autoscaling", "deploy.deployment_config", "deploy.condition"}
 
 # Fields an example sets beyond the notebook code its header quotes.
 BEYOND_THE_HEADER: dict[str, set[str]] = {

@@ -469,7 +469,10 @@ def tuned_tasks(*, best: bool = True) -> dict[str, list[dict[str, Any]]]:
         "TrainingJobStatusCounters": {"Completed": 20 if best else 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0 if best else 20, "Stopped": 0},
     }
     if best:
-        tuned["BestTrainingJob"] = {"TrainingJobName": BEST, "TrainingJobStatus": "Completed", "TunedHyperParameters": {"eta": "0.05"}, "CreationTime": "2026-11-23T10:00:00Z"}
+        tuned["BestTrainingJob"] = {
+            "TrainingJobName": BEST, "TrainingJobStatus": "Completed", "TunedHyperParameters": {"eta": "0.05"}, "CreationTime": "2026-11-23T10:00:00Z",
+            "FinalHyperParameterTuningJobObjectiveMetric": {"Type": "Maximize", "MetricName": "validation:auc", "Value": 0.91},
+        }
     tasks = first_run_tasks()
     del tasks["Train"]
     tasks["Tune"] = [{"result": tuned}]

@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
+from .condition import Check
 from .types import CodePath, ModelEnvironment, PositiveInt, S3Uri, SourceDir, Tags
 
 __all__ = ["Deploy", "Autoscaling", "AsyncInferenceConfig", "AsyncNotificationConfig", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
@@ -326,6 +327,13 @@ class Deploy(SdkModel):
     autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant (each variant) with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
     deployment_config: DeploymentConfig | None = sdk_field(
         None, doc="Blue/green updates: traffic shifting and alarm rollback (sagestack).", lands_in="CreateEndpoint.DeploymentConfig"
+    )
+    condition: tuple[Check, ...] | None = sdk_field(
+        None,
+        doc="sagestack: the quality gate, checks on the run's training metrics (as a SageMaker Pipelines ConditionStep guards a model step). "
+        "A run whose check fails creates no model and leaves the endpoint as it is: it ends with QualityGateFailed, naming the metric, its value and the bound; "
+        "a metric the training job did not report ends it with MetricMissing.",
+        lands_in="the pipeline's quality gate (Step Functions Choice states between training and Create model)",
     )
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)
     wait_timeout_seconds: Annotated[int, Field(ge=300, le=86400)] | None = sdk_field(

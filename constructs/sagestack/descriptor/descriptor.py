@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
 from .base import SdkModel, register_field_homes, sdk_field, user_error
+from .condition import Check
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
 from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
@@ -151,6 +152,6 @@ class ModelDescriptor(SdkModel):
 SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform", "schedule")
 
 register_field_homes(
-    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
+    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
     ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import deploy, estimator, fit, model, transform, tuner
+from . import condition, deploy, estimator, fit, model, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
@@ -48,6 +48,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("tuner.strategy_config.hyperband_strategy_config", tuner.HyperbandStrategyConfig, "`sagemaker.tuner.HyperbandStrategyConfig`"),
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
     ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
+    ("deploy.condition[]", condition.Check, "sagestack: a check of the quality gate (as SageMaker Pipelines' `ConditionGreaterThanOrEqualTo` and its siblings)"),
     ("deploy.autoscaling", deploy.Autoscaling, "sagestack: Application Auto Scaling"),
     ("deploy.autoscaling.scheduled_actions[]", deploy.ScheduledAction, "sagestack"),
     ("deploy.autoscaling.custom_metric", deploy.CustomMetric, "sagestack"),

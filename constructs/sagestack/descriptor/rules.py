@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
 from .api import ApiMember, limits
-from .base import format_allowed
+from .base import format_allowed, suggest
 from .images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, gpu_count, image_config, instance_family, is_burstable, processor_for
 from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
@@ -1049,3 +1049,68 @@ def tuner_strategy_fits(d: Any, ctx: Context) -> Iterator[Finding]:
     max_jobs = t.max_jobs if t.max_jobs is not None else 1
     if t.max_parallel_jobs > max_jobs:
         yield Finding(("tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({max_jobs})", t.max_parallel_jobs)
+
+
+# ----------------------------------------------------------------------------------------
+# Quality gate (deploy.condition)
+# ----------------------------------------------------------------------------------------
+
+
+def reported_metrics(d: Any) -> tuple[list[str], bool]:
+    """The metrics a run's training jobs report in DescribeTrainingJob's FinalMetricDataList, and
+    whether that is all of them. A script reports the metric_definitions SageMaker scrapes from
+    its logs (with a tuner, the tuner's: the estimator's are not sent); built-in XGBoost also
+    reports its own; another built-in algorithm reports metrics of its own that no SDK data lists
+    (not all of them: a check on one it does not report fails the run with MetricMissing)."""
+    est, tuner = getattr(d, "estimator", None), getattr(d, "tuner", None)
+    scraped = tuner.metric_definitions if tuner is not None else getattr(est, "metric_definitions", None)
+    names = [m.Name for m in (scraped or ())]
+    if tuner is not None and tuner.objective_metric_name not in names:
+        names.append(tuner.objective_metric_name)  # read from the best training job's objective
+    if _builtin_image(est) == "xgboost":
+        own = sorted((m for m in XGBOOST_METRICS if m not in names), key=lambda m: (not m.startswith("validation:"), m))
+        return names + own, True
+    algorithm = _builtin_image(est) in ALGORITHM_FAMILIES
+    return names, not algorithm and (_is_framework(est) or getattr(est, "type", None) == "Estimator")
+
+
+@rule("deploy")
+def quality_gate_checks_compare_once(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Each check of deploy.condition has exactly one comparison (a ConditionStep's condition has
+    one left and one right value)."""
+    from .condition import COMPARISONS
+
+    if d.deploy.condition == ():
+        yield Finding(("deploy", "condition"), "an empty quality gate checks nothing", "at least one check, or no condition", "no checks")
+    for index, check in enumerate(d.deploy.condition or ()):
+        given = check.comparisons()
+        if len(given) != 1:
+            message = "a check compares its value with one bound" + (": give a comparison" if not given else ": make each comparison a check of its own")
+            yield Finding(("deploy", "condition", index), message, "one of " + ", ".join(COMPARISONS), ", ".join(given) or "no comparison")
+
+
+@rule("deploy")
+def quality_gate_metrics_are_reported(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A check's metric is one the run's training reports (:func:`reported_metrics`); a model that
+    is not trained here (model + deploy) has no metrics to check."""
+    condition = d.deploy.condition
+    if not condition:
+        return
+    if "estimator" not in ctx.present:
+        yield Finding(("deploy", "condition"), "a quality gate checks the metrics of the run's training: this model is not trained here (CloudFormation deploys its model data)", "an estimator (train, then deploy)", "no estimator")
+        return
+    if getattr(d, "estimator", None) is None or ("tuner" in ctx.present and getattr(d, "tuner", None) is None):
+        return  # the section failed its own validation, which says why
+    names, complete = reported_metrics(d)
+    if not complete:
+        return
+    where = "tuner.metric_definitions" if getattr(d, "tuner", None) is not None else "estimator.metric_definitions"
+    for index, check in enumerate(condition):
+        if check.metric in names:
+            continue
+        close = suggest(check.metric, names)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        if names:
+            yield Finding(("deploy", "condition", index, "metric"), f"the training job reports no such metric{hint}", format_allowed(names, what="its metrics") + f", or an entry of {where}", check.metric)
+        else:
+            yield Finding(("deploy", "condition", index, "metric"), f"the training job reports no metrics: a script's metrics are scraped from its logs by {where}", f"an entry of {where} named {check.metric}", check.metric)
