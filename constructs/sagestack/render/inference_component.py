@@ -24,7 +24,11 @@ from ..descriptor import ModelDescriptor
 from ..descriptor.inference_component import joins_endpoint
 from .context import RenderContext
 
-__all__ = ["create_inference_component", "create_endpoint_config", "creates_endpoint", "compute_resource_requirements", "VARIANT_NAME"]
+__all__ = [
+    "create_inference_component", "create_endpoint_config", "creates_endpoint", "compute_resource_requirements", "VARIANT_NAME",
+    "COMPONENT_SCALING_DIMENSION", "component_resource_id", "component_target_tracking_configuration", "component_scales_from_zero",
+    "component_scale_from_zero_configuration", "no_capacity_alarm",
+]
 
 VARIANT_NAME = "AllTraffic"  # Model.deploy: "default variant name"
 
@@ -106,3 +110,59 @@ def create_inference_component(d: ModelDescriptor, ctx: RenderContext, *, tags: 
     if tags:
         request["Tags"] = tags
     return request
+
+
+# Autoscaling of the copies (Application Auto Scaling), the same whoever declares it.
+COMPONENT_SCALING_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
+
+
+def component_resource_id(component_name: str) -> str:
+    return f"inference-component/{component_name}"
+
+
+def component_target_tracking_configuration(scaling: Any) -> dict[str, Any]:
+    """TargetTrackingScalingPolicyConfiguration on invocations per copy (per minute)."""
+    return {
+        "TargetValue": float(scaling.target_invocations_per_copy),
+        "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"},
+        "ScaleInCooldown": scaling.scale_in_cooldown,
+        "ScaleOutCooldown": scaling.scale_out_cooldown,
+        "DisableScaleIn": scaling.disable_scale_in,
+    }
+
+
+def component_scales_from_zero(deploy: Any) -> bool:
+    """A component whose copies may go to zero: target tracking cannot bring back the first copy
+    (no copy, no invocations per copy), so it also gets the step policy and alarm AWS documents
+    (docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html)."""
+    return deploy.autoscaling is not None and deploy.autoscaling.min_capacity == 0
+
+
+def component_scale_from_zero_configuration() -> dict[str, Any]:
+    """StepScalingPolicyConfiguration: one copy when the alarm fires (AWS's documented policy)."""
+    return {
+        "AdjustmentType": "ChangeInCapacity",
+        "MetricAggregationType": "Maximum",
+        "Cooldown": 60,
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}],
+    }
+
+
+def no_capacity_alarm(component_name: str) -> dict[str, Any]:
+    """PutMetricAlarm on NoCapacityInvocationFailures (requests that found no copy), without its
+    action (the step policy's ARN). AWS's example alarms above 1 failure a minute; at or above 1
+    wakes the component on the first request instead of the second."""
+    return {
+        "AlarmName": f"{component_name}-no-capacity",
+        "AlarmDescription": f"Requests for {component_name} found no copy: start one (sagestack)",
+        "Namespace": "AWS/SageMaker",
+        "MetricName": "NoCapacityInvocationFailures",
+        "Dimensions": [{"Name": "InferenceComponentName", "Value": component_name}],
+        "Statistic": "Sum",
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "DatapointsToAlarm": 1,
+        "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "missing",
+    }
