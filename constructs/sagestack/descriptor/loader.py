@@ -26,8 +26,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from .base import V1_NAMES
 from .descriptor import SECTIONS, ModelDescriptor
-from .issues import Issue, format_path, from_pydantic
 from .inference_component import joins_endpoint
+from .issues import Issue, format_path, from_pydantic
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES
 from .python_eval import DEFAULT_LIMITS, PythonLimits, evaluate_python
 from .rules import Finding, run_rules

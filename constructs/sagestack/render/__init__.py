@@ -14,8 +14,8 @@ from ..descriptor import ModelDescriptor
 from .check import request_problems
 from .context import PLACEHOLDERS, RenderContext, placeholders_in, substitute
 from .hosting import create_endpoint, create_endpoint_config, create_inference_component, create_model, needs_repack
-from .inference_component import creates_endpoint
 from .images import image_uri, image_uris_by_region
+from .inference_component import creates_endpoint
 from .training import create_training_job
 from .transform import create_transform_job
 from .tuning import create_hyper_parameter_tuning_job
