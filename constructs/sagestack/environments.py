@@ -152,11 +152,18 @@ def _joins_endpoint(deploy: dict[str, Any]) -> bool:
     return deploy.get("endpoint_type") == INFERENCE_COMPONENT_BASED and bool(deploy.get("endpoint_name")) and deploy.get("initial_instance_count") is None
 
 
-def _sized_targets(deploy: dict[str, Any]) -> list[dict[str, Any]]:
-    """The parts of a ``deploy`` section that carry an instance type and count: every variant and
-    the shadow variant, or the section itself unless it is serverless (Deploy.placements)."""
-    targets = list(deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else []))
-    return targets + ([deploy["shadow_variant"]] if deploy.get("shadow_variant") else [])
+def _sized_targets(d: ModelDescriptor, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of the dumped descriptor ``data`` that carry an instance type and count: the
+    placements the deploy section declares (Deploy.placements: every variant and the shadow
+    variant, or the section itself unless it is serverless)."""
+    assert d.deploy is not None
+    targets = []
+    for path, _section in d.deploy.placements():
+        node: Any = data
+        for part in path:
+            node = node[part]
+        targets.append(node)
+    return targets
 
 
 def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
@@ -175,7 +182,7 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
         deploy = None
     if deploy is not None:
         joins = _joins_endpoint(deploy)
-        for target in _sized_targets(deploy):
+        for target in _sized_targets(d, data):
             for key in ("instance_type", "initial_instance_count"):
                 if key in override and not (joins and key == "initial_instance_count"):
                     target[key] = override[key]
@@ -234,7 +241,7 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
     if deploy is not None:
         joins = _joins_endpoint(deploy)
-        for target in _sized_targets(deploy):
+        for target in _sized_targets(d, data):
             if target.get("serverless_inference_config") is None:
                 target["instance_type"] = preview.instance_type
                 if not joins:
