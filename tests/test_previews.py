@@ -177,8 +177,9 @@ def _physical_names(outdir: Path) -> set[str]:
         for resource in template["Resources"].values():
             for key, value in resource.get("Properties", {}).items():
                 # A PolicyName is unique only within its role, which is itself uniquely named; a
-                # MetricName names what CloudWatch measures, not a resource.
-                if (key.endswith("Name") or key == "NamePrefix") and key not in ("PolicyName", "MetricName") and isinstance(value, str):
+                # MetricName names what CloudWatch measures, not a resource; an inference
+                # component's VariantName is unique only within its endpoint.
+                if (key.endswith("Name") or key == "NamePrefix") and key not in ("PolicyName", "MetricName", "VariantName") and isinstance(value, str):
                     names.add(value)
         prefix = _run_prefix(template)
         if prefix:
