@@ -37,6 +37,16 @@ def _del(path: str) -> Mutation:
     return mutate
 
 
+def ic_base() -> dict[str, Any]:
+    """An inference-component-based endpoint that scales to zero instances."""
+    d = model_base()
+    d["deploy"] = {
+        "endpoint_type": "inference-component-based", "instance_type": "ml.m5.xlarge", "initial_instance_count": 1,
+        "resources": {"requests": {"memory": 1024, "num_cpus": 1, "copies": 1}}, "managed_instance_scaling": {"MinInstanceCount": 0, "MaxInstanceCount": 2},
+    }
+    return d
+
+
 def _all(*mutations: Mutation) -> Mutation:
     def mutate(d: dict[str, Any]) -> None:
         for m in mutations:
@@ -56,6 +66,25 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("async_inference_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.async_inference_config", "asynchronous or serverless", "error"),
     ("async_inference_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.variants", "one variant", "error"),
     ("async_inference_fits", model_base, _set("deploy.async_inference_config", {"notification_config": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:t", "IncludeInferenceResponseIn": ["ERROR_NOTIFICATION_TOPIC"]}}), _set("deploy.async_inference_config", {"notification_config": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:t", "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"]}}), "deploy.async_inference_config.notification_config.IncludeInferenceResponseIn[0]", "not configured", "error"),
+    # Inference components: resources, instances that host them, a joining descriptor, copies.
+    ("inference_components_fit", ic_base, _del("deploy.resources"), lambda d: None, "deploy.endpoint_type", "needs the resources each copy reserves", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.resources.requests.num_cpus", 0.1), _set("deploy.resources.requests.num_cpus", 0.25), "deploy.resources.requests.num_cpus", "a quarter of a core", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.resources.limits", {"memory": 512}), _set("deploy.resources.limits", {"memory": 2048}), "deploy.resources.limits.memory", "below the memory each copy reserves", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.instance_type", "ml.t2.medium"), _set("deploy.instance_type", "ml.m5.xlarge"), "deploy.instance_type", "burstable", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.async_inference_config", {}), lambda d: None, "deploy.async_inference_config", "hold no inference components", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.accelerator_type", "ml.eia2.medium"), lambda d: None, "deploy.accelerator_type", "num_accelerators", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.variants", [{"variant_name": "a", "instance_type": "ml.m5.large"}]), lambda d: None, "deploy.variants", "one variant, AllTraffic", "error"),
+    ("inference_components_fit", ic_base, _del("deploy.initial_instance_count"), _all(_del("deploy.initial_instance_count"), _del("deploy.managed_instance_scaling"), _set("deploy.endpoint_name", "shared-models")), "deploy.initial_instance_count", "required for an inference-component-based endpoint", "error"),
+    ("inference_components_fit", ic_base, _all(_del("deploy.initial_instance_count"), _set("deploy.endpoint_name", "shared-models")), _all(_del("deploy.initial_instance_count"), _del("deploy.managed_instance_scaling"), _set("deploy.endpoint_name", "shared-models")), "deploy.managed_instance_scaling", "the endpoint's settings belong to that descriptor", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.managed_instance_scaling", {"MinInstanceCount": 3, "MaxInstanceCount": 2}), _set("deploy.managed_instance_scaling", {"MinInstanceCount": 0, "MaxInstanceCount": 2}), "deploy.managed_instance_scaling.MinInstanceCount", "above MaxInstanceCount", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_instance": 4}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.autoscaling.target_invocations_per_instance", "scales its copies on invocations per copy", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.autoscaling", {"min_capacity": 3, "max_capacity": 4, "target_invocations_per_copy": 4}), _set("deploy.autoscaling", {"min_capacity": 1, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.resources.requests.copies", "outside the autoscaling bounds", "error"),
+    ("inference_components_fit", ic_base, _all(_set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), _set("deploy.managed_instance_scaling", {"MinInstanceCount": 1, "MaxInstanceCount": 2})), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.managed_instance_scaling.MinInstanceCount", "the instances never do", "warning"),
+    ("inference_components_fit", model_base, _set("deploy.resources", {"requests": {"memory": 1024}}), lambda d: None, "deploy.resources", "belongs to an inference-component-based endpoint", "error"),
+    ("inference_components_fit", model_base, _set("deploy.autoscaling", {"max_capacity": 2, "target_invocations_per_copy": 4}), _set("deploy.autoscaling", {"max_capacity": 2, "target_invocations_per_instance": 4}), "deploy.autoscaling.target_invocations_per_copy", "only on an inference-component-based endpoint", "error"),
+    ("inference_components_fit", tf_base, _set("deploy", {"endpoint_type": "inference-component-based", "instance_type": "ml.m5.xlarge", "initial_instance_count": 1, "resources": {"requests": {"memory": 1024}}}), lambda d: None, "deploy.endpoint_type", "not yet supported for pipeline-created endpoints", "error"),
+    ("inference_components_fit", lambda: {"name": "mme-ic", "model": {"type": "MultiDataModel", "model_data_prefix": "s3://sagestack-test/models/", "model": {"type": "XGBoostModel", "framework_version": "1.7-1"}}, "deploy": ic_base()["deploy"]}, lambda d: None, _set("deploy.endpoint_type", "model-based"), "model.type", "not as inference components", "error"),
+    ("routing_config_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "routing_config": {"RoutingStrategy": "RANDOM"}}), _set("deploy.routing_config", {"RoutingStrategy": "RANDOM"}), "deploy.routing_config", "route requests themselves", "error"),
     ("autoscaling_bounds", model_base, _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_invocations_per_instance": 50}), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling.min_capacity", "only asynchronous endpoints scale to zero", "error"),
     ("autoscaling_bounds", model_base, _set("deploy.autoscaling", {"max_capacity": 2, "target_backlog_per_instance": 5}), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling.target_backlog_per_instance", "only for asynchronous endpoints", "error"),
     ("autoscaling_bounds", model_base, _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_invocations_per_instance": 50})), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling", "track its backlog", "error"),
@@ -220,7 +249,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_bases_are_clean(tmp_path) -> None:
-    for base in (tf_base, kmeans_base, model_base, tuned_base):
+    for base in (tf_base, kmeans_base, model_base, tuned_base, ic_base):
         assert issues_of(base(), tmp_path) == [], base.__name__
 
 

@@ -147,9 +147,10 @@ def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str,
 def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
     """Like run_sdk, inside an open recording() (one moto set-up for many configurations)."""
     calls.clear()
-    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS, _CREATED_TUNING
+    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS, _CREATED_TUNING, IN_SERVICE
 
     _CREATED_ENDPOINTS.clear()  # each configuration starts with no endpoints
+    IN_SERVICE.clear()
     _CREATED_CONFIGS.clear()
     _CREATED_TUNING.clear()
     d = copy.deepcopy(descriptor)
@@ -229,8 +230,20 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
 
                 config = dict(kwargs["async_inference_config"])
                 kwargs["async_inference_config"] = AsyncInferenceConfig(**config)
+            endpoint_name = kwargs.pop("endpoint_name", ENDPOINT_NAME)
+            if kwargs.get("endpoint_type") is not None:
+                from sagemaker.compute_resource_requirements.resource_requirements import ResourceRequirements
+                from sagemaker.enums import EndpointType
+
+                kwargs["endpoint_type"] = {"model-based": EndpointType.MODEL_BASED, "inference-component-based": EndpointType.INFERENCE_COMPONENT_BASED}[kwargs["endpoint_type"]]
+                if "resources" in kwargs:
+                    kwargs["resources"] = ResourceRequirements(**kwargs["resources"])
+                if "initial_instance_count" not in kwargs:
+                    # a component joining an endpoint in service: the SDK still asks for a count (and ignores it)
+                    IN_SERVICE.add(endpoint_name)
+                    kwargs["initial_instance_count"] = 1
             _absolute(kwargs, base)
-            deployable.deploy(endpoint_name=ENDPOINT_NAME, wait=False, **kwargs)
+            deployable.deploy(endpoint_name=endpoint_name, wait=False, **kwargs)
         if "transformer" in d:
             kwargs = d["transformer"]
             transformer = deployable.transformer(**kwargs)

@@ -50,6 +50,11 @@ DELIBERATE_DIFFERENCES = [
         "repacking is a pipeline step (training) or a deploy-time custom resource (hosting); its output location is known only then",
     ),
     (
+        "<model name>-<epoch>-<hex> inference component names",
+        "{{InferenceComponentName}}",
+        "one stable name per model and environment (<name>-<environment>, or deploy.inference_component_name): clients pass it to invoke_endpoint",
+    ),
+    (
         "the training job's ModelArtifacts URI",
         "{{ModelDataUrl}}",
         "read from DescribeTrainingJob at run time by the state machine",
@@ -92,7 +97,10 @@ def sdk_requests(config: dict[str, Any], calls: list[tuple[str, dict[str, Any]]]
     variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
     keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants, strict=False)}
     placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants, strict=False)}
-    return {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
+    out = {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
+    if "CreateInferenceComponent" in out and not config.get("deploy", {}).get("inference_component_name"):
+        out["CreateInferenceComponent"]["InferenceComponentName"] = "{{InferenceComponentName}}"
+    return out
 
 
 def diff(ours: Any, sdk: Any, path: str = "") -> list[str]:

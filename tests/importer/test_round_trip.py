@@ -47,6 +47,8 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "mnist-ab": "A/B variants through session.endpoint_from_production_variants, which the importer does not cover",
     "mnist-batch": "the header abbreviates its S3 URIs as s3://.../",
     "mnist-serving": "the header abbreviates its S3 URIs as s3://.../",
+    "ic-shared-sklearn": "the header abbreviates its S3 URIs as s3://.../",
+    "ic-shared-xgboost": "the header abbreviates its S3 URIs as s3://.../ and leaves out its imports (the ones ic-shared-sklearn shows)",
     "mnist-shadow": "shadow variants have no SDK call: the header is boto3's create_endpoint_config",
 }
 

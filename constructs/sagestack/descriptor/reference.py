@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import condition, deploy, estimator, fit, model, transform, tuner
+from . import condition, deploy, estimator, fit, inference_component, model, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
@@ -57,6 +57,11 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("deploy.deployment_config.traffic_routing.canary_size / linear_step_size", deploy.CapacitySize, "sagestack"),
     ("deploy.data_capture_config", deploy.DataCaptureConfig, "`sagemaker.model_monitor.DataCaptureConfig`"),
     ("deploy.serverless_inference_config", deploy.ServerlessInferenceConfig, "`sagemaker.serverless.ServerlessInferenceConfig`"),
+    ("deploy.resources", inference_component.ResourceRequirements, "`sagemaker.compute_resource_requirements.ResourceRequirements` (inference components)"),
+    ("deploy.resources.requests", inference_component.ResourceRequests, "`ResourceRequirements(requests={...})`"),
+    ("deploy.resources.limits", inference_component.ResourceLimits, "`ResourceRequirements(limits={...})`"),
+    ("deploy.managed_instance_scaling", inference_component.ManagedInstanceScaling, "`model.deploy(managed_instance_scaling={...})`"),
+    ("deploy.routing_config", inference_component.RoutingConfig, "`model.deploy(routing_config={...})`"),
     ("transformer", transform.Transformer, "`estimator.transformer(...)` / `model.transformer(...)`"),
     ("transform", transform.Transform, "`transformer.transform(...)`"),
     ("model: common to every type", model.ModelBase, "`sagemaker.model.Model`"),

@@ -564,7 +564,7 @@ def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
             seen.add(variant.variant_name)
         if getattr(d, "model", None) is None and "model" not in ctx.present:
             yield Finding(("deploy", "variants"), "A/B variants serve existing model data: use a model: section (a training pipeline deploys one variant)", "model + deploy.variants", "estimator")
-    else:
+    elif not dep.inference_component_based():  # inference components check their own (inference_component.py)
         for name in ("instance_type", "initial_instance_count"):
             if getattr(dep, name) is None:
                 yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config or variants)", "a value", "nothing")
@@ -627,7 +627,7 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
     """min <= initial <= max; one target; not on burstable instances; GPU metric on GPU instances."""
     dep = d.deploy
     auto = dep.autoscaling
-    if auto is None:
+    if auto is None or dep.inference_component_based():  # copies, not instances: inference_component.py
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
