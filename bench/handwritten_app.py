@@ -77,6 +77,8 @@ SPECS: dict[str, dict] = {
     "sklearn-multi-model": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
     "pytorch-pipeline": {"shape": "train+deploy", "source": "pytorch-pipeline", "repack": True, "processing": True},
     "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},
+    "ic-shared-sklearn": {"shape": "components", "code": "sklearn-serverless"},
+    "ic-shared-xgboost": {"shape": "components", "joins": "shared-models"},
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 
@@ -150,6 +152,7 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
             stack, "Schedule", schedule_expression="cron(0 3 ? * MON *)", flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             target=scheduler.CfnSchedule.TargetProperty(arn=machine.state_machine_arn, role_arn=starter.role_arn),
         )
+        scheduler.CfnScheduleGroup(stack, "NewDataScheduleGroup", name=f"{name}-new-data")
         new_data = function(stack, "NewData")
         events.Rule(stack, "NewDataRule", event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"]), targets=[targets.LambdaFunction(new_data)])
     if shape == "train+deploy":
@@ -193,6 +196,43 @@ def hosting_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
     cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
 
 
+def components_stack(stack: cdk.Stack, name: str, spec: dict) -> None:
+    """A model as an inference component: the endpoint (unless it joins another's), the
+    component, its copies scaled to zero and back."""
+    if spec.get("code"):
+        s3_assets.Asset(stack, "Code", path=str(MODELS / spec["code"]))
+    model_role = role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::sagestack-examples-data/{name}/*"])
+    model = sagemaker.CfnModel(stack, "Model", execution_role_arn=model_role.role_arn,
+                               primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(image=IMAGE, model_data_url=f"s3://sagestack-examples-data/{name}/model.tar.gz"))
+    endpoint_name = spec.get("joins") or f"{name}-dev"
+    component = sagemaker.CfnInferenceComponent(
+        stack, "Component", endpoint_name=endpoint_name, inference_component_name=f"{name}-dev", variant_name="AllTraffic",
+        specification=sagemaker.CfnInferenceComponent.InferenceComponentSpecificationProperty(
+            model_name=model.attr_model_name, compute_resource_requirements=sagemaker.CfnInferenceComponent.InferenceComponentComputeResourceRequirementsProperty(min_memory_required_in_mb=1024, number_of_cpu_cores_required=1)),
+        runtime_config=sagemaker.CfnInferenceComponent.InferenceComponentRuntimeConfigProperty(copy_count=1),
+    )
+    if not spec.get("joins"):
+        config = sagemaker.CfnEndpointConfig(stack, "EndpointConfig", execution_role_arn=model_role.role_arn, production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+            variant_name="AllTraffic", initial_instance_count=1, instance_type="ml.m5.xlarge",
+            managed_instance_scaling=sagemaker.CfnEndpointConfig.ManagedInstanceScalingProperty(status="ENABLED", min_instance_count=0, max_instance_count=2))])
+        endpoint = sagemaker.CfnEndpoint(stack, "Endpoint", endpoint_name=endpoint_name, endpoint_config_name=config.attr_endpoint_config_name)
+        component.add_dependency(endpoint)
+    target = aas.CfnScalableTarget(stack, "Target", service_namespace="sagemaker", resource_id=f"inference-component/{name}-dev",
+                                   scalable_dimension="sagemaker:inference-component:DesiredCopyCount", min_capacity=0, max_capacity=2)
+    target.add_dependency(component)
+    aas.CfnScalingPolicy(stack, "Policy", policy_name=f"{name}-copies", policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
+                         target_tracking_scaling_policy_configuration=aas.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
+                             target_value=20, predefined_metric_specification=aas.CfnScalingPolicy.PredefinedMetricSpecificationProperty(predefined_metric_type="SageMakerInferenceComponentInvocationsPerCopy")))
+    step = aas.CfnScalingPolicy(stack, "ScaleFromZero", policy_name=f"{name}-zero", policy_type="StepScaling", scaling_target_id=target.ref,
+                                step_scaling_policy_configuration=aas.CfnScalingPolicy.StepScalingPolicyConfigurationProperty(
+                                    adjustment_type="ChangeInCapacity", step_adjustments=[aas.CfnScalingPolicy.StepAdjustmentProperty(scaling_adjustment=1, metric_interval_lower_bound=0)]))
+    cloudwatch.CfnAlarm(stack, "NoCapacity", comparison_operator="GreaterThanOrEqualToThreshold", evaluation_periods=1, metric_name="NoCapacityInvocationFailures",
+                        namespace="AWS/SageMaker", period=60, statistic="Sum", threshold=1, alarm_actions=[step.ref],
+                        dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="InferenceComponentName", value=f"{name}-dev")])
+    cdk.CfnOutput(stack, "EndpointName", value=endpoint_name)
+    cdk.CfnOutput(stack, "InferenceComponentName", value=f"{name}-dev")
+
+
 def main(workdir: Path) -> None:
     app = cdk.App()
     shared = shared_stack(app)
@@ -202,6 +242,8 @@ def main(workdir: Path) -> None:
         stack.add_stack_dependency(shared)
         if spec["shape"] == "hosting":
             hosting_stack(stack, name, spec)
+        elif spec["shape"] == "components":
+            components_stack(stack, name, spec)
         else:
             pipeline_stack(stack, name, spec, workdir)
         cdk.Tags.of(stack).add("sagestack:model", name)

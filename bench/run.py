@@ -75,6 +75,9 @@ def generate_catalog(n: int, dest: Path) -> list[dict[str, str]]:
         data = yaml.safe_load(source.read_text())
         name = f"{data['name']}-{i}"
         data["name"] = name
+        deploy = data.get("deploy")
+        if isinstance(deploy, dict) and deploy.get("endpoint_name"):  # endpoint names are unique in a catalog
+            deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{i}"
         (dest / f"{name}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
         manifest.append({"name": name, "example": source.stem})
     (dest / "manifest.json").write_text(json.dumps(manifest))

@@ -107,8 +107,17 @@ def build_app(
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     where = dict(environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
     shared = SharedStack(app, **where)  # type: ignore[arg-type]
-    for descriptor in descriptors:
-        ModelStack(app, descriptor=descriptor, shared=shared, **where)  # type: ignore[arg-type]
+    stacks = [ModelStack(app, descriptor=descriptor, shared=shared, **where) for descriptor in descriptors]  # type: ignore[arg-type]
+    # A model that adds its inference component to another descriptor's endpoint deploys after
+    # that descriptor's stack (and is destroyed before it).
+    owners: dict[str, list[ModelStack]] = {}
+    for stack in stacks:
+        if stack.hosting is not None and stack.hosting.endpoint is not None:
+            owners.setdefault(stack.hosting.endpoint_name, []).append(stack)
+    for stack in stacks:
+        if stack.hosting is not None and stack.hosting.endpoint is None:
+            for owner in owners.get(stack.hosting.endpoint_name, []):
+                stack.add_stack_dependency(owner)
     return app
 
 

@@ -78,6 +78,13 @@ def test_stacks_carry_description_and_tags(assembly: Path) -> None:
         assert artifact["properties"]["tags"][MODEL_TAG] == name.removeprefix("sagestack-")
 
 
+def test_a_component_joining_an_endpoint_deploys_after_the_stack_that_creates_it(assembly: Path) -> None:
+    manifest = json.loads((assembly / "manifest.json").read_text())["artifacts"]
+    assert "sagestack-ic-shared-sklearn" in manifest["sagestack-ic-shared-xgboost"]["dependencies"]
+    assert "sagestack-ic-shared-xgboost" not in manifest["sagestack-ic-shared-sklearn"]["dependencies"]
+    assert not any(name.startswith("sagestack-ic-") for name in manifest["sagestack-mnist-serving"]["dependencies"])
+
+
 def test_cfn_lint_is_clean_on_every_stack(assembly: Path) -> None:
     templates = sorted(str(p) for p in assembly.glob("*.template.json"))
     proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)

@@ -95,6 +95,12 @@ def test_list_shows_every_model() -> None:
         assert name in result.stdout
 
 
+def test_list_says_where_inference_components_run() -> None:
+    result = CliRunner().invoke(app, ["list", str(CATALOG)], env={"COLUMNS": "250"})
+    assert "1 component copies on 1 x ml.m5.xlarge (autoscale 0-2)" in result.stdout  # ic-shared-sklearn creates the endpoint
+    assert "1 component copies on endpoint shared-models (autoscale 0-2)" in result.stdout  # ic-shared-xgboost joins it
+
+
 def test_configured_catalog_comes_from_cdk_json(tmp_path: Path) -> None:
     assert configured_catalog(REPO_ROOT / "infra") == CATALOG
     (tmp_path / "cdk.json").write_text(json.dumps({"context": {"sagestack:catalog": "models"}}))

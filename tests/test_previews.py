@@ -93,6 +93,23 @@ def test_serverless_endpoints_keep_their_configuration() -> None:
     assert preview.deploy is not None and preview.deploy.serverless_inference_config == BY_NAME["mxnet-serverless"].deploy.serverless_inference_config  # type: ignore[union-attr]
 
 
+def test_a_preview_of_inference_components_idles_at_zero() -> None:
+    """The endpoint's owner: one instance at first, zero to one under managed scaling; each
+    component: one copy, zero to one copy; both on the shared endpoint's preview name; the joiner
+    stays a joiner (no instance count of its own)."""
+    owner, joiner = _preview("ic-shared-sklearn"), _preview("ic-shared-xgboost")
+    assert owner.deploy is not None and joiner.deploy is not None
+    assert owner.deploy.endpoint_name == joiner.deploy.endpoint_name == "shared-models-pr-7"
+    assert (owner.deploy.instance_type, owner.deploy.initial_instance_count) == ("ml.m5.large", 1)
+    assert owner.deploy.managed_instance_scaling is not None
+    assert (owner.deploy.managed_instance_scaling.MinInstanceCount, owner.deploy.managed_instance_scaling.MaxInstanceCount) == (0, 1)
+    assert joiner.deploy.initial_instance_count is None and joiner.deploy.managed_instance_scaling is None
+    for preview in (owner, joiner):
+        assert preview.deploy is not None and preview.deploy.resources is not None and preview.deploy.autoscaling is not None
+        assert preview.deploy.resources.requests.copies == 1
+        assert (preview.deploy.autoscaling.min_capacity, preview.deploy.autoscaling.max_capacity, preview.deploy.autoscaling.target_invocations_per_copy) == (0, 1, 20)
+
+
 def test_an_explicit_endpoint_name_gets_the_preview_suffix(tmp_path: Path) -> None:
     from sagestack.descriptor import validate_data
 
@@ -175,8 +192,9 @@ def _physical_names(outdir: Path) -> set[str]:
         for resource in template["Resources"].values():
             for key, value in resource.get("Properties", {}).items():
                 # A PolicyName is unique only within its role, which is itself uniquely named; a
-                # MetricName names what CloudWatch measures, not a resource.
-                if (key.endswith("Name") or key == "NamePrefix") and key not in ("PolicyName", "MetricName") and isinstance(value, str):
+                # MetricName names what CloudWatch measures, not a resource; an inference
+                # component's VariantName is unique only within its endpoint.
+                if (key.endswith("Name") or key == "NamePrefix") and key not in ("PolicyName", "MetricName", "VariantName") and isinstance(value, str):
                     names.add(value)
         prefix = _run_prefix(template)
         if prefix:
@@ -206,9 +224,10 @@ def test_a_preview_is_small_tagged_and_deleted_whole(previews: dict[str, Path]) 
     assert "AcceleratorType" not in text
     for stack, template in _templates(previews["pr-1"]).items():
         targets = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"]
-        # no autoscaling, except an asynchronous endpoint's between zero and one instance
+        # no autoscaling, except an asynchronous endpoint's between zero and one instance and
+        # inference components' between zero and one copy
         assert all((t["MinCapacity"], t["MaxCapacity"]) == (0, 1) for t in targets), stack
-        assert bool(targets) == (stack == "sagestack-pytorch-async-pr-1"), stack
+        assert bool(targets) == (stack in ("sagestack-pytorch-async-pr-1", "sagestack-ic-shared-sklearn-pr-1", "sagestack-ic-shared-xgboost-pr-1")), stack
     types = set()
     for template in _templates(previews["pr-1"]).values():
         for logical_id, resource in template["Resources"].items():

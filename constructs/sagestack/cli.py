@@ -141,6 +141,9 @@ def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directo
                 serving = f"serverless {d.deploy.serverless_inference_config.memory_size_in_mb} MB"
             else:
                 serving = f"{d.deploy.initial_instance_count} x {d.deploy.instance_type}"
+                if d.deploy.inference_component_based() and d.deploy.resources is not None:
+                    place = serving if d.deploy.initial_instance_count else f"endpoint {d.deploy.endpoint_name}"  # joins another's endpoint
+                    serving = f"{d.deploy.resources.requests.copies} component copies on {place}"
                 if d.deploy.accelerator_type:
                     serving += f" + {d.deploy.accelerator_type}"
                 if d.deploy.autoscaling:

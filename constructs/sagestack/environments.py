@@ -40,6 +40,7 @@ from pydantic import AfterValidator, Field, ValidationError
 from .descriptor import Issue, ModelDescriptor, validate_data
 from .descriptor.base import SdkModel, sdk_field
 from .descriptor.images import image_config, processor_for
+from .descriptor.inference_component import INFERENCE_COMPONENT_BASED
 from .descriptor.issues import format_path
 from .descriptor.loader import _line, _read_yaml, display_name, issues_from_errors
 from .descriptor.types import PositiveInt
@@ -145,11 +146,24 @@ def _override_for(env: Environment, model: str) -> dict[str, Any]:
     return merged
 
 
-def _sized_targets(deploy: dict[str, Any]) -> list[dict[str, Any]]:
-    """The parts of a ``deploy`` section that carry an instance type and count: every variant and
-    the shadow variant, or the section itself unless it is serverless (Deploy.placements)."""
-    targets = list(deploy.get("variants") or ([deploy] if deploy.get("serverless_inference_config") is None else []))
-    return targets + ([deploy["shadow_variant"]] if deploy.get("shadow_variant") else [])
+def _joins_endpoint(deploy: dict[str, Any]) -> bool:
+    """An inference component added to another descriptor's endpoint (joins_endpoint, on the
+    dumped section): it has no instances of its own to size."""
+    return deploy.get("endpoint_type") == INFERENCE_COMPONENT_BASED and bool(deploy.get("endpoint_name")) and deploy.get("initial_instance_count") is None
+
+
+def _sized_targets(d: ModelDescriptor, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of the dumped descriptor ``data`` that carry an instance type and count: the
+    placements the deploy section declares (Deploy.placements: every variant and the shadow
+    variant, or the section itself unless it is serverless)."""
+    assert d.deploy is not None
+    targets = []
+    for path, _section in d.deploy.placements():
+        node: Any = data
+        for part in path:
+            node = node[part]
+        targets.append(node)
+    return targets
 
 
 def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
@@ -167,9 +181,10 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
             return None, []
         deploy = None
     if deploy is not None:
-        for target in _sized_targets(deploy):
+        joins = _joins_endpoint(deploy)
+        for target in _sized_targets(d, data):
             for key in ("instance_type", "initial_instance_count"):
-                if key in override:
+                if key in override and not (joins and key == "initial_instance_count"):
                     target[key] = override[key]
         if deploy.get("autoscaling") is not None:
             for key in ("min_capacity", "max_capacity"):
@@ -217,24 +232,33 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     asynchronous endpoint scales between zero and one instance on its backlog); training
     and batch transform on one CPU instance (training on one instance of its own type when its
     framework's training images are GPU-only), and so each processing job (on the training
-    instance type); an explicit ``deploy.endpoint_name`` suffixed with the
-    preview id. Serverless endpoints keep their configuration. Problems cite ``preview:``."""
+    instance type); an explicit ``deploy.endpoint_name`` (and
+    ``inference_component_name``) suffixed with the preview id; inference components between zero
+    and one copy, their endpoint between zero and one instance. Serverless endpoints keep their
+    configuration. Problems cite ``preview:``."""
     assert result.environments is not None
     preview = result.environments.preview
     data = d.model_dump(mode="json", exclude_unset=True)
     deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
     if deploy is not None:
-        for target in _sized_targets(deploy):
+        joins = _joins_endpoint(deploy)
+        for target in _sized_targets(d, data):
             if target.get("serverless_inference_config") is None:
-                target["instance_type"], target["initial_instance_count"] = preview.instance_type, 1
+                target["instance_type"] = preview.instance_type
+                if not joins:
+                    target["initial_instance_count"] = 1
                 target.pop("accelerator_type", None)
         scaling = deploy.pop("autoscaling", None)
+        if deploy.get("endpoint_type") == INFERENCE_COMPONENT_BASED:
+            _preview_components(deploy, scaling, joins)
         if deploy.get("async_inference_config") is not None:
             # an idle asynchronous preview costs nothing: at most one instance, none without requests
             backlog = (scaling or {}).get("target_backlog_per_instance") or PREVIEW_BACKLOG_TARGET
             deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_backlog_per_instance": backlog}
         if deploy.get("endpoint_name"):
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
+        if deploy.get("inference_component_name"):
+            deploy["inference_component_name"] = f"{deploy['inference_component_name']}-{preview_id}"
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
             if section is not estimator or _trains_on_cpu(d):
@@ -249,6 +273,23 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
         # one instance: strategies that need GPUs or several hosts (torchrun, smdistributed) cannot run there
         estimator.pop("distribution")
     return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
+
+
+#: Invocations per copy a preview's inference component tracks when its descriptor tracks none.
+PREVIEW_INVOCATIONS_PER_COPY = 20
+
+
+def _preview_components(deploy: dict[str, Any], scaling: dict[str, Any] | None, joins: bool) -> None:
+    """An idle preview of inference components costs nothing: one copy at first, between zero and
+    one copy on its invocations, the endpoint between zero and one instance; no accelerator (the
+    preview instance has none)."""
+    requests = deploy.get("resources", {}).get("requests", {})
+    requests["copies"] = 1
+    requests.pop("num_accelerators", None)
+    target = (scaling or {}).get("target_invocations_per_copy") or PREVIEW_INVOCATIONS_PER_COPY
+    deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_invocations_per_copy": target}
+    if not joins:
+        deploy["managed_instance_scaling"] = {"MinInstanceCount": 0, "MaxInstanceCount": 1}
 
 
 def _trains_on_cpu(d: ModelDescriptor) -> bool:

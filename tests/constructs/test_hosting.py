@@ -257,3 +257,49 @@ def test_a_shadow_variant_gets_its_own_model_and_a_copy_of_the_traffic(synth: di
     assert models == {'"s3://sagestack-examples-data/mnist/models/2026-11-20/model.tar.gz"', '"s3://sagestack-examples-data/mnist/models/2026-12-01/model.tar.gz"'}
     role = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "mnist/models/2026-11-20/model.tar.gz" in role and "mnist/models/2026-12-01/model.tar.gz" in role
+
+
+def test_two_models_share_an_endpoint_through_inference_components(synth: dict[str, Any]) -> None:
+    """ic-shared-sklearn creates the endpoint (no model on its variant, the model's role on the
+    config, instances that may go to zero) and its component after it; ic-shared-xgboost adds only
+    its model and component, on the same endpoint."""
+    owner, joiner = synth["templates"]["ic-shared-sklearn"], synth["templates"]["ic-shared-xgboost"]
+    config = _one(owner, "AWS::SageMaker::EndpointConfig")["Properties"]
+    (variant,) = config["ProductionVariants"]
+    assert "ModelName" not in variant and variant["ManagedInstanceScaling"] == {"Status": "ENABLED", "MaxInstanceCount": 2, "MinInstanceCount": 0}
+    assert "Fn::GetAtt" in config["ExecutionRoleArn"]
+    endpoint_id = next(iter(owner.find_resources("AWS::SageMaker::Endpoint")))
+    component = _one(owner, "AWS::SageMaker::InferenceComponent")
+    model_id = next(iter(owner.find_resources("AWS::SageMaker::Model")))
+    assert component["DependsOn"] == [endpoint_id]
+    props = component["Properties"]
+    assert props["EndpointName"] == "shared-models" and props["InferenceComponentName"] == "ic-shared-sklearn-test" and props["VariantName"] == "AllTraffic"
+    assert props["Specification"]["ModelName"] == {"Fn::GetAtt": [model_id, "ModelName"]}
+    assert props["Specification"]["ComputeResourceRequirements"] == {"MinMemoryRequiredInMb": 1024, "NumberOfCpuCoresRequired": 1}
+    assert joiner.find_resources("AWS::SageMaker::Endpoint") == {} and joiner.find_resources("AWS::SageMaker::EndpointConfig") == {}
+    other = _one(joiner, "AWS::SageMaker::InferenceComponent")
+    assert other["Properties"]["EndpointName"] == "shared-models" and "DependsOn" not in other
+    role = json.dumps(_one(joiner, "AWS::IAM::Role"))
+    assert "/aws/sagemaker/InferenceComponents/ic-shared-xgboost-test" in role
+
+
+def test_inference_component_copies_scale_to_zero_and_back(synth: dict[str, Any]) -> None:
+    """The copies' scalable target, target tracking on invocations per copy, and AWS's
+    scale-from-zero step policy started by the NoCapacityInvocationFailures alarm."""
+    t = synth["templates"]["ic-shared-xgboost"]
+    target_id, target = next(iter(t.find_resources("AWS::ApplicationAutoScaling::ScalableTarget").items()))
+    component_id = next(iter(t.find_resources("AWS::SageMaker::InferenceComponent")))
+    assert target["Properties"]["ResourceId"] == "inference-component/ic-shared-xgboost-test"
+    assert target["Properties"]["ScalableDimension"] == "sagemaker:inference-component:DesiredCopyCount"
+    assert (target["Properties"]["MinCapacity"], target["Properties"]["MaxCapacity"]) == (0, 2)
+    assert target["DependsOn"] == [component_id]
+    policies = {p["Properties"]["PolicyType"]: p["Properties"] for p in t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()}
+    tracking = policies["TargetTrackingScaling"]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["PredefinedMetricSpecification"] == {"PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"} and tracking["TargetValue"] == 20
+    step = policies["StepScaling"]["StepScalingPolicyConfiguration"]
+    assert step == {"AdjustmentType": "ChangeInCapacity", "MetricAggregationType": "Maximum", "Cooldown": 60, "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]}
+    alarm = _one(t, "AWS::CloudWatch::Alarm")["Properties"]
+    assert alarm["MetricName"] == "NoCapacityInvocationFailures" and alarm["Namespace"] == "AWS/SageMaker"
+    assert alarm["Dimensions"] == [{"Name": "InferenceComponentName", "Value": "ic-shared-xgboost-test"}]
+    step_id = next(k for k, v in t.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").items() if v["Properties"]["PolicyType"] == "StepScaling")
+    assert alarm["AlarmActions"] == [{"Ref": step_id}]

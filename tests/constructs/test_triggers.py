@@ -67,9 +67,19 @@ def test_the_function_may_only_keep_its_own_schedule(templates: dict[bool, dict[
     [role] = roles
     statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     assert statements[0]["Action"] == ["scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule"]
-    assert statements[0]["Resource"]["Fn::Join"][1][-1] == ":schedule/default/house-prices-byo-new-data"
+    assert statements[0]["Resource"]["Fn::Join"][1][-1] == ":schedule/house-prices-byo-new-data/house-prices-byo-new-data"
     assert statements[1]["Action"] == "iam:PassRole" and statements[1]["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
     assert len(statements) == 2
+
+
+def test_the_pending_schedule_goes_with_the_stack(templates: dict[bool, dict[str, Any]]) -> None:
+    """The one-time schedule is kept in a schedule group of the stack's own: deleting the stack
+    deletes the group, and EventBridge Scheduler deletes a pending schedule with it."""
+    groups = {k: r for k, r in templates[True].items() if r["Type"] == "AWS::Scheduler::ScheduleGroup"}
+    [(group_id, group)] = groups.items()
+    assert group["Properties"]["Name"] == "house-prices-byo-new-data"
+    [function] = [f for f in _of(templates[True], "AWS::Lambda::Function") if "QUIET_SECONDS" in f["Properties"].get("Environment", {}).get("Variables", {})]
+    assert function["Properties"]["Environment"]["Variables"]["SCHEDULE_GROUP"] == {"Ref": group_id}
 
 
 def test_disabled_triggers_are_synthesized_switched_off(templates: dict[bool, dict[str, Any]]) -> None:

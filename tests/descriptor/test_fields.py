@@ -11,7 +11,7 @@ from sagestack.descriptor.api import ApiMember, limits
 from sagestack.descriptor.base import V1_NAMES
 
 from ..conftest import CATALOG
-from .helpers import find, issues_of, tf_base
+from .helpers import find, issues_of, tf_base, tuned_base
 
 
 def test_instance_types_come_from_botocore() -> None:
@@ -208,3 +208,13 @@ def test_dumped_descriptors_validate_again(tmp_path) -> None:
         again = validate_data(d.model_dump(mode="json", exclude_unset=True), file="again.yaml", source=d.source)
         assert again.descriptor is not None, (d.name, [i.format() for i in again.issues])
         assert again.descriptor.model_dump() == d.model_dump()
+
+
+def test_a_quality_gate_bound_is_a_number_not_a_boolean(tmp_path) -> None:
+    """YAML reads `yes` as true, which pydantic would take as the number 1."""
+    d = tuned_base()
+    d["deploy"]["condition"] = [{"metric": "validation:auc", "greater_than_or_equal_to": True}]
+    [issue] = find(issues_of(d, tmp_path), "deploy.condition[0].greater_than_or_equal_to", "a bound is a number")
+    assert issue.got == "true"
+    d["deploy"]["condition"] = [{"metric": "validation:auc", "greater_than_or_equal_to": 0.8}]
+    assert issues_of(d, tmp_path) == []

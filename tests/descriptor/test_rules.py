@@ -37,6 +37,16 @@ def _del(path: str) -> Mutation:
     return mutate
 
 
+def ic_base() -> dict[str, Any]:
+    """An inference-component-based endpoint that scales to zero instances."""
+    d = model_base()
+    d["deploy"] = {
+        "endpoint_type": "inference-component-based", "instance_type": "ml.m5.xlarge", "initial_instance_count": 1,
+        "resources": {"requests": {"memory": 1024, "num_cpus": 1, "copies": 1}}, "managed_instance_scaling": {"MinInstanceCount": 0, "MaxInstanceCount": 2},
+    }
+    return d
+
+
 def _all(*mutations: Mutation) -> Mutation:
     def mutate(d: dict[str, Any]) -> None:
         for m in mutations:
@@ -56,6 +66,25 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("async_inference_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.async_inference_config", "asynchronous or serverless", "error"),
     ("async_inference_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.variants", "one variant", "error"),
     ("async_inference_fits", model_base, _set("deploy.async_inference_config", {"notification_config": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:t", "IncludeInferenceResponseIn": ["ERROR_NOTIFICATION_TOPIC"]}}), _set("deploy.async_inference_config", {"notification_config": {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:t", "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"]}}), "deploy.async_inference_config.notification_config.IncludeInferenceResponseIn[0]", "not configured", "error"),
+    # Inference components: resources, instances that host them, a joining descriptor, copies.
+    ("inference_components_fit", ic_base, _del("deploy.resources"), lambda d: None, "deploy.endpoint_type", "needs the resources each copy reserves", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.resources.requests.num_cpus", 0.1), _set("deploy.resources.requests.num_cpus", 0.25), "deploy.resources.requests.num_cpus", "a quarter of a core", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.resources.limits", {"memory": 512}), _set("deploy.resources.limits", {"memory": 2048}), "deploy.resources.limits.memory", "below the memory each copy reserves", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.instance_type", "ml.t2.medium"), _set("deploy.instance_type", "ml.m5.xlarge"), "deploy.instance_type", "burstable", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.async_inference_config", {}), lambda d: None, "deploy.async_inference_config", "hold no inference components", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.accelerator_type", "ml.eia2.medium"), lambda d: None, "deploy.accelerator_type", "num_accelerators", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.variants", [{"variant_name": "a", "instance_type": "ml.m5.large"}]), lambda d: None, "deploy.variants", "one variant, AllTraffic", "error"),
+    ("inference_components_fit", ic_base, _del("deploy.initial_instance_count"), _all(_del("deploy.initial_instance_count"), _del("deploy.managed_instance_scaling"), _set("deploy.endpoint_name", "shared-models")), "deploy.initial_instance_count", "required for an inference-component-based endpoint", "error"),
+    ("inference_components_fit", ic_base, _all(_del("deploy.initial_instance_count"), _set("deploy.endpoint_name", "shared-models")), _all(_del("deploy.initial_instance_count"), _del("deploy.managed_instance_scaling"), _set("deploy.endpoint_name", "shared-models")), "deploy.managed_instance_scaling", "the endpoint's settings belong to that descriptor", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.managed_instance_scaling", {"MinInstanceCount": 3, "MaxInstanceCount": 2}), _set("deploy.managed_instance_scaling", {"MinInstanceCount": 0, "MaxInstanceCount": 2}), "deploy.managed_instance_scaling.MinInstanceCount", "above MaxInstanceCount", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_instance": 4}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.autoscaling.target_invocations_per_instance", "scales its copies on invocations per copy", "error"),
+    ("inference_components_fit", ic_base, _set("deploy.autoscaling", {"min_capacity": 3, "max_capacity": 4, "target_invocations_per_copy": 4}), _set("deploy.autoscaling", {"min_capacity": 1, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.resources.requests.copies", "outside the autoscaling bounds", "error"),
+    ("inference_components_fit", ic_base, _all(_set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), _set("deploy.managed_instance_scaling", {"MinInstanceCount": 1, "MaxInstanceCount": 2})), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 4, "target_invocations_per_copy": 4}), "deploy.managed_instance_scaling.MinInstanceCount", "the instances never do", "warning"),
+    ("inference_components_fit", model_base, _set("deploy.resources", {"requests": {"memory": 1024}}), lambda d: None, "deploy.resources", "belongs to an inference-component-based endpoint", "error"),
+    ("inference_components_fit", model_base, _set("deploy.autoscaling", {"max_capacity": 2, "target_invocations_per_copy": 4}), _set("deploy.autoscaling", {"max_capacity": 2, "target_invocations_per_instance": 4}), "deploy.autoscaling.target_invocations_per_copy", "only on an inference-component-based endpoint", "error"),
+    ("inference_components_fit", tf_base, _set("deploy", {"endpoint_type": "inference-component-based", "instance_type": "ml.m5.xlarge", "initial_instance_count": 1, "resources": {"requests": {"memory": 1024}}}), lambda d: None, "deploy.endpoint_type", "not yet supported for pipeline-created endpoints", "error"),
+    ("inference_components_fit", lambda: {"name": "mme-ic", "model": {"type": "MultiDataModel", "model_data_prefix": "s3://sagestack-test/models/", "model": {"type": "XGBoostModel", "framework_version": "1.7-1"}}, "deploy": ic_base()["deploy"]}, lambda d: None, _set("deploy.endpoint_type", "model-based"), "model.type", "not as inference components", "error"),
+    ("routing_config_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "routing_config": {"RoutingStrategy": "RANDOM"}}), _set("deploy.routing_config", {"RoutingStrategy": "RANDOM"}), "deploy.routing_config", "route requests themselves", "error"),
     ("autoscaling_bounds", model_base, _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_invocations_per_instance": 50}), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling.min_capacity", "only asynchronous endpoints scale to zero", "error"),
     ("autoscaling_bounds", model_base, _set("deploy.autoscaling", {"max_capacity": 2, "target_backlog_per_instance": 5}), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling.target_backlog_per_instance", "only for asynchronous endpoints", "error"),
     ("autoscaling_bounds", model_base, _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_invocations_per_instance": 50})), _all(_set("deploy.async_inference_config", {}), _set("deploy.autoscaling", {"min_capacity": 0, "max_capacity": 2, "target_backlog_per_instance": 5})), "deploy.autoscaling", "track its backlog", "error"),
@@ -149,6 +178,8 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("tuner_tunes_an_estimator", tuned_base, _set("name", "a-tuned-model-named-long"), _set("name", "a-tuned-model-named"), "name", "too long to name a tuning job", "error"),
     ("tuner_objective_is_emitted", tuned_base, _set("tuner.objective_metric_name", "validation:acc"), _set("tuner.objective_metric_name", "validation:logloss"), "tuner.objective_metric_name", "built-in XGBoost emits no such metric", "error"),
     ("tuner_objective_is_emitted", tuned_base, _set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}])), "tuner.objective_metric_name", "come from tuner.metric_definitions", "error"),
+    # a built-in algorithm's image (here linear-learner, through retrieve()) emits its own metrics
+    ("tuner_objective_is_emitted", tuned_base, _set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _all(_set("estimator.image_uri", {"framework": "linear-learner"}), _set("estimator.hyperparameters", {"predictor_type": "regressor", "feature_dim": 10}), _set("tuner.objective_metric_name", "validation:objective_loss"), _set("tuner.objective_type", "Minimize"), _set("tuner.hyperparameter_ranges", {"learning_rate": {"type": "ContinuousParameter", "min_value": 0.001, "max_value": 0.1}})), "tuner.objective_metric_name", "come from tuner.metric_definitions", "error"),
     ("tuner_objective_is_emitted", lambda: {**tf_base(), "tuner": {"objective_metric_name": "loss", "objective_type": "Minimize", "hyperparameter_ranges": {"lr": {"type": "ContinuousParameter", "min_value": 0.001, "max_value": 0.1}}}}, lambda d: None, _set("tuner.metric_definitions", [{"Name": "loss", "Regex": "loss=([0-9.]+)"}]), "tuner.objective_metric_name", "come from tuner.metric_definitions", "error"),
     ("tuner_ranges_are_coherent", tuned_base, _set("tuner.hyperparameter_ranges.eta.min_value", 0.5), _set("tuner.hyperparameter_ranges.eta.min_value", 0.1), "tuner.hyperparameter_ranges.eta.min_value", "above max_value", "error"),
     ("tuner_ranges_are_coherent", tuned_base, _del("tuner.hyperparameter_ranges.eta.max_value"), lambda d: None, "tuner.hyperparameter_ranges.eta", "needs min_value and max_value", "error"),
@@ -166,7 +197,20 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Hyperband"), _set("tuner.early_stopping_type", "Auto")), _set("tuner.strategy", "Hyperband"), "tuner.early_stopping_type", "stops training jobs itself", "error"),
     ("tuner_strategy_fits", tuned_base, _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 1, "max_resource": 10}}), _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 1, "max_resource": 10}})), "tuner.strategy_config", "only the Hyperband strategy", "error"),
     ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 20, "max_resource": 10}})), _all(_set("tuner.strategy", "Hyperband"), _set("tuner.strategy_config", {"hyperband_strategy_config": {"min_resource": 2, "max_resource": 10}})), "tuner.strategy_config.hyperband_strategy_config.min_resource", "above max_resource", "error"),
+    ("schedule_starts_a_pipeline", tuned_base, _set("schedule", {"expression": "rate(1 day)", "input": {"tuner": {"max_parallel_jobs": 6}}}), _set("schedule", {"expression": "rate(1 day)", "input": {"tuner": {"max_jobs": 6, "max_parallel_jobs": 6}}}), "schedule.input.tuner.max_parallel_jobs", "more parallel jobs than jobs", "error"),
+    ("schedule_starts_a_pipeline", lambda: {**tf_base(), "schedule": {"expression": "rate(1 day)", "input": {"tuner": {"max_jobs": 6}}}}, lambda d: None, lambda d: d["schedule"]["input"].pop("tuner"), "schedule.input.tuner", "this model has no tuner", "error"),
     ("tuner_strategy_fits", tuned_base, _set("tuner.max_parallel_jobs", 5), _set("tuner.max_parallel_jobs", 4), "tuner.max_parallel_jobs", "more parallel jobs than jobs", "error"),
+    ("tuner_strategy_fits", tuned_base, _all(_set("tuner.strategy", "Grid"), _del("tuner.max_jobs"), _set("tuner.max_parallel_jobs", 1), _set("tuner.hyperparameter_ranges", {"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "max_depth": {"type": "CategoricalParameter", "values": [3, 5, 7]}})), _all(_set("tuner.strategy", "Grid"), _set("tuner.max_jobs", 6), _set("tuner.hyperparameter_ranges", {"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "max_depth": {"type": "CategoricalParameter", "values": [3, 5, 7]}})), "tuner.max_jobs", r"Grid search needs max_jobs", "error"),
+    # The quality gate (deploy.condition).
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", [{"metric": "validation:auc"}]), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}]), "deploy.condition[0]", "give a comparison", "error"),
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8, "less_than": 0.99}]), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}, {"metric": "validation:auc", "less_than": 0.99}]), "deploy.condition[0]", "a check of its own", "error"),
+    ("quality_gate_checks_compare_once", tuned_base, _set("deploy.condition", []), _set("deploy.condition", [{"metric": "validation:auc", "equal_to": 1}]), "deploy.condition", "checks nothing", "error"),
+    ("quality_gate_metrics_are_reported", tuned_base, _set("deploy.condition", [{"metric": "validation:acu", "greater_than": 0.8}]), _set("deploy.condition", [{"metric": "validation:logloss", "less_than": 0.3}]), "deploy.condition[0].metric", "did you mean 'validation:auc'", "error"),
+    ("quality_gate_metrics_are_reported", model_base, _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.8}]), lambda d: None, "deploy.condition", "not trained here", "error"),
+    ("quality_gate_metrics_are_reported", tf_base, _set("deploy.condition", [{"metric": "loss", "less_than": 0.5}]), _all(_set("deploy.condition", [{"metric": "loss", "less_than": 0.5}]), _set("estimator.metric_definitions", [{"Name": "loss", "Regex": "loss=([0-9.]+)"}])), "deploy.condition[0].metric", "reports no metrics", "error"),
+    # with a tuner, the training jobs report the tuner's metric_definitions, not the estimator's
+    ("quality_gate_metrics_are_reported", tuned_base, _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("estimator.metric_definitions", [{"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])),
+     _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}, {"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])), "deploy.condition[0].metric", "reports no such metric", "error"),
 ]
 
 
@@ -206,7 +250,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_bases_are_clean(tmp_path) -> None:
-    for base in (tf_base, kmeans_base, model_base, tuned_base):
+    for base in (tf_base, kmeans_base, model_base, tuned_base, ic_base):
         assert issues_of(base(), tmp_path) == [], base.__name__
 
 
@@ -235,3 +279,14 @@ def test_errors_do_not_hide_other_sections(tmp_path) -> None:
     issues = issues_of(d, tmp_path)
     assert find(issues, "deploy.instance_type", "not a value SageMaker accepts")
     assert find(issues, "estimator.max_wait", "only to managed spot")
+
+
+def test_a_builtin_algorithms_own_metrics_may_be_tuned_and_gated() -> None:
+    """linear-learner (through retrieve()) reports metrics no SDK data lists: neither the tuner's
+    objective nor a quality gate on one is refused (a metric it does not report fails the run)."""
+    raw = tuned_base()
+    raw["estimator"]["image_uri"] = {"framework": "linear-learner"}
+    raw["estimator"]["hyperparameters"] = {"predictor_type": "regressor", "feature_dim": 10}
+    raw["tuner"].update(objective_metric_name="validation:objective_loss", objective_type="Minimize", hyperparameter_ranges={"learning_rate": {"type": "ContinuousParameter", "min_value": 0.001, "max_value": 0.1}})
+    raw["deploy"]["condition"] = [{"metric": "validation:rmse", "less_than": 3.5}]
+    assert errors(issues_of(raw)) == []

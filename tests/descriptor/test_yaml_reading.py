@@ -110,3 +110,29 @@ def test_every_other_file_is_still_read(tmp_path: Path) -> None:
     catalog = load_catalog([tmp_path])
     assert [d.name for d in catalog.descriptors] == ["good"]
     assert sorted({Path(i.file).name for i in catalog.errors}) == ["a-bomb.yaml", "b-deep.yaml", "c-self.yaml"]
+
+
+def _ic(name: str, endpoint: str, *, owner: bool) -> str:
+    count = "  initial_instance_count: 1\n" if owner else ""
+    return (
+        f"name: {name}\nmodel:\n  type: Model\n  image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1\n  model_data: s3://sagestack-test/m.tar.gz\n"
+        f"deploy:\n  endpoint_type: inference-component-based\n  endpoint_name: {endpoint}\n  instance_type: ml.m5.xlarge\n{count}  resources: {{requests: {{memory: 512}}}}\n"
+    )
+
+
+def test_components_share_an_endpoint_that_only_one_descriptor_creates(tmp_path: Path) -> None:
+    """Several descriptors may add their component to one endpoint; only one creates it, and the
+    endpoint they join must not be a model-based one of this catalog."""
+    (tmp_path / "a-owner.yaml").write_text(_ic("owner", "shared", owner=True))
+    (tmp_path / "b-joins.yaml").write_text(_ic("joins", "shared", owner=False))
+    (tmp_path / "c-joins.yaml").write_text(_ic("joins-too", "shared", owner=False))
+    (tmp_path / "d-elsewhere.yaml").write_text(_ic("elsewhere", "created-outside", owner=False))
+    assert load_catalog([tmp_path]).ok()
+    (tmp_path / "e-second-owner.yaml").write_text(_ic("second-owner", "shared", owner=True))
+    (tmp_path / "f-plain.yaml").write_text(MODEL.format(name="plain").replace("deploy:\n", "deploy:\n  endpoint_name: plain-endpoint\n"))
+    (tmp_path / "g-joins-plain.yaml").write_text(_ic("joins-plain", "plain-endpoint", owner=False))
+    catalog = load_catalog([tmp_path])
+    messages = sorted((Path(i.file).name, i.path, i.message.replace(str(Path(i.file).parent), "<dir>")) for i in catalog.errors)
+    assert [(name, path) for name, path, _ in messages] == [("e-second-owner.yaml", "deploy.endpoint_name"), ("g-joins-plain.yaml", "deploy.endpoint_name")]
+    assert messages[0][2].startswith("endpoint name already used by") and messages[0][2].endswith("a-owner.yaml")
+    assert "f-plain.yaml, which is model-based: it holds no inference components" in messages[1][2]

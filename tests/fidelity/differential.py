@@ -212,6 +212,10 @@ class Stricter:
 
 STRICTER: tuple[Stricter, ...] = (
     Stricter(
+        "tuner.max_jobs", "Grid search needs max_jobs",
+        "a Grid search without max_jobs: the SDK sends MaxNumberOfTrainingJobs as null, which botocore refuses when the tuner is fitted",
+    ),
+    Stricter(
         "estimator.train_*", "both the SDK v1 spelling",
         "a v1 spelling and its v2 spelling together: the SDK silently keeps one of them, sagestack asks which was meant",
     ),

@@ -109,6 +109,11 @@ def _tuner(estimator: Any, kwargs: dict[str, Any]) -> Any:
     if "strategy_config" in kwargs:
         hyperband = sdk_tuner.HyperbandStrategyConfig(**kwargs.pop("strategy_config")["hyperband_strategy_config"])
         kwargs["strategy_config"] = sdk_tuner.StrategyConfig(hyperband_strategy_config=hyperband)
+    if "warm_start_config" in kwargs:
+        ws = kwargs.pop("warm_start_config")
+        kwargs["warm_start_config"] = sdk_tuner.WarmStartConfig(sdk_tuner.WarmStartTypes(ws["warm_start_type"]), parents=ws["parents"])
+    if "completion_criteria_config" in kwargs:
+        kwargs["completion_criteria_config"] = sdk_tuner.TuningJobCompletionCriteriaConfig(**kwargs.pop("completion_criteria_config"))
     return sdk_tuner.HyperparameterTuner(estimator, hyperparameter_ranges=ranges, **kwargs)
 
 
@@ -188,9 +193,10 @@ def run_sdk(descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str,
 def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: dict[str, Any], base: Path) -> list[tuple[str, dict[str, Any]]]:
     """Like run_sdk, inside an open recording() (one moto set-up for many configurations)."""
     calls.clear()
-    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS, _CREATED_TUNING
+    from .recorder import _CREATED_CONFIGS, _CREATED_ENDPOINTS, _CREATED_TUNING, IN_SERVICE
 
     _CREATED_ENDPOINTS.clear()  # each configuration starts with no endpoints
+    IN_SERVICE.clear()
     _CREATED_CONFIGS.clear()
     _CREATED_TUNING.clear()
     d = copy.deepcopy(descriptor)
@@ -282,8 +288,20 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
 
                 config = dict(kwargs["async_inference_config"])
                 kwargs["async_inference_config"] = AsyncInferenceConfig(**config)
+            endpoint_name = kwargs.pop("endpoint_name", ENDPOINT_NAME)
+            if kwargs.get("endpoint_type") is not None:
+                from sagemaker.compute_resource_requirements.resource_requirements import ResourceRequirements
+                from sagemaker.enums import EndpointType
+
+                kwargs["endpoint_type"] = {"model-based": EndpointType.MODEL_BASED, "inference-component-based": EndpointType.INFERENCE_COMPONENT_BASED}[kwargs["endpoint_type"]]
+                if "resources" in kwargs:
+                    kwargs["resources"] = ResourceRequirements(**kwargs["resources"])
+                if "initial_instance_count" not in kwargs:
+                    # a component joining an endpoint in service: the SDK still asks for a count (and ignores it)
+                    IN_SERVICE.add(endpoint_name)
+                    kwargs["initial_instance_count"] = 1
             _absolute(kwargs, base)
-            deployable.deploy(endpoint_name=ENDPOINT_NAME, wait=False, **kwargs)
+            deployable.deploy(endpoint_name=endpoint_name, wait=False, **kwargs)
         if "transformer" in d:
             kwargs = d["transformer"]
             transformer = deployable.transformer(**kwargs)

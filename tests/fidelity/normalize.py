@@ -62,6 +62,11 @@ DELIBERATE_DIFFERENCES = [
         " ({{ProcessingCodeFile.<step>}}; runproc.sh: {{ProcessingEntrypoint.<step>}}, {{ProcessingEntrypointFile.<step>}})",
     ),
     (
+        "<model name>-<epoch>-<hex> inference component names",
+        "{{InferenceComponentName}}",
+        "one stable name per model and environment (<name>-<environment>, or deploy.inference_component_name): clients pass it to invoke_endpoint",
+    ),
+    (
         "the training job's ModelArtifacts URI",
         "{{ModelDataUrl}}",
         "read from DescribeTrainingJob at run time by the state machine",
@@ -129,7 +134,10 @@ def sdk_requests(config: dict[str, Any], calls: list[tuple[str, dict[str, Any]]]
             return f"{op}.{params['ProcessingJobName'].removeprefix('fidelity-job-')}"
         return op
 
-    return {key(op, params): normalize(op, params, model_names, placeholders) for op, params in creates}
+    out = {key(op, params): normalize(op, params, model_names, placeholders) for op, params in creates}
+    if "CreateInferenceComponent" in out and not config.get("deploy", {}).get("inference_component_name"):
+        out["CreateInferenceComponent"]["InferenceComponentName"] = "{{InferenceComponentName}}"
+    return out
 
 
 def diff(ours: Any, sdk: Any, path: str = "") -> list[str]:

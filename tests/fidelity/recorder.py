@@ -41,6 +41,8 @@ FAKE_ENV = {
 _CREATED_ENDPOINTS: dict[str, str] = {}
 _CREATED_CONFIGS: dict[str, dict[str, Any]] = {}
 _CREATED_TUNING: list[dict[str, Any]] = []
+# Endpoints in service before the recording (a model that joins an endpoint another created).
+IN_SERVICE: set[str] = set()
 
 
 def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +99,12 @@ def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     if operation == "DescribeEndpointConfig" and params.get("EndpointConfigName") in _CREATED_CONFIGS:
         name = params["EndpointConfigName"]
         return {**_CREATED_CONFIGS[name], "EndpointConfigArn": f"{arn}:endpoint-config/{name}", "CreationTime": 0}
+    if operation == "DescribeEndpoint" and params.get("EndpointName") in IN_SERVICE:
+        # model.deploy(endpoint_type=INFERENCE_COMPONENT_BASED) adds its component to an endpoint in service
+        name = params["EndpointName"]
+        return {"EndpointName": name, "EndpointArn": f"{arn}:endpoint/{name}", "EndpointConfigName": name, "EndpointStatus": "InService", "CreationTime": 0, "LastModifiedTime": 0}
+    if operation == "CreateInferenceComponent":
+        return {"InferenceComponentArn": f"{arn}:inference-component/{params['InferenceComponentName']}"}
     if operation == "DescribeEndpoint" and params.get("EndpointName") in _CREATED_ENDPOINTS:
         # SDK v1's predictor reads back the endpoint it has just created
         name = params["EndpointName"]

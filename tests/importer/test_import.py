@@ -80,7 +80,7 @@ def test_unresolved_values_are_marked_placeholders_at_their_line(tmp_path: Path)
     nb = write_notebook(
         tmp_path / "nb.ipynb",
         SETUP,
-        "train = sess.upload_data('data/train', bucket=bucket, key_prefix='mnist')",
+        "train = sess.upload_data(local_train, bucket=bucket, key_prefix='mnist')",
         TRAIN.replace('entry_point="train.py"', 'entry_point="train.py", source_dir="code"'),
         'estimator.fit({"train": train, "test": f"s3://{bucket}/mnist/test"})',
     )
@@ -98,7 +98,7 @@ def test_unresolved_values_are_marked_placeholders_at_their_line(tmp_path: Path)
     # Each placeholder is a problem at its own line, in `sagestack validate`'s format.
     placeholders = [i for i in item.issues if "unresolved placeholder" in i.message]
     assert {(i.path, i.line) for i in placeholders} == {("fit.inputs.train", train_line), ("fit.inputs.test", train_line + 1)}
-    assert "upload_data() uploads local files" in placeholders[1 if placeholders[0].path.endswith("test") else 0].message
+    assert "upload_data(...) uploads local files; its path is not known" in placeholders[1 if placeholders[0].path.endswith("test") else 0].message
     assert all(LINE_FORMAT.match(i.format()) for i in item.issues)
     # A local path beside the notebook is rewritten relative to the output directory.
     assert data["estimator"]["source_dir"] == "../code" and data["estimator"]["entry_point"] == "train.py"
@@ -163,7 +163,9 @@ def test_uncovered_calls_are_reported_with_their_reason_class(tmp_path: Path) ->
         from sagemaker.tuner import HyperparameterTuner, ContinuousParameter
         from sagemaker.sklearn.processing import SKLearnProcessor
         from sagemaker.async_inference import AsyncInferenceConfig
-        tuner = HyperparameterTuner(estimator, "validation:accuracy", {"lr": ContinuousParameter(0.01, 0.2)})
+        def make_estimator():
+            return estimator
+        tuner = HyperparameterTuner(make_estimator(), "validation:accuracy", {"lr": ContinuousParameter(0.01, 0.2)})
         tuner.fit({"train": data})
         processor = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
         processor.run(code="preprocess.py")
@@ -178,7 +180,7 @@ def test_uncovered_calls_are_reported_with_their_reason_class(tmp_path: Path) ->
     [item] = result.descriptors
     assert not any(i.path.startswith("deploy.async_inference_config") for i in item.errors), item.errors
     cli = runner.invoke(app, ["import", str(nb), "--out", str(tmp_path / "m"), "--dry-run"])
-    assert "not imported: cell 4, line 4: HyperparameterTuner(...)" in cli.stderr
+    assert "not imported: cell 4, line 6: HyperparameterTuner(...) over an estimator the importer does not know" in cli.stderr
 
 
 def test_builtin_algorithms_record_sets_and_retrieve(tmp_path: Path) -> None:

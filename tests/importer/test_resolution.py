@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import ast
+import warnings
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,7 @@ def test_literals_and_names_assigned_earlier_latest_wins() -> None:
         ("v = 3 * 3600", 10800),
         ("v = str(5)", "5"),
         ("v = dict(epochs=5, lr=0.1)", {"epochs": 5, "lr": 0.1}),
+        ("base = {'a': 1}\nv = dict(**base, b=2)", {"a": 1, "b": 2}),
         ("n = 2\nv = f'{n:03d}'", "002"),
         ("v = 1\nv += 2", 3),
         ("a, b = 1, 'two'\nv = (a, b)", (1, "two")),
@@ -63,6 +66,22 @@ def test_session_bucket_and_role_are_markers() -> None:
     assert nb.env["role"] is ROLE and nb.env["role2"] is ROLE
 
 
+def test_dict_call_items_resolve_one_by_one_and_spread_into_a_call() -> None:
+    nb = run(
+        """
+        import sagemaker
+        from sagemaker.tensorflow import TensorFlow
+        args = dict(entry_point="vit.py", instance_count=1, role=sagemaker.get_execution_role(), max_run=60 * 20, hyperparameters=compute())
+        est = TensorFlow(framework_version="2.11", **args)
+        """
+    )
+    args = nb.env["args"]
+    assert args["entry_point"] == "vit.py" and args["max_run"] == 1200 and args["role"] is ROLE
+    assert isinstance(args["hyperparameters"], Unresolved) and args["hyperparameters"].where.text == "compute()"
+    est = nb.env["est"]
+    assert isinstance(est, SdkObject) and [k for k, _v, _w in est.args] == ["framework_version", "entry_point", "instance_count", "role", "max_run", "hyperparameters"]
+
+
 def test_what_does_not_resolve_keeps_its_text_cell_and_line() -> None:
     nb = run("x = 1", "import time\n\nname = 'job-' + time.strftime('%Y')\nitems = {'a': 1, 'b': compute()}")
     name = nb.env["name"]
@@ -80,9 +99,50 @@ def test_names_assigned_in_branches_or_loops_are_not_guessed() -> None:
     assert isinstance(nb.env["n"], Unresolved) and isinstance(nb.env["i"], Unresolved)
 
 
-def test_upload_data_is_unresolved_with_its_reason_class() -> None:
-    nb = run("import sagemaker\nsess = sagemaker.Session()\ntrain = sess.upload_data('data', key_prefix='p')")
-    assert isinstance(nb.env["train"], Unresolved) and nb.env["train"].reason_class == "uploaded-data"
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        # A file is its key under the prefix, a directory the prefix itself (as upload_data returns).
+        ("sess.upload_data('data/train.csv', bucket='my-data', key_prefix='churn/train')", "s3://my-data/churn/train/train.csv"),
+        ("sess.upload_data(path='data', bucket='my-data', key_prefix='churn')", "s3://my-data/churn"),
+        ("sess.upload_data('train.csv', 'my-data')", "s3://my-data/data/train.csv"),  # key_prefix defaults to data
+        # An explicit bucket keeps the prefix as given; the default bucket's is joined as s3_path_join joins it.
+        ("sess.upload_data('train.csv', bucket='my-data', key_prefix='churn/')", "s3://my-data/churn//train.csv"),
+        ("sess.upload_data('train.csv', key_prefix='/churn//raw/')", f"s3://{BUCKET}/churn/raw/train.csv"),
+        ("sess.upload_data('train.csv', bucket=bucket, key_prefix='churn')", f"s3://{BUCKET}/churn/train.csv"),
+        ("sagemaker.Session().upload_data('data', key_prefix='p')", f"s3://{BUCKET}/p"),
+        # S3Uploader.upload(local_path, desired_s3_uri) uploads under the URI's key.
+        ("S3Uploader.upload('data/train.csv', 's3://my-data/churn/train')", "s3://my-data/churn/train/train.csv"),
+        ("S3Uploader.upload(local_path='caltech-256', desired_s3_uri=f's3://{bucket}/caltech')", f"s3://{BUCKET}/caltech"),
+    ],
+)
+def test_uploads_resolve_to_the_uri_the_sdk_returns(call: str, expected: str) -> None:
+    nb = run(f"import sagemaker\nfrom sagemaker.s3 import S3Uploader\nsess = sagemaker.Session()\nbucket = sess.default_bucket()\nv = {call}")
+    assert nb.env["v"] == expected
+    [upload] = nb.uploads
+    assert upload.uri == expected and upload.where.cell == 1 and upload.where.line == 5
+
+
+def test_an_upload_tells_a_file_from_a_directory_by_what_is_beside_the_notebook(tmp_path: Path) -> None:
+    (tmp_path / "dataset").mkdir()
+    (tmp_path / "labels").write_text("1\n")
+    nb = Notebook(base_dir=tmp_path, written=frozenset({"gen/train"}))
+    text = "import sagemaker\nsess = sagemaker.Session()\na = sess.upload_data('dataset.v2', 'b', 'p')\nc = sess.upload_data('labels', 'b', 'p')\nd = sess.upload_data('gen/train', 'b', 'p')"
+    (tmp_path / "dataset.v2").mkdir()
+    nb.run_cell(1, text, ast.parse(text))
+    assert (nb.env["a"], nb.env["c"], nb.env["d"]) == ("s3://b/p", "s3://b/p/labels", "s3://b/p/train")
+    assert [u.how for u in nb.uploads] == ["a directory beside the notebook", "a file beside the notebook", "a file the notebook writes (%%writefile)"]
+
+
+def test_an_upload_that_does_not_resolve_is_unresolved_with_its_reason_class() -> None:
+    nb = run(
+        "import sagemaker\nsess = sagemaker.Session()",
+        "a = sess.upload_data(local_dir, key_prefix='p')\nb = sess.upload_data('x.csv', bucket='b', key_prefix=make_prefix())\nc = sess.upload_data(*paths)",
+    )
+    for name in ("a", "b", "c"):
+        assert isinstance(nb.env[name], Unresolved) and nb.env[name].reason_class == "uploaded-data", name
+    assert "its path is not known" in nb.env["a"].reason and "its key_prefix is not known" in nb.env["b"].reason
+    assert nb.uploads == []
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.estimator_type or k.model_type or "?")
@@ -158,3 +218,11 @@ def test_positional_arguments_get_the_sdk_names_of_their_class(tmp_path: Path) -
     assert (hf["model"]["role"], hf["model"]["model_data"]) == ("MyRole", "s3://sagestack-examples-data/hf.tar.gz")
     assert (tf["model"]["model_data"], tf["model"]["role"]) == ("s3://sagestack-examples-data/tf.tar.gz", "MyRole")
     assert hf["deploy"] == {"initial_instance_count": 1, "instance_type": "ml.m5.xlarge"}
+
+
+def test_a_cell_with_an_invalid_escape_reads_without_a_warning(tmp_path: Path) -> None:
+    nb = write_notebook(tmp_path / "nb.ipynb", 'metrics = [{"Name": "loss", "Regex": "loss: ([0-9]+(.|e\\-)[0-9]+)"}]')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        [cell] = read_source(nb).cells
+    assert "e\\-" in cell.text

@@ -17,7 +17,7 @@ from sagestack.importer import import_notebook
 from ..conftest import CATALOG
 
 # What no notebook call says: sagestack's own additions.
-SAGESTACK_ONLY = {"name", "description", "tags", "schedule", "notification_topic", "deploy.autoscaling", "deploy.deployment_config"}
+SAGESTACK_ONLY = {"name", "description", "tags", "schedule", "notification_topic", "deploy.autoscaling", "deploy.deployment_config", "deploy.condition"}
 
 # Fields an example sets beyond the notebook code its header quotes.
 BEYOND_THE_HEADER: dict[str, set[str]] = {
@@ -44,13 +44,13 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "rcf-anomaly": _RECORD_SET,
     "ipinsights-logins": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
     "pytorch-pipeline": "sagestack import does not read processors yet: the header's SKLearnProcessor.run() calls and the outputs they pass on have no section to import into",
-    "xgboost-tuned": "sagestack import does not read HyperparameterTuner yet: the tuner's fit and deploy leave no estimator call to import",
     "object2vec-pairs": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
     "mnist-ab": "A/B variants through session.endpoint_from_production_variants, which the importer does not cover",
     "mnist-batch": "the header abbreviates its S3 URIs as s3://.../",
     "mnist-serving": "the header abbreviates its S3 URIs as s3://.../",
+    "ic-shared-sklearn": "the header abbreviates its S3 URIs as s3://.../",
+    "ic-shared-xgboost": "the header abbreviates its S3 URIs as s3://.../ and leaves out its imports (the ones ic-shared-sklearn shows)",
     "mnist-shadow": "shadow variants have no SDK call: the header is boto3's create_endpoint_config",
-    "sklearn-multi-model": "MultiDataModel(model=...) takes another model object, which the importer does not nest yet",
 }
 
 EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") and p.is_file())
@@ -58,9 +58,12 @@ EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") a
 
 def header_code(text: str) -> str:
     """The indented code block of a descriptor's header comment (``#   code``, blank ``#`` lines
-    inside it), up to the first comment line of prose after it."""
+    inside it), up to the first comment line of prose after it; the block after the line that
+    introduces the code, when there is one (the prose before may quote a request)."""
     code: list[str] = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    intro = next((n for n, line in enumerate(lines) if line.startswith("#") and "code this descriptor mirrors" in line), None)
+    for line in lines[intro + 1 if intro is not None else 0 :]:
         if not line.startswith("#"):
             break
         if line.startswith("#   "):

@@ -63,8 +63,9 @@ def _alarm_prefix(endpoint: str) -> str:
     return arn("cloudwatch", f"alarm:TargetTracking-endpoint/{endpoint}/variant/AllTraffic-AlarmHigh-00000000-0000-0000-0000-000000000000")
 
 
-def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
-    """What the Task ``state`` is authorized by (``run`` is this run's name)."""
+def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) -> Iterator[Need]:
+    """What the Task ``state`` is authorized by (``run`` is this run's name, ``job`` the training
+    job whose model the run serves: the run's, or its tuning job's best)."""
     match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z]+):([A-Za-z.]+)", state["Resource"])
     assert match, state["Resource"]
     _sdk, service, call = match.groups()
@@ -108,8 +109,7 @@ def needs(name: str, state: dict[str, Any], run: str) -> Iterator[Need]:
             "createProcessingJob": [arn("sagemaker", f"processing-job/{sm}-{step.group(1) if step else ''}")],
             "createTrainingJob": [arn("sagemaker", f"training-job/{sm}")],
             "createHyperParameterTuningJob": [arn("sagemaker", f"hyper-parameter-tuning-job/{sm}")],
-            # the tuning job's best training job: <tuning job>-<3 digits>-<8 hex>
-            "describeTrainingJob": [arn("sagemaker", f"training-job/{sm}-007-0123abcd")],
+            "describeTrainingJob": [arn("sagemaker", f"training-job/{(job or run).lower()}")],
             "createTransformJob": [arn("sagemaker", f"transform-job/{sm}")],
             "createModel": [arn("sagemaker", f"model/{sm}")],
             "createEndpointConfig": [arn("sagemaker", f"endpoint-config/{sm}")],
@@ -178,7 +178,9 @@ def _needs(case: str, synth: dict[str, dict[str, Any]]) -> list[Need]:
     definition = synthesized_definition({"DefinitionString": json.dumps(entry["definition"]), "DefinitionSubstitutions": entry["substitutions"]})
     d, _topic = CASES[case]
     run = f"{run_prefix(d)}-{RUN_ID}"
-    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run)]
+    # a tuning job's best training job is <tuning job>-<3 digits>-<8 hex>
+    job = f"{run}-007-0123abcd" if d.tuner is not None else run
+    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run, job)]
     for key in _topic_keys(entry["template"]):  # publishing to an encrypted topic uses its key
         publish = [n for n in out if n.action == "sns:Publish"]
         assert publish, case
@@ -253,5 +255,5 @@ def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, d
         "lambda:invoke", "sns:publish", "sagemaker:createTrainingJob.sync", "sagemaker:createTransformJob.sync", "sagemaker:createModel",
         "sagemaker:createEndpointConfig", "sagemaker:createEndpoint", "sagemaker:updateEndpoint", "aws-sdk:sagemaker:describeEndpoint",
         "aws-sdk:sagemaker:deleteEndpoint", "aws-sdk:applicationautoscaling:registerScalableTarget", "aws-sdk:applicationautoscaling:deregisterScalableTarget",
-        "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm",
+        "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm", "aws-sdk:sagemaker:describeTrainingJob",
     }

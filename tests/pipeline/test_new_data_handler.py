@@ -26,7 +26,7 @@ def _handler() -> Any:
     return module
 
 ENV = {
-    "SCHEDULE_NAME": "churn-new-data", "SCHEDULE_GROUP": "default",
+    "SCHEDULE_NAME": "churn-new-data", "SCHEDULE_GROUP": "churn-new-data",
     "STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:churn",
     "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/churn-schedule",
     "RUN_INPUT": json.dumps({"hyperparameters": {"epochs": 3}}), "QUIET_SECONDS": "600", "MAX_DELAY_SECONDS": "3600",
@@ -38,7 +38,9 @@ T0 = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
 def scheduler(aws: None) -> Any:
     import boto3
 
-    return boto3.client("scheduler", region_name="us-east-1")
+    client = boto3.client("scheduler", region_name="us-east-1")
+    client.create_schedule_group(Name=ENV["SCHEDULE_GROUP"])  # the stack's own group
+    return client
 
 
 def _fires(schedule: dict[str, Any]) -> dt.datetime:
@@ -50,7 +52,7 @@ def test_a_burst_of_objects_is_one_schedule_moved_to_after_the_last(scheduler: A
     for second in range(0, 300, 3):  # 100 objects over five minutes
         new_data.debounce(scheduler, T0 + dt.timedelta(seconds=second), ENV)
     [listed] = scheduler.list_schedules()["Schedules"]
-    schedule = scheduler.get_schedule(Name=listed["Name"], GroupName="default")
+    schedule = scheduler.get_schedule(Name=listed["Name"], GroupName="churn-new-data")
     assert _fires(schedule) == T0 + dt.timedelta(seconds=297 + 600)
     assert schedule["Target"]["Arn"] == ENV["STATE_MACHINE_ARN"] and schedule["Target"]["RoleArn"] == ENV["SCHEDULER_ROLE_ARN"]
     assert json.loads(schedule["Target"]["Input"]) == {"hyperparameters": {"epochs": 3}}
@@ -89,4 +91,12 @@ def test_a_schedule_created_meanwhile_is_moved(scheduler: Any, monkeypatch: pyte
     monkeypatch.setattr(scheduler, "get_schedule", not_yet)
     result = new_data.debounce(scheduler, T0 + dt.timedelta(minutes=1), ENV)
     assert result["action"] == "moved"
-    assert _fires(real_get(Name="churn-new-data", GroupName="default")) == T0 + dt.timedelta(minutes=11)
+    assert _fires(real_get(Name="churn-new-data", GroupName="churn-new-data")) == T0 + dt.timedelta(minutes=11)
+
+
+def test_a_pending_schedule_is_deleted_with_its_group(scheduler: Any) -> None:
+    """Deleting the stack deletes the schedule group, and a pending schedule with it."""
+    _handler().debounce(scheduler, T0, ENV)
+    assert [x["Name"] for x in scheduler.list_schedules(GroupName=ENV["SCHEDULE_GROUP"])["Schedules"]] == ["churn-new-data"]
+    scheduler.delete_schedule_group(Name=ENV["SCHEDULE_GROUP"])
+    assert scheduler.list_schedules()["Schedules"] == []

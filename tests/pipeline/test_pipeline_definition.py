@@ -469,7 +469,10 @@ def tuned_tasks(*, best: bool = True) -> dict[str, list[dict[str, Any]]]:
         "TrainingJobStatusCounters": {"Completed": 20 if best else 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0 if best else 20, "Stopped": 0},
     }
     if best:
-        tuned["BestTrainingJob"] = {"TrainingJobName": BEST, "TrainingJobStatus": "Completed", "TunedHyperParameters": {"eta": "0.05"}, "CreationTime": "2026-11-23T10:00:00Z"}
+        tuned["BestTrainingJob"] = {
+            "TrainingJobName": BEST, "TrainingJobStatus": "Completed", "TunedHyperParameters": {"eta": "0.05"}, "CreationTime": "2026-11-23T10:00:00Z",
+            "FinalHyperParameterTuningJobObjectiveMetric": {"Type": "Maximize", "MetricName": "validation:auc", "Value": 0.91},
+        }
     tasks = first_run_tasks()
     del tasks["Train"]
     tasks["Tune"] = [{"result": tuned}]
@@ -501,6 +504,28 @@ def test_tuning_request_is_the_sdk_faithful_rendering_without_input() -> None:
     for key, value in EXAMPLE_VALUES.items():
         expected = expected.replace("{{" + key + "}}", value)
     assert request == json.loads(expected)
+
+
+def test_a_run_input_changes_the_tuning_jobs_limits() -> None:
+    out = run(definition("xgboost-tuned"), tuned_tasks(), input={"tuner": {"max_jobs": 40, "max_parallel_jobs": 4}})
+    assert out["status"] == "SUCCEEDED", out
+    [tune] = out["calls"]["Tune"]
+    assert tune["HyperParameterTuningJobConfig"]["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 40, "MaxParallelTrainingJobs": 4}
+
+
+def test_a_tuner_input_beyond_the_limits_fails_the_run_before_tuning() -> None:
+    limits = create_hyper_parameter_tuning_job_limits()
+    out = run(definition("xgboost-tuned"), tuned_tasks(), input={"tuner": {"max_parallel_jobs": limits["MaxNumberOfTrainingJobs"] + 1, "max_job": 3}})
+    _failed(out, "InvalidInput", "Input failed")
+    assert "tuner.max_job: unknown key (allowed: max_jobs, max_parallel_jobs); did you mean max_jobs?" in out["cause"]
+    assert out["calls"]["Tune"] == []
+
+
+def create_hyper_parameter_tuning_job_limits() -> dict[str, Any]:
+    from sagestack.render.tuning import create_hyper_parameter_tuning_job
+
+    limits: dict[str, Any] = create_hyper_parameter_tuning_job(CATALOG_BY_NAME["xgboost-tuned"], CTX)["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    return limits
 
 
 def test_tuning_failure() -> None:

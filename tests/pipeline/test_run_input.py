@@ -339,3 +339,34 @@ def test_input_shape_matches_the_definition_module() -> None:
     from sagestack.pipeline import INPUT_KEYS
 
     assert tuple(run_input.TOP_LEVEL) == INPUT_KEYS
+
+
+TUNED_LIMITS = {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 3}
+
+
+def test_a_tuned_models_limits_are_overridden() -> None:
+    event = _event({"tuner": {"max_jobs": 50}}, ResourceLimits=dict(TUNED_LIMITS))
+    result = run_input.check(event)
+    assert result["problems"] == ""
+    assert result["request"]["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 50, "MaxParallelTrainingJobs": 3}
+    assert event["request"]["ResourceLimits"] == TUNED_LIMITS  # the event is not mutated
+
+
+@pytest.mark.parametrize(("tuner", "problem"), [
+    ({"max_jobs": 0}, "tuner.max_jobs: must be a whole number of at least 1 (got: 0)"),
+    ({"max_jobs": True}, "tuner.max_jobs: must be a whole number of at least 1 (got: true)"),
+    ({"max_jobs": 2.5}, "tuner.max_jobs: must be a whole number of at least 1 (got: 2.5)"),
+    ({"max_parallel_jobs": 21}, "tuner.max_parallel_jobs: more parallel jobs than jobs in all (allowed: at most max_jobs, 20; got: 21)"),
+    ({"max_jobs": 2}, "tuner.max_parallel_jobs: more parallel jobs than jobs in all (allowed: at most max_jobs, 2; got: 3)"),
+    ({"strategy": "Random"}, "tuner.strategy: unknown key (allowed: max_jobs, max_parallel_jobs)"),
+    ([5], "tuner: must be an object of max_jobs and max_parallel_jobs (got: list)"),
+])
+def test_bad_tuner_input_is_refused_with_its_reason(tuner: Any, problem: str) -> None:
+    result = run_input.check(_event({"tuner": tuner}, ResourceLimits=dict(TUNED_LIMITS)))
+    assert result["problems"] == problem
+    assert result["request"]["ResourceLimits"] == TUNED_LIMITS
+
+
+def test_a_tuner_input_for_a_model_without_a_tuner_is_refused() -> None:
+    result = run_input.check(_event({"tuner": {"max_jobs": 5}}))
+    assert result["problems"].startswith("tuner: this model has no tuner")

@@ -118,3 +118,22 @@ def test_rendering_imports_no_cdk_and_no_sdk() -> None:
         "[render_requests(d, RenderContext(region='us-east-1')) for d in cat.descriptors]\n"
     )
     assert modules_imported_by(code, ("aws_cdk", "jsii", "sagemaker")) == []
+
+
+def test_warm_start_parents_are_a_set_sent_in_the_order_given() -> None:
+    """WarmStartConfig keeps its parents as a set: a name given twice is sent once."""
+    from sagestack.descriptor import ModelDescriptor
+    from sagestack.render.tuning import create_hyper_parameter_tuning_job
+
+    from ..descriptor.helpers import tuned_base
+
+    raw = tuned_base()
+    raw["tuner"]["warm_start_config"] = {"warm_start_type": "IdenticalDataAndAlgorithm", "parents": ["tune-b", "tune-a", "tune-b"]}
+    raw["tuner"]["completion_criteria_config"] = {"complete_on_convergence": False}
+    request = create_hyper_parameter_tuning_job(ModelDescriptor.model_validate(raw), RenderContext(region="us-east-1"))
+    assert request["WarmStartConfig"] == {
+        "WarmStartType": "IdenticalDataAndAlgorithm",
+        "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "tune-b"}, {"HyperParameterTuningJobName": "tune-a"}],
+    }
+    assert request["HyperParameterTuningJobConfig"]["TuningJobCompletionCriteria"] == {"ConvergenceDetected": {"CompleteOnConvergence": "Disabled"}}
+    assert request_problems("CreateHyperParameterTuningJob", request) == []

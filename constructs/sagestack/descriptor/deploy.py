@@ -8,6 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
+from .condition import Check
+from .inference_component import INFERENCE_COMPONENT_BASED, ManagedInstanceScaling, ResourceRequirements, RoutingConfig
 from .types import CodePath, ModelEnvironment, PositiveInt, S3Uri, SourceDir, Tags
 
 __all__ = ["Deploy", "Autoscaling", "AsyncInferenceConfig", "AsyncNotificationConfig", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
@@ -132,9 +134,9 @@ class Autoscaling(SdkModel):
     """sagestack's autoscaling block: a scalable target and one target-tracking policy."""
 
     min_capacity: Annotated[int, Field(ge=0)] = sdk_field(
-        1, doc="Fewest instances; 0 for an asynchronous endpoint, which then scales up from nothing when requests queue.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MinCapacity"
+        1, doc="Fewest instances (copies, for an inference component); 0 for an asynchronous endpoint or an inference component, which then scale up from nothing when requests come.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MinCapacity"
     )
-    max_capacity: PositiveInt = sdk_field(doc="Most instances (required).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MaxCapacity")
+    max_capacity: PositiveInt = sdk_field(doc="Most instances (copies, for an inference component; required).", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.MaxCapacity")
     target_invocations_per_instance: Annotated[float, Field(gt=0)] | None = sdk_field(
         None, doc="Track SageMakerVariantInvocationsPerInstance (per minute) at this value.", lands_in=f"{SCALING}.TargetValue"
     )
@@ -147,6 +149,9 @@ class Autoscaling(SdkModel):
     target_backlog_per_instance: Annotated[float, Field(gt=0)] | None = sdk_field(
         None, doc="Asynchronous endpoints: track ApproximateBacklogSizePerInstance (queued requests per instance) at this value.", lands_in=f"{SCALING}.TargetValue"
     )
+    target_invocations_per_copy: Annotated[float, Field(gt=0)] | None = sdk_field(
+        None, doc="Inference components: track SageMakerInferenceComponentInvocationsPerCopy (per minute) at this value; min_capacity and max_capacity count copies.", lands_in=f"{SCALING}.TargetValue"
+    )
     custom_metric: CustomMetric | None = sdk_field(None, doc="Track a CloudWatch metric of your own.", lands_in=f"{SCALING}.CustomizedMetricSpecification")
     scale_in_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-in before another.", lands_in=f"{SCALING}.ScaleInCooldown")
     scale_out_cooldown: Annotated[int, Field(ge=0)] = sdk_field(300, doc="Seconds after a scale-out before another.", lands_in=f"{SCALING}.ScaleOutCooldown")
@@ -155,7 +160,7 @@ class Autoscaling(SdkModel):
         (), doc="Capacity changes at known times.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget.ScheduledActions"
     )
 
-    TARGETS: ClassVar[tuple[str, ...]] = ("target_invocations_per_instance", "target_gpu_utilization", "target_cpu_utilization", "target_backlog_per_instance", "custom_metric")
+    TARGETS: ClassVar[tuple[str, ...]] = ("target_invocations_per_instance", "target_gpu_utilization", "target_cpu_utilization", "target_backlog_per_instance", "target_invocations_per_copy", "custom_metric")
 
     def targets(self) -> list[str]:
         return [name for name in self.TARGETS if getattr(self, name) is not None]
@@ -253,6 +258,9 @@ class Deploy(SdkModel):
             out.append((("deploy", "shadow_variant"), self.shadow_variant))
         return out
 
+    def inference_component_based(self) -> bool:
+        return self.endpoint_type == INFERENCE_COMPONENT_BASED
+
     def model_variants(self) -> list[Any]:
         """The variants that get a model of their own: ``variants`` and ``shadow_variant``."""
         return [*(self.variants or ()), *([self.shadow_variant] if self.shadow_variant is not None else [])]
@@ -306,10 +314,27 @@ class Deploy(SdkModel):
     model_server_workers: PositiveInt | None = sdk_field(
         None, doc="Model server workers per instance.", lands_in="CreateModel.PrimaryContainer.Environment.SAGEMAKER_MODEL_SERVER_WORKERS"
     )
-    endpoint_type: Literal["tensorflow-serving"] | None = sdk_field(
+    endpoint_type: Literal["model-based", "inference-component-based", "tensorflow-serving"] | None = sdk_field(
         None,
-        doc="SDK v1 TensorFlow.deploy(endpoint_type=...): tensorflow-serving serves a legacy-mode model with TensorFlow Serving instead of the legacy Python container (the script's serving functions).",
-        lands_in="CreateModel.PrimaryContainer.Image",
+        doc="model.deploy(endpoint_type=EndpointType...): model-based (the default) serves the model in the endpoint's variant; "
+        "inference-component-based makes the model an inference component of the endpoint (with resources), so several models share its instances. "
+        "SDK v1 TensorFlow.deploy(endpoint_type=tensorflow-serving) serves a legacy-mode model with TensorFlow Serving instead of the legacy Python container.",
+        lands_in="CreateInferenceComponent (inference-component-based); CreateModel.PrimaryContainer.Image (tensorflow-serving)",
+    )
+    resources: ResourceRequirements | None = sdk_field(
+        None, doc="Inference components: what each copy reserves (ResourceRequirements: requests {memory, num_cpus, num_accelerators, copies}, limits {memory}).",
+        lands_in="CreateInferenceComponent.Specification.ComputeResourceRequirements",
+    )
+    managed_instance_scaling: ManagedInstanceScaling | None = sdk_field(
+        None, doc="Inference components: SageMaker adds and removes instances as copies need them (MinInstanceCount may be 0).",
+        lands_in="CreateEndpointConfig.ProductionVariants[].ManagedInstanceScaling",
+    )
+    routing_config: RoutingConfig | None = sdk_field(
+        None, doc="How requests are routed to instances (RoutingStrategy).", lands_in="CreateEndpointConfig.ProductionVariants[].RoutingConfig"
+    )
+    inference_component_name: Annotated[str, Api("CreateInferenceComponent", "InferenceComponentName"), Field(max_length=52)] | None = sdk_field(
+        None, doc="Inference components: the component's name, which clients pass to invoke_endpoint (default: <name>-<environment>); at most 52 characters to leave room for preview suffixes.",
+        lands_in="CreateInferenceComponent.InferenceComponentName",
     )
     tags: Tags = sdk_field((), doc="Tags for the model, endpoint config and endpoint.", lands_in="CreateEndpoint.Tags")
     variants: Annotated[tuple[ProductionVariant, ...], Api(CEC, "ProductionVariants"), Field(min_length=1)] | None = sdk_field(
@@ -326,6 +351,13 @@ class Deploy(SdkModel):
     autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant (each variant) with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")
     deployment_config: DeploymentConfig | None = sdk_field(
         None, doc="Blue/green updates: traffic shifting and alarm rollback (sagestack).", lands_in="CreateEndpoint.DeploymentConfig"
+    )
+    condition: tuple[Check, ...] | None = sdk_field(
+        None,
+        doc="sagestack: the quality gate, checks on the run's training metrics (as a SageMaker Pipelines ConditionStep guards a model step). "
+        "A run whose check fails creates no model and leaves the endpoint as it is: it ends with QualityGateFailed, naming the metric, its value and the bound; "
+        "a metric the training job did not report ends it with MetricMissing.",
+        lands_in="the pipeline's quality gate (Step Functions Choice states between training and Create model)",
     )
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)
     wait_timeout_seconds: Annotated[int, Field(ge=300, le=86400)] | None = sdk_field(

@@ -8,14 +8,15 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
 from .base import SdkModel, register_field_homes, sdk_field, user_error
+from .condition import Check
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
 from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
 from .processing import PROCESSOR_TYPES, NetworkConfig, ProcessingInput, ProcessingOutput, ProcessingRun, ProcessingStep, ProcessingSteps, StepOutput
-from .schedule import RunInput, Schedule
+from .schedule import RunInput, Schedule, TunerRunInput
 from .transform import Transform, Transformer
-from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner
+from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
 from .types import Tags
 
 __all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
@@ -158,7 +159,7 @@ class ModelDescriptor(SdkModel):
 SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform", "schedule")
 
 register_field_homes(
-    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig,
+    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig,
     ProcessingStep, ProcessingRun, ProcessingInput, ProcessingOutput, StepOutput, NetworkConfig, *PROCESSOR_TYPES.values(), *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

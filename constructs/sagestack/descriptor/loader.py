@@ -26,6 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .base import V1_NAMES
 from .descriptor import SECTIONS, ModelDescriptor
+from .inference_component import joins_endpoint
 from .issues import Issue, format_path, from_pydantic
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES
 from .python_eval import DEFAULT_LIMITS, PythonLimits, evaluate_python
@@ -633,6 +634,7 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
         issues.extend(result.issues)
     seen: dict[str, LoadResult] = {}
     endpoints: dict[str, LoadResult] = {}
+    joiners: list[LoadResult] = []
     for result in results:
         desc = result.descriptor
         if desc is None:
@@ -644,7 +646,9 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
             result.descriptor = None
             continue
         seen[desc.name] = result
-        if desc.deploy is not None and desc.deploy.endpoint_name:
+        if desc.deploy is not None and desc.deploy.endpoint_name and joins_endpoint(desc.deploy):
+            joiners.append(result)  # adds its inference component to an endpoint: checked below
+        elif desc.deploy is not None and desc.deploy.endpoint_name:
             other = endpoints.get(desc.deploy.endpoint_name)
             if other is not None:
                 issue = Issue(result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"endpoint name already used by {other.file}", got=desc.deploy.endpoint_name)
@@ -653,6 +657,20 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
                 result.descriptor = None
             else:
                 endpoints[desc.deploy.endpoint_name] = result
+    for result in joiners:
+        # An endpoint created in this catalog must hold inference components; one created
+        # elsewhere is the deployer's to provide.
+        desc = result.descriptor
+        assert desc is not None and desc.deploy is not None and desc.deploy.endpoint_name is not None
+        owner = endpoints.get(desc.deploy.endpoint_name)
+        if owner is not None and owner.descriptor is not None and owner.descriptor.deploy is not None and not owner.descriptor.deploy.inference_component_based():
+            issue = Issue(
+                result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"names the endpoint of {owner.file}, which is model-based: it holds no inference components",
+                allowed="an endpoint with endpoint_type inference-component-based", got=desc.deploy.endpoint_name,
+            )
+            issues.append(issue)
+            result.issues.append(issue)
+            result.descriptor = None
     return Catalog(results, sorted(set(issues)))
 
 

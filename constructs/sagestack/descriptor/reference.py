@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import deploy, estimator, fit, model, processing, transform, tuner
+from . import condition, deploy, estimator, fit, inference_component, model, processing, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
@@ -57,6 +57,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("{step, output}", processing.StepOutput, "a processing step's output, or the trained model (`{step: training, output: model}`)"),
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
     ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
+    ("deploy.condition[]", condition.Check, "sagestack: a check of the quality gate (as SageMaker Pipelines' `ConditionGreaterThanOrEqualTo` and its siblings)"),
     ("deploy.autoscaling", deploy.Autoscaling, "sagestack: Application Auto Scaling"),
     ("deploy.autoscaling.scheduled_actions[]", deploy.ScheduledAction, "sagestack"),
     ("deploy.autoscaling.custom_metric", deploy.CustomMetric, "sagestack"),
@@ -65,6 +66,11 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("deploy.deployment_config.traffic_routing.canary_size / linear_step_size", deploy.CapacitySize, "sagestack"),
     ("deploy.data_capture_config", deploy.DataCaptureConfig, "`sagemaker.model_monitor.DataCaptureConfig`"),
     ("deploy.serverless_inference_config", deploy.ServerlessInferenceConfig, "`sagemaker.serverless.ServerlessInferenceConfig`"),
+    ("deploy.resources", inference_component.ResourceRequirements, "`sagemaker.compute_resource_requirements.ResourceRequirements` (inference components)"),
+    ("deploy.resources.requests", inference_component.ResourceRequests, "`ResourceRequirements(requests={...})`"),
+    ("deploy.resources.limits", inference_component.ResourceLimits, "`ResourceRequirements(limits={...})`"),
+    ("deploy.managed_instance_scaling", inference_component.ManagedInstanceScaling, "`model.deploy(managed_instance_scaling={...})`"),
+    ("deploy.routing_config", inference_component.RoutingConfig, "`model.deploy(routing_config={...})`"),
     ("transformer", transform.Transformer, "`estimator.transformer(...)` / `model.transformer(...)`"),
     ("transform", transform.Transform, "`transformer.transform(...)`"),
     ("model: common to every type", model.ModelBase, "`sagemaker.model.Model`"),

@@ -10,6 +10,7 @@ user mistake. Limits come from botocore's model (:mod:`.api`) and the SDK's imag
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
 from .api import ApiMember, limits
-from .base import format_allowed
+from .base import format_allowed, suggest
 from .images import GRAVITON_FAMILIES, GRAVITON_FRAMEWORKS, gpu_count, image_config, instance_family, is_burstable, processor_for
 from .paths import LocalPathKind, allowed_paths, escaping_links, local_path_kind, path_problem, repository_root
 
@@ -563,7 +564,7 @@ def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
             seen.add(variant.variant_name)
         if getattr(d, "model", None) is None and "model" not in ctx.present:
             yield Finding(("deploy", "variants"), "A/B variants serve existing model data: use a model: section (a training pipeline deploys one variant)", "model + deploy.variants", "estimator")
-    else:
+    elif not dep.inference_component_based():  # inference components check their own (inference_component.py)
         for name in ("instance_type", "initial_instance_count"):
             if getattr(dep, name) is None:
                 yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config or variants)", "a value", "nothing")
@@ -626,7 +627,7 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
     """min <= initial <= max; one target; not on burstable instances; GPU metric on GPU instances."""
     dep = d.deploy
     auto = dep.autoscaling
-    if auto is None:
+    if auto is None or dep.inference_component_based():  # copies, not instances: inference_component.py
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
@@ -880,6 +881,15 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     for name in (given.hyperparameters or {}):
         if name not in settable:
             yield Finding(("schedule", "input", "hyperparameters", name), "a run input overrides only hyperparameters the descriptor sets", ", ".join(sorted(settable)) or "none set", name)
+    if given.tuner is not None:
+        tuner = getattr(d, "tuner", None)
+        if tuner is None:
+            yield Finding(("schedule", "input", "tuner"), "this model has no tuner", "no tuner input, or a tuner: section", "tuner")
+        else:
+            jobs = given.tuner.max_jobs or tuner.max_jobs or 1
+            parallel = given.tuner.max_parallel_jobs or tuner.max_parallel_jobs
+            if parallel > jobs:
+                yield Finding(("schedule", "input", "tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({jobs})", parallel)
 
 
 # ----------------------------------------------------------------------------------------
@@ -896,6 +906,15 @@ XGBOOST_METRICS = frozenset(
     for channel in ("validation", "train")
     for metric in ("accuracy", "auc", "aucpr", "error", "f1", "logloss", "mae", "map", "merror", "mlogloss", "mse", "ndcg", "rmse", "cox-nloglik", "gamma-deviance", "gamma-nloglik", "poisson-nloglik", "tweedie-nloglik", "mphe")
 )
+
+
+# Image families of SageMaker's built-in algorithms (Developer Guide, "Built-in algorithms"): their
+# images emit metrics of their own, which SageMaker checks a tuning objective against. The SDK's
+# image data does not tell an algorithm from a framework container, hence this list.
+ALGORITHM_FAMILIES = frozenset({
+    "blazingtext", "factorization-machines", "forecasting-deepar", "image-classification", "ipinsights", "kmeans", "knn", "lda",
+    "linear-learner", "ntm", "object-detection", "object2vec", "pca", "randomcutforest", "semantic-segmentation", "seq2seq",
+})
 
 
 def _builtin_image(est: Any) -> str | None:
@@ -937,6 +956,8 @@ def tuner_objective_is_emitted(d: Any, ctx: Context) -> Iterator[Finding]:
         if tuner.objective_metric_name not in XGBOOST_METRICS:
             close = [m for m in sorted(XGBOOST_METRICS) if m.startswith("validation:")]
             yield Finding(("tuner", "objective_metric_name"), "built-in XGBoost emits no such metric", format_allowed(close, what="its metrics") + ", or a metric_definitions entry", tuner.objective_metric_name)
+    elif _builtin_image(est) in ALGORITHM_FAMILIES:
+        return  # a built-in algorithm's image emits its own metrics, which SageMaker checks (no SDK data lists them)
     elif _is_framework(est) or est.type == "Estimator":
         # only built-in algorithms emit metrics of their own; a script's are scraped from its logs
         yield Finding(("tuner", "objective_metric_name"), "the training jobs emit no such metric: a script's metrics come from tuner.metric_definitions", ", ".join(defined) or "a metric_definitions entry named like it", tuner.objective_metric_name)
@@ -1021,6 +1042,75 @@ def tuner_strategy_fits(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(("tuner", "strategy_config"), "only the Hyperband strategy takes a strategy_config", "strategy: Hyperband, or no strategy_config", t.strategy)
         elif hb.min_resource is not None and hb.max_resource is not None and hb.min_resource > hb.max_resource:
             yield Finding(("tuner", "strategy_config", "hyperband_strategy_config", "min_resource"), "above max_resource", f"<= {hb.max_resource}", hb.min_resource)
-    max_jobs = t.max_jobs if t.max_jobs is not None else (None if t.strategy == "Grid" else 1)
-    if max_jobs is not None and t.max_parallel_jobs > max_jobs:
+    if t.strategy == "Grid" and t.max_jobs is None:
+        # the SDK leaves max_jobs None for Grid and sends MaxNumberOfTrainingJobs: null, which botocore refuses
+        combinations = math.prod(len(r.values or ()) for r in t.hyperparameter_ranges.values())
+        yield Finding(("tuner", "max_jobs"), "Grid search needs max_jobs: the SDK sends it as null otherwise, and the request is refused", f"the number of combinations ({combinations})", None)
+    max_jobs = t.max_jobs if t.max_jobs is not None else 1
+    if t.max_parallel_jobs > max_jobs:
         yield Finding(("tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({max_jobs})", t.max_parallel_jobs)
+
+
+# ----------------------------------------------------------------------------------------
+# Quality gate (deploy.condition)
+# ----------------------------------------------------------------------------------------
+
+
+def reported_metrics(d: Any) -> tuple[list[str], bool]:
+    """The metrics a run's training jobs report in DescribeTrainingJob's FinalMetricDataList, and
+    whether that is all of them. A script reports the metric_definitions SageMaker scrapes from
+    its logs (with a tuner, the tuner's: the estimator's are not sent); built-in XGBoost also
+    reports its own; another built-in algorithm reports metrics of its own that no SDK data lists
+    (not all of them: a check on one it does not report fails the run with MetricMissing)."""
+    est, tuner = getattr(d, "estimator", None), getattr(d, "tuner", None)
+    scraped = tuner.metric_definitions if tuner is not None else getattr(est, "metric_definitions", None)
+    names = [m.Name for m in (scraped or ())]
+    if tuner is not None and tuner.objective_metric_name not in names:
+        names.append(tuner.objective_metric_name)  # read from the best training job's objective
+    if _builtin_image(est) == "xgboost":
+        own = sorted((m for m in XGBOOST_METRICS if m not in names), key=lambda m: (not m.startswith("validation:"), m))
+        return names + own, True
+    algorithm = _builtin_image(est) in ALGORITHM_FAMILIES
+    return names, not algorithm and (_is_framework(est) or getattr(est, "type", None) == "Estimator")
+
+
+@rule("deploy")
+def quality_gate_checks_compare_once(d: Any, ctx: Context) -> Iterator[Finding]:
+    """Each check of deploy.condition has exactly one comparison (a ConditionStep's condition has
+    one left and one right value)."""
+    from .condition import COMPARISONS
+
+    if d.deploy.condition == ():
+        yield Finding(("deploy", "condition"), "an empty quality gate checks nothing", "at least one check, or no condition", "no checks")
+    for index, check in enumerate(d.deploy.condition or ()):
+        given = check.comparisons()
+        if len(given) != 1:
+            message = "a check compares its value with one bound" + (": give a comparison" if not given else ": make each comparison a check of its own")
+            yield Finding(("deploy", "condition", index), message, "one of " + ", ".join(COMPARISONS), ", ".join(given) or "no comparison")
+
+
+@rule("deploy")
+def quality_gate_metrics_are_reported(d: Any, ctx: Context) -> Iterator[Finding]:
+    """A check's metric is one the run's training reports (:func:`reported_metrics`); a model that
+    is not trained here (model + deploy) has no metrics to check."""
+    condition = d.deploy.condition
+    if not condition:
+        return
+    if "estimator" not in ctx.present:
+        yield Finding(("deploy", "condition"), "a quality gate checks the metrics of the run's training: this model is not trained here (CloudFormation deploys its model data)", "an estimator (train, then deploy)", "no estimator")
+        return
+    if getattr(d, "estimator", None) is None or ("tuner" in ctx.present and getattr(d, "tuner", None) is None):
+        return  # the section failed its own validation, which says why
+    names, complete = reported_metrics(d)
+    if not complete:
+        return
+    where = "tuner.metric_definitions" if getattr(d, "tuner", None) is not None else "estimator.metric_definitions"
+    for index, check in enumerate(condition):
+        if check.metric in names:
+            continue
+        close = suggest(check.metric, names)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        if names:
+            yield Finding(("deploy", "condition", index, "metric"), f"the training job reports no such metric{hint}", format_allowed(names, what="its metrics") + f", or an entry of {where}", check.metric)
+        else:
+            yield Finding(("deploy", "condition", index, "metric"), f"the training job reports no metrics: a script's metrics are scraped from its logs by {where}", f"an entry of {where} named {check.metric}", check.metric)

@@ -119,6 +119,17 @@ Expression = Annotated[str, AfterValidator(_check_expression)]
 TimeZone = Annotated[str, AfterValidator(_check_timezone)]
 
 
+class TunerRunInput(SdkModel):
+    """A tuned model's limits, for one run."""
+
+    max_jobs: Annotated[int, Field(ge=1)] | None = sdk_field(
+        None, doc="Training jobs in all, for this run.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs"
+    )
+    max_parallel_jobs: Annotated[int, Field(ge=1)] | None = sdk_field(
+        None, doc="Training jobs at once, for this run.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
+    )
+
+
 class RunInput(SdkModel):
     """What a run may override (the pipeline's run input): the same keys a manual start takes."""
 
@@ -127,6 +138,7 @@ class RunInput(SdkModel):
     )
     inputs: dict[str, S3Uri] | None = sdk_field(None, doc="Channel name → S3 URI of its data, for this run.", lands_in="Step Functions StartExecution input")
     output_path: S3Uri | None = sdk_field(None, doc="Where this run's model artifacts go.", lands_in="Step Functions StartExecution input")
+    tuner: TunerRunInput | None = sdk_field(None, doc="A tuned model's max_jobs and max_parallel_jobs, for this run.", lands_in="Step Functions StartExecution input")
 
 
 class Schedule(SdkModel):

@@ -17,7 +17,7 @@ from .base import Api, SdkModel, sdk_field
 from .estimator import MetricDefinition
 from .types import Tags
 
-__all__ = ["Tuner", "ParameterRange", "StrategyConfig", "HyperbandStrategyConfig", "RANGE_KEYS"]
+__all__ = ["Tuner", "ParameterRange", "StrategyConfig", "HyperbandStrategyConfig", "WarmStartConfig", "TuningJobCompletionCriteriaConfig", "RANGE_KEYS"]
 
 HPT = "CreateHyperParameterTuningJob"
 CONFIG = "HyperParameterTuningJobConfig"
@@ -78,6 +78,45 @@ class StrategyConfig(SdkModel):
     )
 
 
+class WarmStartConfig(SdkModel):
+    """``WarmStartConfig(warm_start_type, parents)``: start from what earlier tuning jobs learned."""
+
+    warm_start_type: Annotated[str, Api(HPT, "WarmStartConfig.WarmStartType")] = sdk_field(
+        doc="IdenticalDataAndAlgorithm (same data and image, ranges may change) or TransferLearning (data, image or static hyperparameters may change too).",
+        lands_in="CreateHyperParameterTuningJob.WarmStartConfig.WarmStartType",
+    )
+    parents: Annotated[
+        tuple[Annotated[str, Api(HPT, "WarmStartConfig.ParentHyperParameterTuningJobs[].HyperParameterTuningJobName")], ...],
+        Api(HPT, "WarmStartConfig.ParentHyperParameterTuningJobs"),
+        Field(min_length=1),  # WarmStartConfig raises ValueError on no parents
+    ] = sdk_field(
+        doc="Names of the finished tuning jobs to start from (a set: a name given twice is sent once).",
+        lands_in="CreateHyperParameterTuningJob.WarmStartConfig.ParentHyperParameterTuningJobs[].HyperParameterTuningJobName",
+    )
+
+
+class TuningJobCompletionCriteriaConfig(SdkModel):
+    """``TuningJobCompletionCriteriaConfig(...)``: when the tuning job may stop before max_jobs."""
+
+    max_number_of_training_jobs_not_improving: Annotated[
+        int, Api(HPT, f"{CONFIG}.TuningJobCompletionCriteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving")
+    ] | None = sdk_field(
+        None,
+        doc="Stop after this many training jobs in a row do not improve the best objective.",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TuningJobCompletionCriteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving",
+    )
+    complete_on_convergence: bool | None = sdk_field(
+        None,
+        doc="Stop when SageMaker detects that the objective has converged (sent as Enabled or Disabled).",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TuningJobCompletionCriteria.ConvergenceDetected.CompleteOnConvergence",
+    )
+    target_objective_metric_value: Annotated[float, Api(HPT, f"{CONFIG}.TuningJobCompletionCriteria.TargetObjectiveMetricValue")] | None = sdk_field(
+        None,
+        doc="Stop once a training job reaches this objective value.",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TuningJobCompletionCriteria.TargetObjectiveMetricValue",
+    )
+
+
 class Tuner(SdkModel):
     """``HyperparameterTuner(estimator, ...)``; the estimator is the descriptor's."""
 
@@ -107,7 +146,7 @@ class Tuner(SdkModel):
     )
     max_jobs: Annotated[int, Api(HPT, f"{CONFIG}.ResourceLimits.MaxNumberOfTrainingJobs")] | None = sdk_field(
         None,
-        doc="Training jobs in all (the SDK's default: 1; Grid: SageMaker counts the grid).",
+        doc="Training jobs in all (the SDK's default: 1; Grid searches give it: at most their number of combinations).",
         lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs",
     )
     max_parallel_jobs: Annotated[int, Api(HPT, f"{CONFIG}.ResourceLimits.MaxParallelTrainingJobs")] = sdk_field(
@@ -121,5 +160,13 @@ class Tuner(SdkModel):
     )
     random_seed: Annotated[int, Api(HPT, f"{CONFIG}.RandomSeed")] | None = sdk_field(
         None, doc="Seed of the hyperparameter choices.", lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.RandomSeed"
+    )
+    warm_start_config: WarmStartConfig | None = sdk_field(
+        None, doc="Start from earlier tuning jobs (WarmStartConfig).", lands_in="CreateHyperParameterTuningJob.WarmStartConfig"
+    )
+    completion_criteria_config: TuningJobCompletionCriteriaConfig | None = sdk_field(
+        None,
+        doc="When the tuning job may complete early (TuningJobCompletionCriteriaConfig).",
+        lands_in="CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TuningJobCompletionCriteria",
     )
     tags: Tags = sdk_field((), doc="Tags for the tuning job (the estimator's are added, as the SDK adds them).", lands_in="CreateHyperParameterTuningJob.Tags")

@@ -4,6 +4,7 @@ CloudFormation — the SDK's ``TensorFlowModel(...).deploy(...)``, ``MXNetModel`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
@@ -20,11 +21,12 @@ from .artifact_bucket import ArtifactBucket
 from .autoscaling import VariantAutoscaling
 from .endpoint import SageMakerEndpoint
 from .endpoint_config import SageMakerEndpointConfig
+from .inference_component import ComponentAutoscaling, SageMakerInferenceComponent
 from .model import SageMakerModel
 from .repack import ModelRepack, code_asset
 from .role import ModelExecutionRole
 
-__all__ = ["ModelEndpoint", "endpoint_name_for"]
+__all__ = ["ModelEndpoint", "endpoint_name_for", "inference_component_name_for"]
 
 
 def endpoint_name_for(descriptor: ModelDescriptor, environment: str) -> str:
@@ -33,13 +35,22 @@ def endpoint_name_for(descriptor: ModelDescriptor, environment: str) -> str:
     return descriptor.deploy.endpoint_name or f"{descriptor.name}-{environment}"
 
 
+def inference_component_name_for(descriptor: ModelDescriptor, environment: str) -> str:
+    """The stable inference component name: ``deploy.inference_component_name``, else
+    ``<model name>-<environment>``."""
+    assert descriptor.deploy is not None
+    return descriptor.deploy.inference_component_name or f"{descriptor.name}-{environment}"
+
+
 class ModelEndpoint(Construct):
     """Model, endpoint config, endpoint, optional autoscaling and repack, and an execution role
     (unless the descriptor names one), from a descriptor with ``model`` and ``deploy``.
 
     Attributes: ``models`` (variant name → SageMakerModel; ``model`` is the first),
-    ``endpoint_config``, ``endpoint`` (the resource constructs), ``autoscaling`` (variant name →
-    VariantAutoscaling), ``repacks`` (model data → ModelRepack; ``repack`` is the first or None),
+    ``endpoint_config``, ``endpoint`` (the resource constructs; None when an inference component
+    joins another descriptor's endpoint), ``autoscaling`` (variant name → VariantAutoscaling),
+    ``inference_component`` and ``component_autoscaling`` (inference components, else None),
+    ``inference_component_name`` (str or None), ``repacks`` (model data → ModelRepack; ``repack`` is the first or None),
     ``code`` (the asset of a model's own code archive, or None),
     ``role`` (or None), ``artifact_bucket`` (or None), ``endpoint_name`` (str), ``requests`` (the
     rendered requests, placeholders filled).
@@ -69,6 +80,10 @@ class ModelEndpoint(Construct):
         self.endpoint_name = endpoint_name_for(d, environment)
         rendered = render_requests(d, RenderContext(region=stack.region))
         values: dict[str, str] = {"AccountId": stack.account, "Partition": stack.partition, "EndpointName": self.endpoint_name}
+        components = d.deploy.inference_component_based()
+        self.inference_component_name: str | None = inference_component_name_for(d, environment) if components else None
+        if self.inference_component_name is not None:
+            values["InferenceComponentName"] = self.inference_component_name
 
         capture = d.deploy.data_capture_config
         aic = d.deploy.async_inference_config
@@ -128,13 +143,13 @@ class ModelEndpoint(Construct):
                 capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
             kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None, aic.kms_key_id if aic else None) if k]
             # An asynchronous endpoint writes responses and failures, and tells its topics.
-            async_output = rendered["CreateEndpointConfig"].get("AsyncInferenceConfig", {}).get("OutputConfig", {})
+            async_output = rendered.get("CreateEndpointConfig", {}).get("AsyncInferenceConfig", {}).get("OutputConfig", {})
             responses = [fill({"p": async_output[k]}, values)["p"].rstrip("/") + "/" for k in ("S3OutputPath", "S3FailurePath") if k in async_output]
             topics = aic.notification_config.topics() if aic is not None and aic.notification_config is not None else []
             self.role = ModelExecutionRole(
                 self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=served.subnets is not None, capture_destinations=capture_prefixes,
-                write_prefixes=responses, notification_topics=topics,
+                write_prefixes=responses, notification_topics=topics, inference_component_name=self.inference_component_name,
             )
             values["RoleArn"] = self.role.role.role_arn
 
@@ -147,19 +162,24 @@ class ModelEndpoint(Construct):
             self.models[variant.variant_name if variant is not None else VARIANT_NAME] = model
             values["ModelName" + (f".{variant.variant_name}" if variant is not None else "")] = model.model_name
         self.model = next(iter(self.models.values()))
-        rendered["CreateEndpointConfig"].pop("EndpointConfigName")
-        self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
-        values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
-        endpoint_request = fill(rendered["CreateEndpoint"], values)
-        if d.deploy.autoscaling is not None:
-            # On an update, keep the instance count Application Auto Scaling has set instead of
-            # resetting it to initial_instance_count (a disruptive scale-in that fights the scaler,
-            # hashicorp/terraform-provider-aws#48990); weights and data capture follow the new config.
-            endpoint_request["RetainAllVariantProperties"] = True
-            endpoint_request["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
-        self.endpoint = SageMakerEndpoint(self, "Endpoint", request=endpoint_request)
+        # A model joining another descriptor's endpoint of inference components creates neither.
+        self.endpoint_config: SageMakerEndpointConfig | None = None
+        self.endpoint: SageMakerEndpoint | None = None
+        if "CreateEndpointConfig" in rendered:
+            self._endpoint(d, rendered, values)
+        self.inference_component: SageMakerInferenceComponent | None = None
+        if components:
+            self.inference_component = SageMakerInferenceComponent(
+                self, "InferenceComponent", request=fill(rendered["CreateInferenceComponent"], values), endpoint=self.endpoint.resource if self.endpoint is not None else None,
+            )
         self.autoscaling: dict[str, VariantAutoscaling] = {}
-        if d.deploy.autoscaling is not None:
+        self.component_autoscaling: ComponentAutoscaling | None = None
+        if d.deploy.autoscaling is not None and self.inference_component is not None:
+            self.component_autoscaling = ComponentAutoscaling(
+                self, "ComponentAutoscaling", component_name=self.inference_component.inference_component_name, config=d.deploy.autoscaling, component=self.inference_component.resource,
+            )
+        elif d.deploy.autoscaling is not None:
+            assert self.endpoint is not None
             for name in variant_names(d):
                 construct_id = "Autoscaling" if name == VARIANT_NAME else f"Autoscaling{name.title().replace('-', '')}"
                 self.autoscaling[name] = VariantAutoscaling(
@@ -167,3 +187,19 @@ class ModelEndpoint(Construct):
                 )
         self.requests = {op: fill(req, values) for op, req in rendered.items()}
         cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")
+        if self.inference_component_name is not None:
+            cdk.CfnOutput(self, "InferenceComponentName", value=self.inference_component_name, description=f"Inference component of {d.name} (invoke_endpoint's InferenceComponentName)")
+
+    def _endpoint(self, d: ModelDescriptor, rendered: dict[str, dict[str, Any]], values: dict[str, str]) -> None:
+        assert d.deploy is not None
+        rendered["CreateEndpointConfig"].pop("EndpointConfigName")
+        self.endpoint_config = SageMakerEndpointConfig(self, "EndpointConfig", request=fill(rendered["CreateEndpointConfig"], values))
+        values["EndpointConfigName"] = self.endpoint_config.endpoint_config_name
+        endpoint_request = fill(rendered["CreateEndpoint"], values)
+        if d.deploy.autoscaling is not None and not d.deploy.inference_component_based():
+            # On an update, keep the instance count Application Auto Scaling has set instead of
+            # resetting it to initial_instance_count (a disruptive scale-in that fights the scaler,
+            # hashicorp/terraform-provider-aws#48990); weights and data capture follow the new config.
+            endpoint_request["RetainAllVariantProperties"] = True
+            endpoint_request["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
+        self.endpoint = SageMakerEndpoint(self, "Endpoint", request=endpoint_request)

@@ -37,6 +37,7 @@ class ModelExecutionRole(Construct):
         read_prefixes: Sequence[str] = (),
         write_prefixes: Sequence[str] = (),
         notification_topics: Sequence[str] = (),
+        inference_component_name: str | None = None,
     ) -> None:
         """
         :param model_data: S3 URIs of model.tar.gz objects the model reads (exact objects; a URI
@@ -53,6 +54,8 @@ class ModelExecutionRole(Construct):
             endpoint's responses; end a directory with /).
         :param notification_topics: SNS topic ARNs it publishes to (an asynchronous endpoint's
             success and error topics).
+        :param inference_component_name: the inference component the model runs as, for its log
+            group (default: none).
         """
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -72,6 +75,10 @@ class ModelExecutionRole(Construct):
             groups.append(f"{logs_arn}/Endpoints/{endpoint_name}")
             streams.append(f"{logs_arn}/Endpoints/{endpoint_name}:log-stream:*")
             namespaces.append("/aws/sagemaker/Endpoints")
+        if inference_component_name is not None:  # a component's containers log under its own name
+            groups.append(f"{logs_arn}/InferenceComponents/{inference_component_name}")
+            streams.append(f"{logs_arn}/InferenceComponents/{inference_component_name}:log-stream:*")
+            namespaces.append("/aws/sagemaker/InferenceComponents")
         if transform_job_prefix is not None:
             groups.append(f"{logs_arn}/TransformJobs")
             streams.append(f"{logs_arn}/TransformJobs:log-stream:{transform_job_prefix}-*")
@@ -108,7 +115,7 @@ class ModelExecutionRole(Construct):
             self.role,
             self.statements,
             "Wildcards only where IAM allows nothing narrower: ecr:GetAuthorizationToken and cloudwatch:PutMetricData "
-            "(namespace-conditioned) take no resource; log streams of the endpoint's own log group or of this model's transform jobs; "
+            "(namespace-conditioned) take no resource; log streams of the endpoint's (or inference component's) own log group or of this model's transform jobs; "
             "objects under this model's training-output, repacked-artifact, data-capture (the endpoint's folder) or transform "
             "input/output/capture prefix (keys made at run or deploy time); KMS keys named by alias are any key of the account "
             "conditioned on kms:ResourceAliases (the key id behind an alias is unknown at synth); EC2 network-interface actions for VPC models.",

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..descriptor.api import ApiMember, limits
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.model import FrameworkModelBase
-from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER
-from .values import BUCKET, Located, Marker, Notebook, SdkObject, Unresolved, Where
+from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER, TUNING_RUN_SUFFIX
+from .values import BUCKET, Located, Marker, Notebook, SdkObject, Unresolved, Upload, Where, tuned_estimator
 
 __all__ = ["PLACEHOLDER", "DEFAULT_BUCKET", "Placeholder", "Draft", "Uncovered", "drafts", "uncovered_calls", "REASONS"]
 
@@ -30,6 +31,9 @@ PLACEHOLDER = IMPORT_PLACEHOLDER
 DEFAULT_BUCKET = IMPORT_DEFAULT_BUCKET
 
 Path_ = tuple[str | int, ...]
+
+#: The longest name of a tuned descriptor: a tuning job's name less what a run adds to it.
+TUNED_NAME_MAX = int(limits(ApiMember("CreateHyperParameterTuningJob", "HyperParameterTuningJobName")).max or 32) - TUNING_RUN_SUFFIX
 
 #: Reason classes: why a notebook does not import to a descriptor that validates as it is.
 REASONS: dict[str, str] = {
@@ -42,7 +46,7 @@ REASONS: dict[str, str] = {
     "notebook-session": "a value derived from the notebook's session or role (a placeholder)",
     "missing-local-path": "a local path (entry_point, source_dir) that is not beside the notebook",
     "invalid": "the descriptor does not validate for another reason (see the problems)",
-    "tuner": "HyperparameterTuner is not covered yet",
+    "tuner": "a HyperparameterTuner over several estimators or one the importer does not know, or a call of its best estimator not covered (transformer)",
     "processing": "processing jobs (processors and .run) are not covered yet",
     "register": "model registration (.register) is not covered yet",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
@@ -61,6 +65,7 @@ _NOTEBOOK_ONLY = {
     "serializer": "serializers are client-side",
     "deserializer": "deserializers are client-side",
     "job_name": "sagestack names each run's jobs",
+    "base_tuning_job_name": "sagestack names each run's tuning job",
     "run_tensorboard_locally": "notebook-side",
     "data_location": "record_set() uploads from the notebook; fit.inputs names the data",
 }
@@ -85,6 +90,15 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
     "transformer": ("instance_count", "instance_type", "strategy", "assemble_with", "output_path", "output_kms_key", "accept", "env", "max_concurrent_transforms", "max_payload", "tags", "role"),
     "transform": ("data", "data_type", "content_type", "compression_type", "split_type", "job_name"),
     "fit": ("inputs", "wait", "logs", "job_name"),
+    "tuner_fit": ("inputs", "job_name", "include_cls_metadata", "estimator_kwargs", "wait"),
+    "tuner": (
+        "estimator", "objective_metric_name", "hyperparameter_ranges", "metric_definitions", "strategy", "objective_type", "max_jobs", "max_parallel_jobs",
+        "max_runtime_in_seconds", "tags", "base_tuning_job_name", "warm_start_config", "strategy_config", "completion_criteria_config", "early_stopping_type",
+        "estimator_name", "random_seed", "autotune", "hyperparameters_to_keep_static",
+    ),
+    "parameter_range": ("min_value", "max_value", "scaling_type"),
+    "strategy_config": ("hyperband_strategy_config",),
+    "hyperband_strategy_config": ("max_resource", "min_resource"),
     "builtin_fit": ("inputs", "mini_batch_size", "wait", "logs", "job_name"),
     "estimator": ("image_uri", "role", "instance_count", "instance_type"),
     "framework_estimator": ("entry_point", "source_dir", "hyperparameters"),
@@ -94,7 +108,10 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
 }
 # SDK functions whose positional arguments differ from their family's (a kind's class that
 # differs declares SDK_POSITIONAL itself).
-_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {"get_image_uri": ("region", "framework", "version")}
+_POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {
+    "get_image_uri": ("region", "framework", "version"),
+    "CategoricalParameter": ("values",),
+}
 # SDK v1's get_image_uri(region_name, repo_name, repo_version) in retrieve()'s names.
 _RETRIEVE_V1 = {"region_name": "region", "repo_name": "framework", "repo_version": "version"}
 
@@ -125,6 +142,8 @@ class Draft:
 
     name: str
     obj: SdkObject
+    #: The HyperparameterTuner that tunes obj (an estimator): fit and deploy are the tuner's.
+    tuner: SdkObject | None = None
     data: dict[str, Any] = field(default_factory=dict)
     comments: dict[Path_, str] = field(default_factory=dict)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -134,6 +153,7 @@ class Draft:
     files: dict[str, str] = field(default_factory=dict)  # path relative to the output directory → text
     sections: dict[str, Where] = field(default_factory=dict)
     extracted: set[str] = field(default_factory=set)  # sections whose local paths the import extracts
+    uploads: list[str] = field(default_factory=list)  # data the notebook uploads, to upload before the first run
 
 
 def _named(obj: SdkObject, table: str) -> list[tuple[str, Any, Where]]:
@@ -166,6 +186,7 @@ def _constructor_table(obj: SdkObject) -> str:
 class _Builder:
     def __init__(self, draft: Draft, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]]) -> None:
         self.d, self.notebook_dir, self.out_dir, self.written = draft, notebook_dir, out_dir, written
+        self.siblings: set[str] = set()  # the argument names of the call being read
 
     def note(self, where: Where, text: str) -> None:
         self.d.notes.append(f"{text} (cell {where.cell}, line {where.line}: {where.text})")
@@ -180,11 +201,15 @@ class _Builder:
 
     def section(self, title: str, args: list[tuple[str, Any, Where]], path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, value, where in args:
-            self.d.cells.add(where.cell)
-            converted = self.argument(key, value, where, path + (key,))
-            if converted is not _DROP:
-                out[key] = converted
+        outer, self.siblings = self.siblings, {k for k, _v, _w in args}
+        try:
+            for key, value, where in args:
+                self.d.cells.add(where.cell)
+                converted = self.argument(key, value, where, path + (key,))
+                if converted is not _DROP:
+                    out[key] = converted
+        finally:
+            self.siblings = outer
         return out
 
     def argument(self, key: str, value: Any, where: Where, path: Path_) -> Any:
@@ -203,6 +228,12 @@ class _Builder:
             return _DROP
         if key in _OUTPUTS and (isinstance(value, Unresolved) or isinstance(value, str) and BUCKET in value):
             self.note(where, f"left out {'.'.join(map(str, path))}: sagestack writes to its artifact bucket")
+            return _DROP
+        if key == "include_cls_metadata" and value is False:
+            self.note(where, f"left out {'.'.join(map(str, path))}: False is the default")
+            return _DROP
+        if key == "model_data" and value is None and path[:2] == ("model", "model"):
+            self.note(where, f"left out {'.'.join(map(str, path))}: the archives are under model_data_prefix")
             return _DROP
         if key in ("instance_type", "train_instance_type") and value in ("local", "local_gpu"):
             self.d.reasons.add("local-mode")
@@ -229,6 +260,8 @@ class _Builder:
             return {str(k): self.convert(v, where, path + (str(k),)) for k, v in value.items()}
         if isinstance(value, SdkObject):
             return self.sdk_value(value, path)
+        if value is not None and not isinstance(value, (bool, int, float)):
+            return self.placeholder(path, where, f"{where.text} is known only by running the notebook", "unresolved-value")
         return value
 
     def sdk_value(self, obj: SdkObject, path: Path_) -> Any:
@@ -249,6 +282,19 @@ class _Builder:
             if obj.role == "retrieve" and ("model_id" in out or "model_version" in out):
                 self.d.reasons.add("jumpstart")
             return out
+        if obj.role == "parameter_range":
+            parameter: dict[str, Any] = {"type": obj.name}
+            for key, value, where in _named(obj, obj.role):
+                if key == "values" and not isinstance(value, (list, tuple, Unresolved)):
+                    value = [value]  # CategoricalParameter takes one value as a list of one
+                parameter[key] = self.convert(value, where, path + (key,))
+            return parameter
+        if obj.role in ("strategy_config", "hyperband_strategy_config"):
+            return {key: self.convert(value, where, path + (key,)) for key, value, where in _named(obj, obj.role)}
+        if obj.role == "model" and obj.kind is not None and path[-1:] == ("model",) and len(path) > 1:
+            # MultiDataModel(model=...): the model whose container serves the archives, nested.
+            self.d.comments[path] = f"{obj.where.text.split('(')[0]}(...), cell {obj.where.cell}"
+            return {"type": obj.kind.model_type, **self.section("model", _named(obj, _constructor_table(obj)), path)}
         if obj.role == "record_set_upload":
             channel = next((v for k, v, _w in _named(obj, obj.role) if k == "channel"), "train")
             reason = f"{obj.where.text} uploads a numpy array from the notebook"
@@ -271,8 +317,7 @@ class _Builder:
     def local_path(self, key: str, value: str, where: Where, path: Path_) -> Any:
         if value.startswith("s3://") or BUCKET in value:
             return self.convert(value, where, path)
-        section_args = {k for k, _v, _w in _section_args_of(self.d, str(path[0]))}
-        if key == "entry_point" and "source_dir" in section_args:
+        if key == "entry_point" and "source_dir" in self.siblings:
             return value  # relative to source_dir
         norm = os.path.normpath(value)
         inside = {p: t for p, t in self.written.items() if os.path.normpath(p) == norm or os.path.normpath(p).startswith(norm + os.sep)}
@@ -281,7 +326,7 @@ class _Builder:
                 self.d.files[os.path.join(self.d.name, os.path.normpath(written_path))] = text
                 self.d.cells.add(cell)
             self.d.comments[path] = f"written by the notebook (%%writefile), extracted beside this file; notebook: {value}"
-            self.d.extracted.add(str(path[0]))
+            self.d.extracted.add(".".join(map(str, path[: path.index(key)])))
             return os.path.join(self.d.name, norm)
         target = self.notebook_dir / value
         rewritten = os.path.relpath(target, self.out_dir)
@@ -294,13 +339,6 @@ class _Builder:
 
 
 _DROP = object()
-
-
-def _section_args_of(draft: Draft, section: str) -> list[tuple[str, Any, Where]]:
-    if section == "estimator" or section == "model":
-        return _named(draft.obj, _constructor_table(draft.obj))
-    call = draft.obj.calls.get(section)
-    return _named(call, "deploy") if call is not None and section == "deploy" else []
 
 
 def _slug(text: str) -> str:
@@ -316,30 +354,66 @@ def _shorten(slug: str, limit: int) -> str:
     return (cut if len(cut) >= limit // 2 else slug[:limit]).strip("-")
 
 
+def _tuners(estimator: SdkObject) -> list[SdkObject]:
+    return [t for k, t in estimator.calls.items() if k.startswith("tuner:")]
+
+
 def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, written: dict[str, tuple[str, int]], taken: set[str] | None = None) -> list[Draft]:
-    """A draft for each trained, deployed or batch-transformed estimator or model; names in
+    """A draft for each trained, deployed or batch-transformed estimator or model, and for each
+    HyperparameterTuner that is fit or deployed (its estimator and the tuner's calls); names in
     ``taken`` (given to other notebooks of the same run) are not reused, and it is updated."""
-    chosen = [o for o in notebook.estimators_and_models() if set(o.calls) & {"fit", "deploy", "transformer"}]
+    chosen: list[tuple[SdkObject, SdkObject | None]] = []
+    for obj in notebook.estimators_and_models():
+        if set(obj.calls) & {"fit", "deploy", "transformer"}:
+            chosen.append((obj, None))
+        chosen.extend((obj, tuner) for tuner in _tuners(obj) if set(tuner.calls) & {"fit", "deploy"})
+    chosen.sort(key=lambda pair: notebook.objects.index(pair[1] or pair[0]))
     base = _slug(stem) or "imported"
     out: list[Draft] = []
     used = taken if taken is not None else set()
-    for obj in chosen:
-        name = _shorten(base, 32)
+    for obj, tuner in chosen:
+        # A run names its tuning job from the descriptor's name, and SageMaker takes fewer
+        # characters for a tuning job than for a training job.
+        limit = TUNED_NAME_MAX if tuner is not None else 32
+        name = _shorten(base, limit)
         if len(chosen) > 1:
-            suffix = _shorten(_slug(obj.var or obj.name) or str(len(out) + 1), 16)
-            name = f"{_shorten(base, 31 - len(suffix))}-{suffix}"
+            suffix = _shorten(_slug((tuner or obj).var or (tuner or obj).name) or str(len(out) + 1), 16 if tuner is None else 8)
+            name = f"{_shorten(base, limit - 1 - len(suffix))}-{suffix}"
         number = 2
         while name in used:
-            name = f"{_shorten(name, 29)}-{number}"
+            name = f"{_shorten(name, limit - 3)}-{number}"
             number += 1
         used.add(name)
-        draft = Draft(name, obj)
-        _fill(_Builder(draft, notebook_dir, out_dir, written), obj)
+        draft = Draft(name, obj, tuner)
+        builder = _Builder(draft, notebook_dir, out_dir, written)
+        _fill(builder, obj, tuner)
+        _note_uploads(builder, notebook.uploads)
         out.append(draft)
     return out
 
 
-def _fill(b: _Builder, obj: SdkObject) -> None:
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _note_uploads(b: _Builder, uploads: list[Upload]) -> None:
+    """Say, for each S3 URI of the descriptor that the notebook's uploads fill (the upload's URI,
+    under it or above it), where the data comes from: it must be there before the first run."""
+    found = _strings(b.d.data)
+    for upload in uploads:
+        uri = upload.uri.replace(BUCKET, DEFAULT_BUCKET).rstrip("/")
+        if any(s.rstrip("/") == uri or s.startswith(uri + "/") or uri.startswith(s.rstrip("/") + "/") for s in found if s.startswith("s3://")):
+            b.d.cells.add(upload.where.cell)
+            b.d.uploads.append(f"{uri}: the notebook uploads {upload.local_path} there ({upload.how}; cell {upload.where.cell}, line {upload.where.line}: {upload.where.text})")
+
+
+def _fill(b: _Builder, obj: SdkObject, tuner: SdkObject | None = None) -> None:
     d = b.d
     assert obj.kind is not None
     section = obj.role  # estimator or model
@@ -362,40 +436,58 @@ def _fill(b: _Builder, obj: SdkObject) -> None:
             body.update(extra)
     d.data[section] = body
     d.comments[(section,)] = f"{obj.where.text.split('(')[0]}(...), cell {obj.where.cell}"
-    fit = obj.calls.get("fit")
+    # With a tuner, fit and deploy are the tuner's (its deploy serves the best training job).
+    calls, caller = (tuner.calls, tuner) if tuner is not None else (obj.calls, obj)
+    fit = calls.get("fit")
     if fit is not None:
-        table = "builtin_fit" if obj.kind.estimator is not None and issubclass(obj.kind.estimator, BuiltinEstimator) else "fit"
+        table = "tuner_fit" if tuner is not None else "builtin_fit" if obj.kind.estimator is not None and issubclass(obj.kind.estimator, BuiltinEstimator) else "fit"
         args = [("inputs" if k == "records" else k, v, w) for k, v, w in _named(fit, table)]
         d.data["fit"] = b.section("fit", args, ("fit",))
         d.sections["fit"] = fit.where
         d.cells.add(fit.where.cell)
-        d.comments[("fit",)] = f"{obj.var or 'estimator'}.fit(...), cell {fit.where.cell}"
+        d.comments[("fit",)] = f"{caller.var or ('tuner' if tuner else 'estimator')}.fit(...), cell {fit.where.cell}"
+    if tuner is not None:
+        _fill_tuner(b, tuner)
     for method, key in (("deploy", "deploy"), ("transformer", "transformer")):
-        call = obj.calls.get(method)
+        call = calls.get(method)
         if call is None:
             continue
         d.cells.add(call.where.cell)
         d.sections[key] = call.where
         d.data[key] = b.section(key, _named(call, method), (key,))
-        d.comments[(key,)] = f"{obj.var or section}.{method}(...), cell {call.where.cell}"
+        d.comments[(key,)] = f"{caller.var or section}.{method}(...), cell {call.where.cell}"
         transform = call.calls.get("transform")
         if method == "transformer" and transform is not None:
             d.cells.add(transform.where.cell)
             d.sections["transform"] = transform.where
             d.data["transform"] = b.section("transform", _named(transform, "transform"), ("transform",))
             d.comments[("transform",)] = f"{call.var or 'transformer'}.transform(...), cell {transform.where.cell}"
-    for what, where in obj.extra_calls:
-        b.note(where, f"{obj.var or obj.name}: {what}; only the first fit/deploy/transformer is imported")
+    for what, where in caller.extra_calls:
+        if ".best_estimator()." in what:
+            b.note(where, f"not imported: {what[:-2]}(...); the descriptor serves a tuned model with deploy (tuner.deploy)")
+        else:
+            b.note(where, f"{caller.var or caller.name}: {what}; only the first fit/deploy/transformer is imported")
     if section == "model" and "deploy" not in obj.calls and "transformer" not in obj.calls:
         b.note(obj.where, "the model is neither deployed nor used for batch transform")
+
+
+def _fill_tuner(b: _Builder, tuner: SdkObject) -> None:
+    """``tuner:`` from HyperparameterTuner's arguments; its estimator is the descriptor's."""
+    d = b.d
+    args = [(k, v, w) for k, v, w in _named(tuner, "tuner") if k != "estimator"]
+    d.data["tuner"] = b.section("tuner", args, ("tuner",))
+    d.sections["tuner"] = tuner.where
+    d.cells.add(tuner.where.cell)
+    d.comments[("tuner",)] = f"{tuner.where.text.split('(')[0]}(...), cell {tuner.where.cell}"
 
 
 def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
     """Calls the descriptor language does not cover yet, each with its reason class."""
     out: list[Uncovered] = []
     for obj in notebook.objects:
-        if obj.role == "tuner":
-            out.append(Uncovered("tuner", obj.where, "HyperparameterTuner(...)"))
+        if obj.role == "tuner" and tuned_estimator(obj) is None:
+            several = obj.sdk.endswith(".create")
+            out.append(Uncovered("tuner", obj.where, f"{obj.where.text.split('(')[0]}(...) " + ("tunes several estimators (the descriptor tunes one)" if several else "over an estimator the importer does not know")))
         elif obj.role == "processor":
             out.append(Uncovered("processing", obj.where, f"{obj.name}(...)"))
         elif obj.role == "transformer_class":
@@ -405,6 +497,8 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
                 out.append(Uncovered("register", where, f"{obj.var or obj.name}.register(...)"))
             elif what == "run()" and obj.role == "processor":
                 out.append(Uncovered("processing", where, f"{obj.var or obj.name}.run(...)"))
+            elif obj.role == "tuner" and ".best_estimator()." in what:
+                out.append(Uncovered("register" if what.endswith(".register()") else "tuner", where, f"{what[:-2]}(...)"))
             elif what in ("fit()", "deploy()", "transform()", "transformer()") and obj.role == "uncovered":
                 reason = "jumpstart" if ".jumpstart." in obj.sdk else "uncovered-class"
                 out.append(Uncovered(reason, where, f"{obj.name}.{what[:-2]}(...) ({obj.sdk})"))

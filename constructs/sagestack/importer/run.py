@@ -18,7 +18,7 @@ __all__ = ["ImportedDescriptor", "NotebookImport", "import_notebook", "Status"]
 Status = Literal["valid", "placeholders", "invalid", "exists"]
 # Reason classes that make a descriptor wrong as written, whatever its placeholders.
 _NOT_COVERED = frozenset({"missing-local-path", "jumpstart", "local-mode"})
-_SECTIONS = ("estimator", "fit", "model", "deploy", "transformer", "transform")
+_SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform")
 
 
 @dataclass
@@ -72,6 +72,9 @@ def _header(draft: Draft, source: Path) -> list[str]:
     lines = [f"Imported by `sagestack import` from {display_name(source)} (cells {cells}), without running it."]
     for section, where in draft.sections.items():
         lines.append(f"  {section}: cell {where.cell}, line {where.line}: {where.text}")
+    if draft.uploads:
+        lines.append("Data the notebook uploads: upload it to these S3 URIs before the first run (sagestack does not upload data).")
+        lines.extend(f"  - {upload}" for upload in draft.uploads)
     if draft.notes:
         lines.append("Notes:")
         lines.extend(f"  - {note}" for note in draft.notes)
@@ -96,11 +99,11 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
     ``taken`` holds the names other notebooks of the same run were given (and is updated).
     Raises :class:`.source.SourceError` when the file cannot be read as a notebook or script."""
     source = read_source(path, text)
-    notebook = Notebook()
+    written = source.written_files()
+    notebook = Notebook(base_dir=path.parent, written=frozenset(written))
     for cell in source.cells:
         notebook.run_cell(cell.number, cell.text, cell.tree)
     result = NotebookImport(path, uncovered=uncovered_calls(notebook), notes=[*source.skipped, *notebook.notes])
-    written = source.written_files()
     for draft in drafts(notebook, stem=path.stem, notebook_dir=path.parent, out_dir=out_dir, written=written, taken=taken):
         text, lines = emit(draft.data, comments=draft.comments, header=_header(draft, path), blank_before=frozenset(_SECTIONS))
         target = out_dir / f"{draft.name}.yaml"
@@ -134,7 +137,7 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         issues = [i for i in issues if i.path not in paths or not _explained(i, paths)]
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
-        local = tuple(f"{section}.{key}" for section in _SECTIONS for key in ("source_dir", "entry_point", "dependencies"))
+        local = tuple(f"{section}.{key}" for section in (*_SECTIONS, "model.model") for key in ("source_dir", "entry_point", "dependencies"))
         item.unexplained = [i for i in errors if not _explained(i, paths) and not (i.path.startswith(local) and "missing-local-path" in draft.reasons)]
         # A local path that is not there is a real problem, whatever else is a placeholder.
         if item.unexplained or draft.reasons & _NOT_COVERED:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,10 @@ def read_source(path: Path, text: str | None = None) -> Source:
                 continue
             text = "pass\n" + body  # keeps the body's line numbers
         try:
-            tree = ast.parse(_blank_ipython(text))
+            with warnings.catch_warnings():
+                # "\-" in a regex string: Python warns when it compiles the cell; the import is no place for it.
+                warnings.simplefilter("ignore", (SyntaxWarning, DeprecationWarning))
+                tree = ast.parse(_blank_ipython(text))
         except SyntaxError as exc:
             source.skipped.append(f"cell {number}: does not parse as Python (line {exc.lineno}: {exc.msg}); skipped")
             continue

@@ -19,11 +19,12 @@ import os
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..descriptor.kinds import KINDS, Kind
 
-__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
+__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "Upload", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
 
 
 @dataclass(frozen=True)
@@ -82,18 +83,29 @@ class SdkObject:
     collect the calls made on them (fit, deploy, transformer, set_hyperparameters)."""
 
     sdk: str  # dotted name as imported, e.g. sagemaker.tensorflow.TensorFlow
-    role: str  # estimator, model, training_input, record_set, record_set_upload, serverless, data_capture, async, retrieve, transformer, predictor, tuner, processor, uncovered
+    role: str  # estimator, model, training_input, record_set, record_set_upload, serverless, data_capture, async, retrieve, transformer, predictor, tuner, best_estimator, parameter_range, processor, uncovered
     where: Where
     args: list[tuple[str, Any, Where]] = field(default_factory=list)  # keyword name (or "#<n>" positional), value, place
     kind: Kind | None = None
     var: str | None = None
-    calls: dict[str, SdkObject] = field(default_factory=dict)  # fit, deploy, transformer, transform, set_hyperparameters
+    calls: dict[str, SdkObject] = field(default_factory=dict)  # fit, deploy, transformer, transform, set_hyperparameters; an estimator's tuners under "tuner:<n>"
     parent: SdkObject | None = None
     extra_calls: list[tuple[str, Where]] = field(default_factory=list)  # calls later called again, or uncovered methods
 
     @property
     def name(self) -> str:
         return self.sdk.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Local data the notebook uploads (``session.upload_data``, ``S3Uploader.upload``): the S3 URI
+    the SDK returns for it, and how that was told."""
+
+    uri: str
+    local_path: str
+    where: Where
+    how: str  # "a file" / "a directory", and why
 
 
 # SDK names other than the kinds' classes, by their last component.
@@ -105,6 +117,11 @@ _HELPERS = {
     "DataCaptureConfig": "data_capture",
     "AsyncInferenceConfig": "async",
     "HyperparameterTuner": "tuner",
+    "ContinuousParameter": "parameter_range",
+    "IntegerParameter": "parameter_range",
+    "CategoricalParameter": "parameter_range",
+    "StrategyConfig": "strategy_config",
+    "HyperbandStrategyConfig": "hyperband_strategy_config",
     "Transformer": "transformer_class",
     "DebuggerHookConfig": "debugger_hook_config",
     "CollectionConfig": "collection_config",
@@ -148,13 +165,18 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _s3_path_join(*parts: str) -> str:
-    """sagemaker.s3.s3_path_join: parts joined by one slash, an s3:// scheme kept."""
-    if not parts:
-        return ""
-    scheme = "s3://" if parts[0].startswith("s3://") else ""
-    items = [parts[0][len(scheme):], *parts[1:]] if scheme else list(parts)
-    return scheme + "/".join(p.strip("/") for p in items if p.strip("/"))
+def _s3_path_join(*parts: str | None, with_end_slash: bool = False) -> str:
+    """sagemaker.s3.s3_path_join as the SDK computes it: the non-empty parts joined by one slash,
+    repeated slashes collapsed (an s3:// scheme kept), no slash at either end."""
+    merged = ""
+    for index, part in enumerate(p for p in parts if p):
+        merged += part if index == 0 or merged.endswith("/") or part.startswith("/") else "/" + part
+    if with_end_slash and merged and not merged.endswith("/"):
+        merged += "/"
+    head, body = ("s3://", merged[5:]) if merged.startswith("s3://") else ("", merged)
+    collapsed = head + "".join(c for i, c in enumerate(body) if not (c == "/" and (body[i - 1] == "/" if i else head.endswith("/"))))
+    collapsed = collapsed.lstrip("/")
+    return collapsed.rstrip("/") if not with_end_slash and collapsed != "s3://" else collapsed
 
 
 _PURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -178,6 +200,11 @@ class Notebook:
     env: dict[str, Any] = field(default_factory=dict)
     objects: list[SdkObject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Where the notebook is (upload_data of a local path tells a file from a directory there).
+    base_dir: Path | None = None
+    #: Paths the notebook writes with %%writefile (files, whether or not they are beside it).
+    written: frozenset[str] = frozenset()
+    uploads: list[Upload] = field(default_factory=list)
     cell: int = 0
     text: str = ""
     _conditional: int = 0
@@ -370,8 +397,16 @@ class Notebook:
         base = self._eval(node.value)
         if base is SESSION and node.attr in ("boto_region_name", "region_name"):
             return REGION
-        if isinstance(base, SdkObject) and node.attr == "model_data" and base.role == "estimator":
+        if isinstance(base, SdkObject) and node.attr == "model_data" and base.role in ("estimator", "best_estimator"):
             raise _Cannot(f"the model data {base.var or base.name} trains (known once its job has run)", "model-from-training")
+        if isinstance(base, SdkObject) and node.attr == "sagemaker_session" and base.role in ("estimator", "model", "tuner"):
+            return SESSION
+        if isinstance(base, SdkObject) and base.role == "tuner" and node.attr == "latest_tuning_job":
+            return _LatestTuningJob(base)
+        if isinstance(base, _LatestTuningJob) and node.attr in ("name", "job_name"):
+            return base
+        if isinstance(base, _LatestTuningJob):
+            raise _Cannot(f"the attribute .{node.attr} of the tuning job {base.tuner.var or 'tuner'} runs")
         raise _Cannot(f"the attribute .{node.attr} of {_describe(base)}")
 
     def _call(self, node: ast.Call) -> Any:
@@ -379,6 +414,19 @@ class Notebook:
         dotted = self.dotted(func)
         if dotted is not None:
             return self._call_name(dotted, node)
+        if isinstance(func, ast.Name) and func.id == "dict" and not node.args and "dict" not in self.env:
+            # dict(key=value, ...) as a dict literal: each item on its own (an SDK object, the
+            # role or one unknown item does not make the whole dict unknown).
+            out: dict[str, Any] = {}
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    spread = self._eval(keyword.value)
+                    if not isinstance(spread, dict):
+                        raise _Cannot("a dict built with **unpacking")
+                    out.update(spread)
+                else:
+                    out[keyword.arg] = self.value(keyword.value)
+            return out
         if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in self.env:
             args, kwargs = self._plain_args(node)
             return _BUILTINS[func.id](*args, **kwargs)
@@ -419,6 +467,17 @@ class Notebook:
             return ROLE
         if not dotted.startswith("sagemaker"):
             raise _Cannot(f"{dotted}(...) is known only by running it", "not-sdk")
+        if dotted.endswith("S3Uploader.upload"):
+            return self._upload(node, "S3Uploader.upload")
+        if dotted.endswith("HyperparameterTuner.attach"):
+            return self._attach_tuner(node)
+        if dotted.endswith("HyperparameterTuner.create"):
+            # A tuner over several estimators (estimator_dict): the descriptor tunes one.
+            tuner = SdkObject(dotted, "tuner", self._where(node), self._arguments(node))
+            self.objects.append(tuner)
+            return tuner
+        if dotted.endswith("Estimator.attach") or (last == "attach" and sdk_role(dotted.rsplit(".", 1)[0])[0] == "estimator"):
+            return self._attach_estimator(node)
         role, kind = sdk_role(dotted)
         if dotted.startswith(("sagemaker.script_uris", "sagemaker.model_uris", "sagemaker.jumpstart")) and not last[:1].isupper():
             raise _Cannot(f"{dotted}(...) names a JumpStart artifact", "jumpstart")
@@ -429,15 +488,94 @@ class Notebook:
         self.objects.append(obj)
         if self._conditional:
             obj.extra_calls.append(("created in a branch or loop", obj.where))
+        estimator = tuned_estimator(obj)
+        if estimator is not None:
+            estimator.calls[f"tuner:{sum(k.startswith('tuner:') for k in estimator.calls)}"] = obj
         return obj
+
+    def _attach_tuner(self, node: ast.Call) -> Any:
+        """``HyperparameterTuner.attach(tuner.latest_tuning_job.name)``: the notebook's own tuner
+        again; a tuning job named otherwise ran elsewhere (not imported)."""
+        job = self.value(node.args[0]) if node.args else next((self.value(k.value) for k in node.keywords if k.arg == "tuning_job_name"), None)
+        if isinstance(job, _LatestTuningJob):
+            return job.tuner
+        raise _Cannot("HyperparameterTuner.attach() to a tuning job that ran elsewhere (known only by running it)", "tuner")
+
+    def _attach_estimator(self, node: ast.Call) -> Any:
+        """``Estimator.attach(tuner.best_training_job())``: the tuner's best estimator."""
+        job = self.value(node.args[0]) if node.args else next((self.value(k.value) for k in node.keywords if k.arg == "training_job_name"), None)
+        if isinstance(job, _BestTrainingJob):
+            tuner = job.tuner
+            return SdkObject(f"{tuner.sdk}.best_estimator", "best_estimator", self._where(node), [], parent=tuner, var=f"{tuner.var or 'tuner'}.best_estimator()")
+        raise _Cannot("Estimator.attach() to a training job that ran elsewhere (known only by running it)")
+
+    def _upload(self, node: ast.Call, how: str) -> str:
+        """The S3 URI ``session.upload_data(path, bucket, key_prefix)`` returns (``S3Uploader.upload(
+        local_path, desired_s3_uri)`` calls it with the URI's bucket and key): ``s3://bucket/prefix``
+        for a directory, ``s3://bucket/prefix/<file name>`` for a file; the default bucket when
+        none is given."""
+        what = f"{how}(...) uploads local files"
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise _Cannot(f"{what}, with *args or **kwargs", "uploaded-data")
+        names = ("path", "bucket", "key_prefix", "callback", "extra_args") if how == "upload_data" else ("local_path", "desired_s3_uri", "kms_key", "sagemaker_session", "callback")
+        given: dict[str, ast.expr] = {names[i]: a for i, a in enumerate(node.args) if i < len(names)}
+        given.update({k.arg: k.value for k in node.keywords if k.arg})
+
+        def text(name: str, default: str | None) -> str | None:
+            if name not in given:
+                return default
+            try:
+                value = self._eval(given[name])
+            except _Cannot as exc:
+                raise _Cannot(f"{what}; its {name} is not known ({exc.reason})", "uploaded-data") from None
+            if value is None:
+                return None
+            if value == BUCKET and name == "bucket":
+                return BUCKET
+            _plain(value)
+            if not isinstance(value, str) or (BUCKET in value and name not in ("bucket", "desired_s3_uri")):
+                raise _Cannot(f"{what}; its {name} is not a string the importer can read", "uploaded-data")
+            return value
+
+        local = text(names[0], None)
+        if local is None:
+            raise _Cannot(f"{what}; no local path given", "uploaded-data")
+        if how == "upload_data":
+            bucket, key_prefix = text("bucket", None), text("key_prefix", "data")
+        else:
+            desired = text("desired_s3_uri", None)
+            if desired is None or not desired.startswith("s3://"):
+                raise _Cannot(f"{what}; its desired_s3_uri is not an S3 URI", "uploaded-data")
+            bucket, _, key_prefix = desired[len("s3://"):].partition("/")
+        if not bucket:
+            # The session's default bucket (and its default prefix, none in a notebook without
+            # SageMaker config), the key prefix joined as s3_path_join joins it.
+            bucket, key_prefix = BUCKET, _s3_path_join(key_prefix)
+        elif key_prefix is None:
+            raise _Cannot(f"{what}; its key_prefix is None", "uploaded-data")
+        is_dir, why = self._local_kind(local)
+        uri = f"s3://{bucket}/{key_prefix}" + ("" if is_dir else f"/{os.path.split(local)[1]}")
+        self.uploads.append(Upload(uri, local, self._where(node), why))
+        return uri
+
+    def _local_kind(self, local: str) -> tuple[bool, str]:
+        """Whether upload_data would find a directory at ``local`` (it lists one, and sends a
+        file as itself), and why the importer reads it so."""
+        if os.path.normpath(local) in {os.path.normpath(w) for w in self.written}:
+            return False, "a file the notebook writes (%%writefile)"
+        if self.base_dir is not None and (self.base_dir / local).exists():
+            return (self.base_dir / local).is_dir(), ("a directory" if (self.base_dir / local).is_dir() else "a file") + " beside the notebook"
+        if local.endswith(("/", os.sep)) or not os.path.splitext(os.path.split(local)[1])[1]:
+            return True, "read as a directory: it is not beside the notebook and its name has no file extension"
+        return False, "read as a file: it is not beside the notebook and its name has a file extension"
 
     def _arguments(self, node: ast.Call) -> list[tuple[str, Any, Where]]:
         out: list[tuple[str, Any, Where]] = []
         for index, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):
-                out.append((f"#{index}", Unresolved(self._where(arg), "*args are not read statically"), self._where(arg)))
+                out.append((positional(index), Unresolved(self._where(arg), "*args are not read statically"), self._where(arg)))
             else:
-                out.append((f"#{index}", self.value(arg), self._where(arg)))
+                out.append((positional(index), self.value(arg), self._where(arg)))
         for keyword in node.keywords:
             if keyword.arg is None:
                 spread = self.value(keyword.value)
@@ -454,7 +592,7 @@ class Notebook:
             if method == "default_bucket":
                 return BUCKET
             if method == "upload_data":
-                raise _Cannot("upload_data() uploads local files; its S3 URI is known once it has run", "uploaded-data")
+                return self._upload(node, "upload_data")
             raise _Cannot(f"session.{method}() talks to AWS")
         if isinstance(base, str) and method in _STR_METHODS:
             args, kwargs = self._plain_args(node)
@@ -484,6 +622,33 @@ class Notebook:
             if method == "deploy":
                 return SdkObject(f"{base.sdk}.deploy", "predictor", where, [], parent=base)
             return call if method == "transformer" else None
+        if base.role == "tuner" and method in ("fit", "deploy"):
+            if method in base.calls:
+                base.extra_calls.append((f"{method}() called again", where))
+            else:
+                if self._conditional:
+                    base.extra_calls.append((f"{method}() called in a branch or loop", where))
+                base.calls[method] = SdkObject(f"{base.sdk}.{method}", method, where, args, parent=base)
+            return SdkObject(f"{base.sdk}.deploy", "predictor", where, [], parent=base) if method == "deploy" else None
+        if base.role == "tuner" and method == "best_estimator":
+            return SdkObject(f"{base.sdk}.best_estimator", "best_estimator", where, args, parent=base, var=f"{base.var or 'tuner'}.best_estimator()")
+        if base.role == "tuner" and method == "best_training_job":
+            return _BestTrainingJob(base)
+        if base.role == "tuner" and method in ("wait", "describe", "analytics", "stop_tuning_job"):
+            raise _Cannot(f"{base.var or 'tuner'}.{method}() talks to AWS")
+        if base.role == "best_estimator" and method == "deploy":
+            # The best training job's model behind an endpoint: what tuner.deploy() does.
+            tuner = base.parent
+            assert tuner is not None
+            if "deploy" in tuner.calls:
+                tuner.extra_calls.append(("deploy() called again", where))
+            else:
+                tuner.calls["deploy"] = SdkObject(f"{tuner.sdk}.deploy", "deploy", where, args, parent=tuner)
+            return SdkObject(f"{tuner.sdk}.deploy", "predictor", where, [], parent=tuner)
+        if base.role == "best_estimator":
+            assert base.parent is not None
+            base.parent.extra_calls.append((f"{base.var}.{method}()", where))
+            raise _Cannot(f"{base.var}.{method}() of the best training job", "tuner")
         if base.role == "estimator" and method == "record_set":
             obj = SdkObject(f"{base.sdk}.record_set", "record_set_upload", where, args, parent=base)
             return obj
@@ -504,6 +669,33 @@ class Notebook:
 
 
 _TRACKED_METHODS = frozenset({"fit", "deploy", "transformer", "transform"})
+
+
+def positional(index: int) -> str:
+    """The key of a call's positional argument ``index`` in :attr:`SdkObject.args`."""
+    return f"#{index}"
+
+
+def tuned_estimator(tuner: SdkObject) -> SdkObject | None:
+    """The estimator a HyperparameterTuner tunes, when it is one the notebook created."""
+    if tuner.role != "tuner":
+        return None
+    estimator = next((v for k, v, _w in tuner.args if k in (positional(0), "estimator")), None)
+    return estimator if isinstance(estimator, SdkObject) and estimator.role == "estimator" and estimator.kind is not None else None
+
+
+@dataclass(frozen=True)
+class _LatestTuningJob:
+    """``tuner.latest_tuning_job`` (and its ``.name``): the tuning job the tuner's fit starts."""
+
+    tuner: SdkObject
+
+
+@dataclass(frozen=True)
+class _BestTrainingJob:
+    """``tuner.best_training_job()``: the name of the tuning job's best training job."""
+
+    tuner: SdkObject
 
 
 def _load(target: ast.expr) -> ast.expr:
@@ -530,6 +722,8 @@ def _plain(value: Any) -> None:
         raise _Cannot(f"the SDK object {value.var or value.name} is not a value")
     if isinstance(value, Unresolved):
         raise _Cannot(value.reason, value.reason_class)
+    if isinstance(value, (_LatestTuningJob, _BestTrainingJob)):
+        raise _Cannot(f"the name of a job {value.tuner.var or 'the tuner'} starts (known once it has run)")
 
 
 def _binop(op: ast.operator, left: Any, right: Any) -> Any:

@@ -4,7 +4,8 @@
   starts the state machine with the schedule's run input.
 * ``schedule.on_new_data``: an EventBridge rule on the bucket's "Object Created" events under the
   prefix, whose target is the new-data function (``new_data/index.py``): it keeps one one-time
-  schedule per model and moves it on every object, so a burst of uploads starts one run.
+  schedule per model, in a schedule group of the stack's own, and moves it on every object, so a
+  burst of uploads starts one run.
 
 The schedules start executions as a role that may only start this state machine. Disabled
 triggers (previews) are still synthesized, with the schedule and the rule ``DISABLED``, so a
@@ -57,6 +58,7 @@ class RunTriggers:
     schedule: scheduler.CfnSchedule | None
     rule: events.Rule | None
     function: lambda_.Function | None
+    new_data_schedule_group: scheduler.CfnScheduleGroup | None
     new_data_schedule_name: str | None
 
 
@@ -83,11 +85,14 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
             state="ENABLED" if enabled else "DISABLED",
             target=scheduler.CfnSchedule.TargetProperty(arn=state_machine.state_machine_arn, role_arn=role.role_arn, input=run_input),
         )
-    rule = function = name = None
+    rule = function = name = group = None
     if schedule.on_new_data is not None:
         name = f"{pipeline.prefix}-new-data"
         bucket, key = s3_bucket_and_key(schedule.on_new_data)
-        schedule_arn = f"arn:{stack.partition}:scheduler:{stack.region}:{stack.account}:schedule/default/{name}"
+        # The one-time schedule lives in a group of the stack's own: deleting the stack deletes the
+        # group, and EventBridge Scheduler deletes a pending schedule with it.
+        group = scheduler.CfnScheduleGroup(pipeline, "NewDataScheduleGroup", name=name)
+        schedule_arn = f"arn:{stack.partition}:scheduler:{stack.region}:{stack.account}:schedule/{name}/{name}"
         function = pipeline._function(
             "NewData", NEW_DATA_HANDLER, "index.handler", "Starts one run of this model's pipeline after new data stops arriving (sagestack)",
             timeout=cdk.Duration.seconds(30), memory=128,
@@ -98,7 +103,7 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
         )
         checkov_skip(function, NEW_DATA_CHECKS)
         for variable, value in {
-            "SCHEDULE_NAME": name, "SCHEDULE_GROUP": "default", "STATE_MACHINE_ARN": state_machine.state_machine_arn, "SCHEDULER_ROLE_ARN": role.role_arn,
+            "SCHEDULE_NAME": name, "SCHEDULE_GROUP": group.ref, "STATE_MACHINE_ARN": state_machine.state_machine_arn, "SCHEDULER_ROLE_ARN": role.role_arn,
             "RUN_INPUT": run_input, "QUIET_SECONDS": str(schedule.quiet_minutes * 60), "MAX_DELAY_SECONDS": str(schedule.max_delay_minutes * 60),
         }.items():
             function.add_environment(variable, value)
@@ -112,4 +117,4 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
             event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"], detail=detail),
             targets=[targets.LambdaFunction(function, retry_attempts=8, max_event_age=cdk.Duration.hours(2))],
         )
-    return RunTriggers(role, recurring, rule, function, name)
+    return RunTriggers(role, recurring, rule, function, group, name)

@@ -13,8 +13,9 @@ from typing import Any
 from ..descriptor import ModelDescriptor
 from .check import request_problems
 from .context import PLACEHOLDERS, RenderContext, placeholders_in, substitute
-from .hosting import create_endpoint, create_endpoint_config, create_model, needs_repack
+from .hosting import create_endpoint, create_endpoint_config, create_inference_component, create_model, needs_repack
 from .images import image_uri, image_uris_by_region
+from .inference_component import creates_endpoint
 from .processing import create_processing_job
 from .training import create_training_job
 from .transform import create_transform_job
@@ -33,6 +34,7 @@ __all__ = [
     "create_model",
     "create_endpoint_config",
     "create_endpoint",
+    "create_inference_component",
     "create_transform_job",
     "needs_repack",
     "image_uri",
@@ -58,9 +60,11 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
             out[f"CreateModel.{variant.variant_name}"] = create_model(d, ctx, variant)
     elif d.deploy is not None or d.transformer is not None:
         out["CreateModel"] = create_model(d, ctx)
-    if d.deploy is not None:
+    if d.deploy is not None and creates_endpoint(d):  # not when the model joins another descriptor's endpoint
         out["CreateEndpointConfig"] = create_endpoint_config(d, ctx)
         out["CreateEndpoint"] = create_endpoint(d, ctx)
+    if d.deploy is not None and d.deploy.inference_component_based():
+        out["CreateInferenceComponent"] = create_inference_component(d, ctx)
     if d.transformer is not None:
         out["CreateTransformJob"] = create_transform_job(d, ctx)
     return out

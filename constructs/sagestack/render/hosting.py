@@ -24,12 +24,13 @@ from typing import Any
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.types import ServingStyle
+from . import inference_component
 from .context import RenderContext, ph
 from .images import image_uri, resolved_image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
 from .transform import transformer_tags
 
-__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
+__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "create_inference_component", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
 
 VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
 MODEL_CODE_DIR = "/opt/ml/model/code"
@@ -262,17 +263,27 @@ def create_model(d: ModelDescriptor, ctx: RenderContext, variant: Any = None) ->
         container["ModelDataUrl"] = model_data
     name = ph("ModelName", variant.variant_name) if variant is not None else ctx.model_name
     request: dict[str, Any] = {"ModelName": name, "ExecutionRoleArn": _role(d, ctx), "PrimaryContainer": container}
-    vpc_source = d.model if d.model is not None else d.estimator
-    subnets = getattr(vpc_source, "subnets", None)
-    groups = getattr(vpc_source, "security_group_ids", None)
-    if subnets and groups:
-        request["VpcConfig"] = {"Subnets": list(subnets), "SecurityGroupIds": list(groups)}
+    vpc = _vpc_config(d)
+    if vpc is not None:
+        request["VpcConfig"] = vpc
     if network_isolated(d):
         request["EnableNetworkIsolation"] = True
     tags = _tags(d)
     if tags:
         request["Tags"] = tags
     return request
+
+
+def _vpc_config(d: ModelDescriptor) -> dict[str, Any] | None:
+    vpc_source = d.model if d.model is not None else d.estimator
+    subnets = getattr(vpc_source, "subnets", None)
+    groups = getattr(vpc_source, "security_group_ids", None)
+    return {"Subnets": list(subnets), "SecurityGroupIds": list(groups)} if subnets and groups else None
+
+
+def create_inference_component(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    """CreateInferenceComponent of an inference-component-based deploy (its model: ``ctx.model_name``)."""
+    return inference_component.create_inference_component(d, ctx, tags=_tags(d))
 
 
 def _tags(d: ModelDescriptor) -> list[dict[str, str]]:
@@ -337,12 +348,16 @@ def production_variant(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]
         variant["ModelDataDownloadTimeoutInSeconds"] = dep.model_data_download_timeout
     if dep.container_startup_health_check_timeout is not None:
         variant["ContainerStartupHealthCheckTimeoutInSeconds"] = dep.container_startup_health_check_timeout
+    if dep.routing_config is not None and dep.serverless_inference_config is None:
+        variant["RoutingConfig"] = {"RoutingStrategy": dep.routing_config.RoutingStrategy}
     return variant
 
 
 def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     dep = d.deploy
     assert dep is not None
+    if dep.inference_component_based():  # the variant names no model: the config carries the model's role and network
+        return inference_component.create_endpoint_config(d, ctx, role_arn=_role(d, ctx), tags=_tags(d), network_isolation=network_isolated(d), vpc_config=_vpc_config(d))
     request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": production_variants(d, ctx)}
     if dep.shadow_variant is not None:  # a copy of the production variant's traffic
         request["ShadowProductionVariants"] = [_variant(dep.shadow_variant)]

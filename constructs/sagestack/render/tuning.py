@@ -86,15 +86,26 @@ def training_job_definition(d: ModelDescriptor, ctx: RenderContext) -> dict[str,
     return definition
 
 
+def _completion_criteria(tuner: Any) -> dict[str, Any]:
+    """TuningJobCompletionCriteriaConfig.to_input_req: only the criteria given."""
+    c = tuner.completion_criteria_config
+    out: dict[str, Any] = {}
+    if c.max_number_of_training_jobs_not_improving is not None:
+        out["BestObjectiveNotImproving"] = {"MaxNumberOfTrainingJobsNotImproving": c.max_number_of_training_jobs_not_improving}
+    if c.target_objective_metric_value is not None:
+        out["TargetObjectiveMetricValue"] = c.target_objective_metric_value
+    if c.complete_on_convergence is not None:
+        out["ConvergenceDetected"] = {"CompleteOnConvergence": "Enabled" if c.complete_on_convergence else "Disabled"}
+    return out
+
+
 def create_hyper_parameter_tuning_job(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     """The CreateHyperParameterTuningJob request for ``estimator`` + ``tuner`` + ``fit``
     (``ctx.job_name`` names the tuning job)."""
     tuner = d.tuner
     assert tuner is not None and d.estimator is not None
-    limits: dict[str, Any] = {"MaxParallelTrainingJobs": tuner.max_parallel_jobs}
-    max_jobs = tuner.max_jobs if tuner.max_jobs is not None or tuner.strategy == "Grid" else 1  # the SDK's default, but for Grid
-    if max_jobs is not None:
-        limits = {"MaxNumberOfTrainingJobs": max_jobs, **limits}
+    # the SDK's default is 1 job (validation asks Grid searches for their count)
+    limits: dict[str, Any] = {"MaxNumberOfTrainingJobs": tuner.max_jobs if tuner.max_jobs is not None else 1, "MaxParallelTrainingJobs": tuner.max_parallel_jobs}
     if tuner.max_runtime_in_seconds is not None:
         limits["MaxRuntimeInSeconds"] = tuner.max_runtime_in_seconds
     config: dict[str, Any] = {"Strategy": tuner.strategy, "ResourceLimits": limits, "TrainingJobEarlyStoppingType": tuner.early_stopping_type}
@@ -106,11 +117,20 @@ def create_hyper_parameter_tuning_job(d: ModelDescriptor, ctx: RenderContext) ->
         hb = tuner.strategy_config.hyperband_strategy_config
         hyperband = {k: v for k, v in (("MinResource", hb.min_resource), ("MaxResource", hb.max_resource)) if v is not None}
         config["StrategyConfig"] = {"HyperbandStrategyConfig": hyperband}
+    if tuner.completion_criteria_config is not None:
+        config["TuningJobCompletionCriteria"] = _completion_criteria(tuner)
     request: dict[str, Any] = {
         "HyperParameterTuningJobName": ctx.job_name,
         "HyperParameterTuningJobConfig": config,
         "TrainingJobDefinition": training_job_definition(d, ctx),
     }
+    if tuner.warm_start_config is not None:
+        ws = tuner.warm_start_config
+        # the SDK keeps the parents as a set; a name given twice is sent once, in the order given
+        request["WarmStartConfig"] = {
+            "WarmStartType": ws.warm_start_type,
+            "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": p} for p in dict.fromkeys(ws.parents)],
+        }
     # the tuner's tags, then the estimator's it lacks (HyperparameterTuner._prepare_tags_for_tuning)
     tags: list[dict[str, str]] = []
     for t in (*tuner.tags, *d.tags, *d.estimator.tags):

@@ -55,4 +55,18 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "estimator": XGB_BUILTIN, "fit": XGB_TRAIN,
         "tuner": _xgb_tuner(strategy="Random", hyperparameter_ranges={"booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}, "eta": {**ETA, "scaling_type": "Linear"}}),
     },
+    # Grid search walks every combination of Categorical ranges (max_jobs: their number).
+    "tune-xgb-grid": {
+        "estimator": XGB_BUILTIN, "fit": XGB_TRAIN,
+        "tuner": {"objective_metric_name": "validation:auc", "strategy": "Grid", "max_jobs": 6, "max_parallel_jobs": 2,
+                  "hyperparameter_ranges": {"max_depth": {"type": "CategoricalParameter", "values": [3, 5, 7]}, "booster": {"type": "CategoricalParameter", "values": ["gbtree", "dart"]}}},
+    },
+    # Warm start from one earlier tuning job, stopping early when the objective stops improving.
+    "tune-xgb-warm": {
+        "estimator": XGB_BUILTIN, "fit": XGB_TRAIN,
+        "tuner": _xgb_tuner(
+            warm_start_config={"warm_start_type": "TransferLearning", "parents": ["churn-tune-2026-11"]},
+            completion_criteria_config={"max_number_of_training_jobs_not_improving": 5, "complete_on_convergence": True, "target_objective_metric_value": 0.95},
+        ),
+    },
 }

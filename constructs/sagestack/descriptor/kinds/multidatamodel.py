@@ -31,6 +31,8 @@ class MultiDataModelSpec(ModelBase):
     """``sagemaker.multidatamodel.MultiDataModel``."""
 
     SERVING: ClassVar[ServingStyle] = "multi-model"
+    #: MultiDataModel(name, model_data_prefix, model, image_uri, role, ...): its own positional order.
+    SDK_POSITIONAL: ClassVar[tuple[str, ...]] = ("name", "model_data_prefix", "model", "image_uri", "role", "sagemaker_session")
     #: MultiDataModel takes no model_data: the archives are under model_data_prefix.
     model_data: ClassVar[None] = None  # type: ignore[misc]  # removes the inherited field
     type: Literal["MultiDataModel"] = sdk_field(doc="The SDK class.", lands_in=None)

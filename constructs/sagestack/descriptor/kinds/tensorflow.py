@@ -154,7 +154,7 @@ def legacy_checkpoint_hyperparameters_exclusive(d: Any, ctx: Context) -> Iterato
 def endpoint_type_needs_tensorflow(d: Any, ctx: Context) -> Iterator[Finding]:
     """endpoint_type tensorflow-serving is an argument of SDK v1's TensorFlow.deploy; it changes
     what serves a legacy-mode model and nothing else."""
-    if d.deploy.endpoint_type is None:
+    if d.deploy.endpoint_type != "tensorflow-serving":
         return
     est = getattr(d, "estimator", None)
     if not isinstance(est, TensorFlowEstimator):

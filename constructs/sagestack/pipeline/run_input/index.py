@@ -6,7 +6,8 @@ execution input may override a few values of that request::
     {
       "hyperparameters": {"epochs": 20},          # hyperparameters the descriptor sets
       "inputs": {"train": "s3://bucket/prefix"},  # channel name -> S3 URI of its data
-      "output_path": "s3://bucket/prefix"         # where the model artifacts go
+      "output_path": "s3://bucket/prefix",        # where the model artifacts go
+      "tuner": {"max_jobs": 50, "max_parallel_jobs": 5}  # a tuned model's training jobs
     }
 
 Every key is optional; ``{}`` (or a missing key) means "the descriptor's values". Hyperparameter
@@ -17,9 +18,11 @@ built-in algorithms and the generic Estimator).
 The state machine invokes this Lambda with::
 
     {"input": <execution input>, "request": {HyperParameters, InputDataConfig, OutputDataConfig,
-     [DebugHookConfig], [ProfilerConfig]}, "overridable": [...], "encoding": "json" | "str",
-     "channels": [...], "output_path": "s3://...", "readable": [...] | null,
-     "writable": [...] | null, "limits": {...}}
+     [DebugHookConfig], [ProfilerConfig], [ResourceLimits]}, "overridable": [...],
+     "encoding": "json" | "str", "channels": [...], "output_path": "s3://...",
+     "readable": [...] | null, "writable": [...] | null, "limits": {...}}
+
+(``ResourceLimits``, the tuning job's, only for a model with a tuner.)
 
 and gets back ``{"problems": str, "request": {...}}``. ``problems`` is empty when the input is
 valid, and ``request`` then carries the overrides; otherwise ``problems`` lists every problem
@@ -37,7 +40,8 @@ import json
 import re
 from typing import Any
 
-TOP_LEVEL = ("hyperparameters", "inputs", "output_path")
+TOP_LEVEL = ("hyperparameters", "inputs", "output_path", "tuner")
+TUNER_KEYS = {"max_jobs": "MaxNumberOfTrainingJobs", "max_parallel_jobs": "MaxParallelTrainingJobs"}
 MAX_PROBLEMS = 50  # keeps the Fail state's cause readable (and within its size limit)
 SHOW_LENGTH = 120  # characters of a shown value or key before it is cut
 
@@ -89,11 +93,13 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(given, dict):
         return [("input", f"input: must be a JSON object (got: {type_name(given)})")]
     problems: list[tuple[str, str]] = []
+    # "tuner" is a key of tuned models only (their request carries the tuning job's limits)
+    available = [k for k in TOP_LEVEL if k != "tuner" or "ResourceLimits" in event["request"]]
     for key in given:
         if key not in TOP_LEVEL:
             path = show_key(key)
-            problems.append((path, f"{path}: unknown key (allowed: {', '.join(TOP_LEVEL)})"
-                                   f"{did_you_mean(key, TOP_LEVEL)}"))
+            problems.append((path, f"{path}: unknown key (allowed: {', '.join(available)})"
+                                   f"{did_you_mean(key, available)}"))
     if "hyperparameters" in given:
         problems += _hyperparameter_problems(given["hyperparameters"], event)
     if "inputs" in given:
@@ -101,7 +107,32 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
     if "output_path" in given:
         problems += _uri_problems("output_path", given["output_path"], event,
                                   event.get("writable"), "writes")
+    if "tuner" in given:
+        problems += _tuner_problems(given["tuner"], event)
     return problems
+
+
+def _tuner_problems(given: Any, event: dict[str, Any]) -> list[tuple[str, str]]:
+    limits = event["request"].get("ResourceLimits")
+    if limits is None:
+        return [("tuner", "tuner: this model has no tuner (a run input may change a tuned model's max_jobs and max_parallel_jobs)")]
+    if not isinstance(given, dict):
+        return [("tuner", f"tuner: must be an object of max_jobs and max_parallel_jobs (got: {type_name(given)})")]
+    problems: list[tuple[str, str]] = []
+    for key, value in given.items():
+        path = f"tuner.{show_key(key)}"
+        if key not in TUNER_KEYS:
+            problems.append((path, f"{path}: unknown key (allowed: {', '.join(TUNER_KEYS)}){did_you_mean(key, TUNER_KEYS)}"))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append((path, f"{path}: must be a whole number of at least 1 (got: {show(value)})"))
+    if problems:
+        return problems
+    jobs = given.get("max_jobs", limits.get("MaxNumberOfTrainingJobs"))
+    parallel = given.get("max_parallel_jobs", limits["MaxParallelTrainingJobs"])
+    if jobs is not None and parallel > jobs:
+        return [("tuner.max_parallel_jobs", f"tuner.max_parallel_jobs: more parallel jobs than jobs in all (allowed: at most max_jobs, {jobs}; got: {parallel})")]
+    return []
 
 
 def _hyperparameter_problems(given: Any, event: dict[str, Any]) -> list[tuple[str, str]]:
@@ -185,6 +216,8 @@ def apply_overrides(event: dict[str, Any], request: dict[str, Any]) -> dict[str,
         for channel in request.get("InputDataConfig", []):
             if channel.get("ChannelName") == name:
                 channel["DataSource"]["S3DataSource"]["S3Uri"] = uri
+    for key, value in given.get("tuner", {}).items():
+        request["ResourceLimits"][TUNER_KEYS[key]] = value
     return request
 
 

@@ -29,6 +29,7 @@ from .base import (
     run_prefix,
     union,
 )
+from .condition import Condition
 from .endpoint import Endpoint
 from .failure import Failure
 from .model import Model
@@ -58,7 +59,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

@@ -29,7 +29,7 @@ FAILED_STATE = "Run failed"
 RUN = "$.run"
 POLL_SECONDS = 30  # the SageMaker SDK's endpoint waiter polls every 30 s
 DEFAULT_WAIT_SECONDS = 3600
-INPUT_KEYS = ("hyperparameters", "inputs", "output_path")  # the execution input's shape (run_input/index.py)
+INPUT_KEYS = ("hyperparameters", "inputs", "output_path", "tuner")  # the execution input's shape (run_input/index.py)
 
 # Errors worth retrying with backoff: throttling and SageMaker's service errors (the optimized
 # integrations report every SageMaker error as SageMaker.AmazonSageMakerException, throttling included).
@@ -192,8 +192,12 @@ def overridable_request(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any
     is the tuning job's to choose)."""
     if d.tuner is None:
         return create_training_job(d, ctx)
-    definition = create_hyper_parameter_tuning_job(d, ctx)["TrainingJobDefinition"]
-    return {"HyperParameters": definition["StaticHyperParameters"], "InputDataConfig": definition["InputDataConfig"], "OutputDataConfig": definition["OutputDataConfig"]}
+    tuning = create_hyper_parameter_tuning_job(d, ctx)
+    definition = tuning["TrainingJobDefinition"]
+    return {
+        "HyperParameters": definition["StaticHyperParameters"], "InputDataConfig": definition["InputDataConfig"], "OutputDataConfig": definition["OutputDataConfig"],
+        "ResourceLimits": tuning["HyperParameterTuningJobConfig"]["ResourceLimits"],
+    }
 
 
 def run_input_contract(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Check run input → Input accepted?: the execution input's overrides (hyperparameters, inputs,
-output_path), checked and applied by the run-input function (run_input/index.py)."""
+output_path, a tuned model's tuner limits), checked and applied by the run-input function (run_input/index.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ...render.training import output_path
 from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, overridable_request, run_input_contract, to_parameters
 
 # The parts of CreateTrainingJob a run's input may change; Train (or Tune) reads them from the check's answer.
-OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig")
+OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig", "ResourceLimits")
 
 
 def overridden(request: dict[str, Any]) -> dict[str, Any]:

@@ -28,11 +28,12 @@ class Tuning(Fragment):
             raise ValueError(f"run names {s.prefix}-<12 hex> are too long for a tuning job ({TUNING_JOB_NAME_MAX} characters): shorten the model's name or the environment's")
         request = create_hyper_parameter_tuning_job(s.d, s.ctx)
         definition = dict(request["TrainingJobDefinition"])
-        # The run input's overrides (run_input.overridden_parts): static hyperparameters, channels, output.
+        # The run input's overrides (run_input.overridden_parts): static hyperparameters, channels, output, limits.
         definition["StaticHyperParameters"] = _Dynamic("$.config.request.HyperParameters")
         definition["InputDataConfig"] = _Dynamic("$.config.request.InputDataConfig")
         definition["OutputDataConfig"] = _Dynamic("$.config.request.OutputDataConfig")
-        tune_request = {**request, "TrainingJobDefinition": definition}
+        config = {**request["HyperParameterTuningJobConfig"], "ResourceLimits": _Dynamic("$.config.request.ResourceLimits")}
+        tune_request = {**request, "HyperParameterTuningJobConfig": config, "TrainingJobDefinition": definition}
         b.add(TUNE_STATE, {
             "Type": "Task",
             "Comment": "CreateHyperParameterTuningJob as the SageMaker Python SDK sends it (tuner.fit); waits for the job.",

@@ -1,0 +1,168 @@
+"""Inference components, as ``model.deploy(endpoint_type=EndpointType.INFERENCE_COMPONENT_BASED,
+...)`` sends them (SDK 2.257.7, ``sagemaker.model.Model.deploy``):
+
+* Unless the endpoint is in service already, ``session.endpoint_from_production_variants``:
+  CreateEndpointConfig with one ``AllTraffic`` variant that names no model (so the config
+  carries ``ExecutionRoleArn``, and the model's ``EnableNetworkIsolation`` and ``VpcConfig``),
+  ``ManagedInstanceScaling`` (``Status: ENABLED``, ``MinInstanceCount`` defaulting to the initial
+  instance count), ``RoutingConfig``; then CreateEndpoint.
+* CreateModel as for a model-based endpoint.
+* CreateInferenceComponent on variant ``AllTraffic``: ``Specification`` (the model's name, the
+  startup timeouts, ``ResourceRequirements.get_compute_resource_requirements()``) and
+  ``RuntimeConfig.CopyCount`` (``requests.copies``, default 1).
+
+A descriptor that joins an endpoint another creates renders only CreateModel and
+CreateInferenceComponent, as the SDK does for an endpoint in service. Autoscaling of the copies:
+:mod:`.scaling` (``component_*``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..descriptor import ModelDescriptor
+from ..descriptor.inference_component import joins_endpoint
+from .context import RenderContext
+
+__all__ = [
+    "create_inference_component", "create_endpoint_config", "creates_endpoint", "compute_resource_requirements", "VARIANT_NAME",
+    "COMPONENT_SCALING_DIMENSION", "component_resource_id", "component_target_tracking_configuration", "component_scales_from_zero",
+    "component_scale_from_zero_configuration", "no_capacity_alarm",
+]
+
+VARIANT_NAME = "AllTraffic"  # Model.deploy: "default variant name"
+
+
+def creates_endpoint(d: ModelDescriptor) -> bool:
+    """Whether this descriptor creates its endpoint (else its component joins another's)."""
+    return not joins_endpoint(d.deploy)
+
+
+def compute_resource_requirements(resources: Any) -> dict[str, Any]:
+    """ResourceRequirements.get_compute_resource_requirements: memory always, the rest when set
+    (0 CPUs and 0 accelerators are not sent)."""
+    requests = resources.requests
+    out: dict[str, Any] = {"MinMemoryRequiredInMb": requests.memory}
+    if resources.limits is not None and resources.limits.memory:
+        out["MaxMemoryRequiredInMb"] = resources.limits.memory
+    if requests.num_cpus:
+        out["NumberOfCpuCoresRequired"] = requests.num_cpus
+    if requests.num_accelerators:
+        out["NumberOfAcceleratorDevicesRequired"] = requests.num_accelerators
+    return out
+
+
+def _production_variant(dep: Any) -> dict[str, Any]:
+    """sagemaker.session.production_variant without a model name."""
+    variant: dict[str, Any] = {"VariantName": VARIANT_NAME}
+    scaling = dep.managed_instance_scaling
+    if scaling is not None:
+        managed: dict[str, Any] = {"Status": "ENABLED"}
+        if scaling.MaxInstanceCount is not None:
+            managed["MaxInstanceCount"] = scaling.MaxInstanceCount
+        managed["MinInstanceCount"] = scaling.MinInstanceCount if scaling.MinInstanceCount is not None else dep.initial_instance_count
+        variant["ManagedInstanceScaling"] = managed
+    variant["InitialInstanceCount"] = dep.initial_instance_count
+    variant["InstanceType"] = dep.instance_type
+    for key, value in (
+        ("VolumeSizeInGB", dep.volume_size),
+        ("ModelDataDownloadTimeoutInSeconds", dep.model_data_download_timeout),
+        ("ContainerStartupHealthCheckTimeoutInSeconds", dep.container_startup_health_check_timeout),
+    ):
+        if value is not None:
+            variant[key] = value
+    if dep.routing_config is not None:
+        variant["RoutingConfig"] = {"RoutingStrategy": dep.routing_config.RoutingStrategy}
+    return variant
+
+
+def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext, *, role_arn: str, tags: list[dict[str, str]], network_isolation: bool, vpc_config: dict[str, Any] | None) -> dict[str, Any]:
+    """session.endpoint_from_production_variants for an endpoint of inference components."""
+    dep = d.deploy
+    assert dep is not None
+    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": [_production_variant(dep)], "ExecutionRoleArn": role_arn}
+    if tags:
+        request["Tags"] = tags
+    if dep.kms_key:
+        request["KmsKeyId"] = dep.kms_key
+    if vpc_config is not None:
+        request["VpcConfig"] = vpc_config
+    request["EnableNetworkIsolation"] = network_isolation  # the model's setting, False included
+    return request
+
+
+def create_inference_component(d: ModelDescriptor, ctx: RenderContext, *, tags: list[dict[str, str]]) -> dict[str, Any]:
+    """session.create_inference_component as Model.deploy calls it."""
+    dep = d.deploy
+    assert dep is not None and dep.resources is not None
+    startup: dict[str, Any] = {}
+    if dep.model_data_download_timeout:
+        startup["ModelDataDownloadTimeoutInSeconds"] = dep.model_data_download_timeout
+    if dep.container_startup_health_check_timeout:
+        startup["ContainerStartupHealthCheckTimeoutInSeconds"] = dep.container_startup_health_check_timeout
+    request: dict[str, Any] = {
+        "InferenceComponentName": dep.inference_component_name or ctx.inference_component_name,
+        "EndpointName": dep.endpoint_name or ctx.endpoint_name,
+        "VariantName": VARIANT_NAME,
+        "Specification": {"ModelName": ctx.model_name, "StartupParameters": startup, "ComputeResourceRequirements": compute_resource_requirements(dep.resources)},
+        "RuntimeConfig": {"CopyCount": dep.resources.requests.copies},
+    }
+    if tags:
+        request["Tags"] = tags
+    return request
+
+
+# Autoscaling of the copies (Application Auto Scaling), the same whoever declares it.
+COMPONENT_SCALING_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
+
+
+def component_resource_id(component_name: str) -> str:
+    return f"inference-component/{component_name}"
+
+
+def component_target_tracking_configuration(scaling: Any) -> dict[str, Any]:
+    """TargetTrackingScalingPolicyConfiguration on invocations per copy (per minute)."""
+    return {
+        "TargetValue": float(scaling.target_invocations_per_copy),
+        "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"},
+        "ScaleInCooldown": scaling.scale_in_cooldown,
+        "ScaleOutCooldown": scaling.scale_out_cooldown,
+        "DisableScaleIn": scaling.disable_scale_in,
+    }
+
+
+def component_scales_from_zero(deploy: Any) -> bool:
+    """A component whose copies may go to zero: target tracking cannot bring back the first copy
+    (no copy, no invocations per copy), so it also gets the step policy and alarm AWS documents
+    (docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html)."""
+    return deploy.autoscaling is not None and deploy.autoscaling.min_capacity == 0
+
+
+def component_scale_from_zero_configuration() -> dict[str, Any]:
+    """StepScalingPolicyConfiguration: one copy when the alarm fires (AWS's documented policy)."""
+    return {
+        "AdjustmentType": "ChangeInCapacity",
+        "MetricAggregationType": "Maximum",
+        "Cooldown": 60,
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}],
+    }
+
+
+def no_capacity_alarm(component_name: str) -> dict[str, Any]:
+    """PutMetricAlarm on NoCapacityInvocationFailures (requests that found no copy), without its
+    action (the step policy's ARN). AWS's example alarms above 1 failure a minute; at or above 1
+    wakes the component on the first request instead of the second."""
+    return {
+        "AlarmName": f"{component_name}-no-capacity",
+        "AlarmDescription": f"Requests for {component_name} found no copy: start one (sagestack)",
+        "Namespace": "AWS/SageMaker",
+        "MetricName": "NoCapacityInvocationFailures",
+        "Dimensions": [{"Name": "InferenceComponentName", "Value": component_name}],
+        "Statistic": "Sum",
+        "Period": 60,
+        "EvaluationPeriods": 1,
+        "DatapointsToAlarm": 1,
+        "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "missing",
+    }
