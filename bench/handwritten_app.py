@@ -75,6 +75,7 @@ SPECS: dict[str, dict] = {
     "xgboost-tuned": {"shape": "train+deploy"},  # a tuning job instead of a training job: the same resources
     "mnist-shadow": {"shape": "hosting", "variants": ["production", "candidate"], "shadow": True},
     "sklearn-multi-model": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
+    "pytorch-pipeline": {"shape": "train+deploy", "source": "pytorch-pipeline", "repack": True, "processing": True},
     "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},
     "ic-shared-sklearn": {"shape": "components", "code": "sklearn-serverless"},
     "ic-shared-xgboost": {"shape": "components", "joins": "shared-models"},
@@ -132,6 +133,8 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
         role(stack, "TrainingRole", "sagemaker.amazonaws.com", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
     if shape != "transform":
         function(stack, "CheckRunInput")
+    if spec.get("processing"):  # the processing jobs' role (their code: assets, no resources)
+        role(stack, "ProcessingRole", "sagemaker.amazonaws.com", ["s3:GetObject", "s3:PutObject"], [f"arn:aws:s3:::example-bucket/{name}-*"])
     if shape in ("train+deploy", "transform", "train+transform") and not spec.get("role_given"):
         role(stack, "ModelRole", "sagemaker.amazonaws.com", ["s3:GetObject"], [f"arn:aws:s3:::example-bucket/{name}/*"])
     if spec.get("repack"):

@@ -119,7 +119,7 @@ class ModelStack(_CatalogStack):
         self.training: TrainingPipeline | None = None
         if descriptor.model is not None and descriptor.deploy is not None:
             self.hosting = ModelEndpoint(self, "Hosting", descriptor=descriptor, environment=label, artifact_bucket=bucket)
-        if descriptor.estimator is not None or descriptor.transformer is not None:
+        if descriptor.estimator is not None or descriptor.transformer is not None or descriptor.processing is not None:
             # A preview never trains by itself: its schedule and new-data rule are synthesized switched off.
             self.training = TrainingPipeline(
                 self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None,

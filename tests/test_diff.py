@@ -21,6 +21,7 @@ from .conftest import CATALOG
 
 KMEANS = yaml.safe_load((CATALOG / "kmeans.yaml").read_text())
 SERVING = yaml.safe_load((CATALOG / "mnist-serving.yaml").read_text())
+PROCESSED = yaml.safe_load((CATALOG / "pytorch-pipeline.yaml").read_text())
 
 
 def _changed(base: dict[str, Any], *edits: tuple[tuple[str, ...], Any]) -> Any:
@@ -42,6 +43,8 @@ def _changed(base: dict[str, Any], *edits: tuple[tuple[str, ...], Any]) -> Any:
         (SERVING, [(("model", "model_data"), "s3://sagestack-examples-data/mnist/models/2026-11-27/model.tar.gz")], "redeploys", "CreateModel.PrimaryContainer.ModelDataUrl"),
         (SERVING, [(("deploy", "autoscaling", "max_capacity"), 8)], "rescales", "deploy.autoscaling.max_capacity"),
         (SERVING, [(("description",), "the same model, better described")], "metadata", "description"),
+        # a processing job's arguments: the next run prepares its data differently
+        (PROCESSED, [(("processing", 0, "run", "arguments"), ["--test-fraction", "0.3"])], "retrains", "CreateProcessingJob.preprocess.AppSpecification.ContainerArguments[1]"),
     ],
 )
 def test_impact_of_a_change(base: dict[str, Any], edits: list[tuple[tuple[str, ...], Any]], kind: str, path: str) -> None:

@@ -56,6 +56,20 @@ def test_a_preview_trains_and_transforms_on_one_cpu_instance() -> None:
     assert batch is not None and (batch.instance_type, batch.instance_count) == ("ml.m5.large", 1)
 
 
+def test_a_preview_processes_on_one_cpu_instance() -> None:
+    import yaml
+
+    from sagestack.descriptor import descriptor_from_dict
+
+    data = yaml.safe_load((CATALOG / "pytorch-pipeline.yaml").read_text())
+    for step in data["processing"]:
+        step["processor"].update(instance_type="ml.c5.4xlarge", instance_count=3)
+    big = descriptor_from_dict(data, base_dir=CATALOG)
+    applied, issues = apply_preview(big, "pr-7", load_environments(ENVIRONMENTS))
+    assert applied is not None and applied.processing is not None, [i.format() for i in issues]
+    assert [(s.name, s.processor.instance_type, s.processor.instance_count) for s in applied.processing] == [("preprocess", "ml.m5.xlarge", 1), ("evaluate", "ml.m5.xlarge", 1)]
+
+
 def test_every_example_has_a_preview_on_cpu_only() -> None:
     """Except the training of a framework whose training images are GPU-only: one instance of its own type."""
     from sagestack.environments import _trains_on_cpu
@@ -68,6 +82,7 @@ def test_every_example_has_a_preview_on_cpu_only() -> None:
         if applied.estimator is not None and not trainers:
             assert (applied.estimator.instance_type, applied.estimator.instance_count) == (descriptor.estimator.instance_type, 1)
         types = [s.instance_type for s in (*trainers, applied.transformer) if s is not None and s.instance_type]
+        types += [s.processor.instance_type for s in applied.processing or ()]
         if applied.deploy is not None:
             types += [v.instance_type for v in (applied.deploy.variants or [applied.deploy]) if v.instance_type]
         assert all(processor_for(t) == "cpu" for t in types), (descriptor.name, types)

@@ -231,7 +231,8 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling (an
     asynchronous endpoint scales between zero and one instance on its backlog); training
     and batch transform on one CPU instance (training on one instance of its own type when its
-    framework's training images are GPU-only); an explicit ``deploy.endpoint_name`` (and
+    framework's training images are GPU-only), and so each processing job (on the training
+    instance type); an explicit ``deploy.endpoint_name`` (and
     ``inference_component_name``) suffixed with the preview id; inference components between zero
     and one copy, their endpoint between zero and one instance. Serverless endpoints keep their
     configuration. Problems cite ``preview:``."""
@@ -263,6 +264,11 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
             if section is not estimator or _trains_on_cpu(d):
                 section["instance_type"] = instance_type
             section["instance_count"] = 1
+    for step in data.get("processing") or ():
+        processor = step["processor"]
+        if _processes_on_cpu(d, step["name"]):
+            processor["instance_type"] = preview.training_instance_type
+        processor["instance_count"] = 1
     if estimator is not None and estimator.get("distribution") is not None:
         # one instance: strategies that need GPUs or several hosts (torchrun, smdistributed) cannot run there
         estimator.pop("distribution")
@@ -294,6 +300,21 @@ def _trains_on_cpu(d: ModelDescriptor) -> bool:
     if framework is None or getattr(est, "image_uri", None):
         return True
     config = image_config(framework, "training")
+    return config is None or not config.processors or "cpu" in config.processors
+
+
+def _processes_on_cpu(d: ModelDescriptor, name: str) -> bool:
+    """Whether a processing step's image has a CPU build: your own image, the scikit-learn
+    image, or a framework processor's framework with CPU training images."""
+    from .descriptor.kinds import ESTIMATOR_TYPES
+    from .descriptor.processing import FrameworkProcessor, PyTorchProcessor
+
+    step = next(s for s in d.processing or () if s.name == name)
+    proc = step.processor
+    if not isinstance(proc, (FrameworkProcessor, PyTorchProcessor)) or proc.image_uri is not None:
+        return True
+    framework = getattr(ESTIMATOR_TYPES[proc.estimator_cls], "framework", None)
+    config = image_config(framework, "training") if framework else None
     return config is None or not config.processors or "cpu" in config.processors
 
 

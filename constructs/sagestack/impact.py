@@ -5,7 +5,8 @@ requests both versions render, so the verdict follows what AWS would actually re
 Kinds, most consequential first:
 
 * ``added`` / ``removed`` — a new model, or one whose stack goes away (with its endpoint);
-* ``retrains`` — the CreateTrainingJob request changes: the next pipeline run trains differently;
+* ``retrains`` — the CreateTrainingJob request changes: the next pipeline run trains differently
+  (or a CreateProcessingJob of a processing step: it prepares or evaluates differently);
 * ``redeploys`` — CreateModel, CreateEndpointConfig, CreateEndpoint or CreateTransformJob change:
   a new model or endpoint config (CloudFormation replaces them, or the next run creates them) and
   the endpoint moves to it;
@@ -79,6 +80,8 @@ def impact(old: ModelDescriptor | None, new: ModelDescriptor | None, *, region: 
     ctx = RenderContext(region=region)
     before, after = render_requests(old, ctx), render_requests(new, ctx)
     training = changed_paths(before.get("CreateTrainingJob"), after.get("CreateTrainingJob"), "CreateTrainingJob")
+    # a processing step's job: what a run prepares, or how it evaluates, changes with it
+    training += [p for key in sorted(set(before) | set(after)) if key.startswith("CreateProcessingJob.") for p in changed_paths(before.get(key), after.get(key), key)]
     if training:
         return Impact(new.name, "retrains", tuple(training))
     serving = [p for key in sorted(set(before) | set(after)) if key.startswith(SERVING) for p in changed_paths(before.get(key), after.get(key), key)]

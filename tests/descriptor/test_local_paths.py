@@ -88,6 +88,11 @@ BASES: dict[str, dict[str, Any]] = {
             "SKLearnModelSpec": {"type": "SKLearnModel", "framework_version": "1.2-1", "entry_point": "train.py"},
         }.items()
     },
+    # A framework processor packs source_dir with the code; its paths resolve as the estimators' do.
+    "processing.run:ProcessingRun": {"processing": [{
+        "name": "prep", "processor": {"type": "PyTorchProcessor", "framework_version": "2.3", "py_version": "py311", "instance_type": "ml.m5.xlarge", "instance_count": 1},
+        "run": {"code": "train.py"},
+    }]},
     "Transformer": {"estimator": SCRIPT_TF, "fit": FIT, "transformer": {"instance_type": "ml.m5.large", "instance_count": 1}, "transform": {"data": "s3://sagestack-test/batch"}},
 }
 
@@ -161,12 +166,18 @@ INSIDE = st.one_of(
 def _place(cls_name: str, section: str, name: str, value: str) -> tuple[dict[str, Any], str]:
     """The base descriptor with ``value`` at the field, and the issue path it is reported at."""
     data = {"name": "paths-test", **copy.deepcopy(BASES[_base_key(section, cls_name)])}
-    spec = data
+    spec: Any = data
+    shown = []
     for part in section.split("."):
         spec = spec[part]
+        shown.append(part)
+        if isinstance(spec, list):  # a section that is a list (processing): its first entry
+            spec = spec[0]
+            shown[-1] += "[0]"
+    where = ".".join(shown)
     is_list = _is_sequence(cls_name, name)
     spec[name] = [value] if is_list else value
-    return data, f"{section}.{name}[0]" if is_list else f"{section}.{name}"
+    return data, f"{where}.{name}[0]" if is_list else f"{where}.{name}"
 
 
 def _is_sequence(cls_name: str, name: str) -> bool:

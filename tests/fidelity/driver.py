@@ -117,6 +117,52 @@ def _tuner(estimator: Any, kwargs: dict[str, Any]) -> Any:
     return sdk_tuner.HyperparameterTuner(estimator, hyperparameter_ranges=ranges, **kwargs)
 
 
+# The SDK class of each processor type (processing: entries).
+_PROCESSORS = {
+    "Processor": "sagemaker.processing.Processor",
+    "ScriptProcessor": "sagemaker.processing.ScriptProcessor",
+    "FrameworkProcessor": "sagemaker.processing.FrameworkProcessor",
+    "SKLearnProcessor": "sagemaker.sklearn.processing.SKLearnProcessor",
+    "PyTorchProcessor": "sagemaker.pytorch.processing.PyTorchProcessor",
+}
+
+
+def _resolve(value: Any, outputs: dict[tuple[str, str], str]) -> Any:
+    """A ``{step, output}`` reference → the S3 URI the SDK gave that output (or the model)."""
+    if isinstance(value, dict) and set(value) == {"step", "output"}:
+        return outputs[(value["step"], value["output"])]
+    return value
+
+
+def _run_processing(step: dict[str, Any], session: Any, base: Path, outputs: dict[tuple[str, str], str]) -> None:
+    """``processor.run(...)`` of one processing: entry; records its outputs' S3 URIs."""
+    import importlib
+
+    from sagemaker.network import NetworkConfig
+    from sagemaker.processing import ProcessingInput, ProcessingOutput
+
+    kwargs = dict(step["processor"])
+    module, _, name = _PROCESSORS[kwargs.pop("type")].rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    kwargs.setdefault("role", ROLE)
+    _retrieve(kwargs)
+    if "estimator_cls" in kwargs:
+        kwargs["estimator_cls"] = _estimator_class(kwargs["estimator_cls"])
+    if "network_config" in kwargs:
+        kwargs["network_config"] = NetworkConfig(**kwargs["network_config"])
+    processor = cls(sagemaker_session=session, **kwargs)
+    run = dict(step.get("run", {}))
+    inputs = [ProcessingInput(**{**i, "source": _resolve(i["source"], outputs)}) for i in run.pop("inputs", [])]
+    outs = [ProcessingOutput(**o) for o in run.pop("outputs", [])]
+    if run.get("source_dir"):
+        run["source_dir"] = str(base / run["source_dir"])
+    elif run.get("code") and not run["code"].startswith("s3://"):
+        run["code"] = str(base / run["code"])
+    processor.run(inputs=inputs or None, outputs=outs or None, job_name=f"{JOB_NAME}-{step['name']}", wait=False, logs=False, **run)
+    for output in processor.latest_job.outputs:
+        outputs[(step["name"], output.output_name)] = output.destination
+
+
 def _absolute(kwargs: dict[str, Any], base: Path) -> None:
     for key in ("source_dir",):
         if kwargs.get(key) and not str(kwargs[key]).startswith("s3://"):
@@ -154,6 +200,14 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
     _CREATED_CONFIGS.clear()
     _CREATED_TUNING.clear()
     d = copy.deepcopy(descriptor)
+    outputs: dict[tuple[str, str], str] = {}  # (step, output name) → S3 URI
+    steps = d.get("processing", [])
+    for step in steps:
+        if step.get("when", "before_training") == "before_training":
+            _run_processing(step, session, base, outputs)
+    if "fit" in d and isinstance(d["fit"]["inputs"], dict):
+        inputs = d["fit"]["inputs"]
+        d["fit"]["inputs"] = _resolve(inputs, outputs) if set(inputs) == {"step", "output"} else {k: _resolve(v, outputs) for k, v in inputs.items()}
     if True:
         deployable: Any = None
         if "estimator" in d:
@@ -180,6 +234,10 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
             else:
                 estimator.fit(_inputs(fit), **fit_kwargs)
                 deployable = estimator
+            outputs[("training", "model")] = deployable.model_data if "tuner" not in d else None
+        for step in steps:
+            if step.get("when") == "after_training":
+                _run_processing(step, session, base, outputs)
         if "model" in d:
             kwargs = d["model"]
             cls = _model_class(kwargs.pop("type"))

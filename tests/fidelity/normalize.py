@@ -22,6 +22,12 @@ CODE_DIR = str(Path(__file__).resolve().parent / "code") + "/"
 # The SDK's default async output folders: unique_name_from_base(model name), "<name>-<epoch>-<hex>".
 ASYNC_FOLDER = re.compile(r"(s3://[a-z0-9.-]+/async-endpoint-(?:outputs|failures))/[A-Za-z0-9-]+?-\d{10}-[0-9a-f]{4}")
 
+# A processing job's code, uploaded by processor.run() under the job's folder: a script
+# (<job>/input/code/<file>), or a framework processor's archive and runproc.sh (<job>/source/...).
+PROCESSING_SCRIPT = re.compile(r"s3://[a-z0-9.-]+/fidelity-job-([a-z0-9-]+)/input/code/[^\"/]+")
+PROCESSING_ARCHIVE = re.compile(r"s3://[a-z0-9.-]+/fidelity-job-([a-z0-9-]+)/source/sourcedir\.tar\.gz")
+PROCESSING_RUNPROC = re.compile(r"s3://[a-z0-9.-]+/fidelity-job-([a-z0-9-]+)/source/runproc\.sh")
+
 #: (what the SDK sends, what sagestack sends instead, why)
 DELIBERATE_DIFFERENCES = [
     (
@@ -48,6 +54,12 @@ DELIBERATE_DIFFERENCES = [
         "s3://<bucket>/<model name>/model.tar.gz (repacked by the notebook)",
         "{{RepackedModelData}}",
         "repacking is a pipeline step (training) or a deploy-time custom resource (hosting); its output location is known only then",
+    ),
+    (
+        "s3://<bucket>/<job>/input/code/<script> (a framework processor's: s3://<bucket>/<job>/source/sourcedir.tar.gz and runproc.sh), run as /opt/ml/processing/input/code/<script>",
+        "{{ProcessingCode.<step>}}",
+        "a processing step's code is a CDK asset uploaded once per content hash, not once per job; the container runs it under the asset's file name"
+        " ({{ProcessingCodeFile.<step>}}; runproc.sh: {{ProcessingEntrypoint.<step>}}, {{ProcessingEntrypointFile.<step>}})",
     ),
     (
         "<model name>-<epoch>-<hex> inference component names",
@@ -79,6 +91,8 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
         target = (placeholders or {}).get(name, "{{ModelName}}")
         text = re.sub(rf'"{re.escape(name)}"', f'"{target}"', text)
     text = text.replace(f'"{MODEL_DATA}"', '"{{ModelDataUrl}}"')
+    if operation == "CreateProcessingJob":
+        text = _processing_code(text, request)
     out = json.loads(text)
     if operation == "CreateEndpointConfig":
         out["EndpointConfigName"] = "{{EndpointConfigName}}"
@@ -86,6 +100,22 @@ def normalize(operation: str, request: dict[str, Any], model_names: list[str], p
         assert out["EndpointConfigName"] == ENDPOINT_NAME
         out["EndpointConfigName"] = "{{EndpointConfigName}}"
     return out
+
+
+def _processing_code(text: str, request: dict[str, Any]) -> str:
+    """A processing job's uploaded code → the asset placeholders sagestack sends, and the file the
+    container runs → the asset's file name."""
+    step = request["ProcessingJobName"].removeprefix("fidelity-job-")
+    entry = request["AppSpecification"].get("ContainerEntrypoint") or []
+    uploaded = any(PROCESSING_SCRIPT.fullmatch(i["S3Input"]["S3Uri"]) for i in request.get("ProcessingInputs", []) if i["InputName"] == "code")
+    if uploaded and entry:
+        script = entry[-1]
+        text = text.replace(json.dumps(script), json.dumps(script.rsplit("/", 1)[0] + "/{{ProcessingCodeFile." + step + "}}"))
+    if any(PROCESSING_RUNPROC.fullmatch(i["S3Input"]["S3Uri"]) for i in request.get("ProcessingInputs", [])):
+        text = text.replace('"/opt/ml/processing/input/entrypoint/runproc.sh"', '"/opt/ml/processing/input/entrypoint/{{ProcessingEntrypointFile.' + step + '}}"')
+    text = PROCESSING_SCRIPT.sub(r"{{ProcessingCode.\1}}", text)
+    text = PROCESSING_ARCHIVE.sub(r"{{ProcessingCode.\1}}", text)
+    return PROCESSING_RUNPROC.sub(r"{{ProcessingEntrypoint.\1}}", text)
 
 
 def sdk_requests(config: dict[str, Any], calls: list[tuple[str, dict[str, Any]]], session: Any, base: Path) -> dict[str, dict[str, Any]]:
@@ -97,7 +127,14 @@ def sdk_requests(config: dict[str, Any], calls: list[tuple[str, dict[str, Any]]]
     variants = [v["variant_name"] for v in config.get("deploy", {}).get("variants", [])]
     keys = {name: f"CreateModel.{variant}" for name, variant in zip(model_names, variants, strict=False)}
     placeholders = {name: "{{ModelName." + variant + "}}" for name, variant in zip(model_names, variants, strict=False)}
-    out = {keys.get(params.get("ModelName"), op) if op == "CreateModel" else op: normalize(op, params, model_names, placeholders) for op, params in creates}
+    def key(op: str, params: dict[str, Any]) -> str:
+        if op == "CreateModel":
+            return keys.get(params.get("ModelName"), op)
+        if op == "CreateProcessingJob":  # one per step, keyed by the step's name
+            return f"{op}.{params['ProcessingJobName'].removeprefix('fidelity-job-')}"
+        return op
+
+    out = {key(op, params): normalize(op, params, model_names, placeholders) for op, params in creates}
     if "CreateInferenceComponent" in out and not config.get("deploy", {}).get("inference_component_name"):
         out["CreateInferenceComponent"]["InferenceComponentName"] = "{{InferenceComponentName}}"
     return out

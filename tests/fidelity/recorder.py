@@ -109,6 +109,8 @@ def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
         # SDK v1's predictor reads back the endpoint it has just created
         name = params["EndpointName"]
         return {"EndpointName": name, "EndpointArn": f"{arn}:endpoint/{name}", "EndpointConfigName": _CREATED_ENDPOINTS[name], "EndpointStatus": "Creating", "CreationTime": 0, "LastModifiedTime": 0}
+    if operation == "CreateProcessingJob":
+        return {"ProcessingJobArn": f"{arn}:processing-job/{params['ProcessingJobName']}"}
     if operation == "CreateTransformJob":
         return {"TransformJobArn": f"{arn}:transform-job/{params['TransformJobName']}"}
     if operation in ("DescribeEndpoint", "DescribeEndpointConfig", "DescribeModel"):

@@ -50,8 +50,13 @@ def sdk() -> Iterator[tuple[list[tuple[str, dict[str, Any]]], Any]]:
         print(f"\ndifferential: {sum(OUTCOMES.values())} configurations, {dict(OUTCOMES)}", file=sys.stderr)
 
 
+# The generator varies estimator, model, fit, deploy and transform sections: configurations of
+# processing jobs alone have none (their requests are compared with the SDK's by the fixtures).
+VARIED = sorted(name for name, config in CONFIGS.items() if "estimator" in config or "model" in config)
+
+
 @needs_sdk
-@pytest.mark.parametrize("seed", sorted(CONFIGS))
+@pytest.mark.parametrize("seed", VARIED)
 def test_sdk_and_sagestack_agree(seed: str, sdk: tuple[list[tuple[str, dict[str, Any]]], Any]) -> None:
     from . import differential
 

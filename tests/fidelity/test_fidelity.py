@@ -56,7 +56,7 @@ def test_requests_are_valid_for_botocore(name: str) -> None:
     for key, request in _render(name).items():
         operation = key.split(".", 1)[0]  # CreateModel.<variant>
         assert request_problems(operation, request) == [], operation
-        assert {base_name(p) for p in placeholders_in(request)} <= {"SourceArchive", "ModelName", "ModelDataUrl", "RepackedModelData", "EndpointConfigName", "InferenceComponentName"}
+        assert {base_name(p) for p in placeholders_in(request)} <= {"SourceArchive", "ModelName", "ModelDataUrl", "RepackedModelData", "EndpointConfigName", "InferenceComponentName", "ProcessingCode", "ProcessingCodeFile", "ProcessingEntrypoint", "ProcessingEntrypointFile"}
 
 
 def test_docs_list_every_deliberate_difference() -> None:

@@ -42,7 +42,7 @@ def async_mnist() -> ModelDescriptor:
 
 def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     """Case name → (descriptor, topic: "none", "topic" or "encrypted-topic")."""
-    pipelines = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None}
+    pipelines = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None or d.processing is not None}
     out: dict[str, tuple[ModelDescriptor, str]] = {name: (d, "none") for name, d in sorted(pipelines.items())}
     for name in ("mnist-tf", "mnist-batch", "kmeans"):
         out[f"{name}+topic"] = (pipelines[name], "topic")

@@ -30,6 +30,7 @@ SYNC_RULES = {
     "createTrainingJob.sync": "StepFunctionsGetEventsForSageMakerTrainingJobsRule",
     "createTransformJob.sync": "StepFunctionsGetEventsForSageMakerTransformJobsRule",
     "createHyperParameterTuningJob.sync": "StepFunctionsGetEventsForSageMakerTuningJobsRule",
+    "createProcessingJob.sync": "StepFunctionsGetEventsForSageMakerProcessingJobsRule",
 }
 
 # Granted although no task of some example needs it, and why. The fragments' refactor keeps the
@@ -102,7 +103,10 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
         operation = call.removesuffix(".sync")
         action = "sagemaker:" + operation[0].upper() + operation[1:]
         endpoint = params.get("EndpointName", "").lower()
+        # a processing job is named <run>-<step>: States.Format('{}-<step>', $.run.name)
+        step = re.search(r"\{\}-([a-z0-9-]+)'", params.get("ProcessingJobName.$", ""))
         targets = {
+            "createProcessingJob": [arn("sagemaker", f"processing-job/{sm}-{step.group(1) if step else ''}")],
             "createTrainingJob": [arn("sagemaker", f"training-job/{sm}")],
             "createHyperParameterTuningJob": [arn("sagemaker", f"hyper-parameter-tuning-job/{sm}")],
             "describeTrainingJob": [arn("sagemaker", f"training-job/{(job or run).lower()}")],

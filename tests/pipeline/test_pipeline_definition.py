@@ -25,7 +25,7 @@ from .golden import async_mnist as _async_mnist
 from .harness import asl_problems, run
 
 CATALOG_BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
-PIPELINES = {n: d for n, d in CATALOG_BY_NAME.items() if d.estimator is not None or d.transformer is not None}
+PIPELINES = {n: d for n, d in CATALOG_BY_NAME.items() if d.estimator is not None or d.transformer is not None or d.processing is not None}
 CTX = RenderContext(region="us-east-1")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # botocore's TrainingJobName / ModelName / EndpointConfigName
 RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")

@@ -13,6 +13,7 @@ from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceC
 from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
+from .processing import PROCESSOR_TYPES, NetworkConfig, ProcessingInput, ProcessingOutput, ProcessingRun, ProcessingStep, ProcessingSteps, StepOutput
 from .schedule import RunInput, Schedule, TunerRunInput
 from .transform import Transform, Transformer
 from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
@@ -30,8 +31,9 @@ SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(
 STACK_DESCRIPTION_MAX_BYTES = 1024
 
 
-def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool, tuned: bool = False) -> str:
-    parts = [f"{'tune' if tuned else 'train'} {estimator}"] if estimator else []
+def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool, tuned: bool = False, processing: bool = False) -> str:
+    parts = ["process"] if processing and not estimator else []  # with training, the kind stays as it was
+    parts += [f"{'tune' if tuned else 'train'} {estimator}"] if estimator else []
     parts += [model] if model else []
     parts += ["deploy"] if deploy else []
     parts += ["transform"] if transform else []
@@ -78,6 +80,11 @@ class ModelDescriptor(SdkModel):
         doc="HyperparameterTuner(estimator, ...) arguments: fit tunes the estimator, and deploy serves the best training job.",
         lands_in="CreateHyperParameterTuningJob",
     )
+    processing: ProcessingSteps | None = sdk_field(
+        None,
+        doc="Processing jobs, each a processor class (processor:) and processor.run(...) (run:), before training (data preparation) or after it (evaluation).",
+        lands_in="CreateProcessingJob",
+    )
     model: ModelSpec | None = sdk_field(None, doc=f"Existing model data (type: {', '.join(MODEL_TYPES)}).", lands_in="AWS::SageMaker::Model")
     deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
@@ -92,7 +99,7 @@ class ModelDescriptor(SdkModel):
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
-    @field_validator("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform", "schedule", mode="before")
+    @field_validator("estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform", "schedule", mode="before")
     @classmethod
     def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
@@ -140,7 +147,7 @@ class ModelDescriptor(SdkModel):
     @property
     def kind(self) -> str:
         """Short description of what the descriptor does (train, deploy, transform)."""
-        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None, self.tuner is not None)
+        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None, self.tuner is not None, self.processing is not None)
 
     @property
     def stack_description(self) -> str:
@@ -149,9 +156,10 @@ class ModelDescriptor(SdkModel):
         return _stack_description(self.name, self.kind, self.description)
 
 
-SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform", "schedule")
+SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform", "schedule")
 
 register_field_homes(
     ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
-    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig, *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
+    ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig,
+    ProcessingStep, ProcessingRun, ProcessingInput, ProcessingOutput, StepOutput, NetworkConfig, *PROCESSOR_TYPES.values(), *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

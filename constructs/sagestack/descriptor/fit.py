@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_serializer
 
 from .base import Api, SdkModel, sdk_field, user_error
+from .processing import StepOutput, uri_or_reference
 from .types import PositiveInt, S3Uri
 
 __all__ = ["Fit", "TrainingInput", "RecordSet", "ShuffleConfig", "DEFAULT_CHANNEL"]
@@ -25,6 +26,10 @@ CH = "InputDataConfig[]"
 DEFAULT_CHANNEL = "training"  # the SDK's channel name for a bare S3 URI or TrainingInput
 
 ChannelName = Annotated[str, Api(CTJ, f"{CH}.ChannelName")]
+if TYPE_CHECKING:  # the type checker sees what the discriminated union holds
+    ChannelData = str | StepOutput
+else:
+    ChannelData = uri_or_reference(Annotated[S3Uri, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3Uri")])
 
 
 class ShuffleConfig(SdkModel):
@@ -34,8 +39,8 @@ class ShuffleConfig(SdkModel):
 class TrainingInput(SdkModel):
     """``sagemaker.inputs.TrainingInput`` (v1 ``sagemaker.session.s3_input``)."""
 
-    s3_data: Annotated[S3Uri, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3Uri")] = sdk_field(
-        doc="S3 prefix or manifest of the channel's data.", lands_in="CreateTrainingJob.InputDataConfig[].DataSource.S3DataSource.S3Uri"
+    s3_data: ChannelData = sdk_field(
+        doc="S3 prefix or manifest of the channel's data, or {step, output}: a processing step's output.", lands_in="CreateTrainingJob.InputDataConfig[].DataSource.S3DataSource.S3Uri"
     )
     distribution: Annotated[str, Api(CTJ, f"{CH}.DataSource.S3DataSource.S3DataDistributionType")] = sdk_field(
         "FullyReplicated",
@@ -81,8 +86,12 @@ class RecordSet(SdkModel):
     RECORD_KEYS: ClassVar[frozenset[str]] = frozenset({"num_records", "feature_dim", "channel"})
 
 
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"step", "output"}
+
+
 def _as_channel(value: Any) -> Any:
-    return {"s3_data": value} if isinstance(value, str) else value
+    return {"s3_data": value} if isinstance(value, str) or _is_reference(value) else value
 
 
 Channel = Annotated[TrainingInput, BeforeValidator(_as_channel)]
@@ -100,7 +109,7 @@ Records = Annotated[tuple[RecordSet, ...], AfterValidator(_not_empty)]
 
 def _normalize_inputs(value: Any) -> Any:
     """Every SDK form of ``inputs`` → ``{'channels': {...}}`` or ``{'records': [...]}``."""
-    if isinstance(value, str):
+    if isinstance(value, str) or _is_reference(value):
         return {"channels": {DEFAULT_CHANNEL: value}}
     if isinstance(value, list):
         return {"records": value}

@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import condition, deploy, estimator, fit, inference_component, model, transform, tuner
+from . import condition, deploy, estimator, fit, inference_component, model, processing, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 
@@ -46,6 +46,15 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("tuner.hyperparameter_ranges", tuner.ParameterRange, "`ContinuousParameter` / `IntegerParameter` / `CategoricalParameter`"),
     ("tuner.strategy_config", tuner.StrategyConfig, "`sagemaker.tuner.StrategyConfig`"),
     ("tuner.strategy_config.hyperband_strategy_config", tuner.HyperbandStrategyConfig, "`sagemaker.tuner.HyperbandStrategyConfig`"),
+    ("processing[]", processing.ProcessingStep, "one processing job: a processor class, then `processor.run(...)`"),
+    ("processing[].processor: common to every type", processing._ProcessorBase, "`sagemaker.processing.Processor`'s constructor"),
+    ("processing[].processor: framework processors (FrameworkProcessor, PyTorchProcessor)", processing.FrameworkProcessorBase, "`sagemaker.processing.FrameworkProcessor`"),
+    *((f"processing[].processor: type {name}", cls, f"`{name}(...)`") for name, cls in processing.PROCESSOR_TYPES.items()),
+    ("processing[].processor.network_config", processing.NetworkConfig, "`sagemaker.network.NetworkConfig`"),
+    ("processing[].run", processing.ProcessingRun, "`processor.run(...)`"),
+    ("processing[].run.inputs[]", processing.ProcessingInput, "`sagemaker.processing.ProcessingInput`"),
+    ("processing[].run.outputs[]", processing.ProcessingOutput, "`sagemaker.processing.ProcessingOutput`"),
+    ("{step, output}", processing.StepOutput, "a processing step's output, or the trained model (`{step: training, output: model}`)"),
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
     ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
     ("deploy.condition[]", condition.Check, "sagestack: a check of the quality gate (as SageMaker Pipelines' `ConditionGreaterThanOrEqualTo` and its siblings)"),

@@ -72,7 +72,7 @@ def image_uri_retrieve_exists(d: Any, ctx: Context) -> Iterator[Finding]:
             yield from _retrieve_problems((section, "image_uri"), spec)
 
 
-def _retrieve_problems(at: tuple[str, ...], spec: ImageUriRetrieve) -> Iterator[Finding]:
+def _retrieve_problems(at: tuple[str | int, ...], spec: ImageUriRetrieve) -> Iterator[Finding]:
     scope = spec.image_scope or default_image_scope(spec.framework)
     if scope is None:
         yield Finding(at + ("image_scope",), f"{spec.framework} has separate training and inference images: retrieve() needs image_scope", "training, inference", "nothing")

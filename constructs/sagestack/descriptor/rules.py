@@ -132,8 +132,8 @@ def sections_fit_together(d: Any, ctx: Context) -> Iterator[Finding]:
     p = ctx.present
     if "estimator" in p and "model" in p:
         yield Finding(("model",), "a descriptor either trains (estimator) or uses existing model data (model), not both", "estimator or model", "both")
-    if "estimator" not in p and "model" not in p:
-        yield Finding(("name",), "nothing to build: add an estimator (with fit) or a model", "estimator + fit, or model + deploy/transformer", "neither")
+    if "estimator" not in p and "model" not in p and "processing" not in p:
+        yield Finding(("name",), "nothing to build: add an estimator (with fit), a model or processing steps", "estimator + fit, model + deploy/transformer, or processing", "neither")
     if "estimator" in p and "fit" not in p:
         yield Finding(("estimator",), "an estimator needs a fit section with its inputs", "fit: {inputs: ...}", "no fit")
     if "fit" in p and "estimator" not in p:
@@ -839,7 +839,7 @@ def _channel_uris(d: Any) -> dict[str, str]:
         return {}
     if fit.inputs.records is not None:
         return {r.channel: r.s3_data for r in fit.inputs.records}
-    return {name: ch.s3_data for name, ch in (fit.inputs.channels or {}).items()}
+    return {name: ch.s3_data for name, ch in (fit.inputs.channels or {}).items() if isinstance(ch.s3_data, str)}  # not a processing step's output
 
 
 def _settable_hyperparameters(est: Any) -> set[str]:
@@ -857,7 +857,7 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
     gives must name what the descriptor has (channels, hyperparameters it sets)."""
     schedule = d.schedule
     est = getattr(d, "estimator", None)
-    if "estimator" not in ctx.present and "transformer" not in ctx.present:
+    if "estimator" not in ctx.present and "transformer" not in ctx.present and "processing" not in ctx.present:
         yield Finding(("schedule",), "only a pipeline runs on a schedule; this model is deployed once by CloudFormation (model + deploy)", "an estimator (train, then deploy or transform), or model + transformer", "model + deploy")
         return
     if schedule.input is None:

@@ -14,12 +14,14 @@ def _user_forms_of_inputs(schema: dict[str, Any]) -> None:
     (the SDK's fit(inputs=...)): URI, {channel: URI or TrainingInput}, TrainingInput, RecordSet, [RecordSet]."""
     defs = schema["$defs"]
     uri = {"type": "string", "pattern": "^s3://"}
-    channel = {"anyOf": [uri, {"$ref": "#/$defs/TrainingInput"}]}
+    reference = {"$ref": "#/$defs/StepOutput"}  # {step, output}: a processing step's output
+    channel = {"anyOf": [uri, reference, {"$ref": "#/$defs/TrainingInput"}]}
     inputs = defs["Fit"]["properties"]["inputs"]
     defs["Fit"]["properties"]["inputs"] = {
         "description": inputs.get("description", ""),
         "anyOf": [
             uri,
+            reference,
             {"$ref": "#/$defs/RecordSet"},
             {"type": "array", "items": {"$ref": "#/$defs/RecordSet"}, "minItems": 1},
             {"$ref": "#/$defs/TrainingInput"},

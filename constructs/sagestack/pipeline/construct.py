@@ -42,6 +42,7 @@ from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
+from .processing_assets import ProcessingAssets
 from .steps import GrantContext
 from .steps import grants as step_grants
 from .steps.tuning import TRAINING_JOB_SUFFIX
@@ -112,8 +113,8 @@ class TrainingPipeline(Construct):
         """
         super().__init__(scope, construct_id)
         d = descriptor
-        if d.estimator is None and d.transformer is None:
-            raise ValueError(f"TrainingPipeline needs estimator and fit, or model and transformer; {d.name} has {d.kind}")
+        if d.estimator is None and d.transformer is None and d.processing is None:
+            raise ValueError(f"TrainingPipeline needs estimator and fit, model and transformer, or processing; {d.name} has {d.kind}")
         stack = cdk.Stack.of(self)
         require_region(stack, "TrainingPipeline")
         # Read once: every property read of a construct is a jsii round trip.
@@ -159,6 +160,14 @@ class TrainingPipeline(Construct):
             else:
                 static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
             self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
+
+        # Processing: each step's code assets and the role its jobs run as.
+        self.processing: ProcessingAssets | None = None
+        if d.processing is not None:
+            bucket = self.artifact_bucket.bucket_name
+            model_data = f"{(est.output_path or f's3://{bucket}/').rstrip('/')}/{self._job_folder}/output/model.tar.gz" if est is not None else ""
+            self.processing = ProcessingAssets.build(self, d, bucket_name=bucket, run_folder=self._run_folder, model_data=model_data, prefix=self.prefix)
+            static.update(self.processing.static)
 
         # Serving: the model's role and the repack step.
         self.model_role: ModelExecutionRole | None = None
@@ -247,6 +256,7 @@ class TrainingPipeline(Construct):
             "SourceArchive": static.get("SourceArchive"), "ModelRoleArn": model_role_arn, "TopicArn": resources.topic_arn,
             "CheckRunInputArn": resources.check_input_function, "RepackArn": repack_step.function_arn if repack_step else None,
             "CodeBucket": repack_step.code_bucket if repack_step else None, "CodeKey": repack_step.code_key if repack_step else None,
+            "ProcessingRoleArn": static.get("ProcessingRoleArn"),
         })
 
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
@@ -345,6 +355,7 @@ class TrainingPipeline(Construct):
             topic_arn=self.topic.topic_arn if self.topic is not None else None,
             topic_key_arn=key.key_arn if key is not None else None,
             training_role_arn=training_role_arn, model_role_arn=model_role_arn,
+            processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
         )
         return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]
 
@@ -401,7 +412,7 @@ class TrainingPipeline(Construct):
         )
         # Deleted first: before the state machine, the roles SageMaker runs as, and its own policy.
         resource.node.add_dependency(policy)
-        for dependency in (self.execution_role, self.model_role):
+        for dependency in (self.execution_role, self.model_role, self.processing.role if self.processing is not None else None):
             if dependency is not None:
                 resource.node.add_dependency(dependency)
 
@@ -420,10 +431,12 @@ class TrainingPipeline(Construct):
 
         reads = [ch["DataSource"]["S3DataSource"]["S3Uri"] for ch in request["InputDataConfig"] if ch["ChannelName"] != "code" or "{{" not in ch["DataSource"]["S3DataSource"]["S3Uri"]]
         reads = [uri for uri in reads if not uri.startswith("{{")]
-        if reads:
-            statements.append(statement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in reads})))
-            for bucket in sorted({prefix_arn(u)[0] for u in reads}):
-                keys = sorted({prefix_arn(u)[1] + "*" for u in reads if prefix_arn(u)[0] == bucket})
+        # A processing step's output (s3://{{ArtifactBucket}}/{{TrainingJobName}}-<step>/...): this model's run folders.
+        iam_reads = [uri.replace("{{ArtifactBucket}}", self.artifact_bucket.bucket_name).replace("{{TrainingJobName}}", self._run_folder) for uri in reads]
+        if iam_reads:
+            statements.append(statement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in iam_reads})))
+            for bucket in sorted({prefix_arn(u)[0] for u in iam_reads}):
+                keys = sorted({prefix_arn(u)[1] + "*" for u in iam_reads if prefix_arn(u)[0] == bucket})
                 statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
         # Every S3 location the job writes to, from the request itself (model output, Debugger and
         # profiler output, checkpoints), so a location the descriptor adds is never left out.
@@ -458,5 +471,5 @@ class TrainingPipeline(Construct):
             "cloudwatch:PutMetricData (namespace-conditioned) take no resource; KMS keys named by alias are any key of the account "
             "conditioned on kms:ResourceAliases (the key id behind an alias is unknown at synth); EC2 network-interface actions for VPC jobs.",
         )
-        readable = sorted({u.rstrip("/") for u in reads if not u.startswith("{{")})
+        readable = sorted({u.rstrip("/") for u in reads if "{{" not in u})  # a run input may name these prefixes
         return role, readable, writable

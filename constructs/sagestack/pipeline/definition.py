@@ -70,8 +70,8 @@ __all__ = [
 
 def pipeline_definition(d: ModelDescriptor, ctx: RenderContext, resources: PipelineResources) -> dict[str, Any]:
     """The whole pipeline of ``d`` (with ``estimator`` and/or ``transformer``/``deploy``) as ASL."""
-    if d.estimator is None and d.transformer is None:
-        raise ValueError(f"{d.name}: a pipeline needs an estimator or a transformer; {d.kind} is deployed by CloudFormation")
+    if d.estimator is None and d.transformer is None and d.processing is None:
+        raise ValueError(f"{d.name}: a pipeline needs an estimator, a transformer or processing steps; {d.kind} is deployed by CloudFormation")
     composed = compose(d, ctx, resources)
     # Service integrations are ARNs in the stack's partition too (arn:aws-cn:states:::... in China).
     for state in composed["States"].values():

@@ -16,6 +16,7 @@ from .context import PLACEHOLDERS, RenderContext, placeholders_in, substitute
 from .hosting import create_endpoint, create_endpoint_config, create_inference_component, create_model, needs_repack
 from .images import image_uri, image_uris_by_region
 from .inference_component import creates_endpoint
+from .processing import create_processing_job
 from .training import create_training_job
 from .transform import create_transform_job
 from .tuning import create_hyper_parameter_tuning_job
@@ -28,6 +29,7 @@ __all__ = [
     "substitute",
     "request_problems",
     "create_training_job",
+    "create_processing_job",
     "create_hyper_parameter_tuning_job",
     "create_model",
     "create_endpoint_config",
@@ -44,10 +46,15 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
     """Every SageMaker request the descriptor's SDK calls send, in call order, keyed by operation
     (``CreateModel.<variant>`` for each of ``deploy.variants``)."""
     out: dict[str, dict[str, Any]] = {}
+    steps = d.processing or ()
+    for step in (s for s in steps if s.when == "before_training"):  # one CreateProcessingJob.<step> each
+        out[f"CreateProcessingJob.{step.name}"] = create_processing_job(d, step, ctx)
     if d.estimator is not None and d.tuner is not None:  # tuner.fit(): the tuning job trains
         out["CreateHyperParameterTuningJob"] = create_hyper_parameter_tuning_job(d, ctx)
     elif d.estimator is not None:
         out["CreateTrainingJob"] = create_training_job(d, ctx)
+    for step in (s for s in steps if s.when == "after_training"):
+        out[f"CreateProcessingJob.{step.name}"] = create_processing_job(d, step, ctx)
     if d.deploy is not None and d.deploy.variants:
         for variant in d.deploy.model_variants():  # one model per variant (and shadow); keys "CreateModel.<variant>"
             out[f"CreateModel.{variant.variant_name}"] = create_model(d, ctx, variant)

@@ -26,6 +26,11 @@ EXAMPLE_VALUES = {
     "TransformJobName": "mnist-tf-20260101t000000-a1b2c3d4",
     "AccountId": "123456789012",
     "Partition": "aws",
+    "ProcessingRoleArn": "arn:aws:iam::123456789012:role/sagestack-mnist-tf-processing",
+    "ProcessingCode": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/0123456789abcdef.py",
+    "ProcessingCodeFile": "0123456789abcdef.py",
+    "ProcessingEntrypoint": "s3://cdk-hnb659fds-assets-123456789012-us-east-1/fedcba9876543210.sh",
+    "ProcessingEntrypointFile": "fedcba9876543210.sh",
 }
 
 

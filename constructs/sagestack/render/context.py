@@ -30,6 +30,11 @@ PLACEHOLDERS: dict[str, str] = {
     "InferenceComponentName": "the stable inference component name of this model and environment (clients pass it to invoke_endpoint)",
     "TransformJobName": "per-execution transform job name",
     "AccountId": "the stack's account (a role given by name becomes an ARN in it)",
+    "ProcessingRoleArn": "ARN of the generated processing role (when a processor gives no role)",
+    "ProcessingCode": "S3 URI of the CDK asset holding a processing step's code (its script, or a framework processor's sourcedir.tar.gz); qualified by the step's name",
+    "ProcessingCodeFile": "the file name of a processing step's code asset, as the container finds it; qualified by the step's name",
+    "ProcessingEntrypoint": "S3 URI of the CDK asset holding a framework processor's runproc.sh; qualified by the step's name",
+    "ProcessingEntrypointFile": "the file name of that runproc.sh asset, as the container finds it; qualified by the step's name",
     "Partition": "the stack's partition (aws, aws-cn, aws-us-gov): the first field of every ARN sagestack builds",
 }
 

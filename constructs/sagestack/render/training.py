@@ -149,10 +149,12 @@ def hyperparameters(d: ModelDescriptor, ctx: RenderContext) -> dict[str, str]:
     return {str(k): _json(v) for k, v in values.items()}
 
 
-def _channel(name: str, channel: TrainingInput) -> dict[str, Any]:
+def _channel(name: str, channel: TrainingInput, d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
+    from .processing import reference_uri  # a processing step's output, for {step, output}
+
     source: dict[str, Any] = {
         "S3DataType": channel.s3_data_type,
-        "S3Uri": channel.s3_data,
+        "S3Uri": reference_uri(d, channel.s3_data, ctx),
         "S3DataDistributionType": channel.distribution,
     }
     if channel.attribute_names is not None:
@@ -186,7 +188,7 @@ def input_data_config(d: ModelDescriptor, ctx: RenderContext) -> list[dict[str, 
     if fit.inputs.records is not None:
         channels = [_record_channel(r) for r in fit.inputs.records]
     else:
-        channels = [_channel(name, ch) for name, ch in (fit.inputs.channels or {}).items()]
+        channels = [_channel(name, ch, d, ctx) for name, ch in (fit.inputs.channels or {}).items()]
     if isinstance(est, FrameworkEstimator) and est.enable_network_isolation:
         code_uri = est.source_dir if (est.source_dir or "").startswith("s3://") else ctx.source_archive
         channels.append({"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": code_uri, "S3DataDistributionType": "FullyReplicated"}}, "ChannelName": "code"})

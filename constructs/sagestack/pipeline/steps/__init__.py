@@ -34,6 +34,8 @@ from .endpoint import Endpoint
 from .failure import Failure
 from .model import Model
 from .notify import Notify
+from .processing import Processing
+from .processing_after import ProcessingAfterTraining
 from .repack import Repack
 from .run_input import RunInput
 from .run_name import RunName
@@ -57,7 +59,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Training(), Tuning(), Condition(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 
@@ -89,7 +91,7 @@ def _link(state: dict[str, Any], following: str | None, failure: str) -> None:
 def compose(d: ModelDescriptor, ctx: RenderContext, resources: PipelineResources) -> dict[str, Any]:
     """The states of ``d``'s pipeline: every applicable fragment's, linked (``StartAt`` is the
     first entry)."""
-    static = {k: v for k, v in resources.static.items() if k in STATIC_PLACEHOLDERS}
+    static = {k: v for k, v in resources.static.items() if k.split(".", 1)[0] in STATIC_PLACEHOLDERS}  # ProcessingCode.<step> too
     s = StepContext(d=d, ctx=ctx, resources=resources, prefix=run_prefix(d, resources.name_suffix), static=static, runtime=dict(RUNTIME))
     b = Builder()
     parts: list[tuple[list[str], str | None]] = []  # each fragment's states and its entry

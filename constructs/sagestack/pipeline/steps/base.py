@@ -19,7 +19,11 @@ from ...render.training import create_training_job
 from ...render.tuning import create_hyper_parameter_tuning_job
 
 RUN_SUFFIX_LENGTH = 13  # "-" + 8 + 4 hex digits of a UUID
-STATIC_PLACEHOLDERS = frozenset({"RoleArn", "ArtifactBucket", "SourceArchive", "AccountId", "Partition"})
+STATIC_PLACEHOLDERS = frozenset({
+    "RoleArn", "ArtifactBucket", "SourceArchive", "AccountId", "Partition",
+    # a processing step's code assets (qualified by the step's name) and the role its jobs run as
+    "ProcessingCode", "ProcessingCodeFile", "ProcessingEntrypoint", "ProcessingEntrypointFile", "ProcessingRoleArn",
+})
 TRAIN_STATE = "Train"
 FAILED_STATE = "Run failed"
 RUN = "$.run"
@@ -112,14 +116,17 @@ def to_parameters(value: Any, runtime: dict[str, str], static: dict[str, str] | 
                 out[key] = converted
         return out
     if isinstance(value, list):
+        # An object inside a list may hold ".$" keys (ProcessingInputs[].S3Input.S3Uri); a bare
+        # string item cannot be a path.
         converted_items = [to_parameters(item, runtime, static) for item in value]
         if any(isinstance(item, _Dynamic) for item in converted_items):
-            raise ValueError("run-time placeholders inside lists are not supported")
+            raise ValueError("run-time placeholders as list items are not supported (inside an object of a list they are)")
         return converted_items
     if isinstance(value, str):
         names = _PLACEHOLDER.findall(value)
         if not names:
             return value
+        static = {**{n: static[base_name(n)] for n in names if n not in static and base_name(n) in static}, **static}  # example values fill qualified names
         missing = [n for n in names if base_name(n) in STATIC_PLACEHOLDERS and n not in static]
         if missing:
             raise ValueError(f"deploy-time placeholders {missing} must be given values")
@@ -286,6 +293,7 @@ class GrantContext:
     :param runs: the run names' IAM pattern, ``<prefix lower>-????????????``.
     :param training_role_arn: the role CreateTrainingJob passes (with an estimator).
     :param model_role_arn: the role CreateModel passes, when the pipeline chooses it.
+    :param processing_role_arns: the roles CreateProcessingJob passes (with processing steps).
     :param topic_key_arn: the KMS key of an encrypted notification topic.
     """
 
@@ -300,6 +308,7 @@ class GrantContext:
     topic_key_arn: str | None = None
     training_role_arn: str | None = None
     model_role_arn: str | None = None
+    processing_role_arns: tuple[str, ...] = ()
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

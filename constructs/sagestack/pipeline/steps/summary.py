@@ -19,6 +19,8 @@ class Summary(Fragment):
         summary: dict[str, Any] = {"model": d.name, "run_name.$": "$.run.name"}
         if d.estimator is not None:
             summary.update({"training_job_name.$": "$.training.TrainingJobName", "model_data.$": "$.training.ModelArtifacts.S3ModelArtifacts"})
+        if d.processing is not None:  # each processing job's name, status and outputs
+            summary["processing.$"] = "$.processing"
         if d.deploy is not None or d.transformer is not None:
             summary["model_name.$"] = "$.run.name"
         if d.deploy is not None:
