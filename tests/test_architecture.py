@@ -63,3 +63,78 @@ def test_architecture_page_names_every_module() -> None:
     names = {p.stem for p in library.glob("*.py") if p.stem != "__init__"} | {p.name for p in library.iterdir() if p.is_dir() and p.name != "__pycache__"}
     missing = sorted(n for n in names if not re.search(rf"\b{re.escape(n)}(\.py|/|\b)", page))
     assert not missing, missing
+
+
+# Placement fields that are also ordinary names elsewhere (pipeline and IAM resources, construct
+# attributes): the test cannot tell those uses from the field's, so it checks the others.
+SHARED_WORDS = {"resources", "inference_component_name"}
+
+
+def _placement_field_uses(source: str, fields: frozenset[str]) -> list[tuple[int, str]]:
+    """(line, field) of each attribute, string constant or keyword in ``source`` that names one of
+    ``fields``; docstrings and prose inside longer strings do not count."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value
+        elif isinstance(node, ast.keyword):
+            name = node.arg or ""
+        else:
+            continue
+        if name in fields:
+            found.append((node.lineno, name))
+    return sorted(found)
+
+
+def _checked_fields() -> frozenset[str]:
+    from sagestack.descriptor.placements import PLACEMENT_FIELDS
+
+    return frozenset(PLACEMENT_FIELDS - SHARED_WORDS)
+
+
+def test_nothing_outside_a_placement_module_names_a_placement_field() -> None:
+    """What differs by placement (serverless, A/B variants, shadow, asynchronous, inference
+    components...) is decided in its module of sagestack.descriptor.placements: no other module
+    reads or writes one of the placements' own deploy fields; the deploy section only declares them."""
+    package = REPO_ROOT / "constructs" / "sagestack"
+    placements = package / "descriptor" / "placements"
+    declared = package / "descriptor" / "deploy.py"
+    fields = _checked_fields()
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{line}: {name}"
+        for path in sorted(package.rglob("*.py"))
+        if placements not in path.parents and path != declared
+        for line, name in _placement_field_uses(path.read_text(), fields)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_placement_check_catches_a_field_read_elsewhere() -> None:
+    """The check above flags an attribute read, a name passed to getattr and a dict key, and lets
+    prose mentioning the field pass (so it cannot pass by matching nothing)."""
+    fields = _checked_fields()
+    assert {"serverless_inference_config", "async_inference_config", "shadow_variant", "variants", "managed_instance_scaling"} <= fields
+    source = '"""Mentions serverless_inference_config in prose."""\nif d.deploy.serverless_inference_config:\n    x = getattr(dep, "shadow_variant")\n    y = data["variants"]\n'
+    assert _placement_field_uses(source, fields) == [(2, "serverless_inference_config"), (3, "shadow_variant"), (4, "variants")]
+
+
+def test_the_placement_registry_is_every_module_of_its_package() -> None:
+    """Each module of descriptor/placements declares one placement; their orders are distinct, every
+    field a placement claims is a deploy field, no two claim the same, and the last capacity
+    placement applies to any deploy section (so every section has one)."""
+    from sagestack.descriptor.deploy import Deploy
+    from sagestack.descriptor.placements import PLACEMENTS
+
+    package = REPO_ROOT / "constructs" / "sagestack" / "descriptor" / "placements"
+    modules = sorted(p.stem for p in package.glob("*.py") if not p.stem.startswith("_"))
+    assert sorted(type(p).__module__.rsplit(".", 1)[1] for p in PLACEMENTS) == modules
+    orders = [p.order for p in PLACEMENTS]
+    assert orders == sorted(set(orders))
+    claimed = [f for p in PLACEMENTS for f in p.fields]
+    assert len(claimed) == len(set(claimed)) and set(claimed) <= set(Deploy.model_fields)
+    fallback = [p for p in PLACEMENTS if p.capacity][-1]
+    assert fallback.applies(Deploy()) and not any(p.applies(Deploy()) for p in PLACEMENTS if p is not fallback)

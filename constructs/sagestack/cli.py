@@ -125,6 +125,7 @@ def schema(output: Path | None = typer.Option(None, "--output", "-o", help="Writ
 def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directories (default: the configured catalog).")) -> None:
     """Show the catalog as a table; files with errors are listed as invalid."""
     from .descriptor.loader import load_catalog
+    from .descriptor.placements import capacity_of
 
     catalog = load_catalog(paths or [configured_catalog()])
     table = Table(title=f"{len(catalog.descriptors)} model(s)")
@@ -137,17 +138,11 @@ def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directo
             continue
         training = f"{d.estimator.instance_count} x {d.estimator.instance_type}" if d.estimator else "-"
         if d.deploy is not None:
-            if d.deploy.serverless_inference_config is not None:
-                serving = f"serverless {d.deploy.serverless_inference_config.memory_size_in_mb} MB"
-            else:
-                serving = f"{d.deploy.initial_instance_count} x {d.deploy.instance_type}"
-                if d.deploy.inference_component_based() and d.deploy.resources is not None:
-                    place = serving if d.deploy.initial_instance_count else f"endpoint {d.deploy.endpoint_name}"  # joins another's endpoint
-                    serving = f"{d.deploy.resources.requests.copies} component copies on {place}"
-                if d.deploy.accelerator_type:
-                    serving += f" + {d.deploy.accelerator_type}"
-                if d.deploy.autoscaling:
-                    serving += f" (autoscale {d.deploy.autoscaling.min_capacity}-{d.deploy.autoscaling.max_capacity})"
+            serving = capacity_of(d.deploy).summary(d.deploy)
+            if d.deploy.accelerator_type:
+                serving += f" + {d.deploy.accelerator_type}"
+            if d.deploy.autoscaling:
+                serving += f" (autoscale {d.deploy.autoscaling.min_capacity}-{d.deploy.autoscaling.max_capacity})"
         elif d.transformer is not None:
             serving = f"batch {d.transformer.instance_count} x {d.transformer.instance_type}"
         else:

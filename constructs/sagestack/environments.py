@@ -40,9 +40,9 @@ from pydantic import AfterValidator, Field, ValidationError
 from .descriptor import Issue, ModelDescriptor, validate_data
 from .descriptor.base import SdkModel, sdk_field
 from .descriptor.images import image_config, processor_for
-from .descriptor.inference_component import INFERENCE_COMPONENT_BASED
 from .descriptor.issues import format_path
 from .descriptor.loader import _line, _read_yaml, display_name, issues_from_errors
+from .descriptor.placements import placements_of
 from .descriptor.types import PositiveInt
 
 __all__ = [
@@ -146,23 +146,18 @@ def _override_for(env: Environment, model: str) -> dict[str, Any]:
     return merged
 
 
-def _joins_endpoint(deploy: dict[str, Any]) -> bool:
-    """An inference component added to another descriptor's endpoint (joins_endpoint, on the
-    dumped section): it has no instances of its own to size."""
-    return deploy.get("endpoint_type") == INFERENCE_COMPONENT_BASED and bool(deploy.get("endpoint_name")) and deploy.get("initial_instance_count") is None
-
-
-def _sized_targets(d: ModelDescriptor, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The parts of the dumped descriptor ``data`` that carry an instance type and count: the
-    placements the deploy section declares (Deploy.placements: every variant and the shadow
-    variant, or the section itself unless it is serverless)."""
+def _sized_targets(d: ModelDescriptor, data: dict[str, Any]) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
+    """The parts of the dumped descriptor ``data`` that carry an instance type and count, each with
+    the sizing keys it takes: the sections each placement of the deploy section sizes (every
+    variant and the shadow variant, or the section itself unless it is serverless)."""
     assert d.deploy is not None
     targets = []
-    for path, _section in d.deploy.placements():
-        node: Any = data
-        for part in path:
-            node = node[part]
-        targets.append(node)
+    for placement in placements_of(d.deploy):
+        for path, _section in placement.sized(d.deploy):
+            node: Any = data
+            for part in path:
+                node = node[part]
+            targets.append((node, placement.sized_keys(d.deploy)))
     return targets
 
 
@@ -181,10 +176,9 @@ def apply_environment(d: ModelDescriptor, name: str, result: EnvironmentsResult)
             return None, []
         deploy = None
     if deploy is not None:
-        joins = _joins_endpoint(deploy)
-        for target in _sized_targets(d, data):
-            for key in ("instance_type", "initial_instance_count"):
-                if key in override and not (joins and key == "initial_instance_count"):
+        for target, keys in _sized_targets(d, data):
+            for key in keys:
+                if key in override:
                     target[key] = override[key]
         if deploy.get("autoscaling") is not None:
             for key in ("min_capacity", "max_capacity"):
@@ -222,10 +216,6 @@ def check_preview_id(preview_id: str, result: EnvironmentsResult) -> tuple[str, 
     return None
 
 
-#: Queued requests per instance a preview's asynchronous endpoint tracks when its descriptor tracks none.
-PREVIEW_BACKLOG_TARGET = 5
-
-
 def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResult) -> tuple[ModelDescriptor | None, list[Issue]]:
     """``d`` as preview ``preview_id`` sizes it (apply the base environment first): every endpoint
     variant on one ``preview.instance_type`` instance with no accelerator, no autoscaling (an
@@ -241,24 +231,17 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
     data = d.model_dump(mode="json", exclude_unset=True)
     deploy, estimator, transformer = data.get("deploy"), data.get("estimator"), data.get("transformer")
     if deploy is not None:
-        joins = _joins_endpoint(deploy)
-        for target in _sized_targets(d, data):
-            if target.get("serverless_inference_config") is None:
-                target["instance_type"] = preview.instance_type
-                if not joins:
-                    target["initial_instance_count"] = 1
-                target.pop("accelerator_type", None)
+        assert d.deploy is not None
+        for target, keys in _sized_targets(d, data):
+            target["instance_type"] = preview.instance_type
+            if "initial_instance_count" in keys:
+                target["initial_instance_count"] = 1
+            target.pop("accelerator_type", None)
         scaling = deploy.pop("autoscaling", None)
-        if deploy.get("endpoint_type") == INFERENCE_COMPONENT_BASED:
-            _preview_components(deploy, scaling, joins)
-        if deploy.get("async_inference_config") is not None:
-            # an idle asynchronous preview costs nothing: at most one instance, none without requests
-            backlog = (scaling or {}).get("target_backlog_per_instance") or PREVIEW_BACKLOG_TARGET
-            deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_backlog_per_instance": backlog}
+        for placement in placements_of(d.deploy):  # each sizes what is its own (copies, scaling to zero)
+            placement.preview(deploy, scaling, preview_id)
         if deploy.get("endpoint_name"):
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
-        if deploy.get("inference_component_name"):
-            deploy["inference_component_name"] = f"{deploy['inference_component_name']}-{preview_id}"
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
             if section is not estimator or _trains_on_cpu(d):
@@ -273,23 +256,6 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
         # one instance: strategies that need GPUs or several hosts (torchrun, smdistributed) cannot run there
         estimator.pop("distribution")
     return _revalidate(d, data, f"preview {preview_id}", result, ("preview",))
-
-
-#: Invocations per copy a preview's inference component tracks when its descriptor tracks none.
-PREVIEW_INVOCATIONS_PER_COPY = 20
-
-
-def _preview_components(deploy: dict[str, Any], scaling: dict[str, Any] | None, joins: bool) -> None:
-    """An idle preview of inference components costs nothing: one copy at first, between zero and
-    one copy on its invocations, the endpoint between zero and one instance; no accelerator (the
-    preview instance has none)."""
-    requests = deploy.get("resources", {}).get("requests", {})
-    requests["copies"] = 1
-    requests.pop("num_accelerators", None)
-    target = (scaling or {}).get("target_invocations_per_copy") or PREVIEW_INVOCATIONS_PER_COPY
-    deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_invocations_per_copy": target}
-    if not joins:
-        deploy["managed_instance_scaling"] = {"MinInstanceCount": 0, "MaxInstanceCount": 1}
 
 
 def _trains_on_cpu(d: ModelDescriptor) -> bool:

@@ -3,13 +3,16 @@ sagestack's ``autoscaling`` block (Application Auto Scaling for the endpoint's v
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from .base import Api, SdkModel, sdk_field
 from .condition import Check
-from .inference_component import INFERENCE_COMPONENT_BASED, ManagedInstanceScaling, ResourceRequirements, RoutingConfig
+from .placements.asynchronous import AsyncInferenceConfig, AsyncNotificationConfig
+from .placements.inference_components import INFERENCE_COMPONENT_BASED, ManagedInstanceScaling, ResourceRequirements, RoutingConfig
+from .placements.serverless import ServerlessInferenceConfig
+from .placements.variants import ProductionVariant
 from .types import CodePath, ModelEnvironment, PositiveInt, S3Uri, SourceDir, Tags
 
 __all__ = ["Deploy", "Autoscaling", "AsyncInferenceConfig", "AsyncNotificationConfig", "DataCaptureConfig", "ServerlessInferenceConfig", "ScheduledAction", "CustomMetric", "DeploymentConfig", "TrafficRouting", "CapacitySize", "ProductionVariant"]
@@ -40,60 +43,6 @@ class DataCaptureConfig(SdkModel):
     )
     json_content_types: Annotated[tuple[str, ...], Api(CEC, "DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes")] = sdk_field(
         ("application/json",), doc="Content types captured as JSON.", lands_in="CreateEndpointConfig.DataCaptureConfig.CaptureContentTypeHeader.JsonContentTypes"
-    )
-
-
-class ServerlessInferenceConfig(SdkModel):
-    """``sagemaker.serverless.ServerlessInferenceConfig`` (SDK v2)."""
-
-    memory_size_in_mb: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.MemorySizeInMB")] = sdk_field(
-        2048, doc="Memory, 1024-6144 MB in 1024 MB steps.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MemorySizeInMB"
-    )
-    max_concurrency: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.MaxConcurrency")] = sdk_field(
-        5, doc="Concurrent invocations.", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MaxConcurrency"
-    )
-    provisioned_concurrency: Annotated[int, Api(CEC, f"{PV}.ServerlessConfig.ProvisionedConcurrency")] | None = sdk_field(
-        None, doc="Warm capacity (at most max_concurrency).", lands_in="CreateEndpointConfig.ProductionVariants[].ServerlessConfig.ProvisionedConcurrency"
-    )
-
-
-AIC = "AsyncInferenceConfig"
-
-
-class AsyncNotificationConfig(SdkModel):
-    """``AsyncInferenceConfig(notification_config={...})``: the API's keys, as the SDK takes them."""
-
-    SuccessTopic: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.NotificationConfig.SuccessTopic")] | None = sdk_field(
-        None, doc="SNS topic ARN told about each finished request.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.SuccessTopic"
-    )
-    ErrorTopic: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.NotificationConfig.ErrorTopic")] | None = sdk_field(
-        None, doc="SNS topic ARN told about each failed request.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.ErrorTopic"
-    )
-    IncludeInferenceResponseIn: tuple[Literal["SUCCESS_NOTIFICATION_TOPIC", "ERROR_NOTIFICATION_TOPIC"], ...] | None = sdk_field(
-        None, doc="Topics whose messages carry the response itself.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig.IncludeInferenceResponseIn"
-    )
-
-    def topics(self) -> list[str]:
-        return [t for t in (self.SuccessTopic, self.ErrorTopic) if t]
-
-
-class AsyncInferenceConfig(SdkModel):
-    """``sagemaker.async_inference.AsyncInferenceConfig``: requests queue and results land in S3."""
-
-    output_path: Annotated[S3Uri, Api(CEC, f"{AIC}.OutputConfig.S3OutputPath")] | None = sdk_field(
-        None, doc="Where responses are written (default: s3://<artifact bucket>/async-endpoint-outputs/<endpoint name>).", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.S3OutputPath"
-    )
-    failure_path: Annotated[S3Uri, Api(CEC, f"{AIC}.OutputConfig.S3FailurePath")] | None = sdk_field(
-        None, doc="Where failed requests' errors are written (default: s3://<artifact bucket>/async-endpoint-failures/<endpoint name>).", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.S3FailurePath"
-    )
-    max_concurrent_invocations_per_instance: Annotated[int, Api(CEC, f"{AIC}.ClientConfig.MaxConcurrentInvocationsPerInstance")] | None = sdk_field(
-        None, doc="Requests each instance works on at once (default: SageMaker's choice).", lands_in=f"CreateEndpointConfig.{AIC}.ClientConfig.MaxConcurrentInvocationsPerInstance"
-    )
-    kms_key_id: Annotated[str, Api(CEC, f"{AIC}.OutputConfig.KmsKeyId")] | None = sdk_field(
-        None, doc="KMS key for the responses in S3.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.KmsKeyId"
-    )
-    notification_config: AsyncNotificationConfig | None = sdk_field(
-        None, doc="SNS topics told about each request's outcome.", lands_in=f"CreateEndpointConfig.{AIC}.OutputConfig.NotificationConfig"
     )
 
 
@@ -217,53 +166,13 @@ class DeploymentConfig(SdkModel):
     )
 
 
-class ProductionVariant(SdkModel):
-    """One production variant, as ``sagemaker.session.production_variant(...)`` takes it (for A/B
-    traffic); ``model_data`` (sagestack) serves another artifact in this variant."""
-
-    variant_name: Annotated[str, Api(CEC, f"{PV}.VariantName")] = sdk_field(doc="Variant name (required).", lands_in="CreateEndpointConfig.ProductionVariants[].VariantName")
-    initial_weight: Annotated[float, Api(CEC, f"{PV}.InitialVariantWeight")] = sdk_field(
-        1, doc="Share of traffic, relative to the other variants' weights.", lands_in="CreateEndpointConfig.ProductionVariants[].InitialVariantWeight"
-    )
-    initial_instance_count: PositiveInt = sdk_field(1, doc="Instances of this variant.", lands_in="CreateEndpointConfig.ProductionVariants[].InitialInstanceCount")
-    instance_type: Annotated[str, Api(CEC, f"{PV}.InstanceType")] = sdk_field(doc="Instance type (required).", lands_in="CreateEndpointConfig.ProductionVariants[].InstanceType")
-    accelerator_type: Annotated[str, Api(CEC, f"{PV}.AcceleratorType")] | None = sdk_field(
-        None, doc="Elastic Inference accelerator (end of life: validation warns).", lands_in="CreateEndpointConfig.ProductionVariants[].AcceleratorType"
-    )
-    volume_size: Annotated[int, Api(CEC, f"{PV}.VolumeSizeInGB")] | None = sdk_field(None, doc="Storage volume in GB.", lands_in="CreateEndpointConfig.ProductionVariants[].VolumeSizeInGB")
-    model_data_download_timeout: Annotated[int, Api(CEC, f"{PV}.ModelDataDownloadTimeoutInSeconds")] | None = sdk_field(
-        None, doc="Seconds allowed to download model data.", lands_in="CreateEndpointConfig.ProductionVariants[].ModelDataDownloadTimeoutInSeconds"
-    )
-    container_startup_health_check_timeout: Annotated[int, Api(CEC, f"{PV}.ContainerStartupHealthCheckTimeoutInSeconds")] | None = sdk_field(
-        None, doc="Seconds allowed for the first health check.", lands_in="CreateEndpointConfig.ProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds"
-    )
-    model_data: S3Uri | None = sdk_field(
-        None, doc="Serve this artifact in this variant (default: model.model_data); the variant gets its own model.", lands_in="CreateModel.PrimaryContainer.ModelDataUrl"
-    )
-
-
 class Deploy(SdkModel):
     """``estimator.deploy(...)`` / ``model.deploy(...)``."""
 
     section_title: ClassVar[str] = "deploy"
 
-    def placements(self) -> list[tuple[tuple[str | int, ...], Any]]:
-        """(path, section) of every instance-backed variant the endpoint has: each of
-        ``variants`` and ``shadow_variant``, or this section itself; none when serverless. Each
-        section has instance_type, initial_instance_count and accelerator_type."""
-        if self.serverless_inference_config is not None:
-            return []
-        out: list[tuple[tuple[str | int, ...], Any]] = [(("deploy", "variants", i), v) for i, v in enumerate(self.variants)] if self.variants else [(("deploy",), self)]
-        if self.shadow_variant is not None:
-            out.append((("deploy", "shadow_variant"), self.shadow_variant))
-        return out
-
     def inference_component_based(self) -> bool:
         return self.endpoint_type == INFERENCE_COMPONENT_BASED
-
-    def model_variants(self) -> list[Any]:
-        """The variants that get a model of their own: ``variants`` and ``shadow_variant``."""
-        return [*(self.variants or ()), *([self.shadow_variant] if self.shadow_variant is not None else [])]
 
     initial_instance_count: PositiveInt | None = sdk_field(
         None, doc="Instances behind the endpoint (required unless serverless).", lands_in="CreateEndpointConfig.ProductionVariants[].InitialInstanceCount"

@@ -26,9 +26,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from .base import V1_NAMES
 from .descriptor import SECTIONS, ModelDescriptor
-from .inference_component import joins_endpoint
 from .issues import Issue, format_path, from_pydantic
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES
+from .placements.inference_components import joins_endpoint
 from .python_eval import DEFAULT_LIMITS, PythonLimits, evaluate_python
 from .rules import Finding, run_rules
 

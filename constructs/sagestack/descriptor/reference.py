@@ -8,9 +8,10 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import condition, deploy, estimator, fit, inference_component, model, processing, transform, tuner
+from . import condition, deploy, estimator, fit, model, processing, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
+from .placements import inference_components as inference_component
 
 
 def _types(base: type[BaseModel], attribute: str) -> str:

@@ -170,10 +170,6 @@ def serving_arguments_are_taken(d: Any, ctx: Context) -> Iterator[Finding]:
     dep = getattr(d, "deploy", None)
     if dep is not None and dep.env and getattr(d, "model", None) is not None:
         yield Finding(("deploy", "env"), "model.deploy() takes no env: the container environment of a model: section is model.env", "model.env", "deploy.env")
-    if dep is not None and dep.serverless_inference_config is not None:
-        for name in ("volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
-            if getattr(dep, name) is not None:
-                yield Finding(("deploy", name), "serverless endpoints take no volume or instance timeouts (the SDK leaves them out of the serverless variant)", "remove it, or deploy to instances", name)
 
 
 # ----------------------------------------------------------------------------------------
@@ -541,36 +537,6 @@ def _inference_framework(d: Any) -> tuple[str | None, str | None, str | None, bo
 
 
 @rule("deploy")
-def deploy_capacity(d: Any, ctx: Context) -> Iterator[Finding]:
-    """Instances or serverless, not both; accelerator only with instances."""
-    dep = d.deploy
-    if dep.serverless_inference_config is not None:
-        for name in ("instance_type", "initial_instance_count", "accelerator_type", "autoscaling", "variants"):
-            if getattr(dep, name) is not None:
-                yield Finding(("deploy", name), "serverless endpoints have no instances; remove it or serverless_inference_config", "serverless_inference_config or instances", name)
-        sc = dep.serverless_inference_config
-        if sc.memory_size_in_mb % 1024:
-            yield Finding(("deploy", "serverless_inference_config", "memory_size_in_mb"), "memory comes in 1024 MB steps", "1024, 2048, 3072, 4096, 5120, 6144", sc.memory_size_in_mb)
-        if sc.provisioned_concurrency is not None and sc.provisioned_concurrency > sc.max_concurrency:
-            yield Finding(("deploy", "serverless_inference_config", "provisioned_concurrency"), "provisioned concurrency above max_concurrency", f"<= {sc.max_concurrency}", sc.provisioned_concurrency)
-    elif dep.variants is not None:
-        for name in ("instance_type", "initial_instance_count", "accelerator_type", "volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
-            if getattr(dep, name) is not None:
-                yield Finding(("deploy", name), "with variants, each variant carries its own instance settings", "variants or the single-variant fields", name)
-        seen: set[str] = set()
-        for index, variant in enumerate(dep.variants):
-            if variant.variant_name in seen:
-                yield Finding(("deploy", "variants", index, "variant_name"), "variant names must be unique", "a new name", variant.variant_name)
-            seen.add(variant.variant_name)
-        if getattr(d, "model", None) is None and "model" not in ctx.present:
-            yield Finding(("deploy", "variants"), "A/B variants serve existing model data: use a model: section (a training pipeline deploys one variant)", "model + deploy.variants", "estimator")
-    elif not dep.inference_component_based():  # inference components check their own (inference_component.py)
-        for name in ("instance_type", "initial_instance_count"):
-            if getattr(dep, name) is None:
-                yield Finding(("deploy", name), "required for an instance-backed endpoint (or give serverless_inference_config or variants)", "a value", "nothing")
-
-
-@rule("deploy")
 def elastic_inference(d: Any, ctx: Context) -> Iterator[Finding]:
     """accelerator_type only for frameworks and versions that had EIA images; end-of-life notice."""
     dep = d.deploy
@@ -588,11 +554,15 @@ def _kinds_with_eia_images() -> list[str]:
 
 def _placements(dep: Any) -> list[tuple[tuple[str | int, ...], str | None, str | None]]:
     """(path of the accelerator field, accelerator, instance type) of each variant."""
-    return [(path + ("accelerator_type",), p.accelerator_type, p.instance_type) for path, p in dep.placements()]
+    from .placements import sized_sections  # the placements register rules of their own: imported when rules run
+
+    return [(path + ("accelerator_type",), p.accelerator_type, p.instance_type) for path, p in sized_sections(dep)]
 
 
 def _instance_types(dep: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    return [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
+    from .placements import sized_sections
+
+    return [(path + ("instance_type",), p.instance_type) for path, p in sized_sections(dep) if p.instance_type]
 
 
 def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, instance_type: str | None) -> Iterator[Finding]:
@@ -625,13 +595,16 @@ def _elastic_inference(d: Any, path: tuple[str | int, ...], accelerator: str, in
 @rule("deploy")
 def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
     """min <= initial <= max; one target; not on burstable instances; GPU metric on GPU instances."""
+    from .placements import capacity_of
+
     dep = d.deploy
     auto = dep.autoscaling
-    if auto is None or dep.inference_component_based():  # copies, not instances: inference_component.py
+    capacity = capacity_of(dep)
+    if auto is None or capacity.scales != "instances":  # what else it scales, its placement checks
         return
     if auto.min_capacity > auto.max_capacity:
         yield Finding(("deploy", "autoscaling", "min_capacity"), "min_capacity above max_capacity", f"<= {auto.max_capacity}", auto.min_capacity)
-    counts = [(path + ("initial_instance_count",), p.initial_instance_count) for path, p in dep.placements() if path[-1] != "shadow_variant"]
+    counts = [(path + ("initial_instance_count",), p.initial_instance_count) for path, p in capacity.sized(dep)]  # the variants it scales
     for path, count in counts:
         if count is not None and not (auto.min_capacity <= count <= auto.max_capacity):
             yield Finding(path, "initial_instance_count outside the autoscaling bounds", f"{auto.min_capacity}..{auto.max_capacity}", count)
@@ -645,56 +618,11 @@ def autoscaling_bounds(d: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding(path, "Application Auto Scaling does not scale burstable (ml.t*) endpoint instances", "a non-burstable type such as ml.m5.large", instance_type)
         if auto.target_gpu_utilization is not None and processor_for(instance_type) != "gpu":
             yield Finding(("deploy", "autoscaling", "target_gpu_utilization"), "GPU utilization is reported only by GPU instances", "a GPU instance type (ml.g*, ml.p*)", instance_type)
-    is_async = dep.async_inference_config is not None
-    if auto.min_capacity == 0 and not is_async:
-        yield Finding(("deploy", "autoscaling", "min_capacity"), "only asynchronous endpoints scale to zero instances (real-time ones must answer at once)", ">= 1, or deploy.async_inference_config", 0)
-    if auto.target_backlog_per_instance is not None and not is_async:
-        yield Finding(("deploy", "autoscaling", "target_backlog_per_instance"), "the backlog metric exists only for asynchronous endpoints", "target_invocations_per_instance, or deploy.async_inference_config", auto.target_backlog_per_instance)
-    if auto.min_capacity == 0 and is_async and auto.target_backlog_per_instance is None:
-        yield Finding(("deploy", "autoscaling"), "an endpoint that scales to zero gets no invocations to track once idle: track its backlog", "target_backlog_per_instance (e.g. 5)", ", ".join(targets) or "none")
     for index, action in enumerate(auto.scheduled_actions):
         if action.min_capacity is None and action.max_capacity is None:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
         if action.min_capacity is not None and action.max_capacity is not None and action.min_capacity > action.max_capacity:
             yield Finding(("deploy", "autoscaling", "scheduled_actions", index, "min_capacity"), "min_capacity above max_capacity", f"<= {action.max_capacity}", action.min_capacity)
-
-
-@rule("deploy")
-def shadow_variant_fits(d: Any, ctx: Context) -> Iterator[Finding]:
-    """CreateEndpointConfig: with ShadowProductionVariants, exactly one production variant and one
-    shadow; sagestack gives each its own model from a model: section's model data."""
-    dep = d.deploy
-    shadow = dep.shadow_variant
-    if shadow is None:
-        return
-    at = ("deploy", "shadow_variant")
-    if getattr(d, "model", None) is None and "model" not in ctx.present:
-        yield Finding(at, "a shadow variant serves other model data beside the production one: use a model: section", "model + deploy.variants + deploy.shadow_variant", "estimator")
-    if dep.variants is None or len(dep.variants) != 1:
-        yield Finding(at, "a shadow test has exactly one production variant (deploy.variants with one entry) and one shadow variant (CreateEndpointConfig)", "deploy.variants: [one variant]", f"{len(dep.variants or ())} variants")
-    elif dep.variants[0].variant_name == shadow.variant_name:
-        yield Finding(at + ("variant_name",), "the shadow variant needs a name of its own", f"not {shadow.variant_name}", shadow.variant_name)
-    if dep.serverless_inference_config is not None or dep.async_inference_config is not None:
-        yield Finding(at, "shadow tests copy real-time traffic between instance-backed variants", "no serverless_inference_config or async_inference_config", "a shadow variant")
-
-
-@rule("deploy")
-def async_inference_fits(d: Any, ctx: Context) -> Iterator[Finding]:
-    """Asynchronous endpoints run on instances, one variant (model.deploy); not serverless."""
-    dep = d.deploy
-    if dep.async_inference_config is None:
-        return
-    at = ("deploy", "async_inference_config")
-    if dep.serverless_inference_config is not None:
-        yield Finding(at, "an endpoint is asynchronous or serverless, not both", "async_inference_config or serverless_inference_config", "both")
-    if dep.variants is not None:
-        yield Finding(("deploy", "variants"), "an asynchronous endpoint here serves one variant (model.deploy(async_inference_config=...))", "instance_type and initial_instance_count", "variants")
-    notification = dep.async_inference_config.notification_config
-    if notification is not None and notification.IncludeInferenceResponseIn:
-        given = {"SUCCESS_NOTIFICATION_TOPIC": notification.SuccessTopic, "ERROR_NOTIFICATION_TOPIC": notification.ErrorTopic}
-        for index, name in enumerate(notification.IncludeInferenceResponseIn):
-            if given[name] is None:
-                yield Finding(at + ("notification_config", "IncludeInferenceResponseIn", index), f"{name} names a topic that is not configured", "SuccessTopic / ErrorTopic set", name)
 
 
 @rule("deploy")

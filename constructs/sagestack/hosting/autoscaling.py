@@ -4,6 +4,8 @@ policy and CloudWatch alarm that bring it back when requests queue."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as aas
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -22,7 +24,20 @@ from ..render.scaling import (
     target_tracking_policy_name,
 )
 
-__all__ = ["VariantAutoscaling", "ENDPOINT_METRICS_NAMESPACE"]
+__all__ = ["VariantAutoscaling", "ENDPOINT_METRICS_NAMESPACE", "cfn_alarm"]
+
+
+def cfn_alarm(scope: Construct, construct_id: str, alarm: dict[str, Any], action: aas.CfnScalingPolicy) -> cloudwatch.CfnAlarm:
+    """A CloudWatch alarm from a rendered PutMetricAlarm request (the same a pipeline run puts),
+    whose action is ``action``, the step-scaling policy it starts."""
+    return cloudwatch.CfnAlarm(
+        scope, construct_id,
+        alarm_name=alarm["AlarmName"], alarm_description=alarm["AlarmDescription"], namespace=alarm["Namespace"], metric_name=alarm["MetricName"],
+        dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=d["Name"], value=d["Value"]) for d in alarm["Dimensions"]],
+        statistic=alarm["Statistic"], period=alarm["Period"], evaluation_periods=alarm["EvaluationPeriods"], datapoints_to_alarm=alarm["DatapointsToAlarm"],
+        threshold=alarm["Threshold"], comparison_operator=alarm["ComparisonOperator"], treat_missing_data=alarm["TreatMissingData"],
+        alarm_actions=[action.ref],  # Ref: the policy's ARN
+    )
 
 
 class VariantAutoscaling(Construct):
@@ -81,12 +96,4 @@ class VariantAutoscaling(Construct):
                 self, "ScaleFromZero", policy_name=scale_from_zero_policy_name(endpoint_name, variant), policy_type="StepScaling", scaling_target_id=self.target.ref,
             )
             self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", scale_from_zero_configuration(config))
-            alarm = backlog_alarm(endpoint_name, variant)
-            self.backlog_alarm = cloudwatch.CfnAlarm(
-                self, "BacklogAlarm",
-                alarm_name=alarm["AlarmName"], alarm_description=alarm["AlarmDescription"], namespace=alarm["Namespace"], metric_name=alarm["MetricName"],
-                dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=d["Name"], value=d["Value"]) for d in alarm["Dimensions"]],
-                statistic=alarm["Statistic"], period=alarm["Period"], evaluation_periods=alarm["EvaluationPeriods"], datapoints_to_alarm=alarm["DatapointsToAlarm"],
-                threshold=alarm["Threshold"], comparison_operator=alarm["ComparisonOperator"], treat_missing_data=alarm["TreatMissingData"],
-                alarm_actions=[self.scale_from_zero.ref],  # Ref: the policy's ARN
-            )
+            self.backlog_alarm = cfn_alarm(self, "BacklogAlarm", backlog_alarm(endpoint_name, variant), self.scale_from_zero)

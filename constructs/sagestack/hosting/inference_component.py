@@ -19,6 +19,7 @@ from ..render.inference_component import (
     no_capacity_alarm,
 )
 from ..render.scaling import SCALING_NAMESPACE
+from .autoscaling import cfn_alarm
 
 __all__ = ["SageMakerInferenceComponent", "ComponentAutoscaling"]
 
@@ -73,12 +74,4 @@ class ComponentAutoscaling(Construct):
         if config.min_capacity == 0:
             self.scale_from_zero = aas.CfnScalingPolicy(self, "ScaleFromZero", policy_name=f"{component_name}-scale-from-zero", policy_type="StepScaling", scaling_target_id=self.target.ref)
             self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", component_scale_from_zero_configuration())
-            alarm = no_capacity_alarm(component_name)
-            self.no_capacity_alarm = cloudwatch.CfnAlarm(
-                self, "NoCapacityAlarm",
-                alarm_name=alarm["AlarmName"], alarm_description=alarm["AlarmDescription"], namespace=alarm["Namespace"], metric_name=alarm["MetricName"],
-                dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=d["Name"], value=d["Value"]) for d in alarm["Dimensions"]],
-                statistic=alarm["Statistic"], period=alarm["Period"], evaluation_periods=alarm["EvaluationPeriods"], datapoints_to_alarm=alarm["DatapointsToAlarm"],
-                threshold=alarm["Threshold"], comparison_operator=alarm["ComparisonOperator"], treat_missing_data=alarm["TreatMissingData"],
-                alarm_actions=[self.scale_from_zero.ref],  # Ref: the policy's ARN
-            )
+            self.no_capacity_alarm = cfn_alarm(self, "NoCapacityAlarm", no_capacity_alarm(component_name), self.scale_from_zero)

@@ -12,6 +12,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.placements import model_variants, placements_of
 from ..iam import require_region
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, served_descriptor, variant_model_data, variant_names
@@ -86,15 +87,15 @@ class ModelEndpoint(Construct):
             values["InferenceComponentName"] = self.inference_component_name
 
         capture = d.deploy.data_capture_config
-        aic = d.deploy.async_inference_config
-        async_default = aic is not None and (aic.output_path is None or aic.failure_path is None)
-        needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None) or async_default
+        # what the placements (asynchronous inference) have the model write, tell and encrypt
+        access = [p.model_access(d, RenderContext(region=stack.region)) for p in placements_of(d.deploy)]
+        needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None) or any(a.artifact_bucket for a in access)
         self.artifact_bucket = artifact_bucket or (ArtifactBucket(self, "Artifacts").bucket if needs_bucket else None)
         if self.artifact_bucket is not None:
             values["ArtifactBucket"] = self.artifact_bucket.bucket_name
 
         # One SageMaker model per variant (A/B), or the single model of the AllTraffic variant.
-        variants = d.deploy.model_variants() if d.deploy.variants else []  # each with a model (the shadow too)
+        variants = model_variants(d.deploy)  # each with a model (the shadow too)
         model_keys = [f"CreateModel.{v.variant_name}" for v in variants] or ["CreateModel"]
         data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None], strict=True)}
 
@@ -141,11 +142,9 @@ class ModelEndpoint(Construct):
             capture_prefixes = []
             if capture is not None:
                 capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
-            kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None, aic.kms_key_id if aic else None) if k]
-            # An asynchronous endpoint writes responses and failures, and tells its topics.
-            async_output = rendered.get("CreateEndpointConfig", {}).get("AsyncInferenceConfig", {}).get("OutputConfig", {})
-            responses = [fill({"p": async_output[k]}, values)["p"].rstrip("/") + "/" for k in ("S3OutputPath", "S3FailurePath") if k in async_output]
-            topics = aic.notification_config.topics() if aic is not None and aic.notification_config is not None else []
+            kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k] + [k for a in access for k in a.kms_keys]
+            responses = [fill({"p": prefix}, values)["p"] for a in access for prefix in a.write_prefixes]
+            topics = [t for a in access for t in a.notification_topics]
             self.role = ModelExecutionRole(
                 self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=served.subnets is not None, capture_destinations=capture_prefixes,

@@ -27,6 +27,7 @@ from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
+from ..descriptor.placements import placements_of
 from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for
@@ -36,7 +37,7 @@ from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip
 from ..render import RenderContext
-from ..render.hosting import VARIANT_NAME, _entry_point, async_output_paths, create_model, needs_code_archive, needs_repack
+from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
 from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm, scales_from_zero
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
@@ -214,23 +215,22 @@ class TrainingPipeline(Construct):
             if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
-                aic = d.deploy.async_inference_config if d.deploy is not None else None
-                responses: list[str] = []
-                if aic is not None:  # an asynchronous endpoint writes responses and failures, and tells its topics
-                    paths = async_output_paths(d, RenderContext(region=stack.region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or ""))
-                    responses = [p.rstrip("/") + "/" for p in paths]
+                # what the placements (asynchronous inference) have the model write, tell and encrypt
+                access_ctx = RenderContext(region=stack.region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or "")
+                access = [p.model_access(d, access_ctx) for p in placements_of(d.deploy)] if d.deploy is not None else []
+                responses = [prefix for a in access for prefix in a.write_prefixes]
                 self.model_role = ModelExecutionRole(
                     self, "ModelRole",
                     model_data=model_objects,
                     images=[model_request["PrimaryContainer"]["Image"]],
                     endpoint_name=self.endpoint_name,
-                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, aic.kms_key_id if aic else None, *self._transform_keys(transform)) if k],
+                    kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, *(k for a in access for k in a.kms_keys), *self._transform_keys(transform)) if k],
                     vpc="VpcConfig" in model_request,
                     capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
                     transform_job_prefix=self.prefix.lower() if transform is not None else None,
                     read_prefixes=[transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]] if transform is not None else [],
                     write_prefixes=[*self._transform_outputs(transform), *responses],
-                    notification_topics=aic.notification_config.topics() if aic is not None and aic.notification_config is not None else [],
+                    notification_topics=[t for a in access for t in a.notification_topics],
                 )
                 model_role_arn = self.model_role.role.role_arn
             elif est is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.placements import model_variants
 from .check import request_problems
 from .context import PLACEHOLDERS, RenderContext, placeholders_in, substitute
 from .hosting import create_endpoint, create_endpoint_config, create_inference_component, create_model, needs_repack
@@ -44,7 +45,7 @@ __all__ = [
 
 def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[str, Any]]:
     """Every SageMaker request the descriptor's SDK calls send, in call order, keyed by operation
-    (``CreateModel.<variant>`` for each of ``deploy.variants``)."""
+    (``CreateModel.<variant>`` for each variant with a model of its own)."""
     out: dict[str, dict[str, Any]] = {}
     steps = d.processing or ()
     for step in (s for s in steps if s.when == "before_training"):  # one CreateProcessingJob.<step> each
@@ -55,8 +56,9 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
         out["CreateTrainingJob"] = create_training_job(d, ctx)
     for step in (s for s in steps if s.when == "after_training"):
         out[f"CreateProcessingJob.{step.name}"] = create_processing_job(d, step, ctx)
-    if d.deploy is not None and d.deploy.variants:
-        for variant in d.deploy.model_variants():  # one model per variant (and shadow); keys "CreateModel.<variant>"
+    variants = model_variants(d.deploy) if d.deploy is not None else []
+    if variants:
+        for variant in variants:  # one model per variant (and shadow); keys "CreateModel.<variant>"
             out[f"CreateModel.{variant.variant_name}"] = create_model(d, ctx, variant)
     elif d.deploy is not None or d.transformer is not None:
         out["CreateModel"] = create_model(d, ctx)

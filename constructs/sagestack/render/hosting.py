@@ -14,7 +14,9 @@ The SDK's rules (``sagemaker.model``, ``sagemaker.tensorflow.model``, ``sagemake
   default), ``SAGEMAKER_PROGRAM``, ``SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code``,
   ``SAGEMAKER_CONTAINER_LOG_LEVEL``, ``SAGEMAKER_REGION``.
 * Built-in algorithms: the training image, the training job's artifacts, empty environment.
-* One production variant ``AllTraffic`` with weight 1.
+* One production variant ``AllTraffic`` with weight 1, or what the deploy section's placements
+  render (``sagestack.descriptor.placements``: serverless, A/B variants, a shadow variant,
+  asynchronous inference, inference components).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import posixpath
 from typing import Any
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.placements import VARIANT_NAME, Served, capacity_of, placements_of
+from ..descriptor.placements.asynchronous import output_paths
 from ..descriptor.types import ServingStyle
 from . import inference_component
 from .context import RenderContext, ph
@@ -30,9 +34,8 @@ from .images import image_uri, resolved_image_uri
 from .training import TFS_LOG_LEVELS, legacy_tensorflow_image, role_arn, training_image
 from .transform import transformer_tags
 
-__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "create_inference_component", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "VARIANT_NAME"]
+__all__ = ["create_model", "create_endpoint_config", "create_endpoint", "create_inference_component", "needs_repack", "needs_code_archive", "network_isolated", "inference_image", "production_variants", "variant_names", "VARIANT_NAME"]
 
-VARIANT_NAME = "AllTraffic"  # sagemaker.session.production_variant default
 MODEL_CODE_DIR = "/opt/ml/model/code"
 
 
@@ -121,7 +124,7 @@ def inference_image(d: ModelDescriptor, ctx: RenderContext, variant: Any = None)
     style, spec = _serving(d)
     dep = d.deploy
     accelerator = variant.accelerator_type if variant is not None else (dep.accelerator_type if dep is not None else None)
-    serverless = dep is not None and dep.serverless_inference_config is not None
+    serverless = dep is not None and not capacity_of(dep).instance_backed  # serverless images where the SDK has them
     if style == "training-image":
         return training_image(d, ctx)
     if style == "legacy-container":  # the legacy container trains and serves
@@ -296,71 +299,34 @@ def _tags(d: ModelDescriptor) -> list[dict[str, str]]:
     return [t.model_dump() for t in (*d.tags, *own)]
 
 
+def _model_name(ctx: RenderContext) -> Any:
+    """A variant's model name: the endpoint's only model, or the variant's own."""
+    return lambda variant: ph("ModelName", variant) if variant is not None else ctx.model_name
+
+
 def production_variants(d: ModelDescriptor, ctx: RenderContext) -> list[dict[str, Any]]:
-    """The single AllTraffic variant, or one per ``deploy.variants`` (sagemaker.session.production_variant)."""
-    dep = d.deploy
-    assert dep is not None
-    if not dep.variants:
-        return [production_variant(d, ctx)]
-    return [_variant(v) for v in dep.variants]
-
-
-def _variant(v: Any) -> dict[str, Any]:
-    """A variant of ``deploy.variants`` (or the shadow variant), with a model of its own."""
-    variant: dict[str, Any] = {
-        "VariantName": v.variant_name,
-        "ModelName": ph("ModelName", v.variant_name),
-        "InitialVariantWeight": v.initial_weight,
-    }
-    if v.accelerator_type:
-        variant["AcceleratorType"] = v.accelerator_type
-    variant["InitialInstanceCount"] = v.initial_instance_count
-    variant["InstanceType"] = v.instance_type
-    for key, value in (("VolumeSizeInGB", v.volume_size), ("ModelDataDownloadTimeoutInSeconds", v.model_data_download_timeout), ("ContainerStartupHealthCheckTimeoutInSeconds", v.container_startup_health_check_timeout)):
-        if value is not None:
-            variant[key] = value
-    return variant
+    """The endpoint's production variants, as its capacity placement renders them
+    (sagemaker.session.production_variant)."""
+    assert d.deploy is not None
+    return capacity_of(d.deploy).production_variants(d.deploy, _model_name(ctx))
 
 
 def variant_names(d: ModelDescriptor) -> list[str]:
     assert d.deploy is not None
-    return [v.variant_name for v in d.deploy.variants] if d.deploy.variants else [VARIANT_NAME]
-
-
-def production_variant(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
-    dep = d.deploy
-    assert dep is not None
-    variant: dict[str, Any] = {"VariantName": VARIANT_NAME, "ModelName": ctx.model_name, "InitialVariantWeight": 1}
-    if dep.serverless_inference_config is not None:
-        sc = dep.serverless_inference_config
-        serverless: dict[str, Any] = {"MemorySizeInMB": sc.memory_size_in_mb, "MaxConcurrency": sc.max_concurrency}
-        if sc.provisioned_concurrency is not None:
-            serverless["ProvisionedConcurrency"] = sc.provisioned_concurrency
-        variant["ServerlessConfig"] = serverless
-    else:
-        if dep.accelerator_type:
-            variant["AcceleratorType"] = dep.accelerator_type
-        variant["InitialInstanceCount"] = dep.initial_instance_count
-        variant["InstanceType"] = dep.instance_type
-    if dep.volume_size is not None:
-        variant["VolumeSizeInGB"] = dep.volume_size
-    if dep.model_data_download_timeout is not None:
-        variant["ModelDataDownloadTimeoutInSeconds"] = dep.model_data_download_timeout
-    if dep.container_startup_health_check_timeout is not None:
-        variant["ContainerStartupHealthCheckTimeoutInSeconds"] = dep.container_startup_health_check_timeout
-    if dep.routing_config is not None and dep.serverless_inference_config is None:
-        variant["RoutingConfig"] = {"RoutingStrategy": dep.routing_config.RoutingStrategy}
-    return variant
+    return capacity_of(d.deploy).variant_names(d.deploy)
 
 
 def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
     dep = d.deploy
     assert dep is not None
-    if dep.inference_component_based():  # the variant names no model: the config carries the model's role and network
-        return inference_component.create_endpoint_config(d, ctx, role_arn=_role(d, ctx), tags=_tags(d), network_isolation=network_isolated(d), vpc_config=_vpc_config(d))
-    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": production_variants(d, ctx)}
-    if dep.shadow_variant is not None:  # a copy of the production variant's traffic
-        request["ShadowProductionVariants"] = [_variant(dep.shadow_variant)]
+    chosen = placements_of(dep)
+    own = chosen[0].endpoint_config(d, ctx, Served(role_arn=_role(d, ctx), tags=_tags(d), network_isolation=network_isolated(d), vpc_config=_vpc_config(d)))
+    if own is not None:  # a placement whose config differs throughout (inference components)
+        return own
+    model_name = _model_name(ctx)
+    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": chosen[0].production_variants(dep, model_name)}
+    for placement in chosen:
+        request.update(placement.beside_variants(dep, model_name))
     if dep.data_capture_config is not None:
         dc = dep.data_capture_config
         capture: dict[str, Any] = {
@@ -381,8 +347,8 @@ def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, 
         request["DataCaptureConfig"] = capture
     if dep.kms_key:
         request["KmsKeyId"] = dep.kms_key
-    if dep.async_inference_config is not None:
-        request["AsyncInferenceConfig"] = async_inference_config(d, ctx)
+    for placement in chosen:
+        request.update(placement.endpoint_settings(d, ctx))
     tags = _tags(d)
     if tags:
         request["Tags"] = tags
@@ -390,32 +356,9 @@ def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, 
 
 
 def async_output_paths(d: ModelDescriptor, ctx: RenderContext) -> tuple[str, str]:
-    """(output path, failure path) of an asynchronous endpoint: given, or under the artifact
-    bucket per endpoint (the SDK's default folders, named after the stable endpoint instead of a
-    per-deploy timestamp, so that consumers and IAM know them)."""
-    dep = d.deploy
-    assert dep is not None and dep.async_inference_config is not None
-    aic = dep.async_inference_config
-    name = dep.endpoint_name or ctx.endpoint_name
-    output = aic.output_path or f"s3://{ctx.default_bucket}/async-endpoint-outputs/{name}"
-    failure = aic.failure_path or f"s3://{ctx.default_bucket}/async-endpoint-failures/{name}"
-    return output, failure
-
-
-def async_inference_config(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:
-    """AsyncInferenceConfig._to_request_dict."""
-    dep = d.deploy
-    assert dep is not None and dep.async_inference_config is not None
-    aic = dep.async_inference_config
-    output, failure = async_output_paths(d, ctx)
-    request: dict[str, Any] = {"OutputConfig": {"S3OutputPath": output, "S3FailurePath": failure}}
-    if aic.max_concurrent_invocations_per_instance:
-        request["ClientConfig"] = {"MaxConcurrentInvocationsPerInstance": aic.max_concurrent_invocations_per_instance}
-    if aic.kms_key_id:
-        request["OutputConfig"]["KmsKeyId"] = aic.kms_key_id
-    if aic.notification_config is not None:
-        request["OutputConfig"]["NotificationConfig"] = aic.notification_config.model_dump(exclude_none=True, mode="json")
-    return request
+    """(output path, failure path) of an asynchronous endpoint (see its placement)."""
+    assert d.deploy is not None
+    return output_paths(d.deploy, ctx)
 
 
 def create_endpoint(d: ModelDescriptor, ctx: RenderContext) -> dict[str, Any]:

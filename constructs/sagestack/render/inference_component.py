@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..descriptor import ModelDescriptor
-from ..descriptor.inference_component import joins_endpoint
+from ..descriptor.placements import VARIANT_NAME, Served
+from ..descriptor.placements.inference_components import PLACEMENT, joins_endpoint
 from .context import RenderContext
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "component_scale_from_zero_configuration", "no_capacity_alarm",
 ]
 
-VARIANT_NAME = "AllTraffic"  # Model.deploy: "default variant name"
 
 
 def creates_endpoint(d: ModelDescriptor) -> bool:
@@ -52,42 +52,11 @@ def compute_resource_requirements(resources: Any) -> dict[str, Any]:
     return out
 
 
-def _production_variant(dep: Any) -> dict[str, Any]:
-    """sagemaker.session.production_variant without a model name."""
-    variant: dict[str, Any] = {"VariantName": VARIANT_NAME}
-    scaling = dep.managed_instance_scaling
-    if scaling is not None:
-        managed: dict[str, Any] = {"Status": "ENABLED"}
-        if scaling.MaxInstanceCount is not None:
-            managed["MaxInstanceCount"] = scaling.MaxInstanceCount
-        managed["MinInstanceCount"] = scaling.MinInstanceCount if scaling.MinInstanceCount is not None else dep.initial_instance_count
-        variant["ManagedInstanceScaling"] = managed
-    variant["InitialInstanceCount"] = dep.initial_instance_count
-    variant["InstanceType"] = dep.instance_type
-    for key, value in (
-        ("VolumeSizeInGB", dep.volume_size),
-        ("ModelDataDownloadTimeoutInSeconds", dep.model_data_download_timeout),
-        ("ContainerStartupHealthCheckTimeoutInSeconds", dep.container_startup_health_check_timeout),
-    ):
-        if value is not None:
-            variant[key] = value
-    if dep.routing_config is not None:
-        variant["RoutingConfig"] = {"RoutingStrategy": dep.routing_config.RoutingStrategy}
-    return variant
-
-
 def create_endpoint_config(d: ModelDescriptor, ctx: RenderContext, *, role_arn: str, tags: list[dict[str, str]], network_isolation: bool, vpc_config: dict[str, Any] | None) -> dict[str, Any]:
-    """session.endpoint_from_production_variants for an endpoint of inference components."""
-    dep = d.deploy
-    assert dep is not None
-    request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": [_production_variant(dep)], "ExecutionRoleArn": role_arn}
-    if tags:
-        request["Tags"] = tags
-    if dep.kms_key:
-        request["KmsKeyId"] = dep.kms_key
-    if vpc_config is not None:
-        request["VpcConfig"] = vpc_config
-    request["EnableNetworkIsolation"] = network_isolation  # the model's setting, False included
+    """session.endpoint_from_production_variants for an endpoint of inference components (rendered
+    by the placement, :mod:`sagestack.descriptor.placements.inference_components`)."""
+    request = PLACEMENT.endpoint_config(d, ctx, Served(role_arn=role_arn, tags=tags, network_isolation=network_isolation, vpc_config=vpc_config))
+    assert request is not None
     return request
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..descriptor.placements.asynchronous import scales_from_zero  # an asynchronous endpoint that may go to zero instances
+
 __all__ = [
     "SCALING_NAMESPACE",
     "SCALING_DIMENSION",
@@ -71,12 +73,6 @@ def target_tracking_configuration(scaling: Any, endpoint_name: str, variant: str
     config["ScaleOutCooldown"] = scaling.scale_out_cooldown
     config["DisableScaleIn"] = scaling.disable_scale_in
     return config
-
-
-def scales_from_zero(deploy: Any) -> bool:
-    """An asynchronous endpoint whose autoscaling may take it to zero instances."""
-    scaling = deploy.autoscaling
-    return deploy.async_inference_config is not None and scaling is not None and scaling.min_capacity == 0
 
 
 def scale_from_zero_policy_name(endpoint_name: str, variant: str) -> str:

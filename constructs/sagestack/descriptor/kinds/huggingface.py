@@ -18,6 +18,7 @@ from ..base import sdk_field
 from ..estimator import Distribution, DistributionOption, FrameworkEstimator, Mpi, PyTorchDDP, SmDistributed, TorchDistributed
 from ..images import image_config, processor_for
 from ..model import FrameworkModelBase
+from ..placements import sized_sections
 from ..rules import Context, Finding, rule
 from ..types import ServingStyle, VersionStr
 from . import Kind
@@ -228,7 +229,7 @@ def _versions_given(spec: Any, section: str) -> Iterator[Finding]:
 
 
 def _deploy_instance_types(dep: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    return [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
+    return [(path + ("instance_type",), p.instance_type) for path, p in sized_sections(dep) if p.instance_type]
 
 
 @rule("estimator")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from ..base import Api, sdk_field, typed_union
 from ..images import processor_for
 from ..model import CM, ModelBase
+from ..placements import model_variants, placements_of
 from ..retrieve import ImageUriRetrieve
 from ..rules import Context, Finding, _check_code_paths, rule
 from ..types import S3Uri, ServingStyle
@@ -89,7 +90,7 @@ def multi_model_container(d: Any, ctx: Context) -> Iterator[Finding]:
     dep = getattr(d, "deploy", None)
     if dep is None:
         return
-    if dep.serverless_inference_config is not None or dep.async_inference_config is not None or dep.variants:
+    if any(not (p.instance_backed and p.real_time) for p in placements_of(dep)) or model_variants(dep):
         yield Finding(("deploy",), "a multi-model endpoint here is one real-time variant on instances (MultiDataModel.deploy)", "instance_type and initial_instance_count", "serverless, async or variants")
     for name in ("volume_size", "model_data_download_timeout", "container_startup_health_check_timeout"):
         if getattr(dep, name) is not None:

@@ -12,6 +12,7 @@ from ..base import sdk_field
 from ..estimator import DataParallel, Distribution, FrameworkEstimator, PyTorchDDP, PyTorchXLA, SmDistributed, TorchDistributed
 from ..images import image_config, instance_family, processor_for
 from ..model import FrameworkModelBase
+from ..placements import sized_sections
 from ..rules import SMDATAPARALLEL_INSTANCE_TYPES, Context, Finding, rule, version_of
 from ..types import VersionStr
 from . import Kind
@@ -259,7 +260,7 @@ def _serving_instances(d: Any) -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
     dep = getattr(d, "deploy", None)
     if dep is not None:
-        out += [(path + ("instance_type",), p.instance_type) for path, p in dep.placements() if p.instance_type]
+        out += [(path + ("instance_type",), p.instance_type) for path, p in sized_sections(dep) if p.instance_type]
     tr = getattr(d, "transformer", None)
     if tr is not None and tr.instance_type:
         out.append((("transformer", "instance_type"), tr.instance_type))

@@ -14,6 +14,7 @@ from ..base import sdk_field
 from ..estimator import FrameworkEstimator
 from ..images import processor_for
 from ..model import FrameworkModelBase
+from ..placements import sized_sections
 from ..rules import Context, Finding, rule
 from ..types import ServingStyle, VersionStr
 from . import Kind
@@ -62,7 +63,7 @@ def sklearn_runs_on_one_cpu_instance(d: Any, ctx: Context) -> Iterator[Finding]:
         return
     dep = getattr(d, "deploy", None)
     if dep is not None:
-        for path, placement in dep.placements():
+        for path, placement in sized_sections(dep):
             if placement.accelerator_type:
                 yield Finding(path + ("accelerator_type",), "Elastic Inference accelerators are not supported for scikit-learn (SKLearnModel)", "no accelerator_type", placement.accelerator_type)
             if placement.instance_type and processor_for(placement.instance_type) != "cpu":

@@ -11,7 +11,8 @@ joins it by naming it (``endpoint_name``) with its ``instance_type`` (which pick
 no ``initial_instance_count``, as ``model.deploy(endpoint_name=existing, endpoint_type=...)``
 adds a component to an endpoint that is in service and leaves the endpoint as it is.
 
-This module declares the sections and the rules of this placement; the requests are
+This module declares the sections, the rules, the endpoint config and the preview sizing of this
+placement; the inference component itself and the autoscaling of its copies are rendered by
 ``render/inference_component.py``.
 """
 
@@ -22,11 +23,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .base import Api, SdkModel, sdk_field
-from .images import is_burstable
-from .rules import Context, Finding, rule
+from ..base import Api, SdkModel, sdk_field
+from ..images import is_burstable
+from ..rules import Context, Finding, rule
+from . import VARIANT_NAME, Placement, Served, variant_settings
 
-__all__ = ["ResourceRequests", "ResourceLimits", "ResourceRequirements", "ManagedInstanceScaling", "RoutingConfig", "INFERENCE_COMPONENT_BASED", "is_inference_component_based", "joins_endpoint"]
+__all__ = ["PLACEMENT", "InferenceComponents", "ResourceRequests", "ResourceLimits", "ResourceRequirements", "ManagedInstanceScaling", "RoutingConfig", "INFERENCE_COMPONENT_BASED", "is_inference_component_based", "joins_endpoint", "PREVIEW_INVOCATIONS_PER_COPY"]
 
 INFERENCE_COMPONENT_BASED = "inference-component-based"
 CIC = "CreateInferenceComponent"
@@ -188,13 +190,76 @@ def _copy_autoscaling(dep: Any) -> Iterator[Finding]:
             yield Finding(at + ("scheduled_actions", index), "a scheduled action changes min_capacity, max_capacity or both", "min_capacity and/or max_capacity", "neither")
 
 
-@rule("deploy")
-def routing_config_fits(d: Any, ctx: Context) -> Iterator[Finding]:
-    """production_variant sends RoutingConfig for the single instance-backed variant only."""
-    dep = d.deploy
-    if dep.routing_config is None:
-        return
-    if dep.serverless_inference_config is not None:
-        yield Finding(("deploy", "routing_config"), "serverless endpoints route requests themselves (the SDK drops routing_config)", "no routing_config", "serverless_inference_config")
-    if dep.variants is not None:
-        yield Finding(("deploy", "routing_config"), "routing_config applies to the single variant of model.deploy", "no routing_config with variants", "variants")
+#: Invocations per copy a preview's inference component tracks when its descriptor tracks none.
+PREVIEW_INVOCATIONS_PER_COPY = 20
+
+
+def _production_variant(dep: Any) -> dict[str, Any]:
+    """sagemaker.session.production_variant without a model name."""
+    variant: dict[str, Any] = {"VariantName": VARIANT_NAME}
+    scaling = dep.managed_instance_scaling
+    if scaling is not None:
+        managed: dict[str, Any] = {"Status": "ENABLED"}
+        if scaling.MaxInstanceCount is not None:
+            managed["MaxInstanceCount"] = scaling.MaxInstanceCount
+        managed["MinInstanceCount"] = scaling.MinInstanceCount if scaling.MinInstanceCount is not None else dep.initial_instance_count
+        variant["ManagedInstanceScaling"] = managed
+    variant["InitialInstanceCount"] = dep.initial_instance_count
+    variant["InstanceType"] = dep.instance_type
+    variant.update(variant_settings(dep))
+    if dep.routing_config is not None:
+        variant["RoutingConfig"] = {"RoutingStrategy": dep.routing_config.RoutingStrategy}
+    return variant
+
+
+class InferenceComponents(Placement):
+    name = "inference components"
+    order = 30
+    fields = ("resources", "managed_instance_scaling", "inference_component_name")
+    scales = "copies"
+
+    def applies(self, dep: Any) -> bool:
+        return is_inference_component_based(dep)
+
+    def sized(self, dep: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+        return [(("deploy",), dep)]
+
+    def sized_keys(self, dep: Any) -> tuple[str, ...]:
+        # a component joining another's endpoint picks its image by instance type and has no instances to count
+        return ("instance_type",) if joins_endpoint(dep) else ("instance_type", "initial_instance_count")
+
+    def summary(self, dep: Any) -> str:
+        place = f"{dep.initial_instance_count} x {dep.instance_type}" if dep.initial_instance_count else f"endpoint {dep.endpoint_name}"  # joins another's endpoint
+        return f"{dep.resources.requests.copies} component copies on {place}"
+
+    def endpoint_config(self, d: Any, ctx: Any, served: Served) -> dict[str, Any] | None:
+        """session.endpoint_from_production_variants for an endpoint of inference components: the
+        variant names no model, so the config carries the model's role and network."""
+        dep = d.deploy
+        request: dict[str, Any] = {"EndpointConfigName": ctx.endpoint_config_name, "ProductionVariants": [_production_variant(dep)], "ExecutionRoleArn": served.role_arn}
+        if served.tags:
+            request["Tags"] = served.tags
+        if dep.kms_key:
+            request["KmsKeyId"] = dep.kms_key
+        if served.vpc_config is not None:
+            request["VpcConfig"] = served.vpc_config
+        request["EnableNetworkIsolation"] = served.network_isolation  # the model's setting, False included
+        return request
+
+    def preview(self, deploy: dict[str, Any], scaling: dict[str, Any] | None, preview_id: str) -> None:
+        """An idle preview of inference components costs nothing: one copy at first, between zero and
+        one copy on its invocations, the endpoint between zero and one instance; no accelerator (the
+        preview instance has none)."""
+        joins = bool(deploy.get("endpoint_name")) and deploy.get("initial_instance_count") is None
+        requests = deploy.get("resources", {}).get("requests", {})
+        requests["copies"] = 1
+        requests.pop("num_accelerators", None)
+        target = (scaling or {}).get("target_invocations_per_copy") or PREVIEW_INVOCATIONS_PER_COPY
+        deploy["autoscaling"] = {"min_capacity": 0, "max_capacity": 1, "target_invocations_per_copy": target}
+        if not joins:
+            deploy["managed_instance_scaling"] = {"MinInstanceCount": 0, "MaxInstanceCount": 1}
+        if deploy.get("inference_component_name"):
+            deploy["inference_component_name"] = f"{deploy['inference_component_name']}-{preview_id}"
+
+
+PLACEMENT = InferenceComponents()
