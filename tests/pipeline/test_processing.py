@@ -15,7 +15,7 @@ from sagestack.pipeline import FAILED_STATE, pipeline_definition
 from ..conftest import CATALOG
 from .golden import example_resources
 from .harness import run
-from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, TRAINED, assert_requests_valid, first_run_tasks
+from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, TRAINED, _failed, assert_requests_valid, first_run_tasks
 
 EXAMPLE = "pytorch-pipeline"
 REPACKED = {"result": {"StatusCode": 200, "Payload": {"ModelDataUrl": "s3://sagestack-artifacts/repacked/pytorch-pipeline/r/model.tar.gz"}}}
@@ -138,3 +138,24 @@ def test_training_reads_the_overridden_channel_when_the_run_input_says_so() -> N
     [train] = out["calls"]["Train"]
     assert train["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] == "s3://sagestack-examples-data/churn/curated"
     assert CHECKED and TRAINED  # the shared answers this module builds on
+
+
+def test_a_runs_input_replaces_a_steps_arguments() -> None:
+    d = CATALOG_BY_NAME[EXAMPLE]
+    defn = definition(d)
+    out = run(defn, example_tasks(), input={"processing": {"preprocess": {"arguments": ["--test-fraction", "0.5"]}}})
+    assert out["status"] == "SUCCEEDED", out
+    [prep] = out["calls"]["Process preprocess"]
+    assert prep["AppSpecification"]["ContainerArguments"] == ["--test-fraction", "0.5"]
+    [evaluate] = out["calls"]["Process evaluate"]
+    assert "ContainerArguments" not in evaluate["AppSpecification"]  # the descriptor gives it none
+    assert assert_requests_valid(defn, out) >= 6
+    out = run(defn, example_tasks())
+    assert out["calls"]["Process preprocess"][0]["AppSpecification"]["ContainerArguments"] == ["--test-fraction", "0.2"]  # the descriptor's
+
+
+def test_a_bad_argument_input_stops_the_run_before_any_job() -> None:
+    out = run(definition(CATALOG_BY_NAME[EXAMPLE]), example_tasks(), input={"processing": {"evaluate": {"arguments": ["--x"]}, "preprocess": {"arguments": "--test-fraction 0.5"}}})
+    _failed(out, "InvalidInput", "Input failed")
+    assert out["calls"]["Process preprocess"] == []
+    assert "processing.evaluate: not a processing step with arguments" in out["cause"] and "processing.preprocess.arguments: must be a list" in out["cause"], out["cause"]

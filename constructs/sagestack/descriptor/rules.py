@@ -818,6 +818,10 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
             parallel = given.tuner.max_parallel_jobs or tuner.max_parallel_jobs
             if parallel > jobs:
                 yield Finding(("schedule", "input", "tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({jobs})", parallel)
+    with_arguments = [step.name for step in getattr(d, "processing", None) or () if step.run.arguments]
+    for name in (given.processing or {}):
+        if name not in with_arguments:
+            yield Finding(("schedule", "input", "processing", name), "a run input replaces only the arguments of processing steps that set run.arguments", ", ".join(with_arguments) or "none set", name)
 
 
 # ----------------------------------------------------------------------------------------
