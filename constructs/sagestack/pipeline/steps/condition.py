@@ -4,9 +4,13 @@ with ``QualityGateFailed`` (naming the metric, its value and the bound) before a
 deployed, and a value the run did not report ends it with ``MetricMissing``.
 
 Where a value comes from is a check's source: a training metric, read from DescribeTrainingJob's
-``FinalMetricDataList`` of the run's (or the tuning job's best) training job, or the tuner's
-objective, read from the tuning job's ``BestTrainingJob``. A source says how to read its value,
-how to tell that it is missing and what to say then; the gate is the same for every source.
+``FinalMetricDataList`` of the run's (or the tuning job's best) training job; the tuner's
+objective, read from the tuning job's ``BestTrainingJob``; or a number in a JSON report a
+processing step wrote (SageMaker Pipelines' ``PropertyFile`` and ``JsonGet``), read with S3
+GetObject from the step's output and parsed with ``States.StringToJson``. A source says how to
+read its value, how to tell that it is missing and what to say then; the gate is the same for
+every source. A report file that is not there ends the run with ``ReportMissing`` (naming its S3
+URI), as does one without a number at the check's ``json_path``.
 
 Finding a metric in ``FinalMetricDataList`` by name takes a JSONPath filter; a filter that matches
 nothing is an error in local execution (aws-local-stepfunctions) and, uncaught, would end the run
@@ -21,8 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...descriptor import ModelDescriptor
-from ...descriptor.condition import COMPARISONS, Check
-from .base import NEXT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _escape, _retry, allow
+from ...descriptor.condition import COMPARISONS, Check, Report
+from ...render import RenderContext
+from ...render.context import substitute
+from ...render.processing import output_uri
+from .base import NEXT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _Dynamic, _escape, _retry, allow, to_parameters
 from .tuning import TRAINING_JOB_SUFFIX
 
 READ_STATE = "Read metrics"
@@ -33,6 +40,10 @@ REPORTED_STATE = "Gate metrics reported?"
 PICK_STATE = "Pick gate values"
 GATE = "$.gate"
 METRICS = "$.metrics"
+REPORTS = "$.reports"
+# S3's throttling and service errors, as the AWS SDK integration names them (error code + Exception).
+S3_TRANSIENT = ["S3.SlowDownException", "S3.InternalErrorException", "S3.ServiceUnavailableException"]
+NO_SUCH_KEY = "S3.NoSuchKeyException"
 LABEL_MAX = 50  # state names take 80 characters; a label is put in "Quality gate <label> failed"
 
 
@@ -53,16 +64,13 @@ class Source(ABC):
     reads_training_metrics: bool = False
 
     @abstractmethod
-    def missing(self, key: str) -> dict[str, Any]:
-        """A Choice rule that holds when the value is missing (``key``: the check's key in $.gate)."""
+    def missing(self, b: Builder, s: StepContext, key: str, label: str) -> list[dict[str, Any]]:
+        """Choice rules, in order, each going to the failure it adds when the value is missing or
+        unusable (``key``: the check's key in $.gate; ``label``: the check's name in states)."""
 
     @abstractmethod
     def value(self, key: str) -> str:
         """The JSONPath of the value, once it is known to be there."""
-
-    @abstractmethod
-    def missing_cause(self) -> str:
-        """An intrinsic function: why the value is missing."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +80,15 @@ class TrainingMetric(Source):
     name: str
     reads_training_metrics = True
 
-    def missing(self, key: str) -> dict[str, Any]:
-        return {"Variable": f"{GATE}.{key}", "BooleanEquals": False}
+    def missing(self, b: Builder, s: StepContext, key: str, label: str) -> list[dict[str, Any]]:
+        cause = f"States.Format('training job {{}} reported no metric {_escape(self.name)} (FinalMetricDataList)', $.training.TrainingJobName)"
+        return [{"Variable": f"{GATE}.{key}", "BooleanEquals": False, "Next": b.failure(f"Read {label}", "MetricMissing", cause=cause)}]
 
     def value(self, key: str) -> str:
         return f"{GATE}.{key}[0]"
 
     def filter(self) -> str:
         return f"{METRICS}.reported[?(@.MetricName == {_quote(self.name)})].Value"
-
-    def missing_cause(self) -> str:
-        return f"States.Format('training job {{}} reported no metric {_escape(self.name)} (FinalMetricDataList)', $.training.TrainingJobName)"
 
 
 @dataclass(frozen=True)
@@ -92,31 +98,102 @@ class TunerObjective(Source):
     name: str
     PATH = "$.tuning.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value"
 
-    def missing(self, key: str) -> dict[str, Any]:
-        return {"Not": {"Variable": self.PATH, "IsPresent": True}}
+    def missing(self, b: Builder, s: StepContext, key: str, label: str) -> list[dict[str, Any]]:
+        cause = f"States.Format('the tuning job reported no objective metric {_escape(self.name)} for its best training job {{}}', $.training.TrainingJobName)"
+        return [{"Not": {"Variable": self.PATH, "IsPresent": True}, "Next": b.failure(f"Read {label}", "MetricMissing", cause=cause)}]
 
     def value(self, key: str) -> str:
         return self.PATH
 
-    def missing_cause(self) -> str:
-        return f"States.Format('the tuning job reported no objective metric {_escape(self.name)} for its best training job {{}}', $.training.TrainingJobName)"
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A JSON file a processing step wrote: where the gate reads it, and where the run keeps it."""
+
+    step: str
+    output: str
+    path: str
+    index: int  # its place among the gate's report files: the run keeps it at $.reports.r<index>
+
+    def location(self, d: ModelDescriptor, ctx: RenderContext) -> tuple[str, str]:
+        """(bucket, key) of the file, with the render's placeholders: the step's output URI (its
+        destination, or the SDK's default under the job's folder) and the path inside it."""
+        step = next(s for s in d.processing or () if s.name == self.step)
+        bucket, _, prefix = output_uri(d, step, self.output, ctx).removeprefix("s3://").partition("/")
+        return bucket, f"{prefix.rstrip('/')}/{self.path}" if prefix.strip("/") else self.path
+
+    def uri(self, d: ModelDescriptor, ctx: RenderContext) -> str:
+        bucket, key = self.location(d, ctx)
+        return f"s3://{bucket}/{key}"
+
+    @property
+    def held(self) -> str:
+        return f"{REPORTS}.r{self.index}.report"
+
+
+@dataclass(frozen=True)
+class ReportValue(Source):
+    """A number at ``json_path`` in a report file (SageMaker Pipelines' JsonGet on a PropertyFile)."""
+
+    file: ReportFile
+    json_path: str
+
+    def missing(self, b: Builder, s: StepContext, key: str, label: str) -> list[dict[str, Any]]:
+        path = self.value(key)
+        where = f"{self.json_path} in the report {self.file.uri(s.d, s.ctx)}"
+        return [
+            {"Not": {"Variable": path, "IsPresent": True}, "Next": report_failure(b, s, f"Read {label}", f"no {where}")},
+            {"Not": {"Variable": path, "IsNumeric": True}, "Next": report_failure(b, s, f"Read {label} as a number", f"{where} is not a number")},
+        ]
+
+    def value(self, key: str) -> str:
+        return self.file.held + ("" if self.json_path.startswith("[") else ".") + self.json_path
+
+
+def report_failure(b: Builder, s: StepContext, label: str, text: str) -> str:
+    """A ReportMissing failure whose cause is ``text`` with this run's names (the render's
+    placeholders in the file's URI) filled in."""
+    cause = to_parameters(text, s.runtime, s.static)
+    if isinstance(cause, _Dynamic):
+        return b.failure(label, "ReportMissing", cause=cause.expression)
+    return b.failure(label, "ReportMissing", cause_text=cause)
+
+
+def report_files(d: ModelDescriptor) -> list[ReportFile]:
+    """The gate's report files, one per (step, output, path), in the order the checks name them."""
+    seen: list[tuple[str, str, str]] = []
+    for check in d.deploy.condition or () if d.deploy is not None else ():
+        if check.report is not None and (check.report.step, check.report.output, check.report.path) not in seen:
+            seen.append((check.report.step, check.report.output, check.report.path))
+    return [ReportFile(*where, index=index + 1) for index, where in enumerate(seen)]
+
+
+def _file_of(files: list[ReportFile], report: Report) -> ReportFile:
+    return next(f for f in files if (f.step, f.output, f.path) == (report.step, report.output, report.path))
 
 
 def source(d: ModelDescriptor, check: Check) -> Source:
     """The source of ``check``'s value."""
+    if check.report is not None:
+        return ReportValue(_file_of(report_files(d), check.report), check.report.json_path)
+    assert check.metric is not None
     if d.tuner is not None and check.metric == d.tuner.objective_metric_name:
         return TunerObjective(check.metric)
     return TrainingMetric(check.metric)
 
 
 def _labels(checks: tuple[Check, ...]) -> list[str]:
-    """A short name per check: its metric, numbered when two checks share it."""
-    metrics = [c.metric for c in checks]
+    """A short name per check: its metric (a report's json_path), numbered when two checks share it."""
+    metrics = [c.value_name() for c in checks]
     out = []
     for index, metric in enumerate(metrics):
         label = metric if len(metric) <= LABEL_MAX else metric[: LABEL_MAX - 3] + "..."
         out.append(f"{label}, check {index + 1}" if metrics.count(metric) > 1 else label)
     return out
+
+
+def _file_state(file: ReportFile, files: list[ReportFile]) -> str:
+    return "Get report" if len(files) == 1 else f"Get report {file.index}"
 
 
 class Condition(Fragment):
@@ -132,12 +209,14 @@ class Condition(Fragment):
         labels = _labels(checks)
         keys = [f"c{index + 1}" for index in range(len(checks))]
         sources = [source(d, c) for c in checks]
-        missing = [b.failure(f"Read {label}", "MetricMissing", cause=src.missing_cause()) for label, src in zip(labels, sources, strict=True)]
+        missing = [src.missing(b, s, key, label) for key, src, label in zip(keys, sources, labels, strict=True)]
         gates = [f"Gate: {label}" for label in labels]
         metric_keys = [(key, src) for key, src in zip(keys, sources, strict=True) if isinstance(src, TrainingMetric)]
-        entry = REPORTED_STATE
+        files = report_files(d)
+        # The reading stages, in order: the training job's metrics, then each report file.
+        stages = ([READ_STATE] if metric_keys else []) + [_file_state(f, files) for f in files] + [REPORTED_STATE]
         if metric_keys:
-            first_missing = missing[keys.index(metric_keys[0][0])]
+            first_missing = missing[keys.index(metric_keys[0][0])][0]["Next"]
             b.add(READ_STATE, {
                 "Type": "Task",
                 "Comment": "The metrics the training job reported (FinalMetricDataList).",
@@ -167,13 +246,30 @@ class Condition(Fragment):
                 "Comment": "Which of the metrics the gate checks were reported.",
                 "Parameters": {f"{key}.$": f"States.ArrayContains({METRICS}.names, {_quote(src.name)})" for key, src in metric_keys},
                 "ResultPath": GATE,
-                "Next": REPORTED_STATE,
+                "Next": stages[1],
             })
-            entry = READ_STATE
+        for f in files:
+            state = _file_state(f, files)
+            bucket, key = f.location(d, s.ctx)
+            uri = f.uri(d, s.ctx)
+            suffix = state.removeprefix("Get report")
+            not_there = report_failure(b, s, f"Find report{suffix}", f"no report at {uri}: step {f.step} wrote no {f.path} to its output {f.output} (S3 NoSuchKey)")
+            b.add(state, {
+                "Type": "Task",
+                "Comment": f"The report step {f.step} wrote ({f.path} in its output {f.output}, as a PropertyFile), parsed.",
+                "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                "Parameters": to_parameters({"Bucket": bucket, "Key": key}, s.runtime, s.static),
+                "ResultSelector": {"report.$": "States.StringToJson($.Body)"},
+                "ResultPath": f"{REPORTS}.r{f.index}",
+                "Retry": _retry(S3_TRANSIENT),
+                # not JSON, or not readable (access, encryption): the catch-all, with S3's or the parser's reason
+                "Catch": [{"ErrorEquals": [NO_SUCH_KEY], "ResultPath": "$.error", "Next": not_there}, *b.catch(state, "ReportUnreadable")],
+                "Next": stages[stages.index(state) + 1],
+            })
         b.add(REPORTED_STATE, {
             "Type": "Choice",
-            "Comment": "A value the run did not report fails the run with MetricMissing.",
-            "Choices": [{**src.missing(key), "Next": state} for key, src, state in zip(keys, sources, missing, strict=True)],
+            "Comment": "A value the run did not report fails the run with MetricMissing (a report's: ReportMissing).",
+            "Choices": [rule for rules in missing for rule in rules],
             "Default": PICK_STATE if metric_keys else gates[0],
         })
         if metric_keys:
@@ -187,21 +283,52 @@ class Condition(Fragment):
         for index, (check, label, key, src) in enumerate(zip(checks, labels, keys, sources, strict=True)):
             comparison, bound = check.comparison()
             _condition, symbol, operator = COMPARISONS[comparison]
+            name = check.value_name()
             failed = b.failure(
                 f"Quality gate {label}", "QualityGateFailed",
-                cause=f"States.Format('{_escape(check.metric)} = {{}} is not {symbol} {_number(bound)}', {src.value(key)})",
+                cause=f"States.Format('{_escape(name)} = {{}} is not {symbol} {_number(bound)}', {src.value(key)})",
             )
             b.add(gates[index], {
                 "Type": "Choice",
-                "Comment": f"Passes when {check.metric} {symbol} {_number(bound)}.",
+                "Comment": f"Passes when {name} {symbol} {_number(bound)}.",
                 "Choices": [{"Variable": src.value(key), operator: bound, "Next": gates[index + 1] if index + 1 < len(gates) else NEXT}],
                 "Default": failed,
             })
-        return entry
+        return stages[0]
 
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
         assert d.deploy is not None and d.deploy.condition
-        if not any(source(d, c).reads_training_metrics for c in d.deploy.condition):
-            return []
-        jobs = f"training-job/{g.runs}{TRAINING_JOB_SUFFIX if d.tuner is not None else ''}"  # the run's, or the tuning job's best
-        return [allow(["sagemaker:DescribeTrainingJob"], [g.arn("sagemaker", jobs)])]
+        out = []
+        if any(source(d, c).reads_training_metrics for c in d.deploy.condition):
+            jobs = f"training-job/{g.runs}{TRAINING_JOB_SUFFIX if d.tuner is not None else ''}"  # the run's, or the tuning job's best
+            out.append(allow(["sagemaker:DescribeTrainingJob"], [g.arn("sagemaker", jobs)]))
+        files = report_files(d)
+        if files:
+            names = {"ArtifactBucket": g.artifact_bucket or "", "TrainingJobName": g.run_folders or ""}
+            located = [tuple(substitute(part, names) for part in f.location(d, RenderContext(region=g.region))) for f in files]
+            assert all(bucket and "{{" not in bucket + key for bucket, key in located), "the artifact bucket and run folders are needed for a report's grant"
+            out.append(allow(["s3:GetObject"], list(dict.fromkeys(f"arn:{g.partition}:s3:::{bucket}/{key}" for bucket, key in located))))
+            # S3 answers a missing key with NoSuchKey (ReportMissing) only to a caller that may list
+            # the bucket, else with AccessDenied; GetObject carries no s3:prefix to narrow it by.
+            out.append(allow(["s3:ListBucket"], list(dict.fromkeys(f"arn:{g.partition}:s3:::{bucket}" for bucket, _key in located))))
+            steps = {st.name: st for st in d.processing or ()}
+            out += kms_decrypt([steps[f.step].processor.output_kms_key for f in files], g)
+        return out
+
+
+def kms_decrypt(keys: list[str | None], g: GrantContext) -> list[Allow]:
+    """kms:Decrypt of outputs a processor encrypted with its output_kms_key (an id, key ARN, alias
+    or alias ARN). IAM matches the key's ARN, never an alias's: an alias is granted on the
+    account's keys that have it (kms:ResourceAliases)."""
+    arns: list[str] = []
+    aliases: dict[str, list[str]] = {}  # key ARN pattern of the alias's account -> alias names
+    for key in dict.fromkeys(k for k in keys if k):
+        alias = key.split(":", 5)[5] if key.startswith("arn:") and len(key.split(":", 5)) == 6 else key
+        if alias.startswith("alias/"):
+            account = key.rsplit(":", 1)[0] + ":key/*" if key.startswith("arn:") else g.arn("kms", "key/*")
+            aliases.setdefault(account, []).append(alias)
+        else:
+            arns.append(key if key.startswith("arn:") else g.arn("kms", f"key/{key}"))
+    out = [allow(["kms:Decrypt"], arns)] if arns else []
+    out += [allow(["kms:Decrypt"], [account], {"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(names)}}) for account, names in sorted(aliases.items())]
+    return out
