@@ -256,7 +256,7 @@ class Condition(Fragment):
             not_there = report_failure(b, s, f"Find report{suffix}", f"no report at {uri}: step {f.step} wrote no {f.path} to its output {f.output} (S3 NoSuchKey)")
             b.add(state, {
                 "Type": "Task",
-                "Comment": f"The report step {f.step} wrote ({f.path} in its output {f.output}, as a PropertyFile), parsed.",
+                "Comment": f"The report the step {f.step} wrote ({f.path} in its output {f.output}, a PropertyFile), parsed.",
                 "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
                 "Parameters": to_parameters({"Bucket": bucket, "Key": key}, s.runtime, s.static),
                 "ResultSelector": {"report.$": "States.StringToJson($.Body)"},
@@ -268,7 +268,7 @@ class Condition(Fragment):
             })
         b.add(REPORTED_STATE, {
             "Type": "Choice",
-            "Comment": "A value the run did not report fails the run with MetricMissing (a report's: ReportMissing).",
+            "Comment": "A value the run did not report fails the run with MetricMissing." if not files else "A value the run did not report fails the run with MetricMissing, a report's with ReportMissing.",
             "Choices": [rule for rules in missing for rule in rules],
             "Default": PICK_STATE if metric_keys else gates[0],
         })
