@@ -50,6 +50,10 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     (RULE, gated_base, _report(output="metrics"), _none, "deploy.condition[0].report.output", "step 'evaluate' has no output of this name", "error"),
     (RULE, gated_base, _check(metric="validation:auc"), _none, "deploy.condition[0]", "a check reads one value", "error"),
     (RULE, gated_base, lambda d: d["deploy"]["condition"][0].pop("report"), _none, "deploy.condition[0]", "a check reads one value", "error"),
+    (RULE, gated_base, _check(better_than_live=True, greater_than_or_equal_to=None, equal_to=0.7), _check(better_than_live=True),
+     "deploy.condition[0].better_than_live", "equal_to has no direction", "error"),
+    (RULE, gated_base, lambda d: (_check(better_than_live=True)(d), d["deploy"].update(endpoint_type="inference-component-based")), lambda d: d["deploy"].update(endpoint_type="inference-component-based"),
+     "deploy.condition[0].better_than_live", "inference-component-based endpoint", "error"),
 ]
 
 

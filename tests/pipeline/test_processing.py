@@ -16,7 +16,7 @@ from sagestack.pipeline import FAILED_STATE, pipeline_definition
 from ..conftest import CATALOG
 from .golden import example_resources
 from .harness import run
-from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, TRAINED, assert_requests_valid, first_run_tasks
+from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, NOT_FOUND, OK, TRAINED, assert_requests_valid, first_run_tasks
 
 EXAMPLE = "pytorch-pipeline"
 REPACKED = {"result": {"StatusCode": 200, "Payload": {"ModelDataUrl": "s3://sagestack-artifacts/repacked/pytorch-pipeline/r/model.tar.gz"}}}
@@ -43,6 +43,8 @@ def example_tasks(accuracy: float = 0.83) -> dict[str, list[dict[str, Any]]]:
     tasks.update({
         "Process preprocess": [processed("Process preprocess")], "Process evaluate": [processed("Process evaluate")], "Repack model": [REPACKED],
         "Get report": [report({"metrics": {"accuracy": {"value": accuracy}}})],
+        # the first deployment: no live model to beat; the run records its gate values
+        "Find live model": [NOT_FOUND], "Record gate values": [OK],
     })
     return tasks
 

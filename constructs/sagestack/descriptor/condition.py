@@ -104,6 +104,12 @@ class Check(SdkModel):
         doc="A number in a JSON file a processing step wrote: {step, output, path, json_path} (SageMaker Pipelines' PropertyFile and JsonGet). A check has metric or report.",
         lands_in="the gate's S3 GetObject of the step's output and its Choice state",
     )
+    better_than_live: bool | None = sdk_field(
+        None,
+        doc="sagestack: also pass only when the value beats the one recorded for the model the endpoint serves now (greater_*: above it, less_*: below it); "
+        "the first deployment, or a live model with no value recorded for this check, passes. Each run that passes its gate records its values.",
+        lands_in="the gate's Choice against the live value: DescribeEndpoint's EndpointConfigName (the live run), then S3 GetObject of <that run>/quality-gate.json in the artifact bucket",
+    )
     greater_than: Bound | None = sdk_field(None, doc="Passes when the value is above this bound.", lands_in=_GATE)
     greater_than_or_equal_to: Bound | None = sdk_field(None, doc="Passes when the value is at least this bound.", lands_in=_GATE)
     less_than: Bound | None = sdk_field(None, doc="Passes when the value is below this bound.", lands_in=_GATE)
@@ -115,6 +121,13 @@ class Check(SdkModel):
         if self.report is not None:
             return self.report.json_path
         return self.metric or ""
+
+    def identity(self) -> str:
+        """What the check reads, as the run records it for later runs (stable when checks are reordered)."""
+        if self.report is not None:
+            r = self.report
+            return f"report:{r.step}/{r.output}/{r.path}#{r.json_path}"
+        return f"metric:{self.metric}"
 
     def comparisons(self) -> list[str]:
         """The comparison fields given (a valid check has exactly one)."""
@@ -144,6 +157,12 @@ def quality_gate_values_are_there(d: Any, ctx: Context) -> Iterator[Finding]:
         if (check.metric is None) == (check.report is None):
             yield Finding(at, "a check reads one value: a training metric or a number in a report", "metric: <name>, or report: {step, output, path, json_path}", "metric and report" if check.metric else "neither")
             continue
+        if check.better_than_live:
+            given = check.comparisons()
+            if given == ["equal_to"]:
+                yield Finding(at + ("better_than_live",), "equal_to has no direction to beat the live model's value in", "a greater_* or less_* comparison, or no better_than_live", "equal_to")
+            if d.deploy.inference_component_based():
+                yield Finding(at + ("better_than_live",), "the live model is found through the endpoint's config, which an inference-component-based endpoint does not change per run", "a model-based endpoint, or no better_than_live", "inference-component-based")
         report = check.report
         if report is None or not checkable:
             continue

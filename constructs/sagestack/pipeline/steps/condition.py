@@ -20,6 +20,7 @@ without its failure path. So the gate first lists the names reported (``[*].Metr
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,15 @@ REPORTS = "$.reports"
 # S3's throttling and service errors, as the AWS SDK integration names them (error code + Exception).
 S3_TRANSIENT = ["S3.SlowDownException", "S3.InternalErrorException", "S3.ServiceUnavailableException"]
 NO_SUCH_KEY = "S3.NoSuchKeyException"
+# better_than_live: the live run, its recorded gate values, and this run's record.
+LIVE_STATE = "Find live model"
+LIVE_MISSING_STATE = "Live model missing?"
+LIVE_VALUES_STATE = "Get live gate values"
+COLLECT_STATE = "Collect gate values"
+RECORD_STATE = "Record gate values"
+LIVE = "$.live"
+RECORD = "$.gate_record"
+RECORD_FILE = "quality-gate.json"
 LABEL_MAX = 50  # state names take 80 characters; a label is put in "Quality gate <label> failed"
 
 
@@ -192,6 +202,97 @@ def _labels(checks: tuple[Check, ...]) -> list[str]:
     return out
 
 
+def record_key(check: Check) -> str:
+    """A check's key in the recorded values: a digest of what it reads (:meth:`Check.identity`), so
+    a JSONPath names it in dot notation whatever the metric's name, and reordering the checks
+    keeps it."""
+    return "v" + hashlib.sha256(check.identity().encode()).hexdigest()[:16]
+
+
+def _against_live(b: Builder, s: StepContext, checks: tuple[Check, ...], labels: list[str], values: list[str]) -> None:
+    """The checks marked better_than_live against the values recorded by the run the endpoint
+    serves (its config is named after that run), then this run's values recorded for the next.
+
+    Nothing to beat passes: no endpoint yet (the first deployment), no record under the live run
+    (deployed before its gate recorded values), or no value recorded for this check."""
+    name = s.resources.endpoint_name
+    assert name is not None
+    bucket = s.static["ArtifactBucket"]
+    beats = [index for index, check in enumerate(checks) if check.better_than_live]
+    first_beat = f"Beat live: {labels[beats[0]]}"
+    b.add(LIVE_STATE, {
+        "Type": "Task",
+        "Comment": "The run the endpoint serves now: its config is named after that run. DescribeEndpoint answers 'Could not find endpoint' before the first deployment.",
+        "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeEndpoint",
+        "Parameters": {"EndpointName": name},
+        "ResultSelector": {"EndpointConfigName.$": "$.EndpointConfigName"},
+        "ResultPath": LIVE,
+        "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": LIVE, "Next": LIVE_MISSING_STATE}],
+        "Next": LIVE_VALUES_STATE,
+    })
+    b.add(LIVE_MISSING_STATE, {
+        "Type": "Choice",
+        "Comment": "No endpoint yet: nothing to beat.",
+        "Choices": [{"Variable": f"{LIVE}.Cause", "StringMatches": "*Could not find endpoint*", "Next": COLLECT_STATE}],
+        "Default": b.failure(LIVE_STATE, "LiveModelUnknown", cause_path=f"{LIVE}.Cause"),
+    })
+    b.add(LIVE_VALUES_STATE, {
+        "Type": "Task",
+        "Comment": "The gate values the live run recorded.",
+        "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+        "Parameters": {"Bucket": bucket, "Key.$": f"States.Format('{{}}/{RECORD_FILE}', {LIVE}.EndpointConfigName)"},
+        "ResultSelector": {"file.$": "States.StringToJson($.Body)"},
+        "ResultPath": f"{LIVE}.recorded",
+        "Retry": _retry(S3_TRANSIENT),
+        "Catch": [
+            {"ErrorEquals": [NO_SUCH_KEY], "ResultPath": f"{LIVE}.error", "Next": COLLECT_STATE},  # nothing recorded: nothing to beat
+            *b.catch(LIVE_VALUES_STATE, "LiveValuesUnreadable"),
+        ],
+        "Next": first_beat,
+    })
+    for position, index in enumerate(beats):
+        check, label, value = checks[index], labels[index], values[index]
+        comparison, _bound = check.comparison()
+        greater = comparison.startswith("greater")
+        recorded = f"{LIVE}.recorded.file.values.{record_key(check)}.value"
+        following = f"Beat live: {labels[beats[position + 1]]}" if position + 1 < len(beats) else COLLECT_STATE
+        failed = b.failure(
+            f"Quality gate {label} against live", "QualityGateFailed",
+            cause=f"States.Format('{_escape(check.value_name())} = {{}} is not {'>' if greater else '<'} {{}}, the value of the live run {{}}', {value}, {recorded}, {LIVE}.EndpointConfigName)",
+        )
+        b.add(f"Beat live: {label}", {
+            "Type": "Choice",
+            "Comment": f"Passes when {check.value_name()} is {'above' if greater else 'below'} the live model's, or the live run recorded none.",
+            "Choices": [
+                {"Not": {"Variable": recorded, "IsPresent": True}, "Next": following},
+                {"Not": {"Variable": recorded, "IsNumeric": True}, "Next": following},
+                {"Variable": value, "NumericGreaterThanPath" if greater else "NumericLessThanPath": recorded, "Next": following},
+            ],
+            "Default": failed,
+        })
+    b.add(COLLECT_STATE, {
+        "Type": "Pass",
+        "Comment": "This run's gate values, for the runs after it to beat.",
+        "Parameters": {
+            "model": s.d.name, "run.$": "$.run.name",
+            "values": {record_key(check): {"check": check.value_name(), "value.$": value} for check, value in zip(checks, values, strict=True)},
+        },
+        "ResultPath": RECORD,
+        "Next": RECORD_STATE,
+    })
+    b.add(RECORD_STATE, {
+        "Type": "Task",
+        "Comment": f"Written before deploying: a run is compared with the run its endpoint serves, whose config names it ({RECORD_FILE} in that run's folder).",
+        "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+        "Parameters": {"Bucket": bucket, "Key.$": f"States.Format('{{}}/{RECORD_FILE}', $.run.name)", "Body.$": f"States.JsonToString({RECORD})", "ContentType": "application/json"},
+        "ResultPath": None,
+        "Retry": _retry(S3_TRANSIENT),
+        "Catch": b.catch(RECORD_STATE, "GateRecordFailed"),
+        "Next": NEXT,
+    })
+
+
 def _file_state(file: ReportFile, files: list[ReportFile]) -> str:
     return "Get report" if len(files) == 1 else f"Get report {file.index}"
 
@@ -280,6 +381,7 @@ class Condition(Fragment):
                 "ResultPath": GATE,
                 "Next": gates[0],
             })
+        live = any(c.better_than_live for c in checks)
         for index, (check, label, key, src) in enumerate(zip(checks, labels, keys, sources, strict=True)):
             comparison, bound = check.comparison()
             _condition, symbol, operator = COMPARISONS[comparison]
@@ -291,9 +393,11 @@ class Condition(Fragment):
             b.add(gates[index], {
                 "Type": "Choice",
                 "Comment": f"Passes when {name} {symbol} {_number(bound)}.",
-                "Choices": [{"Variable": src.value(key), operator: bound, "Next": gates[index + 1] if index + 1 < len(gates) else NEXT}],
+                "Choices": [{"Variable": src.value(key), operator: bound, "Next": gates[index + 1] if index + 1 < len(gates) else (LIVE_STATE if live else NEXT)}],
                 "Default": failed,
             })
+        if live:
+            _against_live(b, s, checks, labels, [src.value(key) for key, src in zip(keys, sources, strict=True)])
         return stages[0]
 
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
@@ -313,6 +417,15 @@ class Condition(Fragment):
             out.append(allow(["s3:ListBucket"], list(dict.fromkeys(f"arn:{g.partition}:s3:::{bucket}" for bucket, _key in located))))
             steps = {st.name: st for st in d.processing or ()}
             out += kms_decrypt([steps[f.step].processor.output_kms_key for f in files], g)
+        if any(c.better_than_live for c in d.deploy.condition):
+            assert g.endpoint_name is not None and g.artifact_bucket and g.run_folders, "the endpoint, artifact bucket and run folders are needed for better_than_live"
+            records = f"arn:{g.partition}:s3:::{g.artifact_bucket}/{g.run_folders}/{RECORD_FILE}"  # the live run's and this run's
+            out += [
+                allow(["sagemaker:DescribeEndpoint"], [g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")]),
+                allow(["s3:GetObject"], [records]),
+                allow(["s3:PutObject"], [records]),
+                allow(["s3:ListBucket"], [f"arn:{g.partition}:s3:::{g.artifact_bucket}"]),  # NoSuchKey for a live run with no record
+            ]
         return out
 
 
