@@ -1,6 +1,6 @@
 """The quality gate (``deploy.condition``): after training (or tuning) and before the model is
 created, each check compares a value of the run with its bound; a check that fails ends the run
-with ``QualityGateFailed`` (naming the metric, its value and the bound) before anything is
+with ``QualityGateFailed`` (naming the value, what it is and the bound) before anything is
 deployed, and a value the run did not report ends it with ``MetricMissing``.
 
 Where a value comes from is a check's source: a training metric, read from DescribeTrainingJob's
@@ -11,6 +11,10 @@ GetObject from the step's output and parsed with ``States.StringToJson``. A sour
 read its value, how to tell that it is missing and what to say then; the gate is the same for
 every source. A report file that is not there ends the run with ``ReportMissing`` (naming its S3
 URI), as does one without a number at the check's ``json_path``.
+
+A check with ``better_than_live`` must also beat the value the live run recorded: the endpoint's
+config is named after the run that deployed it, and every run that passes its gate records its
+values in its folder (``<run name>/quality-gate.json``) before deploying.
 
 Finding a metric in ``FinalMetricDataList`` by name takes a JSONPath filter; a filter that matches
 nothing is an error in local execution (aws-local-stepfunctions) and, uncaught, would end the run
