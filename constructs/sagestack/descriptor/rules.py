@@ -1038,7 +1038,7 @@ def quality_gate_metrics_are_reported(d: Any, ctx: Context) -> Iterator[Finding]
         return
     where = "tuner.metric_definitions" if getattr(d, "tuner", None) is not None else "estimator.metric_definitions"
     for index, check in enumerate(condition):
-        if check.metric in names:
+        if check.metric is None or check.metric in names:  # a report's number, or a metric reported
             continue
         close = suggest(check.metric, names)
         hint = f"; did you mean '{close[0]}'?" if close else ""

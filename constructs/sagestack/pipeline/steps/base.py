@@ -295,6 +295,8 @@ class GrantContext:
     :param model_role_arn: the role CreateModel passes, when the pipeline chooses it.
     :param processing_role_arns: the roles CreateProcessingJob passes (with processing steps).
     :param topic_key_arn: the KMS key of an encrypted notification topic.
+    :param artifact_bucket: the artifact bucket's name (the default output of processing steps).
+    :param run_folders: the runs' folders in it, ``<prefix>-????????????`` (S3 keeps the case).
     """
 
     partition: str
@@ -309,6 +311,8 @@ class GrantContext:
     training_role_arn: str | None = None
     model_role_arn: str | None = None
     processing_role_arns: tuple[str, ...] = ()
+    artifact_bucket: str | None = None
+    run_folders: str | None = None
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
