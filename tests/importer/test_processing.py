@@ -132,7 +132,7 @@ def test_what_only_a_run_tells_is_a_marked_placeholder(tmp_path: Path) -> None:
         PREP,
         """
         description = prep.jobs[-1].describe()
-        train_uri = description["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"]
+        train_uri = f"s3://my-data/{description['ProcessingJobName']}/train"
         estimator = SKLearn(entry_point="train.py", framework_version="1.2-1", instance_type="ml.m5.xlarge", role=role)
         estimator.fit({"train": train_uri, "test": f"{prep.latest_job.outputs[1].destination}/test.csv"})
         local = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
@@ -150,6 +150,55 @@ def test_what_only_a_run_tells_is_a_marked_placeholder(tmp_path: Path) -> None:
     assert item.draft.data["fit"]["inputs"]["train"] == PLACEHOLDER
     assert "train: <unresolved>  # unresolved: train_uri (cell 6, line 4)" in item.text
     assert {"job-output", "uploaded-data"} <= set(item.draft.reasons)
+
+
+def test_the_outputs_a_job_description_lists_are_references(tmp_path: Path) -> None:
+    cells = (
+        SETUP,
+        *SCRIPTS,
+        PREP,
+        """
+        description = prep.jobs[-1].describe()
+        for output in description["ProcessingOutputConfig"]["Outputs"]:
+            if output["OutputName"] == "train":
+                train_data = output["S3Output"]["S3Uri"]
+            if output["OutputName"] == "output-2":
+                test_data = output["S3Output"]["S3Uri"]
+                break
+        estimator = SKLearn(entry_point="train.py", framework_version="1.2-1", instance_type="ml.m5.xlarge", role=role)
+        estimator.fit({"train": train_data, "test": test_data})
+        """,
+    )
+    [item] = _import(tmp_path, *cells).descriptors
+    assert item.status == "valid", [i.format() for i in item.issues]
+    assert item.draft.data["fit"]["inputs"] == {"train": {"step": "preprocess", "output": "train"}, "test": {"step": "preprocess", "output": "output-2"}}
+
+
+def test_a_loop_over_known_items_runs_item_by_item(tmp_path: Path) -> None:
+    cells = (
+        SETUP,
+        *SCRIPTS,
+        """
+        from sagemaker.inputs import TrainingInput
+        channels = {}
+        for name in ["train", "validation"]:
+            channels[name] = TrainingInput(f"{raw}/{name}", content_type="text/csv")
+        for name, value in {"a": 1, "b": 2}.items():
+            if value > 1:
+                last = name
+                break
+        for item in [1, 2]:
+            if item == unknown:
+                continue
+            maybe = item
+        estimator = SKLearn(entry_point="train.py", framework_version="1.2-1", instance_type="ml.m5.xlarge", role=role, hyperparameters={"last": last})
+        estimator.fit(channels)
+        """,
+    )
+    [item] = _import(tmp_path, *cells).descriptors
+    assert item.status == "valid", [i.format() for i in item.issues]
+    assert item.draft.data["fit"]["inputs"] == {name: {"s3_data": f"s3://sagestack-examples-data/churn/raw/{name}", "content_type": "text/csv"} for name in ("train", "validation")}
+    assert item.draft.data["estimator"]["hyperparameters"] == {"last": "b"}
 
 
 def test_framework_script_and_plain_processors(tmp_path: Path) -> None:

@@ -78,6 +78,25 @@ ROLE = Marker("execution role")
 BUCKET = "\x00default-bucket\x00"
 
 
+#: The most items a ``for`` over known values is run item by item for.
+_UNROLLED_MAX = 100
+
+
+@dataclass
+class _Loop:
+    """A ``for`` run item by item: the branch depth it runs at, and whether a ``break`` or
+    ``continue`` was met in a branch the importer cannot decide."""
+
+    level: int
+    uncertain: bool = False
+
+
+class _LoopExit(Exception):
+    def __init__(self, is_break: bool) -> None:
+        super().__init__("break" if is_break else "continue")
+        self.is_break = is_break
+
+
 # Every SDK object and call is numbered as the notebook reaches it: a processor's run before or
 # after an estimator's fit is a processing step before or after training.
 _ORDER = itertools.count()
@@ -144,6 +163,30 @@ class _ProcessingJob:
     """``processor.latest_job`` / ``processor.jobs[n]``: the job one run started."""
 
     run: SdkObject
+
+
+@dataclass(frozen=True)
+class _JobDescription:
+    """``job.describe()`` of a processing job the notebook runs, read down to its outputs
+    (``["ProcessingOutputConfig"]["Outputs"]``): each output's name, and its S3 URI as a reference."""
+
+    run: SdkObject
+    keys: tuple[str, ...] = ()
+    output: str | None = None  # the output this part describes, under ["Outputs"][n]
+
+    def item(self, key: Any, where: Where) -> Any:
+        path = (*self.keys, key)
+        if self.output is None and path == ("ProcessingOutputConfig",):
+            return _JobDescription(self.run, path)
+        if self.output is None and path == ("ProcessingOutputConfig", "Outputs"):
+            return [_JobDescription(self.run, (), output.name) for output in _job_outputs(self.run)]
+        if self.output is not None and path == ("OutputName",):
+            return self.output
+        if self.output is not None and path == ("S3Output",):
+            return _JobDescription(self.run, path, self.output)
+        if self.output is not None and path == ("S3Output", "S3Uri"):
+            return StepRef(self.run, self.output, where)
+        raise _Cannot(f"[{key!r}] of the description of the job {_runner(self.run)} runs (known once it has run)", "job-output")
 
 
 @dataclass(frozen=True)
@@ -269,6 +312,8 @@ class Notebook:
     cell: int = 0
     text: str = ""
     _conditional: int = 0
+    #: The loops being read, innermost last: a loop run item by item (its frame), or None.
+    _loops: list[_Loop | None] = field(default_factory=list)
 
     # -- statements ---------------------------------------------------------------------
 
@@ -318,14 +363,25 @@ class Notebook:
             # only the branch it takes runs.
             for statement in node.body if taken else node.orelse:
                 self._statement(statement)
+        elif isinstance(node, ast.For) and (items := self._static_items(node.iter)) is not None:
+            self._unrolled(node, items)
+        elif isinstance(node, (ast.Break, ast.Continue)) and self._loops and self._loops[-1] is not None:
+            frame = self._loops[-1]
+            if self._conditional == frame.level:
+                raise _LoopExit(isinstance(node, ast.Break))
+            frame.uncertain = True  # in a branch the importer cannot decide: the loop may end or skip here
         elif isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
             # A branch or loop may run any number of times: what it assigns is unknown after it.
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
             self._conditional += 1
+            self._loops.append(None if not isinstance(node, ast.If) else self._loops[-1] if self._loops else None)
             try:
                 for statement in [*node.body, *node.orelse]:
                     self._statement(statement)
             finally:
                 self._conditional -= 1
+                self._loops.pop()
             if isinstance(node, (ast.For, ast.AsyncFor)):
                 self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -334,6 +390,43 @@ class Notebook:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.env.pop(target.id, None)
+
+    def _static_items(self, iterable: ast.expr) -> list[Any] | None:
+        """The items a ``for`` goes over, when the notebook's values give them (a short list)."""
+        try:
+            items = self._eval(iterable)
+        except (_Cannot, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError):
+            return None
+        if isinstance(items, dict):
+            items = list(items)
+        return list(items) if isinstance(items, (list, tuple)) and len(items) <= _UNROLLED_MAX else None
+
+    def _unrolled(self, node: ast.For, items: list[Any]) -> None:
+        """A ``for`` over known items, run item by item as the notebook runs it; once a ``break`` or
+        ``continue`` sits in a branch the importer cannot decide, the rest is conditional."""
+        frame = _Loop(self._conditional)
+        self._loops.append(frame)
+        extra = 0
+        try:
+            for item in items:
+                self._assign(node.target, item, node.target)
+                try:
+                    for statement in node.body:
+                        if frame.uncertain and not extra:
+                            extra = 1
+                            self._conditional += 1
+                        self._statement(statement)
+                except _LoopExit as exit_:
+                    if exit_.is_break:
+                        break
+            else:
+                for statement in node.orelse:
+                    self._statement(statement)
+        finally:
+            self._conditional -= extra
+            self._loops.pop()
+        if frame.uncertain:
+            self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
 
     def _static_test(self, test: ast.expr) -> bool | None:
         """Whether an ``if`` takes its branch, when the notebook's values decide it; None otherwise."""
@@ -349,7 +442,7 @@ class Notebook:
         stands for something unknown has no truth value here."""
         if isinstance(value, (SdkObject, SdkClass)) or value is SESSION:
             return True
-        if isinstance(value, (Marker, Unresolved, TrainedModel, StepRef, _ProcessingJob, _JobOutput)):
+        if isinstance(value, (Marker, Unresolved, TrainedModel, StepRef, _ProcessingJob, _JobOutput, _JobDescription)):
             raise _Cannot("a condition on a value known only by running the notebook")
         if isinstance(value, (str, int, float, list, tuple, dict)) or value is None:
             return bool(value)
@@ -450,6 +543,8 @@ class Notebook:
             container = self._eval(node.value)
             key = self._eval(node.slice)
             found: Any
+            if isinstance(container, _JobDescription):
+                return container.item(key, self._where(node))
             if isinstance(container, dict) and isinstance(key, (str, int)):
                 found = container[key]
             elif isinstance(container, (list, tuple, str)) and isinstance(key, int):
@@ -560,8 +655,12 @@ class Notebook:
                 return SdkClass(dotted)
             raise _Cannot(f"{dotted} is a module attribute")
         base = self._eval(node.value)
-        if base is SESSION and node.attr in ("boto_region_name", "region_name"):
+        if base is SESSION and node.attr in ("boto_region_name", "region_name", "_region_name"):
             return REGION
+        if base is SESSION and node.attr == "boto_session":
+            return SESSION
+        if isinstance(base, SdkObject) and base.role in ("estimator", "tuner") and node.attr in ("jobs", "latest_training_job", "latest_tuning_job_name"):
+            raise _Cannot(f"{base.var or base.name}.{node.attr}: a job the notebook runs (known once it has run)", "job-output")
         if isinstance(base, SdkObject) and node.attr == "model_data" and base.role in ("estimator", "best_estimator"):
             return TrainedModel(base if base.role == "estimator" else base.parent or base, self._where(node))
         if isinstance(base, SdkObject) and base.role == "processor" and node.attr in ("latest_job", "jobs"):
@@ -784,6 +883,10 @@ class Notebook:
             return base.get(*args, **kwargs)
         if isinstance(base, SdkObject):
             return self._sdk_method(base, method, node)
+        if isinstance(base, _ProcessingJob) and method == "describe":
+            return _JobDescription(base.run)
+        if isinstance(base, dict) and method in ("items", "keys", "values") and not node.args and not node.keywords:
+            return list(getattr(base, method)())
         if isinstance(base, _ProcessingJob):
             raise _Cannot(f".{method}() of the job {_runner(base.run)} ran asks SageMaker (known once it has run)", "job-output")
         raise _Cannot(f".{method}() of {_describe(base)}")
@@ -961,7 +1064,7 @@ def _plain(value: Any) -> None:
         raise _Cannot(f"the model data {value.owner.var or value.owner.name} trains (known once its job has run)", "model-from-training")
     if isinstance(value, StepRef):
         raise _Cannot("built from a processing job's output: a {step, output} reference names the whole output, not a path under it", "job-output")
-    if isinstance(value, (_ProcessingJob, _JobOutput)):
+    if isinstance(value, (_ProcessingJob, _JobOutput, _JobDescription)):
         raise _Cannot("a processing job the notebook runs (known once it has run)", "job-output")
     if isinstance(value, SdkClass):
         raise _Cannot(f"the class {value.name} is not a value")
