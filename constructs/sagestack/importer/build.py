@@ -21,6 +21,7 @@ from typing import Any
 from ..descriptor.api import ApiMember, limits
 from ..descriptor.estimator import BuiltinEstimator, FrameworkEstimator
 from ..descriptor.issues import format_path
+from ..descriptor.kinds import ESTIMATOR_TYPES
 from ..descriptor.model import FrameworkModelBase
 from ..descriptor.processing import FRAMEWORKS, MODEL_OUTPUT, PROCESSOR_TYPES, STEP_NAME_MAX, TRAINING_STEP
 from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER, TUNING_RUN_SUFFIX
@@ -119,9 +120,10 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
 }
 _PROCESSOR_TAIL = ("volume_size_in_gb", "volume_kms_key", "output_kms_key", "max_runtime_in_seconds", "base_job_name", "sagemaker_session", "env", "tags", "network_config")
 _FRAMEWORK_PROCESSOR = ("framework_version", "role", "instance_count", "instance_type", "py_version", "image_uri", "command", "volume_size_in_gb", "volume_kms_key", "output_kms_key", "code_location", "max_runtime_in_seconds", "base_job_name", "sagemaker_session", "env", "tags", "network_config")
-# The FrameworkProcessor subclasses that only fix estimator_cls (same arguments, same requests):
-# imported as FrameworkProcessor when the descriptor has no type of that name.
-_FRAMEWORK_SUBCLASSES = {"PyTorchProcessor": "PyTorch", "TensorFlowProcessor": "TensorFlow", "MXNetProcessor": "MXNet", "XGBoostProcessor": "XGBoost"}
+# The SDK's <Framework>Processor classes that only fix FrameworkProcessor's estimator_cls (same
+# arguments, same requests): imported as FrameworkProcessor when the descriptor has no type of
+# that name. A framework whose estimator takes no framework_version has a processor of other arguments.
+_FRAMEWORK_SUBCLASSES = {f"{name}Processor": name for name in FRAMEWORKS if "framework_version" in ESTIMATOR_TYPES[name].model_fields}
 # SDK functions whose positional arguments differ from their family's (a kind's class that
 # differs declares SDK_POSITIONAL itself).
 _POSITIONAL_BY_CLASS: dict[str, tuple[str, ...]] = {
