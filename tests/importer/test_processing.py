@@ -125,6 +125,26 @@ def test_a_destination_the_notebook_reads_again_is_a_reference(tmp_path: Path) -
     assert item.draft.data["fit"]["inputs"]["train"] == {"s3_data": {"step": "preprocess", "output": "output-1"}, "content_type": "text/csv"}
 
 
+def test_an_unknown_destination_read_again_through_its_name_is_a_reference(tmp_path: Path) -> None:
+    cells = (
+        SETUP,
+        *SCRIPTS,
+        """
+        from solution import config
+        train_uri = f"s3://{config.bucket}/prep/train"
+        prep = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
+        prep.run(code="preprocess.py", outputs=[ProcessingOutput(source="/opt/ml/processing/train", destination=train_uri)])
+        estimator = SKLearn(entry_point="train.py", framework_version="1.2-1", instance_type="ml.m5.xlarge", role=role)
+        estimator.fit({"train": train_uri, "other": f"s3://{config.bucket}/prep/train"})
+        """,
+    )
+    [item] = _import(tmp_path, *cells).descriptors
+    # The same name is the same place, known or not; the same expression written again is not.
+    assert item.draft.data["fit"]["inputs"]["train"] == {"step": "preprocess", "output": "output-1"}
+    assert [".".join(map(str, p.path)) for p in item.draft.placeholders] == ["fit.inputs.other"]
+    assert "left out processing[0].run.outputs[0].destination" in item.text
+
+
 def test_what_only_a_run_tells_is_a_marked_placeholder(tmp_path: Path) -> None:
     cells = (
         SETUP,
@@ -276,6 +296,8 @@ def test_uncovered_processors_register_and_endpoint_updates_are_said_where_they_
         estimator.register(content_types=["text/csv"], response_types=["text/csv"], model_package_group_name="churn")
         predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.m5.large")
         predictor.update_data_capture_config(data_capture_config=DataCaptureConfig(enable_capture=True, sampling_percentage=50))
+        from sagemaker.serializers import CSVSerializer
+        predictor.serializer = CSVSerializer()
         """,
     )
     nb = write_notebook(tmp_path / "nb" / "churn.ipynb", *cells)
@@ -285,6 +307,7 @@ def test_uncovered_processors_register_and_endpoint_updates_are_said_where_they_
     assert [(u.reason_class, u.where.cell, u.where.line) for u in result.uncovered] == [("processing", 5, 3), ("processing", 5, 4), ("register", 5, 7)]
     assert "left out: estimator.register(...): model registration is not imported" in item.text and "(cell 5, line 7: estimator.register(" in item.text
     assert "cell 5, line 9: not imported: predictor.update_data_capture_config(...) changes the endpoint after deploy (give deploy.data_capture_config instead)" in result.notes
+    assert "cell 5, line 11: not imported: predictor.serializer = ... (client-side)" in result.notes
     cli = runner.invoke(app, ["import", str(nb), "--out", str(tmp_path / "models"), "--dry-run"])
     assert "not imported: cell 5, line 7: estimator.register(...)" in cli.stderr
     assert "not imported: cell 5, line 3: PySparkProcessor(...)" in cli.stderr

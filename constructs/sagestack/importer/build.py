@@ -284,11 +284,7 @@ class _Builder:
         destination, as the notebook gives it) and ``path`` reads data."""
         if not self.reads_data(path):
             return None
-        key = value.rstrip("/") if isinstance(value, str) else value
-        try:
-            found = self.destinations.get(key)
-        except TypeError:  # an unhashable value is no destination
-            return None
+        found = self.destinations.get(_place(value))
         if found is None or found[0].order >= self.reader_order:
             return None
         return {"step": self.steps[found[0]], "output": found[1]}
@@ -440,8 +436,10 @@ def processor_type(processor: SdkObject) -> tuple[str, str | None] | None:
 
 
 def _reads(value: Any) -> Iterator[Any]:
-    """The step outputs and trained models a resolved value reads (inside lists, dicts and SDK objects)."""
-    if isinstance(value, (StepRef, TrainedModel)):
+    """What a resolved value may read from another step: step outputs, trained models, and S3 URIs
+    (or unresolved expressions) an output's destination may give, inside lists, dicts and the
+    SDK objects that name data."""
+    if isinstance(value, (StepRef, TrainedModel, str, Unresolved)):
         yield value
     elif isinstance(value, (list, tuple)):
         for item in value:
@@ -466,8 +464,14 @@ def _destinations(run: SdkObject) -> dict[Any, str]:
             args = {k: v for k, v, _w in _named(output, "processing_output")}
             name, destination = args.get("output_name") or f"output-{number}", args.get("destination")
             if isinstance(name, str) and isinstance(destination, (str, Unresolved)):
-                out[destination.rstrip("/") if isinstance(destination, str) else destination] = name
+                out[_place(destination)] = name
     return out
+
+
+def _place(value: str | Unresolved) -> Any:
+    """What tells two S3 locations the notebook gives apart: the URI without its trailing slash, or
+    where an unknown one was first unknown (a name used twice is one place)."""
+    return value.rstrip("/") if isinstance(value, str) else value.identity
 
 
 def _run_table(run: SdkObject) -> str:
@@ -490,21 +494,15 @@ def _group_runs(runs: list[SdkObject], owners: list[SdkObject], fits: dict[SdkOb
             links[b].add(a)
 
     where_written = {dest: run for run in runs for dest in _destinations(run)}
-    for run in runs:
-        for read in _reads([v for _k, v, _w in run.args]):
-            link(run, read.run if isinstance(read, StepRef) else read.owner)
-        for _k, value, _w in run.args:
-            for item in value if isinstance(value, (list, tuple)) else []:
-                if isinstance(item, SdkObject) and item.role == "processing_input":
-                    source = next((v for k, v, _w in _named(item, "processing_input") if k == "source"), None)
-                    if isinstance(source, (str, Unresolved)) and (writer := where_written.get(source.rstrip("/") if isinstance(source, str) else source)) is not None:
-                        link(run, writer)
-    for owner, fit in fits.items():
-        for read in _reads([v for _k, v, _w in fit.args]):
-            link(owner, read.run if isinstance(read, StepRef) else read.owner)
-        for value in _strings_and_unresolved([v for _k, v, _w in fit.args]):
-            if (writer := where_written.get(value.rstrip("/") if isinstance(value, str) else value)) is not None:
-                link(owner, writer)
+    readers = [(run, run.args) for run in runs] + [(owner, fit.args) for owner, fit in fits.items()]
+    for reader, args in readers:
+        for read in _reads([v for _k, v, _w in args]):
+            if isinstance(read, StepRef):
+                link(reader, read.run)
+            elif isinstance(read, TrainedModel):
+                link(reader, read.owner)
+            elif (writer := where_written.get(_place(read))) is not None:
+                link(reader, writer)
     grouped: dict[SdkObject, list[SdkObject]] = {owner: [] for owner in owners}
     alone: list[SdkObject] = []
     for run in runs:
@@ -521,20 +519,6 @@ def _group_runs(runs: list[SdkObject], owners: list[SdkObject], fits: dict[SdkOb
         if not connected:
             alone.append(run)
     return grouped, alone
-
-
-def _strings_and_unresolved(value: Any) -> Iterator[Any]:
-    if isinstance(value, (str, Unresolved)):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings_and_unresolved(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings_and_unresolved(item)
-    elif isinstance(value, SdkObject) and value.role == "training_input":
-        for _k, item, _w in value.args:
-            yield from _strings_and_unresolved(item)
 
 
 def _step_names(runs: list[SdkObject]) -> dict[SdkObject, str]:

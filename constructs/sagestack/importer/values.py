@@ -47,6 +47,13 @@ class Unresolved:
     where: Where
     reason: str
     reason_class: str = "unresolved-value"
+    #: Where the value was first unknown, when it is a name's (the same unknown value wherever the name is used).
+    origin: Where | None = field(default=None, compare=False)
+
+    @property
+    def identity(self) -> Where:
+        """The same for every use of one unknown value (an output's destination read again)."""
+        return self.origin or self.where
 
 
 @dataclass(frozen=True)
@@ -259,9 +266,9 @@ def sdk_role(dotted: str) -> tuple[str, Kind | None]:
 
 
 class _Cannot(Exception):
-    def __init__(self, reason: str, reason_class: str = "unresolved-value") -> None:
+    def __init__(self, reason: str, reason_class: str = "unresolved-value", origin: Where | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.reason_class = reason, reason_class
+        self.reason, self.reason_class, self.origin = reason, reason_class, origin
 
 
 def _short(text: str, limit: int = 100) -> str:
@@ -467,7 +474,13 @@ class Notebook:
                 container[key] = value
             elif isinstance(container, (dict, list)):
                 self.env[target.value.id] = Unresolved(self._where(target), f"{target.value.id} is changed item by item (cell {self.cell}, line {target.lineno})")
-        # Attributes set on objects (predictor.serializer = ...) are notebook-side.
+        elif isinstance(target, ast.Attribute):
+            # An attribute set on an SDK object after it was made (predictor.serializer = ...)
+            # is not an argument of any call the descriptor mirrors: said, not imported.
+            owner = self.value(target.value)
+            if isinstance(owner, SdkObject):
+                why = "client-side" if owner.role == "predictor" else "set after the object is made; give it as an argument of its call"
+                self.notes.append(f"cell {self.cell}, line {target.lineno}: not imported: {_short(ast.unparse(target))} = ... ({why})")
 
     # -- expressions ----------------------------------------------------------------------
 
@@ -479,7 +492,7 @@ class Notebook:
                 return Located(found, self._where(node))
             return found
         except _Cannot as exc:
-            return Unresolved(self._where(node), exc.reason, exc.reason_class)
+            return Unresolved(self._where(node), exc.reason, exc.reason_class, exc.origin)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError) as exc:
             return Unresolved(self._where(node), f"cannot be computed statically ({type(exc).__name__})")
 
@@ -501,7 +514,7 @@ class Notebook:
             if node.id in self.env:
                 value = self.env[node.id]
                 if isinstance(value, Unresolved):
-                    raise _Cannot(f"{node.id}: {value.reason}" if not value.reason.startswith(node.id) else value.reason, value.reason_class)
+                    raise _Cannot(f"{node.id}: {value.reason}" if not value.reason.startswith(node.id) else value.reason, value.reason_class, value.identity)
                 return value
             if node.id in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.id]
@@ -586,8 +599,8 @@ class Notebook:
                 result = (left is None and right is None) if left is None or right is None else left == right
                 result = result if isinstance(op, ast.Is) else not result
             else:
-                _plain(left)
-                _plain(right)
+                _plain_deep(left)
+                _plain_deep(right)
                 result = _COMPARE[type(op)](left, right)
             if not result:
                 return False
@@ -1068,6 +1081,17 @@ def _plain(value: Any) -> None:
         raise _Cannot("a processing job the notebook runs (known once it has run)", "job-output")
     if isinstance(value, SdkClass):
         raise _Cannot(f"the class {value.name} is not a value")
+
+
+def _plain_deep(value: Any) -> None:
+    """:func:`_plain` for a value and every item inside it (a comparison reads them all)."""
+    _plain(value)
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _plain_deep(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _plain_deep(item)
 
 
 def _binop(op: ast.operator, left: Any, right: Any) -> Any:
