@@ -340,3 +340,25 @@ def test_an_asynchronous_endpoint_imports_its_config(tmp_path: Path) -> None:
         "failure_path": "s3://my-models/async/failed",
     }
     assert "left out deploy.async_inference_config.output_path: sagestack writes them to its artifact bucket" in item.text
+
+
+def test_an_evaluation_after_tuning_reads_the_best_training_job(tmp_path: Path) -> None:
+    cells = (
+        SETUP,
+        *SCRIPTS,
+        PREP,
+        """
+        from sagemaker.tuner import HyperparameterTuner, IntegerParameter
+        estimator = SKLearn(entry_point="train.py", framework_version="1.2-1", instance_type="ml.m5.xlarge", role=role)
+        tuner = HyperparameterTuner(estimator, "auc", {"depth": IntegerParameter(2, 8)}, [{"Name": "auc", "Regex": "auc=([0-9.]+)"}], max_jobs=4, max_parallel_jobs=2)
+        tuner.fit({"train": prep.latest_job.outputs[0].destination})
+        evaluation = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
+        evaluation.run(code="evaluate.py", inputs=[ProcessingInput(tuner.best_estimator().model_data, "/opt/ml/processing/model")])
+        """,
+    )
+    [item] = _import(tmp_path, *cells).descriptors
+    assert item.status == "valid", [i.format() for i in item.issues]
+    assert "tuner" in item.draft.data and item.draft.data["fit"] == {"inputs": {"train": {"step": "preprocess", "output": "train"}}}
+    prep, evaluate = item.draft.data["processing"]
+    assert (prep["when"], evaluate["when"]) == ("before_training", "after_training")
+    assert evaluate["run"]["inputs"][0]["source"] == {"step": "training", "output": "model"}
