@@ -298,16 +298,18 @@ def test_uncovered_processors_register_and_endpoint_updates_are_said_where_they_
         predictor.update_data_capture_config(data_capture_config=DataCaptureConfig(enable_capture=True, sampling_percentage=50))
         from sagemaker.serializers import CSVSerializer
         predictor.serializer = CSVSerializer()
+        idle = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
         """,
     )
     nb = write_notebook(tmp_path / "nb" / "churn.ipynb", *cells)
     result = import_notebook(nb, tmp_path / "models", dry_run=True)
     [item] = result.descriptors
     assert "processing" not in item.draft.data
-    assert [(u.reason_class, u.where.cell, u.where.line) for u in result.uncovered] == [("processing", 5, 3), ("processing", 5, 4), ("register", 5, 7)]
+    assert [(u.reason_class, u.where.cell, u.where.line) for u in result.uncovered] == [("processing", 5, 3), ("processing", 5, 4), ("register", 5, 7), ("processing", 5, 12)]
     assert "left out: estimator.register(...): model registration is not imported" in item.text and "(cell 5, line 7: estimator.register(" in item.text
     assert "cell 5, line 9: not imported: predictor.update_data_capture_config(...) changes the endpoint after deploy (give deploy.data_capture_config instead)" in result.notes
     assert "cell 5, line 11: not imported: predictor.serializer = ... (client-side)" in result.notes
+    assert "cell 5, line 12: idle = SKLearnProcessor(...) is never run" in [f"cell {u.where.cell}, line {u.where.line}: {u.what}" for u in result.uncovered]
     cli = runner.invoke(app, ["import", str(nb), "--out", str(tmp_path / "models"), "--dry-run"])
     assert "not imported: cell 5, line 7: estimator.register(...)" in cli.stderr
     assert "not imported: cell 5, line 3: PySparkProcessor(...)" in cli.stderr

@@ -109,6 +109,10 @@ def test_names_assigned_in_branches_or_loops_are_not_guessed() -> None:
     # A loop over known items runs item by item, until a break or continue in a branch it cannot decide.
     nb = run("for item in [1, 2, 3]:\n    if item == 2:\n        break\n    before = item", "for item in [1, 2, 3]:\n    if item == unknown:\n        break\n    later = item")
     assert nb.env["before"] == 1 and isinstance(nb.env["later"], Unresolved) and isinstance(nb.env["item"], Unresolved)
+    # A loop that makes jobs (a sweep) stays one conditional pass: one estimator, noted, not one per item.
+    nb = run("from sagemaker.xgboost import XGBoost\nfor depth in [3, 5]:\n    est = XGBoost(entry_point='t.py', framework_version='1.7-1', hyperparameters={'max_depth': depth})\n    est.fit('s3://d/train')")
+    [est] = [o for o in nb.objects if o.role == "estimator"]
+    assert ("created in a branch or loop", est.where) in est.extra_calls and isinstance(nb.env["depth"], Unresolved)
     # A comprehension's own names are not seen after it.
     nb = run("c = 'kept'\nv = [c for c in ['a']]")
     assert nb.env["c"] == "kept"

@@ -27,7 +27,7 @@ from ..descriptor.processing import FRAMEWORKS, MODEL_OUTPUT, PROCESSOR_TYPES, S
 from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER, TUNING_RUN_SUFFIX
 from .values import BUCKET, Located, Marker, Notebook, SdkClass, SdkObject, StepRef, TrainedModel, Unresolved, Upload, Where, processing_runs, tuned_estimator
 
-__all__ = ["PLACEHOLDER", "DEFAULT_BUCKET", "Placeholder", "Draft", "Uncovered", "drafts", "uncovered_calls", "REASONS"]
+__all__ = ["PLACEHOLDER", "DEFAULT_BUCKET", "Placeholder", "Draft", "Uncovered", "drafts", "uncovered_calls", "processor_type", "REASONS"]
 
 #: The value written where the notebook's expression cannot be resolved (validation flags it).
 PLACEHOLDER = IMPORT_PLACEHOLDER
@@ -52,7 +52,7 @@ REASONS: dict[str, str] = {
     "invalid": "the descriptor does not validate for another reason (see the problems)",
     "job-output": "a value read from a processing job the notebook runs (its description, a path under one of its outputs), known once it has run; a placeholder",
     "tuner": "a HyperparameterTuner over several estimators or one the importer does not know, or a call of its best estimator not covered (transformer)",
-    "processing": "a processor class the descriptor language does not cover (PySparkProcessor, HuggingFaceProcessor ...)",
+    "processing": "a processor the import does not read: a class the descriptor language does not cover (PySparkProcessor, HuggingFaceProcessor ...), or one never run (a SageMaker Pipelines step's)",
     "register": "model registration (.register) is not covered yet",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
     "jumpstart": "JumpStart models (model_id, script_uris, model_uris) are not covered",
@@ -736,6 +736,9 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
         elif obj.role == "processor" and processor_type(obj) is None:
             out.append(Uncovered("processing", obj.where, f"{obj.name}(...)"))
             out.extend(Uncovered("processing", run.where, f"{obj.var or obj.name}.run(...)") for run in obj.runs)
+        elif obj.role == "processor" and not obj.runs:
+            # Passed to a SageMaker Pipelines ProcessingStep, say: a processing step is a processor's run.
+            out.append(Uncovered("processing", obj.where, f"{obj.var or obj.name} = {obj.name}(...) is never run"))
         elif obj.role == "transformer_class":
             out.append(Uncovered("transformer-class", obj.where, "Transformer(...)"))
         for what, where in obj.extra_calls:

@@ -87,6 +87,8 @@ BUCKET = "\x00default-bucket\x00"
 
 #: The most items a ``for`` over known values is run item by item for.
 _UNROLLED_MAX = 100
+_JOB_ROLES = frozenset({"estimator", "model", "processor", "tuner", "transformer_class", "uncovered"})
+_JOB_METHODS = frozenset({"fit", "deploy", "run", "transformer", "transform", "register", "set_hyperparameters"})
 
 
 @dataclass
@@ -370,7 +372,7 @@ class Notebook:
             # only the branch it takes runs.
             for statement in node.body if taken else node.orelse:
                 self._statement(statement)
-        elif isinstance(node, ast.For) and (items := self._static_items(node.iter)) is not None:
+        elif isinstance(node, ast.For) and not self._makes_jobs(node) and (items := self._static_items(node.iter)) is not None:
             self._unrolled(node, items)
         elif isinstance(node, (ast.Break, ast.Continue)) and self._loops and self._loops[-1] is not None:
             frame = self._loops[-1]
@@ -397,6 +399,20 @@ class Notebook:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.env.pop(target.id, None)
+
+    def _makes_jobs(self, loop: ast.For) -> bool:
+        """Whether a loop's body creates estimators, models, processors or tuners, or fits, deploys
+        or runs them: such a loop (a sweep, one job per item) stays one conditional pass, one
+        descriptor with a note, not one per item."""
+        for node in ast.walk(loop):
+            if not isinstance(node, ast.Call):
+                continue
+            dotted = self.dotted(node.func)
+            if dotted is not None and dotted.startswith("sagemaker") and sdk_role(dotted)[0] in _JOB_ROLES:
+                return True
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _JOB_METHODS:
+                return True
+        return False
 
     def _static_items(self, iterable: ast.expr) -> list[Any] | None:
         """The items a ``for`` goes over, when the notebook's values give them (a short list)."""
