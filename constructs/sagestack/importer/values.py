@@ -455,9 +455,7 @@ class Notebook:
         """Whether an ``if`` takes its branch, when the notebook's values decide it; None otherwise."""
         try:
             return self._truth(self._eval(test))
-        except _Cannot:
-            return None
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError):
+        except (_Cannot, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError):
             return None
 
     def _truth(self, value: Any) -> bool:
