@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..iam import role_with_grants, statement
+from ..iam import logical_id, path_in_stack, role_with_grants, stack_env, statement
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
@@ -88,11 +88,11 @@ class RepackFunction(Construct):
             log_group=log_group,
             description="Repacks model.tar.gz with inference code under code/ (sagestack)",
         )
-        checkov_skip(self.function, FUNCTION_CHECKS)
+        resource = self.function.node.default_child
+        checkov_skip(resource, FUNCTION_CHECKS)
         # CDK makes the function depend on the whole role; its Role property already orders the role,
         # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        policy = self.role.node.find_child("DefaultPolicy").node.default_child
-        self.function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy)])
+        resource.add_override("DependsOn", [logical_id([*path_in_stack(self, cdk.Stack.of(self)), "Role", "DefaultPolicy", "Resource"])])
 
 
 class ModelRepack(Construct):
@@ -129,7 +129,7 @@ class ModelRepack(Construct):
         super().__init__(scope, construct_id)
         self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, root=root)
         model_bucket, model_key = s3_bucket_and_key(model_data)
-        partition = cdk.Stack.of(self).partition
+        partition = stack_env(cdk.Stack.of(self)).partition
         repacker = RepackFunction(self, "Repacker", model_objects=[f"arn:{partition}:s3:::{model_bucket}/{model_key}"], code=self.code, bucket=bucket, prefix=prefix)
         self.function = repacker.function
         resource = cdk.CustomResource(
