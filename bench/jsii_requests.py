@@ -39,6 +39,7 @@ def main() -> int:
     parser.add_argument("--handwritten", action="store_true")
     parser.add_argument("--nag", action="store_true", help="run cdk-nag too (sagestack app)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--by-count", action="store_true", help="order call sites by requests, not time")
     args = parser.parse_args()
 
     from jsii._kernel.providers import process
@@ -80,7 +81,7 @@ def main() -> int:
     print(f"{total} jsii requests in {seconds:.1f} s{per}")
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     print(f"time in requests: {sum(spent.values()):.1f} s; by call site (requests, seconds):")
-    for site, seconds_in in spent.most_common(args.top):
+    for site, seconds_in in (((k, spent[k]) for k, _ in sites.most_common(args.top)) if args.by_count else spent.most_common(args.top)):
         print(f"{sites[site]:7} {seconds_in:6.2f} s  {site}")
     return 0
 

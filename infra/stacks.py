@@ -26,6 +26,7 @@ from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
+from sagestack.iam import StackEnv
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
@@ -44,7 +45,9 @@ def stack_name(name: str, suffix: str | None = None) -> str:
 
 class _CatalogStack(cdk.Stack):
     def __init__(self, scope: Construct, name: str, *, description: str, environment: str, suffix: str | None, preview: str | None, ttl_hours: int | None, region: str | None, account: str | None) -> None:
-        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
+        region = region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1")
+        account = account or os.environ.get("CDK_DEFAULT_ACCOUNT")
+        env = cdk.Environment(region=region, account=account)
         # CloudFormation takes 1,024 bytes; aws-cdk-lib's own check stops at 512 characters whatever
         # their size, so a longer description goes on the template directly. Descriptors are validated
         # to fit (DESCRIPTION_MAX_BYTES), so a longer one here is a bug, not a user error.
@@ -55,6 +58,8 @@ class _CatalogStack(cdk.Stack):
         super().__init__(scope, self.name, env=env, description=description if short else None)
         if not short:
             self.template_options.description = description
+        if isinstance(scope, cdk.App):  # what the constructs read of their stack, known here (one jsii read, not five)
+            self.__dict__["_sagestack_env"] = StackEnv(self.partition, region, account or self.account, self.name)
         self.tags_of = cdk.Tags.of(self)
         self.tags_of.add(ENVIRONMENT_TAG, environment)
         if preview is not None:

@@ -85,7 +85,7 @@ def gathers_acknowledgments(init: _Init) -> _Init:
         with acknowledgments(self):  # the scope is used once __init__ has built it
             init(self, *args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # the same signature as init (functools.wraps), which mypy cannot see
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str, findings: Sequence[str] = ()) -> None:

@@ -18,7 +18,10 @@ from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, chec
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
 
-__all__ = ["ModelRepack", "RepackFunction", "code_asset"]
+__all__ = ["ModelRepack", "RepackFunction", "code_asset", "PYTHON_RUNTIME"]
+
+#: The Python runtime of sagestack's functions, read once (each read of a jsii static is a round trip).
+PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
 
 #: One asset for sagestack's custom resource handlers (repack.py, teardown.py, cfn_response.py).
 HANDLER_DIR = Path(__file__).parent.parent / "handlers"
@@ -78,7 +81,7 @@ class RepackFunction(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            runtime=lambda_.Runtime.PYTHON_3_14,
+            runtime=PYTHON_RUNTIME,
             handler="repack.handler",
             code=lambda_.Code.from_asset(str(HANDLER_DIR), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=self.role,

@@ -32,7 +32,7 @@ from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
-from ..hosting.repack import RepackFunction, code_asset
+from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, ecr_pull, kms_use, logical_id, path_in_stack, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
@@ -329,7 +329,7 @@ class TrainingPipeline(Construct):
         log_group.grant_write(role)
         function = lambda_.Function(
             self, construct_id,
-            runtime=lambda_.Runtime.PYTHON_3_14,
+            runtime=PYTHON_RUNTIME,
             handler=handler,
             code=lambda_.Code.from_asset(str(code), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=role,
