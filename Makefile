@@ -79,8 +79,8 @@ test: $(DEV_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) ## run every test
 test-differential: $(DEV_STAMP) ## run the differential test with many examples (200 per fidelity configuration, about 70 min)
 	SAGESTACK_DIFFERENTIAL_EXAMPLES=200 $(PY) -m pytest tests/fidelity/test_differential.py
 
-bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)
-	$(PY) bench/run.py
+bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app, N up to 1,000; rewrites the results tables in docs/benchmark.md and README.md (about 25 min; QUICK=1: N up to 50, a few minutes)
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 	rm -rf cdk.out site .pytest_cache .hypothesis
