@@ -326,12 +326,19 @@ def _seconds(row: dict[str, Any], key: str) -> str:
     return f"{row[key]:.1f} s" if key in row else "-"
 
 
+def _load(results: dict[str, Any]) -> str:
+    """The machine's 1-minute load average at the start and the end: on a shared machine, how
+    much else ran beside the bench."""
+    loads = results.get("load")
+    return f", load average {loads[0]:.1f} at the start and {loads[-1]:.1f} at the end" if loads else ""
+
+
 def table(results: dict[str, Any]) -> str:
     s, v, floor = results["synth"], results["validate"], results["floor"]
     both = [r for r in s["rows"] if "ratio" in r]
     largest = s["rows"][-1]
     lines = [
-        f"Measured {results['date']} on {results['machine']} ({results['repeats']} interleaved runs per size up to 200 models, one above, best of each; "
+        f"Measured {results['date']} on {results['machine']}{_load(results)} ({results['repeats']} interleaved runs per size up to 200 models, one above, best of each; "
         f"`{results['command']}`). Neither app runs cdk-nag except in the last column. sagestack runs as it ships (without aws-cdk-lib's built-in "
         "CloudFormation validation), the hand-written app as CDK's defaults run it (with it); the ratios with the same setting for both follow.",
         "",
@@ -402,7 +409,7 @@ def summary_table(results: dict[str, Any]) -> str:
     """The README's short version: the ratios at each size both apps ran, and the targets' results."""
     s = results["synth"]
     lines = [
-        f"Measured {results['date']} on {results['machine']} (`{results['command']}`; details and every target in docs/benchmark.md).",
+        f"Measured {results['date']} on {results['machine']}{_load(results)} (`{results['command']}`; details and every target in docs/benchmark.md).",
         "",
         "| N models | sagestack | hand-written (CDK defaults) | ratio | both validating | neither validating | sagestack with cdk-nag |",
         "|---|---|---|---|---|---|---|",
@@ -431,7 +438,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,10,50,100,200,500,1000", help="catalog sizes N (default: 1,10,50,100,200,500,1000)")
     parser.add_argument("--repeats", type=int, default=2, help="interleaved runs per size up to 200 models (best is kept)")
-    parser.add_argument("--handwritten-max", type=int, default=500, help="largest N the hand-written app runs at (default 500)")
+    parser.add_argument("--handwritten-max", type=int, default=200, help="largest N the hand-written app runs at (default 200: above, a run takes minutes on a 2-core machine)")
     parser.add_argument("--selective", default="200,1000", help="catalog sizes one model is selected from (default: 200,1000)")
     parser.add_argument("--validate-count", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="a short run while developing: N = 1, 10, 50, one run each, selection from 50")
@@ -441,6 +448,7 @@ def main() -> int:
     if args.quick:
         args.sizes, args.repeats, args.selective = "1,10,50", 1, "50"
     sizes = [int(n) for n in args.sizes.split(",")]
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="sagestack-bench-") as tmp:
         work = Path(tmp)
         log("validation ...")
@@ -456,8 +464,9 @@ def main() -> int:
         for big in (int(n) for n in args.selective.split(",")):
             selective.append(bench_selective(work, big, args.repeats))
             log(f"selective of {big}: {selective[-1]['ratio']:.2f}x")
+    loads.append(os.getloadavg()[0])
     results = {
-        "date": dt.date.today().isoformat(), "machine": machine(), "repeats": args.repeats, "handwritten_max": args.handwritten_max,
+        "date": dt.date.today().isoformat(), "machine": machine(), "load": loads, "repeats": args.repeats, "handwritten_max": args.handwritten_max,
         "command": "make bench QUICK=1" if args.quick else "make bench",
         "synth": synth, "floor": floor, "validate": validate, "selective": selective, "transitions": bench_transitions(),
     }
