@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-__all__ = ["Grant", "StackEnv", "stack_env", "logical_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "StackEnv", "stack_env", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,14 @@ def logical_id(path: Sequence[str]) -> str:
         if not kept or not kept[-1].endswith(i):
             kept.append(i)
     return "".join(re.sub("[^A-Za-z0-9]", "", i) for i in kept if i != "Resource")[:240] + digest
+
+
+def default_policy_id(stack: cdk.Stack, role: iam.Role, path: Sequence[str]) -> str:
+    """The logical ID of ``role``'s DefaultPolicy, whose resource is at ``path`` in ``stack``:
+    computed without jsii, unless the stack allocates logical IDs its own way."""
+    if type(stack)._allocate_logical_id is cdk.Stack._allocate_logical_id:
+        return logical_id(path)
+    return stack.get_logical_id(role.node.find_child("DefaultPolicy").node.default_child)  # type: ignore[arg-type]  # a CfnPolicy, a CfnElement
 
 
 def statement(*, actions: Sequence[str], resources: Sequence[str], conditions: dict[str, Any] | None = None) -> Grant:

@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..iam import logical_id, path_in_stack, role_with_grants, stack_env, statement
+from ..iam import default_policy_id, path_in_stack, role_with_grants, stack_env, statement
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
@@ -95,7 +95,8 @@ class RepackFunction(Construct):
         checkov_skip(resource, FUNCTION_CHECKS)
         # CDK makes the function depend on the whole role; its Role property already orders the role,
         # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        resource.add_override("DependsOn", [logical_id([*path_in_stack(self, cdk.Stack.of(self)), "Role", "DefaultPolicy", "Resource"])])
+        stack = cdk.Stack.of(self)
+        resource.add_override("DependsOn", [default_policy_id(stack, self.role, [*path_in_stack(self, stack), "Role", "DefaultPolicy", "Resource"])])
 
 
 class ModelRepack(Construct):

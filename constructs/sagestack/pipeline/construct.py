@@ -34,7 +34,7 @@ from ..hosting.model_endpoint import endpoint_name_for
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, ecr_pull, kms_use, logical_id, path_in_stack, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, path_in_stack, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -122,7 +122,7 @@ class TrainingPipeline(Construct):
         # Read once: every property read of a construct is a jsii round trip.
         self._partition, self._region, self._account = stack_env(stack).partition, stack_env(stack).region, stack_env(stack).account
         self._arn = lambda service, resource: f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
-        self._path = path_in_stack(self, stack)  # for the logical IDs of its children, without jsii
+        self._stack, self._path = stack, path_in_stack(self, stack)  # for the logical IDs of its children, without jsii
         ctx = RenderContext(region=stack_env(stack).region)
         self.prefix = run_prefix(d, name_suffix)
         if len(self.prefix) + RUN_SUFFIX_LENGTH > 63:
@@ -277,7 +277,7 @@ class TrainingPipeline(Construct):
         )
         # CDK makes the state machine depend on the whole role; RoleArn already orders the role, so
         # only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        self.state_machine.node.default_child.add_override("DependsOn", [logical_id([*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])])
+        self.state_machine.node.default_child.add_override("DependsOn", [default_policy_id(stack, role, [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])])
         acknowledge_wildcards(
             role, statements,
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
@@ -341,7 +341,7 @@ class TrainingPipeline(Construct):
         resource = function.node.default_child
         checkov_skip(resource, FUNCTION_CHECKS)
         # the role's DefaultPolicy, which the log group's grant_write above always creates
-        resource.add_override("DependsOn", [logical_id([*self._path, f"{construct_id}Role", "DefaultPolicy", "Resource"])])
+        resource.add_override("DependsOn", [default_policy_id(self._stack, role, [*self._path, f"{construct_id}Role", "DefaultPolicy", "Resource"])])
         return function
 
     def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
