@@ -108,16 +108,16 @@ def _wait(proc: subprocess.Popen[bytes], progress: Path, limits: PythonLimits) -
     started = False
     deadline = time.monotonic() + limits.startup_seconds
     while True:
-        try:
-            proc.wait(timeout=_POLL_SECONDS)
-            return None
-        except subprocess.TimeoutExpired:
-            pass
         now = time.monotonic()
         if not started and progress.read_bytes()[:8] != _NO_LINE:
             started, deadline = True, now + limits.timeout_seconds
         if now >= deadline:
             return "timeout" if started else "startup"
+        try:
+            proc.wait(timeout=min(_POLL_SECONDS, deadline - now))
+            return None
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def evaluate_python(path: Path, source: str, *, limits: PythonLimits = DEFAULT_LIMITS) -> PythonOutcome:
