@@ -57,7 +57,8 @@ def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
     return PipelineResources(
         static=EXAMPLE_VALUES,
         check_input_function=CHECK if d.estimator is not None else None,
-        endpoint_name=f"{d.name}-dev" if d.deploy is not None else None,
+        endpoint_name=(d.deploy.endpoint_name or f"{d.name}-dev") if d.deploy is not None else None,
+        inference_component_name=(d.deploy.inference_component_name or f"{d.name}-dev") if d.deploy is not None and d.deploy.inference_component_based() else None,
         repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
         topic_arn=TOPIC if topic else None,
     )
