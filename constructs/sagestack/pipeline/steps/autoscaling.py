@@ -108,7 +108,8 @@ def deregister_before_update(b: Builder, target: ScalingTarget | str, *, then: s
     resource, dimension = (f"endpoint/{target}/variant/{VARIANT_NAME}", SCALING_DIMENSION) if isinstance(target, str) else (target.resource_id, target.dimension)
     return b.add(DEREGISTER, {
         "Type": "Task",
-        "Comment": "An autoscaled variant cannot be updated while its target is registered (aws/aws-cdk#29626); it is registered again after.",
+        "Comment": "An autoscaled variant cannot be updated while its target is registered (aws/aws-cdk#29626); it is registered again after."
+        if dimension == SCALING_DIMENSION else "The component's copies are deregistered before its update, as a variant's instances are; they are registered again after.",
         "Resource": "arn:aws:states:::aws-sdk:applicationautoscaling:deregisterScalableTarget",
         "Parameters": {"ServiceNamespace": SCALING_NAMESPACE, "ResourceId": resource, "ScalableDimension": dimension},
         "ResultPath": None,
