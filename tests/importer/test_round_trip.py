@@ -51,6 +51,7 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "ic-shared-sklearn": "the header abbreviates its S3 URIs as s3://.../",
     "ic-shared-xgboost": "the header abbreviates its S3 URIs as s3://.../ and leaves out its imports (the ones ic-shared-sklearn shows)",
     "mnist-shadow": "shadow variants have no SDK call: the header is boto3's create_endpoint_config",
+    "xgboost-components": "the trained model deploys through estimator.create_model().deploy(...) (estimator.deploy() does not pass inference-component arguments on), which the importer does not follow",
 }
 
 EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") and p.is_file())
