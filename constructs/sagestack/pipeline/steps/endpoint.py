@@ -39,6 +39,29 @@ def endpoint_config_summary(s: StepContext) -> dict[str, str]:
     return {"endpoint_config_name.$": "$.run.name"} if name is None else {"endpoint_config_name": name}
 
 
+def find(
+    b: Builder, state: str, *, comment: str, action: str, parameters: dict[str, Any], found: dict[str, Any], missing: str, not_found: str, create: str, error: str,
+) -> None:
+    """A lookup: ``state`` describes what may not exist yet (``found``: its Next, ResultSelector
+    and ResultPath), and its catch goes to the Choice ``missing``, which goes on to ``create`` when
+    SageMaker's answer says ``not_found``, else fails the run with ``error``."""
+    b.add(state, {
+        "Type": "Task",
+        "Comment": comment,
+        "Resource": f"arn:aws:states:::aws-sdk:sagemaker:{action}",
+        "Parameters": parameters,
+        **{k: v for k, v in found.items() if k != "Next"},
+        "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": missing}],
+        "Next": found["Next"],
+    })
+    b.add(missing, {
+        "Type": "Choice",
+        "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": f"*{not_found}*", "Next": create}],
+        "Default": b.failure(state, error, cause_path="$.lookup.Cause"),
+    })
+
+
 def _count_and_bound(b: Builder, *, counter: str, count_state: str, bound_state: str, then: str, polls: int, comment: str, failure: str) -> None:
     """A bounded wait loop's bookkeeping: add one to ``$.waits.<counter>``, then fail once it
     reaches ``polls``, else go on to ``then`` (a Wait state that loops back)."""
@@ -89,22 +112,15 @@ class Endpoint(Fragment):
             "Catch": b.catch("Create endpoint config", "EndpointConfigFailed"),
             "Next": "Find endpoint",
         })
-        b.add("Find endpoint", {
-            "Type": "Task",
-            "Comment": "Does the endpoint exist? DescribeEndpoint answers 'Could not find endpoint' when it does not.",
-            "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeEndpoint",
-            "Parameters": {"EndpointName": name},
-            "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus", **({"EndpointConfigName.$": "$.EndpointConfigName"} if content_named else {})},
-            "ResultPath": "$.endpoint",
-            "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": "Endpoint missing?"}],
-            "Next": "Endpoint exists",
-        })
-        b.add("Endpoint missing?", {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": "*Could not find endpoint*", "Next": "Create endpoint"}],
-            "Default": b.failure("Find endpoint", "EndpointLookupFailed", cause_path="$.lookup.Cause"),
-        })
+        find(
+            b, "Find endpoint", comment="Does the endpoint exist? DescribeEndpoint answers 'Could not find endpoint' when it does not.",
+            action="describeEndpoint", parameters={"EndpointName": name},
+            found={
+                "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus", **({"EndpointConfigName.$": "$.EndpointConfigName"} if content_named else {})},
+                "ResultPath": "$.endpoint", "Next": "Endpoint exists",
+            },
+            missing="Endpoint missing?", not_found="Could not find endpoint", create="Create endpoint", error="EndpointLookupFailed",
+        )
         in_service = {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService"}
         unchanged = [{"And": [in_service, {"Variable": "$.endpoint.EndpointConfigName", "StringEquals": content_named}], "Next": NEXT}] if content_named else []
         b.add("Endpoint exists", {
@@ -213,21 +229,11 @@ class Endpoint(Fragment):
     @staticmethod
     def _find_config(b: Builder, config_name: str) -> None:
         """Whether the content-named config exists already (an earlier run with these settings)."""
-        b.add("Find endpoint config", {
-            "Type": "Task",
-            "Comment": "Created by an earlier run with the same endpoint settings? DescribeEndpointConfig answers 'Could not find endpoint configuration' when not.",
-            "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeEndpointConfig",
-            "Parameters": {"EndpointConfigName": config_name},
-            "ResultPath": None,
-            "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": "Endpoint config missing?"}],
-            "Next": "Find endpoint",
-        })
-        b.add("Endpoint config missing?", {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": "*Could not find endpoint configuration*", "Next": "Create endpoint config"}],
-            "Default": b.failure("Find endpoint config", "EndpointConfigLookupFailed", cause_path="$.lookup.Cause"),
-        })
+        find(
+            b, "Find endpoint config", comment="Created by an earlier run with the same endpoint settings? DescribeEndpointConfig answers 'Could not find endpoint configuration' when not.",
+            action="describeEndpointConfig", parameters={"EndpointConfigName": config_name}, found={"ResultPath": None, "Next": "Find endpoint"},
+            missing="Endpoint config missing?", not_found="Could not find endpoint configuration", create="Create endpoint config", error="EndpointConfigLookupFailed",
+        )
 
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
         assert g.endpoint_name is not None  # set whenever the descriptor deploys

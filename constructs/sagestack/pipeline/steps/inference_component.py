@@ -17,7 +17,7 @@ from ...render.hosting import create_inference_component
 from ...render.inference_component import update_inference_component
 from .autoscaling import DEREGISTER, copies_autoscaled, deregister_before_update, scaling_target
 from .base import NEXT, POLL_SECONDS, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, endpoint_wait, to_parameters
-from .endpoint import _count_and_bound
+from .endpoint import _count_and_bound, find
 
 FIND = "Find inference component"
 UPDATE = "Update inference component"
@@ -49,22 +49,12 @@ class InferenceComponent(Fragment):
             "ResultPath": "$.waits",
             "Next": FIND,
         })
-        b.add(FIND, {
-            "Type": "Task",
-            "Comment": "Does the component exist (an earlier run's)? DescribeInferenceComponent answers 'Could not find inference component' when it does not.",
-            "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeInferenceComponent",
-            "Parameters": {"InferenceComponentName": name},
-            "ResultSelector": {"InferenceComponentStatus.$": "$.InferenceComponentStatus"},
-            "ResultPath": "$.component",
-            "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": "Inference component missing?"}],
-            "Next": "Inference component exists",
-        })
-        b.add("Inference component missing?", {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": "*Could not find inference component*", "Next": "Create inference component"}],
-            "Default": b.failure(FIND, "InferenceComponentLookupFailed", cause_path="$.lookup.Cause"),
-        })
+        find(
+            b, FIND, comment="Does the component exist (an earlier run's)? DescribeInferenceComponent answers 'Could not find inference component' when it does not.",
+            action="describeInferenceComponent", parameters={"InferenceComponentName": name},
+            found={"ResultSelector": {"InferenceComponentStatus.$": "$.InferenceComponentStatus"}, "ResultPath": "$.component", "Next": "Inference component exists"},
+            missing="Inference component missing?", not_found="Could not find inference component", create="Create inference component", error="InferenceComponentLookupFailed",
+        )
         status = "$.component.InferenceComponentStatus"
         b.add("Inference component exists", {
             "Type": "Choice",
