@@ -131,7 +131,7 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
             # CreateEndpoint and UpdateEndpoint are authorized on the endpoint and its config.
             "createEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{config}")],
             "updateEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{config}")],
-            "createInferenceComponent": [component],
+            "createInferenceComponent": [component, arn("sagemaker", f"endpoint/{endpoint}")],  # the component, and the endpoint it is placed on
             "updateInferenceComponent": [component],
             "describeInferenceComponent": [component],
             "deleteInferenceComponent": [component],

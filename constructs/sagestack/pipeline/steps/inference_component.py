@@ -158,4 +158,6 @@ class InferenceComponent(Fragment):
         actions = ["sagemaker:CreateInferenceComponent", "sagemaker:UpdateInferenceComponent", "sagemaker:DescribeInferenceComponent", "sagemaker:DeleteInferenceComponent"]
         if create_inference_component(d, _GRANT_CTX).get("Tags"):
             actions.append("sagemaker:AddTags")
-        return [allow(actions, [component])]
+        assert g.endpoint_name is not None
+        # CreateInferenceComponent is authorized on the endpoint it places the component on, too.
+        return [allow(actions, [component]), allow(["sagemaker:CreateInferenceComponent"], [g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")])]
