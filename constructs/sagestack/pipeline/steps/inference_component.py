@@ -155,9 +155,12 @@ class InferenceComponent(Fragment):
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
         assert g.inference_component_name is not None  # set whenever the deploy section is inference-component-based
         component = g.arn("sagemaker", f"inference-component/{g.inference_component_name.lower()}")
-        actions = ["sagemaker:CreateInferenceComponent", "sagemaker:UpdateInferenceComponent", "sagemaker:DescribeInferenceComponent", "sagemaker:DeleteInferenceComponent"]
+        assert g.endpoint_name is not None
+        actions = ["sagemaker:UpdateInferenceComponent", "sagemaker:DescribeInferenceComponent", "sagemaker:DeleteInferenceComponent"]
         if create_inference_component(d, _GRANT_CTX).get("Tags"):
             actions.append("sagemaker:AddTags")
-        assert g.endpoint_name is not None
-        # CreateInferenceComponent is authorized on the endpoint it places the component on, too.
-        return [allow(actions, [component]), allow(["sagemaker:CreateInferenceComponent"], [g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")])]
+        return [
+            # authorized on the component and on the endpoint it places the component on
+            allow(["sagemaker:CreateInferenceComponent"], [component, g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")]),
+            allow(actions, [component]),
+        ]
