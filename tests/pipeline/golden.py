@@ -40,6 +40,22 @@ def async_mnist() -> ModelDescriptor:
     return result.descriptor
 
 
+def joining_components() -> ModelDescriptor:
+    """xgboost-components, its component added to an endpoint another descriptor creates."""
+    import yaml
+
+    from sagestack.descriptor import validate_data
+
+    path = CATALOG / "xgboost-components.yaml"
+    data = yaml.safe_load(path.read_text())
+    for key in ("initial_instance_count", "managed_instance_scaling"):
+        del data["deploy"][key]
+    data["deploy"]["endpoint_name"] = "shared-models"
+    result = validate_data(data, file="xgboost-joins.yaml", source=path)
+    assert result.descriptor is not None, [i.format() for i in result.issues]
+    return result.descriptor
+
+
 def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     """Case name → (descriptor, topic: "none", "topic" or "encrypted-topic")."""
     pipelines = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None or d.processing is not None}
@@ -50,6 +66,7 @@ def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     mnist_async = async_mnist()
     out["mnist-async"] = (mnist_async, "none")
     out["mnist-async+topic"] = (mnist_async, "topic")
+    out["xgboost-components+joins"] = (joining_components(), "none")
     return out
 
 

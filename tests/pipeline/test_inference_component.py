@@ -17,7 +17,7 @@ from sagestack.pipeline import pipeline_definition
 from sagestack.pipeline.steps.endpoint import component_config_name
 
 from ..conftest import CATALOG
-from .golden import CTX, example_resources
+from .golden import CTX, example_resources, joining_components
 from .harness import run
 from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, NOT_FOUND, OK, TRAINED, assert_requests_valid, endpoint
 
@@ -210,10 +210,21 @@ def test_without_autoscaling_an_update_sets_the_copies() -> None:
 
 
 def test_a_component_joining_another_descriptors_endpoint_leaves_the_endpoint_alone() -> None:
-    d = descriptor(endpoint_name="shared-models", initial_instance_count=None, managed_instance_scaling=None)
+    d = joining_components()
     defn = definition(d)
     assert not any("endpoint" in name.lower() and "inference component" not in name.lower() for name in defn["States"] if not name.endswith("failed"))
     out = run(defn, {k: v for k, v in first_run_tasks().items() if "endpoint" not in k.lower() or "inference component" in k.lower()})
     assert out["status"] == "SUCCEEDED", out
     assert out["calls"]["Create inference component"][0]["EndpointName"] == "shared-models"
     assert "endpoint_config_name" not in out["output"] and out["output"]["endpoint_name"] == "shared-models"
+
+
+def test_a_joining_pipeline_tears_down_its_component_and_never_the_endpoint() -> None:
+    """Its stack deletes the component its runs created; the endpoint is the owner's to delete."""
+    from .golden import synthesized
+
+    template = synthesized({"joins": (joining_components(), "none")})["joins"]["template"]
+    [teardown] = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "Custom::SageMakerPipelineTeardown"]
+    assert (teardown["EndpointName"], teardown["InferenceComponents"], teardown["ScaledInferenceComponents"]) == ("", [COMPONENT], [COMPONENT])
+    policies = json.dumps([r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"])
+    assert '"sagemaker:DeleteEndpoint"' not in policies and "sagemaker:DeleteInferenceComponent" in policies

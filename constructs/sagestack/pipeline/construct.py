@@ -84,7 +84,9 @@ class TrainingPipeline(Construct):
     Attributes: ``state_machine`` (sfn.StateMachine), ``execution_role`` (the training role, or
     None when the descriptor names one), ``model_role`` (ModelExecutionRole or None),
     ``artifact_bucket``, ``source`` (the training code asset or None), ``check_input`` and
-    ``repack`` (functions or None), ``endpoint_name`` (str or None), ``topic`` (sns.ITopic or None),
+    ``repack`` (functions or None), ``endpoint_name`` (str or None), ``owns_endpoint`` (runs create
+    the endpoint, else their inference component joins another's), ``inference_component_name``
+    (str or None), ``topic`` (sns.ITopic or None),
     ``definition`` (the definition with tokens), ``prefix`` (the run-name prefix IAM is scoped to),
     ``triggers`` (:class:`.triggers.RunTriggers` of the descriptor's ``schedule``, or None).
     """
@@ -137,6 +139,8 @@ class TrainingPipeline(Construct):
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.inference_component_name = inference_component_name_for(d, environment) if d.deploy is not None and d.deploy.inference_component_based() else None
+        # whether runs create the endpoint (else their inference component joins another descriptor's)
+        self.owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
         static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account, "Partition": self._partition}
 
@@ -372,7 +376,7 @@ class TrainingPipeline(Construct):
             statement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
             statement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
         ]
-        owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)  # not another descriptor's endpoint
+        owns_endpoint = self.owns_endpoint  # not another descriptor's endpoint
         if self.inference_component_name is not None:
             statements.append(statement(
                 actions=["sagemaker:DeleteInferenceComponent", "sagemaker:DescribeInferenceComponent"], resources=[arn("sagemaker", f"inference-component/{self.inference_component_name.lower()}")],
