@@ -79,6 +79,7 @@ SPECS: dict[str, dict] = {
     "pytorch-async": {"shape": "hosting", "variants": ["AllTraffic"], "repack": "pytorch-ddp", "autoscale": True, "scale_from_zero": True},
     "ic-shared-sklearn": {"shape": "components", "code": "sklearn-serverless"},
     "ic-shared-xgboost": {"shape": "components", "joins": "shared-models"},
+    "xgboost-components": {"shape": "train+deploy"},  # the run creates the endpoint and its inference component
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 

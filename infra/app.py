@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sagestack.descriptor import Catalog, ModelDescriptor, load_catalog
 
@@ -115,16 +115,27 @@ def build_app(
     shared = SharedStack(app, **where)  # type: ignore[arg-type]
     stacks = [ModelStack(app, descriptor=descriptor, shared=shared, **where) for descriptor in descriptors]  # type: ignore[arg-type]
     # A model that adds its inference component to another descriptor's endpoint deploys after
-    # that descriptor's stack (and is destroyed before it).
+    # that descriptor's stack (and is destroyed before it, so the endpoint goes last).
     owners: dict[str, list[ModelStack]] = {}
     for stack in stacks:
-        if stack.hosting is not None and stack.hosting.endpoint is not None:
-            owners.setdefault(stack.hosting.endpoint_name, []).append(stack)
+        endpoint, owns = _endpoint_of(stack)
+        if endpoint is not None and owns:
+            owners.setdefault(endpoint, []).append(stack)
     for stack in stacks:
-        if stack.hosting is not None and stack.hosting.endpoint is None:
-            for owner in owners.get(stack.hosting.endpoint_name, []):
+        endpoint, owns = _endpoint_of(stack)
+        if endpoint is not None and not owns:
+            for owner in owners.get(endpoint, []):
                 stack.add_stack_dependency(owner)
     return app
+
+
+def _endpoint_of(stack: Any) -> tuple[str | None, bool]:
+    """The endpoint a model stack serves on, and whether the stack (or its pipeline's runs) creates it."""
+    if stack.hosting is not None:
+        return stack.hosting.endpoint_name, stack.hosting.endpoint is not None
+    if stack.training is not None and stack.training.endpoint_name is not None:
+        return stack.training.endpoint_name, stack.training.owns_endpoint
+    return None, False
 
 
 def fail(problems: Sequence[object], summary: str) -> NoReturn:

@@ -85,6 +85,20 @@ def test_a_component_joining_an_endpoint_deploys_after_the_stack_that_creates_it
     assert not any(name.startswith("sagestack-ic-") for name in manifest["sagestack-mnist-serving"]["dependencies"])
 
 
+def test_a_pipeline_whose_component_joins_an_endpoint_deploys_after_its_owner(tmp_path: Path) -> None:
+    """A pipeline's runs may add their inference component to an endpoint another descriptor
+    creates: its stack deploys after the owner's and is destroyed (its component deleted) first."""
+    from infra.app import build_app
+
+    from .pipeline.golden import joining_components
+
+    owner = next(d for d in load_catalog([CATALOG]).descriptors if d.name == "ic-shared-sklearn")
+    build_app([owner, joining_components()], outdir=str(tmp_path), nag=False).synth()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["artifacts"]
+    assert "sagestack-ic-shared-sklearn" in manifest["sagestack-xgboost-components"]["dependencies"]
+    assert "sagestack-xgboost-components" not in manifest["sagestack-ic-shared-sklearn"]["dependencies"]
+
+
 def test_cfn_lint_is_clean_on_every_stack(assembly: Path) -> None:
     templates = sorted(str(p) for p in assembly.glob("*.template.json"))
     proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)

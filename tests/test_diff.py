@@ -22,6 +22,7 @@ from .conftest import CATALOG
 KMEANS = yaml.safe_load((CATALOG / "kmeans.yaml").read_text())
 SERVING = yaml.safe_load((CATALOG / "mnist-serving.yaml").read_text())
 PROCESSED = yaml.safe_load((CATALOG / "pytorch-pipeline.yaml").read_text())
+COMPONENTS = yaml.safe_load((CATALOG / "xgboost-components.yaml").read_text())
 
 
 def _changed(base: dict[str, Any], *edits: tuple[tuple[str, ...], Any]) -> Any:
@@ -43,6 +44,8 @@ def _changed(base: dict[str, Any], *edits: tuple[tuple[str, ...], Any]) -> Any:
         (SERVING, [(("model", "model_data"), "s3://sagestack-examples-data/mnist/models/2026-11-27/model.tar.gz")], "redeploys", "CreateModel.PrimaryContainer.ModelDataUrl"),
         (SERVING, [(("deploy", "autoscaling", "max_capacity"), 8)], "rescales", "deploy.autoscaling.max_capacity"),
         (SERVING, [(("description",), "the same model, better described")], "metadata", "description"),
+        # what each copy of an inference component reserves: the component is updated
+        (COMPONENTS, [(("deploy", "resources", "requests", "memory"), 2048)], "redeploys", "CreateInferenceComponent.Specification.ComputeResourceRequirements.MinMemoryRequiredInMb"),
         # a processing job's arguments: the next run prepares its data differently
         (PROCESSED, [(("processing", 0, "run", "arguments"), ["--test-fraction", "0.3"])], "retrains", "CreateProcessingJob.preprocess.AppSpecification.ContainerArguments[1]"),
     ],

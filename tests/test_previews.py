@@ -110,6 +110,18 @@ def test_a_preview_of_inference_components_idles_at_zero() -> None:
         assert (preview.deploy.autoscaling.min_capacity, preview.deploy.autoscaling.max_capacity, preview.deploy.autoscaling.target_invocations_per_copy) == (0, 1, 20)
 
 
+def test_a_preview_of_a_pipeline_deploying_an_inference_component_idles_at_zero() -> None:
+    """The pipeline's endpoint: zero to one instance; its component: one copy at first, zero to one
+    copy (what the run registers)."""
+    preview = _preview("xgboost-components")
+    dep = preview.deploy
+    assert dep is not None and dep.managed_instance_scaling is not None and dep.resources is not None and dep.autoscaling is not None
+    assert (dep.instance_type, dep.initial_instance_count) == ("ml.m5.large", 1)
+    assert (dep.managed_instance_scaling.MinInstanceCount, dep.managed_instance_scaling.MaxInstanceCount) == (0, 1)
+    assert dep.resources.requests.copies == 1
+    assert (dep.autoscaling.min_capacity, dep.autoscaling.max_capacity, dep.autoscaling.target_invocations_per_copy) == (0, 1, 20)
+
+
 def test_an_explicit_endpoint_name_gets_the_preview_suffix(tmp_path: Path) -> None:
     from sagestack.descriptor import validate_data
 

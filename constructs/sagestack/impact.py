@@ -7,9 +7,9 @@ Kinds, most consequential first:
 * ``added`` / ``removed`` — a new model, or one whose stack goes away (with its endpoint);
 * ``retrains`` — the CreateTrainingJob request changes: the next pipeline run trains differently
   (or a CreateProcessingJob of a processing step: it prepares or evaluates differently);
-* ``redeploys`` — CreateModel, CreateEndpointConfig, CreateEndpoint or CreateTransformJob change:
-  a new model or endpoint config (CloudFormation replaces them, or the next run creates them) and
-  the endpoint moves to it;
+* ``redeploys`` — CreateModel, CreateEndpointConfig, CreateEndpoint, CreateInferenceComponent or
+  CreateTransformJob change: a new model or endpoint config (CloudFormation replaces them, or the
+  next run creates them) and the endpoint (or inference component) moves to it;
 * ``rescales`` — only ``deploy.autoscaling`` changes: Application Auto Scaling, no new fleet;
 * ``metadata`` — only description, tags outside the requests, notification or wait settings;
 * ``unchanged``.
@@ -29,7 +29,7 @@ from .render import RenderContext, render_requests
 __all__ = ["Impact", "impact", "changed_paths"]
 
 Kind = Literal["added", "removed", "retrains", "redeploys", "rescales", "metadata", "unchanged"]
-SERVING = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "CreateTransformJob")
+SERVING = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "CreateInferenceComponent", "CreateTransformJob")
 
 
 @dataclass(frozen=True)

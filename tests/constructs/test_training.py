@@ -151,6 +151,25 @@ def test_run_created_resources_are_torn_down_with_the_stack(synth: dict[str, Any
     assert not [r for r in synth["templates"]["tf-pipe"]["Resources"].values() if r["Type"] == "Custom::SageMakerPipelineTeardown"]
 
 
+def test_a_runs_inference_component_is_torn_down_before_its_endpoint(synth: dict[str, Any]) -> None:
+    """xgboost-components: teardown deletes the component (its copies deregistered, its no-capacity
+    alarm deleted), then the endpoint; its role may do exactly that on the component's name; the
+    model role writes the component's logs."""
+    template = synth["templates"]["xgboost-components"]
+    teardown = _of_type(template, "Custom::SageMakerPipelineTeardown")["Properties"]
+    component = "xgboost-components-dev"
+    assert (teardown["EndpointName"], teardown["Variants"], teardown["InferenceComponents"], teardown["ScaledInferenceComponents"]) == ("xgboost-components-dev", [], [component], [component])
+    assert teardown["Alarms"] == [f"{component}-no-capacity"]
+    [function_role] = [v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and k.startswith("TrainingTeardownRole")]
+    statements = [s for policy in function_role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    deletes = [s for s in statements if "sagemaker:DeleteInferenceComponent" in s["Action"]]
+    assert len(deletes) == 1 and resolve(deletes[0]["Resource"]) == f"arn:aws:sagemaker:us-east-1:123456789012:inference-component/{component}"
+    deregister = next(s for s in statements if "application-autoscaling:DeregisterScalableTarget" in s["Action"])
+    assert deregister["Condition"]["StringEquals"]["application-autoscaling:scalable-dimension"] == "sagemaker:inference-component:DesiredCopyCount"
+    model_role = json.dumps([v for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role" and "ModelRole" in k])
+    assert f"/aws/sagemaker/InferenceComponents/{component}" in model_role
+
+
 def test_cfn_lint_is_clean(synth: dict[str, Any]) -> None:
     templates = sorted(str(p) for p in Path(synth["outdir"]).glob("*.template.json"))
     proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)

@@ -40,6 +40,22 @@ def async_mnist() -> ModelDescriptor:
     return result.descriptor
 
 
+def joining_components() -> ModelDescriptor:
+    """xgboost-components, its component added to an endpoint another descriptor creates."""
+    import yaml
+
+    from sagestack.descriptor import validate_data
+
+    path = CATALOG / "xgboost-components.yaml"
+    data = yaml.safe_load(path.read_text())
+    for key in ("initial_instance_count", "managed_instance_scaling"):
+        del data["deploy"][key]
+    data["deploy"]["endpoint_name"] = "shared-models"
+    result = validate_data(data, file="xgboost-joins.yaml", source=path)
+    assert result.descriptor is not None, [i.format() for i in result.issues]
+    return result.descriptor
+
+
 def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     """Case name → (descriptor, topic: "none", "topic" or "encrypted-topic")."""
     pipelines = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None or d.processing is not None}
@@ -50,6 +66,7 @@ def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     mnist_async = async_mnist()
     out["mnist-async"] = (mnist_async, "none")
     out["mnist-async+topic"] = (mnist_async, "topic")
+    out["xgboost-components+joins"] = (joining_components(), "none")
     return out
 
 
@@ -57,7 +74,8 @@ def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
     return PipelineResources(
         static=EXAMPLE_VALUES,
         check_input_function=CHECK if d.estimator is not None else None,
-        endpoint_name=f"{d.name}-dev" if d.deploy is not None else None,
+        endpoint_name=(d.deploy.endpoint_name or f"{d.name}-dev") if d.deploy is not None else None,
+        inference_component_name=(d.deploy.inference_component_name or f"{d.name}-dev") if d.deploy is not None and d.deploy.inference_component_based() else None,
         repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
         topic_arn=TOPIC if topic else None,
     )

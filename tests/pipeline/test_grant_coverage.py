@@ -58,9 +58,10 @@ def arn(service: str, resource: str) -> str:
     return ARN.format(service=service, resource=resource)
 
 
-def _alarm_prefix(endpoint: str) -> str:
-    # Target tracking's alarms: TargetTracking-endpoint/<endpoint>/variant/<variant>-AlarmHigh-<uuid>
-    return arn("cloudwatch", f"alarm:TargetTracking-endpoint/{endpoint}/variant/AllTraffic-AlarmHigh-00000000-0000-0000-0000-000000000000")
+def _alarm_prefix(resource_id: str) -> str:
+    # Target tracking's alarms: TargetTracking-<resource id>-AlarmHigh-<uuid>, the resource id
+    # endpoint/<endpoint>/variant/<variant> or inference-component/<component>
+    return arn("cloudwatch", f"alarm:TargetTracking-{resource_id}-AlarmHigh-00000000-0000-0000-0000-000000000000")
 
 
 def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) -> Iterator[Need]:
@@ -90,7 +91,18 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
         keys = {"application-autoscaling:service-namespace": params["ServiceNamespace"], "application-autoscaling:scalable-dimension": params["ScalableDimension"]}
         yield Need(name, f"application-autoscaling:{action}", "*", keys)
         endpoint = params["ResourceId"].split("/")[1]
-        if action == "RegisterScalableTarget":
+        if action == "RegisterScalableTarget" and params["ResourceId"].startswith("inference-component/"):
+            # What registering a component's copies checks with the caller's permissions (SageMaker's
+            # autoscaling prerequisites for inference components), and the service-linked role.
+            component = arn("sagemaker", f"inference-component/{endpoint.lower()}")
+            yield Need(name, "sagemaker:DescribeInferenceComponent", component)
+            yield Need(name, "sagemaker:UpdateInferenceComponent", component)
+            yield Need(
+                name, "iam:CreateServiceLinkedRole",
+                "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"},
+            )
+        elif action == "RegisterScalableTarget":
             # What registering a SageMaker variant checks with the caller's permissions, and the
             # service-linked role it creates the first time (SageMaker's autoscaling prerequisites).
             yield Need(name, "sagemaker:DescribeEndpoint", arn("sagemaker", f"endpoint/{endpoint.lower()}"))
@@ -103,13 +115,15 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
             )
         if action == "PutScalingPolicy" and params["PolicyType"] == "TargetTrackingScaling":
             for alarm_action in ("PutMetricAlarm", "DescribeAlarms", "DeleteAlarms"):  # target tracking manages its alarms
-                yield Need(name, f"cloudwatch:{alarm_action}", _alarm_prefix(endpoint))
+                yield Need(name, f"cloudwatch:{alarm_action}", _alarm_prefix(params["ResourceId"]))
         if action == "DeregisterScalableTarget":  # deregistering deletes the policies' alarms
-            yield Need(name, "cloudwatch:DeleteAlarms", _alarm_prefix(endpoint))
+            yield Need(name, "cloudwatch:DeleteAlarms", _alarm_prefix(params["ResourceId"]))
     elif service == "sagemaker":
         operation = call.removesuffix(".sync")
         action = "sagemaker:" + operation[0].upper() + operation[1:]
         endpoint = params.get("EndpointName", "").lower()
+        config = params.get("EndpointConfigName", sm).lower()  # the run's, or an endpoint of inference components' content-named config
+        component = arn("sagemaker", f"inference-component/{params.get('InferenceComponentName', '').lower()}")
         # a processing job is named <run>-<step>: States.Format('{}-<step>', $.run.name)
         step = re.search(r"\{\}-([a-z0-9-]+)'", params.get("ProcessingJobName.$", ""))
         targets = {
@@ -119,10 +133,15 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
             "describeTrainingJob": [arn("sagemaker", f"training-job/{(job or run).lower()}")],
             "createTransformJob": [arn("sagemaker", f"transform-job/{sm}")],
             "createModel": [arn("sagemaker", f"model/{sm}")],
-            "createEndpointConfig": [arn("sagemaker", f"endpoint-config/{sm}")],
+            "createEndpointConfig": [arn("sagemaker", f"endpoint-config/{config}")],
+            "describeEndpointConfig": [arn("sagemaker", f"endpoint-config/{config}")],
             # CreateEndpoint and UpdateEndpoint are authorized on the endpoint and its config.
-            "createEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{sm}")],
-            "updateEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{sm}")],
+            "createEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{config}")],
+            "updateEndpoint": [arn("sagemaker", f"endpoint/{endpoint}"), arn("sagemaker", f"endpoint-config/{config}")],
+            "createInferenceComponent": [component, arn("sagemaker", f"endpoint/{endpoint}")],  # the component, and the endpoint it is placed on
+            "updateInferenceComponent": [component],
+            "describeInferenceComponent": [component],
+            "deleteInferenceComponent": [component],
             "describeEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
             "deleteEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
         }[operation]
@@ -264,4 +283,6 @@ def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, d
         "aws-sdk:sagemaker:deleteEndpoint", "aws-sdk:applicationautoscaling:registerScalableTarget", "aws-sdk:applicationautoscaling:deregisterScalableTarget",
         "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm", "aws-sdk:sagemaker:describeTrainingJob",
         "aws-sdk:s3:getObject", "aws-sdk:s3:putObject",
+        "aws-sdk:sagemaker:describeEndpointConfig", "aws-sdk:sagemaker:createInferenceComponent", "aws-sdk:sagemaker:updateInferenceComponent",
+        "aws-sdk:sagemaker:describeInferenceComponent", "aws-sdk:sagemaker:deleteInferenceComponent",
     }

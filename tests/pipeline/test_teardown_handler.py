@@ -273,6 +273,94 @@ def test_teardown_ignores_object_not_found_scalable_target(module: Any, monkeypa
     assert len(failures) == 1 and failures[0].startswith(f"deregister scalable target endpoint/{ENDPOINT}/variant/Canary") and "not allowed" in failures[0]
 
 
+# ---- inference components (Stubber: moto has none) --------------------------------------------
+
+
+def _component_clients(module: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    import boto3
+
+    for key, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(module, "COMPONENT_POLL_SECONDS", 0)
+    return module.Clients(
+        sagemaker=boto3.client("sagemaker", region_name=REGION), autoscaling=boto3.client("application-autoscaling", region_name=REGION),
+        stepfunctions=boto3.client("stepfunctions", region_name=REGION), cloudwatch=boto3.client("cloudwatch", region_name=REGION),
+    )
+
+
+def test_teardown_deletes_the_component_and_waits_for_it_before_the_endpoint(module: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's component: its copies deregistered, its no-capacity alarm deleted, the component
+    deleted and waited for (DeleteEndpoint refuses an endpoint that holds one), then the endpoint."""
+    from botocore.stub import Stubber
+
+    clients = _component_clients(module, monkeypatch)
+    component = "xgboost-components-dev"
+    gone = f'Could not find inference component "arn:aws:sagemaker:us-east-1:123456789012:inference-component/{component}".'
+    stamp = "2026-01-01T00:00:00Z"
+    props = {
+        "StateMachineArn": "", "NamePrefix": "xgboost-components", "EndpointName": "xgboost-components-dev", "Variants": [],
+        "Alarms": [f"{component}-no-capacity"], "InferenceComponents": [component], "ScaledInferenceComponents": [component],
+    }
+    with Stubber(clients.sagemaker) as sm, Stubber(clients.autoscaling) as aas, Stubber(clients.cloudwatch) as cw:
+        aas.add_response("deregister_scalable_target", {}, {"ServiceNamespace": "sagemaker", "ResourceId": f"inference-component/{component}", "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount"})
+        cw.add_response("delete_alarms", {}, {"AlarmNames": [f"{component}-no-capacity"]})
+        sm.add_response("delete_inference_component", {}, {"InferenceComponentName": component})
+        deleting = {
+            "InferenceComponentName": component, "InferenceComponentArn": "arn:aws:sagemaker:us-east-1:123456789012:inference-component/x",
+            "EndpointName": "xgboost-components-dev", "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x", "VariantName": "AllTraffic",
+            "CreationTime": stamp, "LastModifiedTime": stamp, "InferenceComponentStatus": "Deleting",
+        }
+        sm.add_response("describe_inference_component", deleting, {"InferenceComponentName": component})
+        sm.add_client_error("describe_inference_component", "ValidationException", gone, expected_params={"InferenceComponentName": component})
+        endpoint = {"EndpointName": "xgboost-components-dev", "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x", "EndpointStatus": "InService", "CreationTime": stamp, "LastModifiedTime": stamp}
+        sm.add_response("describe_endpoint", endpoint, {"EndpointName": "xgboost-components-dev"})
+        sm.add_response("delete_endpoint", {}, {"EndpointName": "xgboost-components-dev"})
+        sm.add_response("list_endpoint_configs", {"EndpointConfigs": []}, {"NameContains": "xgboost-components"})
+        sm.add_response("list_models", {"Models": []}, {"NameContains": "xgboost-components"})
+        removed, failures = module.teardown(props, clients)
+        sm.assert_no_pending_responses()
+        aas.assert_no_pending_responses()
+    assert failures == []
+    assert removed == [
+        f"deregistered scalable target inference-component/{component}", f"deleted alarm {component}-no-capacity",
+        f"deleted inference component {component}", "deleted endpoint xgboost-components-dev",
+    ]
+
+
+def test_teardown_of_a_component_on_another_descriptors_endpoint_leaves_the_endpoint(module: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No endpoint of its own (EndpointName ""), a component never created: nothing fails."""
+    from botocore.stub import Stubber
+
+    clients = _component_clients(module, monkeypatch)
+    props = {"StateMachineArn": "", "NamePrefix": "churn", "EndpointName": "", "Variants": [], "InferenceComponents": ["churn-dev"]}
+    with Stubber(clients.sagemaker) as sm:
+        sm.add_client_error("delete_inference_component", "ValidationException", 'Could not find inference component "churn-dev".', expected_params={"InferenceComponentName": "churn-dev"})
+        sm.add_response("list_endpoint_configs", {"EndpointConfigs": []}, {"NameContains": "churn"})
+        sm.add_response("list_models", {"Models": []}, {"NameContains": "churn"})
+        assert module.teardown(props, clients) == ([], [])
+        sm.assert_no_pending_responses()
+
+
+def test_teardown_reports_a_component_that_stays_deleting(module: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.stub import Stubber
+
+    clients = _component_clients(module, monkeypatch)
+    monkeypatch.setattr(module, "COMPONENT_POLLS", 2)
+    removed: list[str] = []
+    failures: list[str] = []
+    stamp = "2026-01-01T00:00:00Z"
+    deleting = {
+        "InferenceComponentName": "c", "InferenceComponentArn": "arn:aws:sagemaker:us-east-1:123456789012:inference-component/c", "EndpointName": "e",
+        "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e", "VariantName": "AllTraffic", "CreationTime": stamp, "LastModifiedTime": stamp, "InferenceComponentStatus": "Deleting",
+    }
+    with Stubber(clients.sagemaker) as sm:
+        sm.add_response("delete_inference_component", {}, {"InferenceComponentName": "c"})
+        sm.add_response("describe_inference_component", deleting, {"InferenceComponentName": "c"})
+        sm.add_response("describe_inference_component", deleting, {"InferenceComponentName": "c"})
+        module._delete_components({"InferenceComponents": ["c"]}, clients, removed, failures)
+    assert removed == [] and failures == ["inference component c was still deleting after 0 s"]
+
+
 # ---- the handler end to end ------------------------------------------------------------------
 
 

@@ -81,3 +81,18 @@ def test_copies_that_never_reach_zero_need_no_wake_up() -> None:
         "autoscaling": {"min_capacity": 1, "max_capacity": 3, "target_invocations_per_copy": 4},
     })
     assert not component_scales_from_zero(d.deploy)
+
+
+def test_an_update_points_the_component_at_a_new_model_and_keeps_autoscaled_copies() -> None:
+    """session.update_inference_component's request from the create request: the specification
+    (model, resources) always; RuntimeConfig only when autoscaling does not own the copy count."""
+    from sagestack.render.inference_component import update_inference_component
+
+    d = _descriptor({"instance_type": "ml.m5.xlarge", "initial_instance_count": 1, "resources": {"requests": {"memory": 1024, "num_cpus": 1, "copies": 2}}})
+    create = render_requests(d, CTX)["CreateInferenceComponent"]
+    kept = update_inference_component(create, keep_copies=True)
+    assert kept == {"InferenceComponentName": create["InferenceComponentName"], "Specification": create["Specification"]}
+    reset = update_inference_component(create, keep_copies=False)
+    assert reset["RuntimeConfig"] == {"CopyCount": 2}
+    filled = {"InferenceComponentName": "churn-dev", "Specification": {**reset["Specification"], "ModelName": "churn-0123456789ab"}, "RuntimeConfig": reset["RuntimeConfig"]}
+    _valid("sagemaker", "UpdateInferenceComponent", filled)

@@ -1,34 +1,45 @@
 """CloudFormation custom resource: remove what the pipeline's state machine created at run time.
 
 The Step Functions state machine creates SageMaker models and endpoint configs named
-``<NamePrefix>-<12 lowercase hex>``, one endpoint with a stable name, and an Application Auto
-Scaling scalable target per endpoint variant. None of them are CloudFormation resources, so on
-stack deletion this handler removes them, so that a deleted stack leaves nothing billing.
+``<NamePrefix>-<12 lowercase hex>``, one endpoint with a stable name (or an inference component
+with a stable name on it, or on another descriptor's endpoint), and an Application Auto Scaling
+scalable target per endpoint variant (or for the component's copies). None of them are
+CloudFormation resources, so on stack deletion this handler removes them, so that a deleted
+stack leaves nothing billing.
 
 Create and Update do nothing. Delete, in order:
   1. stop every RUNNING execution of the state machine (so no run recreates anything);
-  2. deregister the scalable target of each variant, and delete the alarms a run put;
-  3. delete the endpoint, if it exists;
-  4. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
+  2. deregister the scalable target of each variant and autoscaled component, and delete the
+     alarms a run put;
+  3. delete the inference components, and wait until they are gone (an endpoint is deleted
+     only without components);
+  4. delete the endpoint, if it exists;
+  5. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
 Failures are collected rather than stopping at the first; any failure answers FAILED with a
 reason naming each one.
 
 Properties (CloudFormation passes strings and lists of strings):
   StateMachineArn (str), NamePrefix (str, e.g. "mnist-tf"),
   EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty),
-  Alarms (list of CloudWatch alarm names, optional: an asynchronous endpoint's scale-from-zero alarm).
+  Alarms (list of CloudWatch alarm names, optional: the scale-from-zero alarm of an asynchronous
+  endpoint or of a component's copies), InferenceComponents (list of component names, optional),
+  ScaledInferenceComponents (those of them whose copies are a scalable target, optional).
 PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from botocore.exceptions import ClientError
 from cfn_response import send  # this directory is the asset's root
 
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+COMPONENT_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
+# How long a deleted component is waited for (within the function's 10 minutes).
+COMPONENT_POLL_SECONDS, COMPONENT_POLLS = 15, 30
 STOP_ERROR = "StackDeleted"
 STOP_CAUSE = "The CloudFormation stack that owns this state machine is being deleted."
 
@@ -75,11 +86,15 @@ def _message(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Message", ""))
 
 
+def _names(props: dict[str, Any], key: str) -> list[str]:
+    names = props.get(key) or []
+    if isinstance(names, str):  # tolerate a single name
+        names = [names]
+    return [str(v) for v in names if str(v)]
+
+
 def _variants(props: dict[str, Any]) -> list[str]:
-    variants = props.get("Variants") or []
-    if isinstance(variants, str):  # tolerate a single name
-        variants = [variants]
-    return [str(v) for v in variants if str(v)]
+    return _names(props, "Variants")
 
 
 def _stop_executions(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
@@ -116,12 +131,11 @@ def _still_running(clients: Clients, execution_arn: str) -> bool:
 
 def _deregister_targets(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
     endpoint = props.get("EndpointName") or ""
-    if not endpoint:
-        return
-    for variant in _variants(props):
-        resource_id = f"endpoint/{endpoint}/variant/{variant}"
+    targets = [(f"endpoint/{endpoint}/variant/{variant}", SCALABLE_DIMENSION) for variant in _variants(props)] if endpoint else []
+    targets += [(f"inference-component/{name}", COMPONENT_DIMENSION) for name in _names(props, "ScaledInferenceComponents")]
+    for resource_id, dimension in targets:
         try:
-            clients.autoscaling.deregister_scalable_target(ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=SCALABLE_DIMENSION)
+            clients.autoscaling.deregister_scalable_target(ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=dimension)
         except ClientError as exc:
             # AWS answers ObjectNotFoundException; moto answers ValidationException "No scalable target found ...".
             if _code(exc) == "ObjectNotFoundException" or "No scalable target" in _message(exc):
@@ -141,6 +155,42 @@ def _delete_alarms(props: dict[str, Any], clients: Clients, removed: list[str], 
         failures.append(f"delete alarms {', '.join(names)}: {exc}")
         return
     removed.extend(f"deleted alarm {n}" for n in names)
+
+
+def _component_gone(clients: Clients, name: str) -> bool:
+    try:
+        clients.sagemaker.describe_inference_component(InferenceComponentName=name)
+    except ClientError as exc:
+        if "Could not find" in _message(exc):
+            return True
+        raise
+    return False
+
+
+def _delete_components(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    """Delete each component a run created, then wait until all are gone: DeleteEndpoint refuses
+    an endpoint that still holds one."""
+    started = []
+    for name in _names(props, "InferenceComponents"):
+        try:
+            clients.sagemaker.delete_inference_component(InferenceComponentName=name)
+        except ClientError as exc:
+            if "Could not find" not in _message(exc):
+                failures.append(f"delete inference component {name}: {exc}")
+            continue  # absent (never created, or deleted meanwhile)
+        started.append(name)
+    deleting = list(started)
+    for _poll in range(COMPONENT_POLLS):
+        try:
+            deleting = [name for name in deleting if not _component_gone(clients, name)]
+        except ClientError as exc:
+            failures.append(f"describe inference components {', '.join(deleting)}: {exc}")
+            return
+        if not deleting:
+            break
+        time.sleep(COMPONENT_POLL_SECONDS)
+    failures.extend(f"inference component {name} was still deleting after {COMPONENT_POLLS * COMPONENT_POLL_SECONDS} s" for name in deleting)
+    removed.extend(f"deleted inference component {name}" for name in started if name not in deleting)
 
 
 def _delete_endpoint(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
@@ -202,7 +252,7 @@ def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[s
     """Remove the run-time resources; return (what was removed, what could not be removed)."""
     removed: list[str] = []
     failures: list[str] = []
-    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_endpoint, _delete_generated):
+    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_components, _delete_endpoint, _delete_generated):
         try:
             step(props, clients, removed, failures)
         except Exception as exc:  # noqa: BLE001 - keep going, report every failure

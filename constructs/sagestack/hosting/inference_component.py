@@ -15,7 +15,9 @@ from ..render.inference_component import (
     COMPONENT_SCALING_DIMENSION,
     component_resource_id,
     component_scale_from_zero_configuration,
+    component_scale_from_zero_policy_name,
     component_target_tracking_configuration,
+    component_target_tracking_policy_name,
     no_capacity_alarm,
 )
 from ..render.scaling import SCALING_NAMESPACE
@@ -67,11 +69,11 @@ class ComponentAutoscaling(Construct):
             min_capacity=config.min_capacity, max_capacity=config.max_capacity, scheduled_actions=scheduled or None,
         )
         self.target.node.add_dependency(component)
-        self.policy = aas.CfnScalingPolicy(self, "Policy", policy_name=f"{component_name}-target-tracking", policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref)
+        self.policy = aas.CfnScalingPolicy(self, "Policy", policy_name=component_target_tracking_policy_name(component_name), policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref)
         self.policy.add_property_override("TargetTrackingScalingPolicyConfiguration", component_target_tracking_configuration(config))
         self.scale_from_zero: aas.CfnScalingPolicy | None = None
         self.no_capacity_alarm: cloudwatch.CfnAlarm | None = None
         if config.min_capacity == 0:
-            self.scale_from_zero = aas.CfnScalingPolicy(self, "ScaleFromZero", policy_name=f"{component_name}-scale-from-zero", policy_type="StepScaling", scaling_target_id=self.target.ref)
+            self.scale_from_zero = aas.CfnScalingPolicy(self, "ScaleFromZero", policy_name=component_scale_from_zero_policy_name(component_name), policy_type="StepScaling", scaling_target_id=self.target.ref)
             self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", component_scale_from_zero_configuration())
             self.no_capacity_alarm = cfn_alarm(self, "NoCapacityAlarm", no_capacity_alarm(component_name), self.scale_from_zero)

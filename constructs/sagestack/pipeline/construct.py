@@ -30,7 +30,7 @@ from ..descriptor.estimator import FrameworkEstimator
 from ..descriptor.placements import placements_of
 from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
-from ..hosting.model_endpoint import endpoint_name_for
+from ..hosting.model_endpoint import endpoint_name_for, inference_component_name_for
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
@@ -38,6 +38,7 @@ from ..iam import Grant, default_policy_id, ecr_pull, kms_use, path_in_stack, re
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
+from ..render.inference_component import COMPONENT_SCALING_DIMENSION, component_scales_from_zero, creates_endpoint, no_capacity_alarm
 from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm, scales_from_zero
 from ..render.sourcedir import write_sourcedir
 from ..render.training import create_training_job, output_path, role_arn
@@ -83,7 +84,9 @@ class TrainingPipeline(Construct):
     Attributes: ``state_machine`` (sfn.StateMachine), ``execution_role`` (the training role, or
     None when the descriptor names one), ``model_role`` (ModelExecutionRole or None),
     ``artifact_bucket``, ``source`` (the training code asset or None), ``check_input`` and
-    ``repack`` (functions or None), ``endpoint_name`` (str or None), ``topic`` (sns.ITopic or None),
+    ``repack`` (functions or None), ``endpoint_name`` (str or None), ``owns_endpoint`` (runs create
+    the endpoint, else their inference component joins another's), ``inference_component_name``
+    (str or None), ``topic`` (sns.ITopic or None),
     ``definition`` (the definition with tokens), ``prefix`` (the run-name prefix IAM is scoped to),
     ``triggers`` (:class:`.triggers.RunTriggers` of the descriptor's ``schedule``, or None).
     """
@@ -137,6 +140,9 @@ class TrainingPipeline(Construct):
         self._job_folder = self._run_folder + (TRAINING_JOB_SUFFIX if d.tuner is not None else "")
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
+        self.inference_component_name = inference_component_name_for(d, environment) if d.deploy is not None and d.deploy.inference_component_based() else None
+        # whether runs create the endpoint (else their inference component joins another descriptor's)
+        self.owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
         static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
 
@@ -226,6 +232,7 @@ class TrainingPipeline(Construct):
                     model_data=model_objects,
                     images=[model_request["PrimaryContainer"]["Image"]],
                     endpoint_name=self.endpoint_name,
+                    inference_component_name=self.inference_component_name,
                     kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, *(k for a in access for k in a.kms_keys), *self._transform_keys(transform)) if k],
                     vpc="VpcConfig" in model_request,
                     capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
@@ -243,6 +250,7 @@ class TrainingPipeline(Construct):
             check_input_function=self.check_input.function_arn if self.check_input is not None else None,
             model_role_arn=model_role_arn,
             endpoint_name=self.endpoint_name,
+            inference_component_name=self.inference_component_name,
             repack=repack_step,
             topic_arn=self.topic.topic_arn if self.topic is not None else None,
             readable=readable,
@@ -350,7 +358,7 @@ class TrainingPipeline(Construct):
         key = getattr(self.topic, "master_key", None) if self.topic is not None else None  # an encrypted topic
         context = GrantContext(
             partition=self._partition, region=self._region, account=self._account, runs=runs,
-            endpoint_name=self.endpoint_name,
+            endpoint_name=self.endpoint_name, inference_component_name=self.inference_component_name,
             check_input_function=self.check_input.function_arn if self.check_input is not None else None,
             repack_function=self.repack.function_arn if self.repack is not None else None,
             topic_arn=self.topic.topic_arn if self.topic is not None else None,
@@ -370,7 +378,13 @@ class TrainingPipeline(Construct):
             statement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
             statement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
         ]
-        if self.endpoint_name is not None:
+        owns_endpoint = self.owns_endpoint  # not another descriptor's endpoint
+        if self.inference_component_name is not None:
+            statements.append(statement(
+                actions=["sagemaker:DeleteInferenceComponent", "sagemaker:DescribeInferenceComponent"], resources=[arn("sagemaker", f"inference-component/{self.inference_component_name.lower()}")],
+            ))
+        if owns_endpoint:
+            assert self.endpoint_name is not None
             statements += [
                 statement(actions=["sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint"], resources=[arn("sagemaker", f"endpoint/{self.endpoint_name.lower()}")]),
                 statement(actions=["sagemaker:DeleteEndpointConfig"], resources=[arn("sagemaker", f"endpoint-config/{runs}")]),
@@ -380,18 +394,29 @@ class TrainingPipeline(Construct):
             # List actions take no resource-level permissions.
             statement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
         ]
-        variants = []
+        variants: list[str] = []
+        scaled_components: list[str] = []
         alarms: list[str] = []
         if d.deploy is not None and d.deploy.autoscaling is not None:
-            variants = [VARIANT_NAME]
+            components = self.inference_component_name is not None
+            if components:
+                assert self.inference_component_name is not None
+                scaled_components = [self.inference_component_name]
+            else:
+                variants = [VARIANT_NAME]
             statements.append(statement(
                 actions=["application-autoscaling:DeregisterScalableTarget"],
-                resources=["*"],  # targets' ARNs carry a random id; conditioned to SageMaker variant counts
-                conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": SCALING_DIMENSION}},
+                resources=["*"],  # targets' ARNs carry a random id; conditioned to SageMaker variant (or component copy) counts
+                conditions={"StringEquals": {"application-autoscaling:service-namespace": SCALING_NAMESPACE, "application-autoscaling:scalable-dimension": COMPONENT_SCALING_DIMENSION if components else SCALING_DIMENSION}},
             ))
-            if scales_from_zero(d.deploy):  # the alarm a run put, which deregistering leaves behind
+            # the alarm a run put, which deregistering leaves behind
+            if components and component_scales_from_zero(d.deploy):
+                assert self.inference_component_name is not None
+                alarms = [no_capacity_alarm(self.inference_component_name)["AlarmName"]]
+            elif scales_from_zero(d.deploy):
                 assert self.endpoint_name is not None
                 alarms = [backlog_alarm(self.endpoint_name, VARIANT_NAME)["AlarmName"]]
+            if alarms:
                 statements.append(statement(actions=["cloudwatch:DeleteAlarms"], resources=[arn("cloudwatch", f"alarm:{alarms[0]}")]))
         function = self._function(
             "Teardown", CUSTOM_RESOURCE_HANDLERS, "teardown.handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
@@ -410,7 +435,12 @@ class TrainingPipeline(Construct):
             self, "TeardownRunResources",
             service_token=function.function_arn,
             resource_type="Custom::SageMakerPipelineTeardown",
-            properties={"StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name, "Variants": variants, **({"Alarms": alarms} if alarms else {})},
+            properties={
+                "StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name if owns_endpoint or self.endpoint_name is None else "", "Variants": variants,
+                **({"Alarms": alarms} if alarms else {}),
+                **({"InferenceComponents": [self.inference_component_name]} if self.inference_component_name is not None else {}),
+                **({"ScaledInferenceComponents": scaled_components} if scaled_components else {}),
+            },
         )
         # Deleted first: before the state machine, the roles SageMaker runs as, and its own policy.
         resource.node.add_dependency(policy)

@@ -28,7 +28,8 @@ from .context import RenderContext
 __all__ = [
     "create_inference_component", "create_endpoint_config", "creates_endpoint", "compute_resource_requirements", "VARIANT_NAME",
     "COMPONENT_SCALING_DIMENSION", "component_resource_id", "component_target_tracking_configuration", "component_scales_from_zero",
-    "component_scale_from_zero_configuration", "no_capacity_alarm",
+    "component_scale_from_zero_configuration", "no_capacity_alarm", "update_inference_component",
+    "component_target_tracking_policy_name", "component_scale_from_zero_policy_name",
 ]
 
 
@@ -81,12 +82,30 @@ def create_inference_component(d: ModelDescriptor, ctx: RenderContext, *, tags: 
     return request
 
 
+def update_inference_component(create: dict[str, Any], *, keep_copies: bool) -> dict[str, Any]:
+    """session.update_inference_component for a later run: the component's specification (the
+    run's model, its resources) from its CreateInferenceComponent ``create``. ``keep_copies``
+    (autoscaled copies): no RuntimeConfig, so the copy count the scaler set stays."""
+    request: dict[str, Any] = {"InferenceComponentName": create["InferenceComponentName"], "Specification": create["Specification"]}
+    if not keep_copies:
+        request["RuntimeConfig"] = create["RuntimeConfig"]
+    return request
+
+
 # Autoscaling of the copies (Application Auto Scaling), the same whoever declares it.
 COMPONENT_SCALING_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 
 
 def component_resource_id(component_name: str) -> str:
     return f"inference-component/{component_name}"
+
+
+def component_target_tracking_policy_name(component_name: str) -> str:
+    return f"{component_name}-target-tracking"
+
+
+def component_scale_from_zero_policy_name(component_name: str) -> str:
+    return f"{component_name}-scale-from-zero"
 
 
 def component_target_tracking_configuration(scaling: Any) -> dict[str, Any]:

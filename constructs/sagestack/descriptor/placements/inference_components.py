@@ -127,11 +127,6 @@ def inference_components_fit(d: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding(("deploy", "autoscaling", "target_invocations_per_copy"), "copies exist only on an inference-component-based endpoint", f"target_invocations_per_instance, or endpoint_type: {INFERENCE_COMPONENT_BASED}", dep.autoscaling.target_invocations_per_copy)
     if not ic:
         return
-    if "estimator" in ctx.present:
-        yield Finding(
-            ("deploy", "endpoint_type"), "inference components are not yet supported for pipeline-created endpoints: they deploy from a model: section (CloudFormation hosting)",
-            "model + deploy with endpoint_type inference-component-based, or a model-based deploy after training", INFERENCE_COMPONENT_BASED,
-        )
     if dep.resources is None:
         yield Finding(("deploy", "endpoint_type"), "an inference component needs the resources each copy reserves (model.deploy(resources=ResourceRequirements(...)))", "resources: {requests: {memory: 1024, num_cpus: 1}}", "no resources")
     else:

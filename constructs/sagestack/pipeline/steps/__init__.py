@@ -32,6 +32,7 @@ from .base import (
 from .condition import Condition
 from .endpoint import Endpoint
 from .failure import Failure
+from .inference_component import InferenceComponent
 from .model import Model
 from .notify import Notify
 from .processing import Processing
@@ -59,7 +60,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Model(), Transform(), Endpoint(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

@@ -62,6 +62,8 @@ class PipelineResources:
     :param check_input_function: ARN of the "Check run input" function (run_input/index.py).
     :param model_role_arn: the model's ExecutionRoleArn (default: ``static["RoleArn"]``).
     :param endpoint_name: the stable endpoint name (descriptors with ``deploy``).
+    :param inference_component_name: the stable inference component name (an
+        inference-component-based ``deploy``).
     :param repack: the repack step (descriptors whose serving needs it).
     :param topic_arn: SNS topic notified on success and failure (default: no notification).
     :param readable: S3 prefixes the generated training role reads (None: a given role, unchecked).
@@ -75,6 +77,7 @@ class PipelineResources:
     check_input_function: str | None = None
     model_role_arn: str | None = None
     endpoint_name: str | None = None
+    inference_component_name: str | None = None
     repack: RepackStep | None = None
     topic_arn: str | None = None
     readable: Sequence[str] | None = None
@@ -304,6 +307,7 @@ class GrantContext:
     account: str
     runs: str
     endpoint_name: str | None = None
+    inference_component_name: str | None = None
     check_input_function: str | None = None
     repack_function: str | None = None
     topic_arn: str | None = None

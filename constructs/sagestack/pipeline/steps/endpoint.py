@@ -1,16 +1,65 @@
 """The endpoint: a new config per run → create the endpoint, or update it (deleting a Failed
 one first, waiting out a busy one) → wait for InService with this run's config, bounded by
-``deploy.wait_timeout_seconds``."""
+``deploy.wait_timeout_seconds``.
+
+An endpoint of inference components holds no model: its config is named after its content, so a
+later run with the same endpoint settings finds the endpoint on it and leaves it as it is (the
+model changes in the inference component, :mod:`.inference_component`); changed settings
+(instances, managed instance scaling, routing) make a new config, and the endpoint is updated."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from ...descriptor import ModelDescriptor
 from ...render.context import ph, substitute
 from ...render.hosting import create_endpoint, create_endpoint_config
-from .autoscaling import DEREGISTER, autoscaled, deregister_before_update
+from ...render.inference_component import creates_endpoint
+from .autoscaling import DEREGISTER, deregister_before_update, variant_autoscaled
 from .base import NEXT, POLL_SECONDS, SAGEMAKER_TRANSIENT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, endpoint_wait, to_parameters
+
+
+def component_config_name(s: StepContext) -> str | None:
+    """The content-derived config name of an endpoint of inference components,
+    ``<prefix>-<12 hex>`` (the run names' shape, which IAM and teardown match), or None for an
+    endpoint whose config names the run's model."""
+    d = s.d
+    if d.deploy is None or not d.deploy.inference_component_based():
+        return None
+    config = {k: v for k, v in create_endpoint_config(d, s.ctx).items() if k != "EndpointConfigName"}
+    digest = hashlib.sha256(json.dumps([s.resources.endpoint_name, config], sort_keys=True).encode()).hexdigest()
+    return f"{s.prefix}-{digest[:12]}"
+
+
+def endpoint_config_summary(s: StepContext) -> dict[str, str]:
+    """The execution output's endpoint config: the run's, or the content-named one."""
+    name = component_config_name(s)
+    return {"endpoint_config_name.$": "$.run.name"} if name is None else {"endpoint_config_name": name}
+
+
+def find(
+    b: Builder, state: str, *, comment: str, action: str, parameters: dict[str, Any], found: dict[str, Any], missing: str, not_found: str, create: str, error: str,
+) -> None:
+    """A lookup: ``state`` describes what may not exist yet (``found``: its Next, ResultSelector
+    and ResultPath), and its catch goes to the Choice ``missing``, which goes on to ``create`` when
+    SageMaker's answer says ``not_found``, else fails the run with ``error``."""
+    b.add(state, {
+        "Type": "Task",
+        "Comment": comment,
+        "Resource": f"arn:aws:states:::aws-sdk:sagemaker:{action}",
+        "Parameters": parameters,
+        **{k: v for k, v in found.items() if k != "Next"},
+        "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": missing}],
+        "Next": found["Next"],
+    })
+    b.add(missing, {
+        "Type": "Choice",
+        "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": f"*{not_found}*", "Next": create}],
+        "Default": b.failure(state, error, cause_path="$.lookup.Cause"),
+    })
 
 
 def _count_and_bound(b: Builder, *, counter: str, count_state: str, bound_state: str, then: str, polls: int, comment: str, failure: str) -> None:
@@ -35,47 +84,51 @@ class Endpoint(Fragment):
     name = "endpoint"
 
     def applies(self, d: ModelDescriptor, resources: PipelineResources) -> bool:
-        return d.deploy is not None
+        return d.deploy is not None and creates_endpoint(d)  # not when a component joins another's endpoint
 
     def states(self, b: Builder, s: StepContext) -> str | None:
         d, runtime, static = s.d, s.runtime, s.static
         dep = d.deploy
         assert dep is not None and s.resources.endpoint_name is not None
         name = s.resources.endpoint_name
-        scaled = autoscaled(d)
+        scaled = variant_autoscaled(d)
         _timeout, polls = endpoint_wait(d)
         waited = f"{polls * POLL_SECONDS} s"
+        content_named = component_config_name(s)
+        named = {"EndpointName": name, **({"EndpointConfigName": content_named} if content_named else {})}
+        config_request = substitute(create_endpoint_config(d, s.ctx), named)
+        if content_named is not None:
+            self._find_config(b, content_named)
+            if s.resources.model_role_arn is not None:  # the config names the model's role (the variant names no model)
+                config_request["ExecutionRoleArn"] = s.resources.model_role_arn
 
         b.add("Create endpoint config", {
             "Type": "Task",
-            "Comment": "A new config per run (configs are immutable), named after the run.",
+            "Comment": "A new config per run (configs are immutable), named after the run." if content_named is None else "The endpoint's settings (no model), named after their content.",
             "Resource": "arn:aws:states:::sagemaker:createEndpointConfig",
-            "Parameters": to_parameters(substitute(create_endpoint_config(d, s.ctx), {"EndpointName": name}), runtime, static),
+            "Parameters": to_parameters(config_request, runtime, static),
             "ResultPath": None,
             "Retry": _retry(SAGEMAKER_TRANSIENT),
             "Catch": b.catch("Create endpoint config", "EndpointConfigFailed"),
             "Next": "Find endpoint",
         })
-        b.add("Find endpoint", {
-            "Type": "Task",
-            "Comment": "Does the endpoint exist? DescribeEndpoint answers 'Could not find endpoint' when it does not.",
-            "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeEndpoint",
-            "Parameters": {"EndpointName": name},
-            "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus"},
-            "ResultPath": "$.endpoint",
-            "Retry": _retry(["SageMaker.ThrottlingException", "ThrottlingException"]),
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.lookup", "Next": "Endpoint missing?"}],
-            "Next": "Endpoint exists",
-        })
-        b.add("Endpoint missing?", {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.lookup.Cause", "StringMatches": "*Could not find endpoint*", "Next": "Create endpoint"}],
-            "Default": b.failure("Find endpoint", "EndpointLookupFailed", cause_path="$.lookup.Cause"),
-        })
+        find(
+            b, "Find endpoint", comment="Does the endpoint exist? DescribeEndpoint answers 'Could not find endpoint' when it does not.",
+            action="describeEndpoint", parameters={"EndpointName": name},
+            found={
+                "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus", **({"EndpointConfigName.$": "$.EndpointConfigName"} if content_named else {})},
+                "ResultPath": "$.endpoint", "Next": "Endpoint exists",
+            },
+            missing="Endpoint missing?", not_found="Could not find endpoint", create="Create endpoint", error="EndpointLookupFailed",
+        )
+        in_service = {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService"}
+        unchanged = [{"And": [in_service, {"Variable": "$.endpoint.EndpointConfigName", "StringEquals": content_named}], "Next": NEXT}] if content_named else []
         b.add("Endpoint exists", {
             "Type": "Choice",
-            "Comment": "InService: update it. Failed: delete it and create it again. Busy (creating, updating, deleting): wait.",
+            "Comment": "InService: update it. Failed: delete it and create it again. Busy (creating, updating, deleting): wait."
+            + (" InService on these settings already: leave it as it is." if content_named else ""),
             "Choices": [
+                *unchanged,
                 {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService", "Next": DEREGISTER if scaled else "Update endpoint"},
                 {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "Failed", "Next": "Delete failed endpoint"},
             ],
@@ -101,7 +154,7 @@ class Endpoint(Fragment):
         )
         b.add("Wait for endpoint to settle", {"Type": "Wait", "Seconds": POLL_SECONDS, "Next": "Find endpoint"})
 
-        create = create_endpoint(d, s.ctx)
+        create = substitute(create_endpoint(d, s.ctx), named)
         create["EndpointName"] = name
         b.add("Create endpoint", {
             "Type": "Task",
@@ -114,7 +167,7 @@ class Endpoint(Fragment):
         })
         if scaled:
             deregister_before_update(b, name, then="Update endpoint")
-        update: dict[str, Any] = {"EndpointName": name, "EndpointConfigName": ph("EndpointConfigName")}
+        update: dict[str, Any] = {"EndpointName": name, "EndpointConfigName": content_named or ph("EndpointConfigName")}
         if scaled:
             # Keep the instance count the scaler set instead of resetting it to initial_instance_count.
             update["RetainAllVariantProperties"] = True
@@ -142,20 +195,21 @@ class Endpoint(Fragment):
             "Catch": b.catch("Check endpoint", "EndpointCheckFailed"),
             "Next": "Endpoint ready?",
         })
-        in_service = {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService"}
         has_reason = {"Variable": "$.endpoint.FailureReason", "IsPresent": True}
+        this_config = {"Variable": "$.endpoint.EndpointConfigName", **({"StringEquals": content_named} if content_named else {"StringEqualsPath": "$.run.name"})}
+        wanted = ("{}", "$.run.name") if content_named is None else (content_named, None)
         b.add("Endpoint ready?", {
             "Type": "Choice",
             "Comment": "InService with this run's config: done. InService with another config: the update rolled back (or another update won).",
             "Choices": [
-                {"And": [in_service, {"Variable": "$.endpoint.EndpointConfigName", "StringEqualsPath": "$.run.name"}], "Next": NEXT},
+                {"And": [in_service, this_config], "Next": NEXT},
                 {"And": [in_service, has_reason], "Next": b.failure(
                     "Endpoint rollout", "EndpointUpdateRolledBack",
                     cause=f"States.Format('endpoint {name} rolled back to config {{}}: {{}}', $.endpoint.EndpointConfigName, $.endpoint.FailureReason)",
                 )},
                 {"And": [in_service, {"Not": has_reason}], "Next": b.failure(
                     "Endpoint takeover", "EndpointTakenOver",
-                    cause=f"States.Format('endpoint {name} serves config {{}}, not {{}}: another update replaced it', $.endpoint.EndpointConfigName, $.run.name)",
+                    cause=f"States.Format('endpoint {name} serves config {{}}, not {wanted[0]}: another update replaced it', " + ", ".join(p for p in ("$.endpoint.EndpointConfigName", wanted[1]) if p) + ")",
                 )},
                 {"And": [{"Variable": "$.endpoint.EndpointStatus", "StringEquals": "Failed"}, has_reason], "Next": b.failure("Endpoint", "EndpointFailed", cause_path="$.endpoint.FailureReason")},
                 {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "Failed", "Next": b.failure("Endpoint without reason", "EndpointFailed", cause_text=f"endpoint {name} is Failed; SageMaker gave no reason")},
@@ -170,13 +224,24 @@ class Endpoint(Fragment):
                 cause=f"States.Format('endpoint {name} was still {{}} after {waited} (deploy.wait_timeout_seconds); it keeps going: see it in the SageMaker console', $.endpoint.EndpointStatus)",
             ),
         )
-        return "Create endpoint config"
+        return "Create endpoint config" if content_named is None else "Find endpoint config"
+
+    @staticmethod
+    def _find_config(b: Builder, config_name: str) -> None:
+        """Whether the content-named config exists already (an earlier run with these settings)."""
+        find(
+            b, "Find endpoint config", comment="Created by an earlier run with the same endpoint settings? DescribeEndpointConfig answers 'Could not find endpoint configuration' when not.",
+            action="describeEndpointConfig", parameters={"EndpointConfigName": config_name}, found={"ResultPath": None, "Next": "Find endpoint"},
+            missing="Endpoint config missing?", not_found="Could not find endpoint configuration", create="Create endpoint config", error="EndpointConfigLookupFailed",
+        )
 
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
         assert g.endpoint_name is not None  # set whenever the descriptor deploys
         endpoint = g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")
         configs = g.arn("sagemaker", f"endpoint-config/{g.runs}")
+        content_named = [allow(["sagemaker:DescribeEndpointConfig"], [configs])] if d.deploy is not None and d.deploy.inference_component_based() else []
         return [
             allow(["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], [configs]),
             allow(["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:AddTags"], [endpoint, configs]),
+            *content_named,
         ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...descriptor import ModelDescriptor
+from ...render.inference_component import creates_endpoint
 from .base import NEXT, Builder, Fragment, PipelineResources, StepContext
+from .endpoint import endpoint_config_summary
 
 
 class Summary(Fragment):
@@ -23,8 +25,12 @@ class Summary(Fragment):
             summary["processing.$"] = "$.processing"
         if d.deploy is not None or d.transformer is not None:
             summary["model_name.$"] = "$.run.name"
-        if d.deploy is not None:
-            summary.update({"endpoint_name": s.resources.endpoint_name, "endpoint_config_name.$": "$.run.name"})
+        if d.deploy is not None and creates_endpoint(d):
+            summary.update({"endpoint_name": s.resources.endpoint_name, **endpoint_config_summary(s)})
+        elif d.deploy is not None:  # a component on another descriptor's endpoint
+            summary["endpoint_name"] = s.resources.endpoint_name
+        if s.resources.inference_component_name is not None:
+            summary["inference_component_name"] = s.resources.inference_component_name
         if d.transformer is not None:
             summary.update({"transform_job_name.$": "$.transform.TransformJobName", "transform_output.$": "$.transform.TransformOutput.S3OutputPath"})
         b.add("Summarize", {"Type": "Pass", "Comment": "The execution's output.", "Parameters": summary, "Next": NEXT})
