@@ -29,10 +29,10 @@ CMP = "CreateModelPackage"
 SPEC = "InferenceSpecification"
 
 #: CustomerMetadataProperties keys a run adds to its package (its run, its training job, the
-#: values the quality gate checked: ``sagestack:metric:<name>``), which the descriptor's own
-#: customer_metadata_properties may not use.
-METADATA_PREFIX = "sagestack:"
-RESERVED_METADATA = ("sagestack:run", "sagestack:training-job")
+#: values the quality gate checked: ``sagestack_metric_<name>``), which the descriptor's own
+#: customer_metadata_properties may not use. Plain JSONPath names: the state machine reads them.
+METADATA_PREFIX = "sagestack_"
+RESERVED_METADATA = ("sagestack_run", "sagestack_training_job")
 
 ContentType = Annotated[str, Api(CMP, f"{SPEC}.SupportedContentTypes[]")]
 ResponseType = Annotated[str, Api(CMP, f"{SPEC}.SupportedResponseMIMETypes[]")]
@@ -72,7 +72,7 @@ class Register(SdkModel):
     description: Annotated[str, Api(CMP, "ModelPackageDescription")] | None = sdk_field(None, doc="Each package's description.", lands_in="CreateModelPackage.ModelPackageDescription")
     customer_metadata_properties: Annotated[dict[MetadataKey, MetadataValue], Api(CMP, "CustomerMetadataProperties")] | None = sdk_field(
         None,
-        doc="Key-value metadata on each package; a run adds sagestack:run, sagestack:training-job and sagestack:metric:<name> for each value its quality gate checked.",
+        doc="Key-value metadata on each package; a run adds sagestack_run, sagestack_training_job and sagestack_metric_<name> for each value its quality gate checked.",
         lands_in="CreateModelPackage.CustomerMetadataProperties",
     )
     domain: Annotated[str, Api(CMP, "Domain")] | None = sdk_field(

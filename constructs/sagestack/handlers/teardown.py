@@ -9,14 +9,17 @@ Create and Update do nothing. Delete, in order:
   1. stop every RUNNING execution of the state machine (so no run recreates anything);
   2. deregister the scalable target of each variant, and delete the alarms a run put;
   3. delete the endpoint, if it exists;
-  4. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
+  4. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``;
+  5. with ModelPackageGroup (a preview's group, which goes with its stack): delete every package
+     version in it, so that CloudFormation can delete the group.
 Failures are collected rather than stopping at the first; any failure answers FAILED with a
 reason naming each one.
 
 Properties (CloudFormation passes strings and lists of strings):
   StateMachineArn (str), NamePrefix (str, e.g. "mnist-tf"),
   EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty),
-  Alarms (list of CloudWatch alarm names, optional: an asynchronous endpoint's scale-from-zero alarm).
+  Alarms (list of CloudWatch alarm names, optional: an asynchronous endpoint's scale-from-zero alarm),
+  ModelPackageGroup (str, optional: the group whose packages are deleted).
 PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
 """
 
@@ -198,11 +201,29 @@ def _delete_generated(props: dict[str, Any], clients: Clients, removed: list[str
             removed.append(f"deleted {label} {name}")
 
 
+def _delete_packages(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    group = props.get("ModelPackageGroup")
+    if not group:
+        return
+    arns: list[str] = []
+    for page in clients.sagemaker.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group):
+        arns.extend(item["ModelPackageArn"] for item in page.get("ModelPackageSummaryList", []))
+    for arn in arns:
+        try:
+            clients.sagemaker.delete_model_package(ModelPackageName=arn)
+        except ClientError as exc:
+            if "does not exist" in _message(exc):
+                continue  # deleted meanwhile
+            failures.append(f"delete model package {arn}: {exc}")
+            continue
+        removed.append(f"deleted model package {arn}")
+
+
 def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[str]]:
     """Remove the run-time resources; return (what was removed, what could not be removed)."""
     removed: list[str] = []
     failures: list[str] = []
-    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_endpoint, _delete_generated):
+    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_endpoint, _delete_generated, _delete_packages):
         try:
             step(props, clients, removed, failures)
         except Exception as exc:  # noqa: BLE001 - keep going, report every failure

@@ -41,6 +41,8 @@ LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lam
 # the run), and the failure path (the notifier when there is one, else "Run failed").
 NEXT = "__next__"
 FAILURE = "__failure__"
+#: ``ENTRY + <fragment name>``: the entry of that fragment (a path that skips the fragments between).
+ENTRY = "__entry__:"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class PipelineResources:
     :param name_suffix: appended to the run-name prefix (an environment's name; default none).
     :param partition: the partition of the service integrations' ARNs (``arn:<partition>:states:::...``;
         default ``aws``).
+    :param model_package_group: the model package group runs register in (descriptors with ``register``).
     """
 
     static: Mapping[str, str]
@@ -81,6 +84,7 @@ class PipelineResources:
     writable: Sequence[str] | None = None
     name_suffix: str | None = None
     partition: str = "aws"
+    model_package_group: str | None = None
 
 
 def _escape(text: str) -> str:
@@ -295,6 +299,7 @@ class GrantContext:
     :param model_role_arn: the role CreateModel passes, when the pipeline chooses it.
     :param processing_role_arns: the roles CreateProcessingJob passes (with processing steps).
     :param topic_key_arn: the KMS key of an encrypted notification topic.
+    :param model_package_group: the model package group runs register in.
     """
 
     partition: str
@@ -309,6 +314,7 @@ class GrantContext:
     training_role_arn: str | None = None
     model_role_arn: str | None = None
     processing_role_arns: tuple[str, ...] = ()
+    model_package_group: str | None = None
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
