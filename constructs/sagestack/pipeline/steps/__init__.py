@@ -14,6 +14,7 @@ from typing import Any
 
 from ...descriptor import ModelDescriptor
 from ...render import RenderContext
+from .approved_package import ApprovedPackage
 from .autoscaling import Autoscaling
 from .base import (
     ENTRY,
@@ -37,7 +38,7 @@ from .model import Model
 from .notify import Notify
 from .processing import Processing
 from .processing_after import ProcessingAfterTraining
-from .register import ApprovedPackage, Register
+from .register import Register
 from .repack import Repack
 from .run_input import RunInput
 from .run_name import RunName
