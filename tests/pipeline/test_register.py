@@ -186,3 +186,14 @@ def test_grants_are_the_group_only() -> None:
     assert by_action["sagemaker:CreateModelPackage"] == (f"arn:aws:sagemaker:us-east-1:123456789012:model-package/{GROUP}/*", f"arn:aws:sagemaker:us-east-1:123456789012:model-package-group/{GROUP}")
     assert by_action["sagemaker:DescribeModelPackage"] == (f"arn:aws:sagemaker:us-east-1:123456789012:model-package/{GROUP}/*",)
     assert "iam:PassRole" not in {a for a in by_action if by_action[a] == (f"arn:aws:sagemaker:us-east-1:123456789012:model-package/{GROUP}/*",)}
+
+
+def test_metadata_holds_each_gate_value_a_key_can_name() -> None:
+    from sagestack.pipeline.steps.register import _metadata
+
+    d = registered(customer_metadata_properties={"team": "growth"})
+    d = d.model_copy(update={"deploy": d.deploy.model_copy(update={"condition": (*d.deploy.condition, d.deploy.condition[0].model_copy(update={"metric": "validation:auc (mean)"}))})})  # type: ignore[union-attr]
+    assert _metadata(d) == {
+        "team": "growth", "sagestack_run.$": "$.run.name", "sagestack_training_job.$": "$.training.TrainingJobName",
+        "sagestack_metric_validation:auc.$": "States.Format('{}', $.tuning.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value)",
+    }  # "(mean)" is no character a metadata key takes: that value is not recorded

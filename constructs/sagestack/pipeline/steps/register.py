@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...descriptor import ModelDescriptor
+from ...descriptor.api import ApiMember, limits
 from ...descriptor.register import METADATA_PREFIX, RESERVED_METADATA
 from ...render.context import substitute
 from ...render.register import create_model_package
@@ -53,9 +54,13 @@ def _metadata(d: ModelDescriptor) -> dict[str, Any]:
     run, job = RESERVED_METADATA
     out: dict[str, Any] = {**(d.register.customer_metadata_properties or {}), f"{run}.$": "$.run.name", f"{job}.$": "$.training.TrainingJobName"}
     checks = d.deploy.condition if d.deploy is not None else None
+    key_limits = limits(ApiMember("CreateModelPackage", "CustomerMetadataProperties{key}"))
     for index, check in enumerate(checks or ()):
         name = getattr(check, "metric", None) or f"check_{index + 1}"
         key = f"{METADATA_PREFIX}metric_{name}"
+        regex = key_limits.regex()
+        if len(key) > (key_limits.max or 128) or (regex is not None and not regex.fullmatch(key)):
+            continue  # a metric name a metadata key cannot hold: the gate checked it, the package does not say
         if f"{key}.$" not in out:
             out[f"{key}.$"] = f"States.Format('{{}}', {source(d, check).value(f'c{index + 1}')})"
     return out
