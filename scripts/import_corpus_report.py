@@ -7,6 +7,7 @@ why (the reason classes). ``tests/importer/test_corpus.py`` fails when the table
 
     .venv/bin/python scripts/import_corpus_report.py          # rewrite the README's table
     .venv/bin/python scripts/import_corpus_report.py --check  # exit 1 when it is stale
+    .venv/bin/python scripts/import_corpus_report.py --print DIR...  # the same report over other notebooks, on stdout
 """
 
 from __future__ import annotations
@@ -27,19 +28,21 @@ START, END = "<!-- import-corpus:start -->", "<!-- import-corpus:end -->"
 _RESULT = {"valid": "validates, no placeholder", "placeholders": "placeholders only", "none": "not imported"}
 
 
-def corpus_imports() -> list[tuple[Path, NotebookImport]]:
-    """Every corpus notebook imported into a directory of its own (written, then validated)."""
+def corpus_imports(directories: list[Path] | None = None) -> list[tuple[Path, NotebookImport]]:
+    """Every corpus notebook (or every notebook of ``directories``) imported into a directory of
+    its own (written, then validated)."""
     out = []
+    notebooks = sorted(p for d in directories or [CORPUS] for p in d.glob("*.ipynb"))
     with tempfile.TemporaryDirectory() as tmp:
-        for index, path in enumerate(sorted(CORPUS.glob("*.ipynb"))):
+        for index, path in enumerate(notebooks):
             out.append((path, import_notebook(path, Path(tmp) / str(index))))
     return out
 
 
-def report(results: list[tuple[Path, NotebookImport]]) -> str:
+def report(results: list[tuple[Path, NotebookImport]], over: str = "`tests/importer/corpus/` (from `archived/` of aws/amazon-sagemaker-examples)") -> str:
     statuses = Counter(r.status for _p, r in results)
     lines = [
-        f"Over the {len(results)} notebooks of `tests/importer/corpus/` (from `archived/` of aws/amazon-sagemaker-examples): "
+        f"Over the {len(results)} notebooks of {over}: "
         f"**{statuses['valid']}** import to descriptors that validate with no placeholder, "
         f"**{statuses['placeholders']}** to descriptors whose only problems are placeholders to fill in, "
         f"**{statuses['none']}** not at all ({sum(len(r.descriptors) for _p, r in results)} descriptors in all).",
@@ -64,6 +67,10 @@ def with_report(text: str, table: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--print"]:
+        directories = [Path(a) for a in argv[1:]]
+        sys.stdout.write(report(corpus_imports(directories), ", ".join(f"`{d}`" for d in directories)))
+        return 0
     text = README.read_text()
     updated = with_report(text, report(corpus_imports()))
     if "--check" in argv:

@@ -101,6 +101,14 @@ def test_list_says_where_inference_components_run() -> None:
     assert "1 component copies on endpoint shared-models (autoscale 0-2)" in result.stdout  # ic-shared-xgboost joins it
 
 
+def test_list_says_what_each_placement_serves() -> None:
+    result = CliRunner().invoke(app, ["list", str(CATALOG)], env={"COLUMNS": "250"})
+    assert "champion 2 x ml.c5.xlarge (weight 9), challenger 1 x ml.c5.xlarge (weight 1) (autoscale 1-3)" in result.stdout  # mnist-ab
+    assert "production 2 x ml.c5.xlarge (weight 1) + shadow candidate 1 x ml.c5.xlarge" in result.stdout  # mnist-shadow
+    assert "1 x ml.g5.xlarge + asynchronous (autoscale 0-4)" in result.stdout  # pytorch-async
+    assert "None" not in result.stdout
+
+
 def test_configured_catalog_comes_from_cdk_json(tmp_path: Path) -> None:
     assert configured_catalog(REPO_ROOT / "infra") == CATALOG
     (tmp_path / "cdk.json").write_text(json.dumps({"context": {"sagestack:catalog": "models"}}))

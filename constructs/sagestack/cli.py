@@ -125,7 +125,7 @@ def schema(output: Path | None = typer.Option(None, "--output", "-o", help="Writ
 def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directories (default: the configured catalog).")) -> None:
     """Show the catalog as a table; files with errors are listed as invalid."""
     from .descriptor.loader import load_catalog
-    from .descriptor.placements import capacity_of
+    from .descriptor.placements import placements_of
 
     catalog = load_catalog(paths or [configured_catalog()])
     table = Table(title=f"{len(catalog.descriptors)} model(s)")
@@ -138,7 +138,7 @@ def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directo
             continue
         training = f"{d.estimator.instance_count} x {d.estimator.instance_type}" if d.estimator else "-"
         if d.deploy is not None:
-            serving = capacity_of(d.deploy).summary(d.deploy)
+            serving = " + ".join(p.summary(d.deploy) for p in placements_of(d.deploy))
             if d.deploy.accelerator_type:
                 serving += f" + {d.deploy.accelerator_type}"
             if d.deploy.autoscaling:

@@ -4,11 +4,12 @@ references between steps ({step, output}), each checked at its line."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .helpers import assert_rule_case, issues_of
+from .helpers import assert_rule_case, errors, find, issues_of
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -136,3 +137,14 @@ def test_a_bad_bucket_is_one_problem(tmp_path) -> None:
     data["processing"][0]["run"]["inputs"][0]["source"] = "s3://10.0.0.1/raw"
     found = [i for i in issues_of(data, tmp_path) if i.path.startswith("processing[0].run.inputs[0]")]
     assert len(found) == 1 and "IP address" in found[0].message, [i.format() for i in found]
+
+
+def test_a_schedules_run_input_replaces_arguments_only_of_steps_that_set_them(tmp_path: Path) -> None:
+    raw = processing_base()
+    raw["processing"][0]["run"]["arguments"] = ["--test-fraction", "0.2"]
+    raw["schedule"] = {"expression": "rate(1 day)", "input": {"processing": {"prep": {"arguments": ["--test-fraction", "0.3"]}, "evaluate": {"arguments": ["--x"]}}}}
+    found = errors(issues_of(raw, tmp_path))
+    assert [i.path for i in found] == ["schedule.input.processing.evaluate"], found
+    assert "only the arguments of processing steps that set run.arguments (allowed: prep" in found[0].format()
+    raw["schedule"]["input"]["processing"] = {"prep": {"arguments": []}}
+    assert find(errors(issues_of(raw, tmp_path)), "schedule.input.processing.prep.arguments")

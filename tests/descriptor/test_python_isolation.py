@@ -113,6 +113,16 @@ def test_through_the_command_output_and_exit_code_stay_sagestacks(tmp_path: Path
     assert any(i["path"] == "deploy.initial_instance_count" and Path(i["file"]).name == "a-neighbour.yaml" for i in payload["issues"])
 
 
+def test_the_time_limit_counts_from_the_descriptors_first_line(tmp_path: Path) -> None:
+    """A busy machine's slow interpreter start is not the descriptor's time; a start that never
+    comes is still stopped, and said as such."""
+    path = tmp_path / "slow-start.py"
+    path.write_text("descriptor = {}\n")
+    result = load_descriptor(path, python_limits=PythonLimits(timeout_seconds=3, startup_seconds=0.001))
+    assert "did not start within 0.001 s" in result.issues[0].message
+    assert result.issues[0].line is None or result.issues[0].line <= 1
+
+
 def test_processes_a_descriptor_starts_are_stopped_with_it(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     source = textwrap.dedent(

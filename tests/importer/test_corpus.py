@@ -59,9 +59,12 @@ def test_the_corpus_covers_the_calls_the_importer_reads(results: list[tuple[Path
     sections = {section for _p, r in results for item in r.descriptors for section in item.draft.data}
     assert {"TensorFlow", "PyTorch", "XGBoost", "SKLearn", "MXNet", "KMeans", "HuggingFace", "PCA", "LinearLearner", "Estimator"} <= types
     assert {"TensorFlowModel", "PyTorchModel", "XGBoostModel", "SKLearnModel", "HuggingFaceModel"} <= types
-    assert {"estimator", "fit", "tuner", "model", "deploy", "transformer", "transform"} <= sections
+    assert {"estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform"} <= sections
+    processors = {step["processor"]["type"] for _p, r in results for item in r.descriptors for step in item.draft.data.get("processing", [])}
+    assert {"PyTorchProcessor"} <= processors
+    assert any("async_inference_config" in item.draft.data.get("deploy", {}) for _p, r in results for item in r.descriptors)
     reasons = {reason for _p, r in results for reason in r.reasons}
-    assert {"processing", "register", "record-set-upload", "default-bucket"} <= reasons
+    assert {"register", "record-set-upload", "default-bucket"} <= reasons
     # Tuned notebooks import with their tuner (several deploy the best job), and uploads resolve to URIs.
     tuned = [item for _p, r in results for item in r.descriptors if "tuner" in item.draft.data]
     assert len(tuned) >= 6 and sum("deploy" in item.draft.data for item in tuned) >= 4

@@ -2,7 +2,8 @@
 notebook below makes the SDK calls of a fidelity configuration (tests/fidelity/cases/), whose
 requests SDK 2.257.7 recorded in tests/fidelity/fixtures/. The notebook is imported, the
 descriptor rendered as the fidelity suite renders its configurations, and compared with the
-recording field by field."""
+recording field by field (processing steps included: a step's name is its run's job_name, else
+its code's file name, which names the job in the recording)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sagestack.importer import import_notebook
 from sagestack.render import render_requests
 
 from ..fidelity.normalize import diff
+from ..fidelity.recorder import SERVED_MODEL_DATA
 from ..fidelity.test_fidelity import CONTEXT, FIXTURES, HERE
 
 XGB = """
@@ -49,7 +51,101 @@ estimator = PyTorch(entry_point="train.py", source_dir=".", framework_version="2
 metrics = [{"Name": "validation:loss", "Regex": "val_loss=([0-9\\\\.]+)"}, {"Name": "validation:accuracy", "Regex": "val_acc=([0-9\\\\.]+)"}]
 """
 
+PROC = """
+import sagemaker
+from sagemaker.processing import ProcessingInput, ProcessingOutput
+from sagemaker.sklearn.processing import SKLearnProcessor
+role = sagemaker.get_execution_role()
+raw = ProcessingInput("s3://sagestack-data/raw", "/opt/ml/processing/input")
+image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/prep:1.0"
+"""
+SKLEARN = 'SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)'
+PREP_OUTPUTS = 'outputs=[ProcessingOutput("/opt/ml/processing/train", output_name="train"), ProcessingOutput("/opt/ml/processing/validation", output_name="validation")]'
+
 NOTEBOOKS: dict[str, str] = {
+    # Processing: each processor class, its arguments positional or named, references between steps.
+    "proc-sklearn": PROC + f"""
+prep = {SKLEARN}
+prep.run("train.py", [raw], {PREP_OUTPUTS[len("outputs="):]}, ["--split", "0.2"], job_name="prep")
+""",
+    "proc-script": PROC + """
+from sagemaker.network import NetworkConfig
+from sagemaker.processing import ScriptProcessor
+featurize = ScriptProcessor(
+    role, image, ["python3", "-u"], 2, "ml.c5.2xlarge", volume_size_in_gb=100, volume_kms_key="alias/volume", output_kms_key="alias/output",
+    max_runtime_in_seconds=7200, env={"MODE": "full"}, tags=[{"Key": "team", "Value": "ml"}], network_config=NetworkConfig(True, ["sg-0abc"], ["subnet-0abc"], True),
+)
+featurize.run(
+    code="train.py",
+    inputs=[
+        ProcessingInput("s3://sagestack-data/raw", "/opt/ml/processing/raw"),
+        ProcessingInput("s3://sagestack-data/lookup/manifest", "/opt/ml/processing/lookup", "lookup", "ManifestFile", "Pipe", "ShardedByS3Key", "Gzip"),
+    ],
+    outputs=[ProcessingOutput("/opt/ml/processing/features"), ProcessingOutput("/opt/ml/processing/stats", "s3://sagestack-data/stats", "stats", "Continuous")],
+    job_name="featurize",
+)
+""",
+    "proc-image": PROC + """
+from sagemaker.processing import Processor
+export = Processor(role=role, image_uri=image, instance_count=1, instance_type="ml.m5.large", entrypoint=["/usr/bin/export", "--all"])
+export.run(inputs=[raw], outputs=[ProcessingOutput(source="/opt/ml/processing/out", output_name="exported")], arguments=["--format", "parquet"])
+""",
+    "proc-script-s3-code": PROC + """
+from sagemaker.processing import ScriptProcessor
+ScriptProcessor(role=role, image_uri=image, command=["python3"], instance_type="ml.m5.large", instance_count=1).run(code="s3://sagestack-data/code/clean.py", inputs=[raw])
+""",
+    "proc-pytorch": PROC + """
+from sagemaker.pytorch.processing import PyTorchProcessor
+tokenize = PyTorchProcessor("2.1", role, 1, "ml.g5.xlarge", "py310")
+tokenize.run("train.py", ".", inputs=[raw], outputs=[ProcessingOutput("/opt/ml/processing/tokens", output_name="tokens")], job_name="tokenize")
+""",
+    "proc-framework-sklearn": PROC + """
+from sagemaker.processing import FrameworkProcessor
+from sagemaker.sklearn import SKLearn
+prep = FrameworkProcessor(SKLearn, "1.2-1", role, 1, "ml.m5.xlarge", command=["python3"])
+prep.run("train.py", ".", outputs=[ProcessingOutput("/opt/ml/processing/out", output_name="out")], job_name="prep")
+""",
+    "proc-train-evaluate": PROC + f"""
+from sagemaker.pytorch import PyTorch
+prep = {SKLEARN}
+prep.run(code="train.py", inputs=[raw], {PREP_OUTPUTS}, job_name="prep")
+prepared = {{o.output_name: o.destination for o in prep.latest_job.outputs}}
+estimator = PyTorch(entry_point="train.py", source_dir=".", framework_version="2.1", py_version="py310", instance_type="ml.m5.xlarge", instance_count=1, role=role)
+estimator.fit(prepared)
+evaluate = {SKLEARN}
+evaluate.run(
+    code="train.py",
+    inputs=[ProcessingInput(estimator.model_data, "/opt/ml/processing/model"), ProcessingInput(prepared["validation"], "/opt/ml/processing/validation")],
+    outputs=[ProcessingOutput("/opt/ml/processing/evaluation", output_name="evaluation")],
+    job_name="evaluate",
+)
+""",
+    # Asynchronous endpoints: AsyncInferenceConfig positional and named, with its notifications.
+    "pytorch-async-deploy": f"""
+import sagemaker
+from sagemaker.async_inference import AsyncInferenceConfig
+from sagemaker.pytorch import PyTorchModel
+model = PyTorchModel("{SERVED_MODEL_DATA}", sagemaker.get_execution_role(), "inference.py", framework_version="2.3.0", py_version="py311")
+model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge", async_inference_config=AsyncInferenceConfig(None, 4))
+""",
+    "pytorch-async-notify": """
+import sagemaker
+from sagemaker.async_inference import AsyncInferenceConfig
+from sagemaker.pytorch import PyTorch
+estimator = PyTorch(entry_point="train.py", source_dir=".", framework_version="2.3.0", py_version="py311", instance_count=1, instance_type="ml.g5.2xlarge")
+estimator.fit({"train": "s3://sagestack-data/pt/train", "test": "s3://sagestack-data/pt/test"})
+topics = {"SuccessTopic": "arn:aws:sns:us-east-1:123456789012:done", "ErrorTopic": "arn:aws:sns:us-east-1:123456789012:failed"}
+estimator.deploy(
+    initial_instance_count=1,
+    instance_type="ml.g5.xlarge",
+    async_inference_config=AsyncInferenceConfig(
+        output_path="s3://sagestack-data/async/out",
+        failure_path="s3://sagestack-data/async/failed",
+        kms_key_id="alias/async",
+        notification_config={**topics, "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"]},
+    ),
+)
+""",
     "tune-xgb-deploy": XGB
     + """
 tuner = HyperparameterTuner(xgb, "validation:auc", ranges, max_jobs=20, max_parallel_jobs=3, tags=[{"Key": "team", "Value": "ml"}])

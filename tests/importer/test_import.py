@@ -161,14 +161,14 @@ def test_uncovered_calls_are_reported_with_their_reason_class(tmp_path: Path) ->
         FIT,
         """
         from sagemaker.tuner import HyperparameterTuner, ContinuousParameter
-        from sagemaker.sklearn.processing import SKLearnProcessor
+        from sagemaker.spark.processing import PySparkProcessor
         from sagemaker.async_inference import AsyncInferenceConfig
         def make_estimator():
             return estimator
         tuner = HyperparameterTuner(make_estimator(), "validation:accuracy", {"lr": ContinuousParameter(0.01, 0.2)})
         tuner.fit({"train": data})
-        processor = SKLearnProcessor(framework_version="1.2-1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
-        processor.run(code="preprocess.py")
+        processor = PySparkProcessor(framework_version="3.1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
+        processor.run(submit_app="preprocess.py")
         estimator.register(content_types=["text/csv"], response_types=["text/csv"])
         """,
         'estimator.deploy(instance_type="ml.m5.xlarge", initial_instance_count=1, async_inference_config=AsyncInferenceConfig(output_path="s3://sagestack-examples-data/async"))',
@@ -179,6 +179,8 @@ def test_uncovered_calls_are_reported_with_their_reason_class(tmp_path: Path) ->
     # The asynchronous endpoint is the deploy's async_inference_config, as the notebook has it.
     [item] = result.descriptors
     assert not any(i.path.startswith("deploy.async_inference_config") for i in item.errors), item.errors
+    assert item.draft.data["deploy"]["async_inference_config"] == {"output_path": "s3://sagestack-examples-data/async"}
+    assert "processing" not in item.draft.data  # a processor the descriptor has no type for is reported, not imported
     cli = runner.invoke(app, ["import", str(nb), "--out", str(tmp_path / "m"), "--dry-run"])
     assert "not imported: cell 4, line 6: HyperparameterTuner(...) over an estimator the importer does not know" in cli.stderr
 

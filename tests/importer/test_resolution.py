@@ -41,6 +41,15 @@ def test_literals_and_names_assigned_earlier_latest_wins() -> None:
         ("v = 1\nv += 2", 3),
         ("a, b = 1, 'two'\nv = (a, b)", (1, "two")),
         ("hp = {'a': 1}\nhp['b'] = 2\nv = hp", {"a": 1, "b": 2}),
+        # Conditions the notebook's own values decide: only the branch taken runs.
+        ("b = None\nif b is None:\n    b = 'my-data'\nv = b", "my-data"),
+        ("import sagemaker\nsess = sagemaker.Session()\nb = None\nif b is None and sess is not None:\n    b = 'x'\nelse:\n    b = 'y'\nv = b", "x"),
+        ("gpu = False\nv = 'ml.p3.2xlarge' if gpu else 'ml.m5.xlarge'", "ml.m5.xlarge"),
+        ("given = ''\nv = given or 'default'", "default"),
+        ("v = 1 < 2 <= 2 and 'a' in ['a'] and not []", True),
+        ("v = {k: k.upper() for k in ['a', 'b'] if k != 'b'}", {"a": "A"}),
+        ("v = [f's3://d/{c}' for c in ('train', 'test')]", ["s3://d/train", "s3://d/test"]),
+        ("v = []\nfor c in ['train', 'test']:\n    v = v + [c]", ["train", "test"]),
     ],
 )
 def test_expressions_that_resolve(code: str, expected: object) -> None:
@@ -97,6 +106,16 @@ def test_names_assigned_in_branches_or_loops_are_not_guessed() -> None:
     nb = run("if fast:\n    size = 'ml.m5.large'\nelse:\n    size = 'ml.p3.2xlarge'", "for i in range(3):\n    n = i")
     assert isinstance(nb.env["size"], Unresolved) and "branch or loop" in nb.env["size"].reason
     assert isinstance(nb.env["n"], Unresolved) and isinstance(nb.env["i"], Unresolved)
+    # A loop over known items runs item by item, until a break or continue in a branch it cannot decide.
+    nb = run("for item in [1, 2, 3]:\n    if item == 2:\n        break\n    before = item", "for item in [1, 2, 3]:\n    if item == unknown:\n        break\n    later = item")
+    assert nb.env["before"] == 1 and isinstance(nb.env["later"], Unresolved) and isinstance(nb.env["item"], Unresolved)
+    # A loop that makes jobs (a sweep) stays one conditional pass: one estimator, noted, not one per item.
+    nb = run("from sagemaker.xgboost import XGBoost\nfor depth in [3, 5]:\n    est = XGBoost(entry_point='t.py', framework_version='1.7-1', hyperparameters={'max_depth': depth})\n    est.fit('s3://d/train')")
+    [est] = [o for o in nb.objects if o.role == "estimator"]
+    assert ("created in a branch or loop", est.where) in est.extra_calls and isinstance(nb.env["depth"], Unresolved)
+    # A comprehension's own names are not seen after it.
+    nb = run("c = 'kept'\nv = [c for c in ['a']]")
+    assert nb.env["c"] == "kept"
 
 
 @pytest.mark.parametrize(
@@ -172,6 +191,9 @@ def test_a_class_of_the_same_name_from_elsewhere_is_not_the_sdk() -> None:
     [
         ("sagemaker.tuner.HyperparameterTuner", "tuner"),
         ("sagemaker.processing.ScriptProcessor", "processor"),
+        ("sagemaker.processing.ProcessingInput", "processing_input"),
+        ("sagemaker.processing.ProcessingOutput", "processing_output"),
+        ("sagemaker.network.NetworkConfig", "network_config"),
         ("sagemaker.async_inference.AsyncInferenceConfig", "async"),
         ("sagemaker.image_uris.retrieve", "retrieve"),
         ("sagemaker.inputs.TrainingInput", "training_input"),

@@ -25,6 +25,7 @@ BEYOND_THE_HEADER: dict[str, set[str]] = {
     "mnist-tf": {"estimator.max_run", "estimator.metric_definitions"},
     "mxnet-ps": {"estimator.max_run", "deploy.model_server_workers"},
     "pytorch-ddp": {"estimator.max_run", "estimator.metric_definitions"},
+    "pytorch-pipeline": {"estimator.max_run"},
     "tf-horovod": {"estimator.max_run"},
     "tf-pipe": {"estimator.max_run", "estimator.volume_size"},
 }
@@ -43,7 +44,6 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "pca-batch": _RECORD_SET,
     "rcf-anomaly": _RECORD_SET,
     "ipinsights-logins": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
-    "pytorch-pipeline": "sagestack import does not read processors yet: the header's SKLearnProcessor.run() calls and the outputs they pass on have no section to import into",
     "object2vec-pairs": "RecordSet(s3_uri, ...) over a name the header does not define (nor does it import RecordSet)",
     "mnist-ab": "A/B variants through session.endpoint_from_production_variants, which the importer does not cover",
     "mnist-batch": "the header abbreviates its S3 URIs as s3://.../",

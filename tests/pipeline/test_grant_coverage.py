@@ -66,7 +66,7 @@ def _alarm_prefix(endpoint: str) -> str:
 def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, group: str | None = None) -> Iterator[Need]:
     """What the Task ``state`` is authorized by (``run`` is this run's name, ``job`` the training
     job whose model the run serves: the run's, or its tuning job's best)."""
-    match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z]+):([A-Za-z.]+)", state["Resource"])
+    match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z0-9]+):([A-Za-z.]+)", state["Resource"])
     assert match, state["Resource"]
     _sdk, service, call = match.groups()
     params = state.get("Parameters", {})
@@ -76,6 +76,13 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, gr
         yield Need(name, "lambda:InvokeFunction", params["FunctionName"])
     elif service == "sns" and call == "publish":
         yield Need(name, "sns:Publish", params["TopicArn"])
+    elif service == "s3" and call in ("getObject", "putObject"):
+        # a key under a run's folder (this run's, or the live run's: its endpoint config's name):
+        # States.Format('{}-<step>/output/...', $.run.name), States.Format('{}/...', $.live.EndpointConfigName)
+        key = params["Key"] if "Key" in params else re.fullmatch(r"States\.Format\('(.*)', \$\.(run\.name|live\.EndpointConfigName)\)", params["Key.$"]).group(1).replace("{}", run)
+        yield Need(name, f"s3:{call[0].upper()}{call[1:]}", f"arn:aws:s3:::{params['Bucket']}/{key}")
+        if call == "getObject":  # S3 answers a missing key with NoSuchKey, not AccessDenied, only to a caller that may list the bucket
+            yield Need(name, "s3:ListBucket", f"arn:aws:s3:::{params['Bucket']}")
     elif service == "cloudwatch" and call == "putMetricAlarm":
         yield Need(name, "cloudwatch:PutMetricAlarm", arn("cloudwatch", f"alarm:{params['AlarmName']}"))
     elif service == "applicationautoscaling":
@@ -260,5 +267,6 @@ def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, d
         "sagemaker:createEndpointConfig", "sagemaker:createEndpoint", "sagemaker:updateEndpoint", "aws-sdk:sagemaker:describeEndpoint",
         "aws-sdk:sagemaker:deleteEndpoint", "aws-sdk:applicationautoscaling:registerScalableTarget", "aws-sdk:applicationautoscaling:deregisterScalableTarget",
         "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm", "aws-sdk:sagemaker:describeTrainingJob",
+        "aws-sdk:s3:getObject", "aws-sdk:s3:putObject",
         "aws-sdk:sagemaker:createModelPackage", "aws-sdk:sagemaker:describeModelPackage",
     }

@@ -88,7 +88,7 @@ def second_run_tasks() -> dict[str, list[dict[str, Any]]]:
 
 def _operation(resource: str) -> tuple[str, str] | None:
     """Task Resource → (botocore service, operation); None for Lambda."""
-    match = re.match(r"arn:aws:states:::(?:aws-sdk:)?([a-z]+):([A-Za-z]+)(?:\.sync)?$", resource)
+    match = re.match(r"arn:aws:states:::(?:aws-sdk:)?([a-z0-9]+):([A-Za-z]+)(?:\.sync)?$", resource)
     assert match, resource
     service, action = match.groups()
     if service == "lambda":

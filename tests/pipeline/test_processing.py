@@ -5,6 +5,7 @@ trained model, failures that name the step, and a pipeline of processing jobs al
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from sagestack.pipeline import FAILED_STATE, pipeline_definition
 from ..conftest import CATALOG
 from .golden import example_resources
 from .harness import run
-from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, TRAINED, assert_requests_valid, first_run_tasks
+from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, CTX, NAME_PATTERN, NOT_FOUND, OK, TRAINED, _failed, assert_requests_valid, first_run_tasks
 
 EXAMPLE = "pytorch-pipeline"
 REPACKED = {"result": {"StatusCode": 200, "Payload": {"ModelDataUrl": "s3://sagestack-artifacts/repacked/pytorch-pipeline/r/model.tar.gz"}}}
@@ -31,9 +32,20 @@ def processed(state: str) -> dict[str, Any]:
     }}
 
 
-def example_tasks() -> dict[str, list[dict[str, Any]]]:
+def report(body: Any) -> dict[str, Any]:
+    """S3 GetObject's answer through the AWS SDK integration: the object's text in Body."""
+    return {"result": {"Body": body if isinstance(body, str) else json.dumps(body), "ContentType": "application/json", "ContentLength": 42, "ETag": '"0123"'}}
+
+
+def example_tasks(accuracy: float = 0.83) -> dict[str, list[dict[str, Any]]]:
+    """A run of the example whose evaluation report says ``accuracy`` (its gate wants >= 0.7)."""
     tasks = first_run_tasks()
-    tasks.update({"Process preprocess": [processed("Process preprocess")], "Process evaluate": [processed("Process evaluate")], "Repack model": [REPACKED]})
+    tasks.update({
+        "Process preprocess": [processed("Process preprocess")], "Process evaluate": [processed("Process evaluate")], "Repack model": [REPACKED],
+        "Get report": [report({"metrics": {"accuracy": {"value": accuracy}}})],
+        # the first deployment: no live model to beat; the run records its gate values
+        "Find live model": [NOT_FOUND], "Record gate values": [OK],
+    })
     return tasks
 
 
@@ -47,7 +59,7 @@ def test_preprocess_train_evaluate_deploy() -> None:
     out = run(defn, example_tasks())
     assert out["status"] == "SUCCEEDED", out
     path = out["path"]
-    assert path.index("Process preprocess") < path.index("Train") < path.index("Process evaluate") < path.index("Create model")
+    assert path.index("Process preprocess") < path.index("Train") < path.index("Process evaluate") < path.index("Get report") < path.index("Create model")
     run_name = out["output"]["run_name"]
     [prep] = out["calls"]["Process preprocess"]
     assert prep["ProcessingJobName"] == f"{run_name}-preprocess" and NAME_PATTERN.match(prep["ProcessingJobName"])
@@ -62,7 +74,7 @@ def test_preprocess_train_evaluate_deploy() -> None:
     assert sources["input-2"] == outputs["test"]
     assert evaluate["ProcessingOutputConfig"]["Outputs"][0]["OutputName"] == "evaluation"
     assert set(out["output"]["processing"]) == {"preprocess", "evaluate"}
-    assert assert_requests_valid(defn, out) >= 6
+    assert assert_requests_valid(defn, out) >= 7
 
 
 def test_a_retried_processing_job_keeps_its_name() -> None:
@@ -138,3 +150,24 @@ def test_training_reads_the_overridden_channel_when_the_run_input_says_so() -> N
     [train] = out["calls"]["Train"]
     assert train["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] == "s3://sagestack-examples-data/churn/curated"
     assert CHECKED and TRAINED  # the shared answers this module builds on
+
+
+def test_a_runs_input_replaces_a_steps_arguments() -> None:
+    d = CATALOG_BY_NAME[EXAMPLE]
+    defn = definition(d)
+    out = run(defn, example_tasks(), input={"processing": {"preprocess": {"arguments": ["--test-fraction", "0.5"]}}})
+    assert out["status"] == "SUCCEEDED", out
+    [prep] = out["calls"]["Process preprocess"]
+    assert prep["AppSpecification"]["ContainerArguments"] == ["--test-fraction", "0.5"]
+    [evaluate] = out["calls"]["Process evaluate"]
+    assert "ContainerArguments" not in evaluate["AppSpecification"]  # the descriptor gives it none
+    assert assert_requests_valid(defn, out) >= 6
+    out = run(defn, example_tasks())
+    assert out["calls"]["Process preprocess"][0]["AppSpecification"]["ContainerArguments"] == ["--test-fraction", "0.2"]  # the descriptor's
+
+
+def test_a_bad_argument_input_stops_the_run_before_any_job() -> None:
+    out = run(definition(CATALOG_BY_NAME[EXAMPLE]), example_tasks(), input={"processing": {"evaluate": {"arguments": ["--x"]}, "preprocess": {"arguments": "--test-fraction 0.5"}}})
+    _failed(out, "InvalidInput", "Input failed")
+    assert out["calls"]["Process preprocess"] == []
+    assert "processing.evaluate: not a processing step with arguments" in out["cause"] and "processing.preprocess.arguments: must be a list" in out["cause"], out["cause"]

@@ -370,3 +370,48 @@ def test_bad_tuner_input_is_refused_with_its_reason(tuner: Any, problem: str) ->
 def test_a_tuner_input_for_a_model_without_a_tuner_is_refused() -> None:
     result = run_input.check(_event({"tuner": {"max_jobs": 5}}))
     assert result["problems"].startswith("tuner: this model has no tuner")
+
+
+# --- processing steps' arguments ------------------------------------------------------------
+
+ARGUMENTS_CONTRACT = {"steps": {"preprocess": "preprocess", "split-data": "split_data"}, "max_arguments": 100, "argument_length": 256, "argument_pattern": ".*"}
+ARGUMENTS = {"preprocess": ["--test-fraction", "0.2"], "split_data": ["--seed", "1"]}
+
+
+def _processing_event(run: Any) -> dict[str, Any]:
+    event = _event(run, ProcessingArguments=copy.deepcopy(ARGUMENTS))
+    event["processing"] = ARGUMENTS_CONTRACT
+    return event
+
+
+def test_a_steps_arguments_are_replaced_for_the_run() -> None:
+    event = _processing_event({"processing": {"split-data": {"arguments": ["--seed", "7", "--fraction", "0.5"]}}})
+    result = run_input.check(event)
+    assert result["problems"] == ""
+    assert result["request"]["ProcessingArguments"] == {"preprocess": ["--test-fraction", "0.2"], "split_data": ["--seed", "7", "--fraction", "0.5"]}
+    assert event["request"]["ProcessingArguments"] == ARGUMENTS  # the event is not mutated
+
+
+@pytest.mark.parametrize(("processing", "problem"), [
+    ({"prepocess": {"arguments": ["a"]}}, "processing.prepocess: not a processing step with arguments; add run.arguments to the step to make them replaceable (allowed: preprocess, split-data); did you mean preprocess?"),
+    ({"preprocess": ["a"]}, "processing.preprocess: must be an object with arguments (got: list)"),
+    ({"preprocess": {"args": ["a"]}}, "processing.preprocess.args: unknown key (allowed: arguments)"),
+    ({"preprocess": {"arguments": []}}, "processing.preprocess.arguments: must be a list of 1 to 100 strings (got: 0 items)"),
+    ({"preprocess": {"arguments": "--a"}}, "processing.preprocess.arguments: must be a list of 1 to 100 strings (got: string)"),
+    ({"preprocess": {"arguments": ["x"] * 101}}, "processing.preprocess.arguments: must be a list of 1 to 100 strings (got: 101 items)"),
+    ({"preprocess": {"arguments": ["--seed", 7]}}, "processing.preprocess.arguments[1]: must be a string, as the container receives it (got: 7)"),
+    ({"preprocess": {"arguments": ["x" * 257]}}, "processing.preprocess.arguments[0]: at most 256 characters (got: 257 characters)"),
+    ({"preprocess": {"arguments": ["a\nb"]}}, "processing.preprocess.arguments[0]: must match .*, one line (got: 'a\\nb')"),
+    ("x", "processing: must be an object of step name -> {arguments: [...]} (got: string)"),
+])
+def test_bad_processing_input_is_refused_with_its_reason(processing: Any, problem: str) -> None:
+    result = run_input.check(_processing_event({"processing": processing}))
+    assert result["problems"] == problem
+    assert result["request"]["ProcessingArguments"] == ARGUMENTS
+
+
+def test_processing_input_for_a_model_without_arguments_is_refused() -> None:
+    result = run_input.check(_event({"processing": {"preprocess": {"arguments": ["a"]}}}))
+    assert result["problems"].startswith("processing: no processing step of this model has arguments")
+    assert "processing" not in _problems({"zzz": 1})  # not offered where it cannot apply
+    assert "processing" in run_input.check(_processing_event({"zzz": 1}))["problems"]

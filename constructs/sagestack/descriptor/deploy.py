@@ -263,9 +263,9 @@ class Deploy(SdkModel):
     )
     condition: tuple[Check, ...] | None = sdk_field(
         None,
-        doc="sagestack: the quality gate, checks on the run's training metrics (as a SageMaker Pipelines ConditionStep guards a model step). "
-        "A run whose check fails creates no model and leaves the endpoint as it is: it ends with QualityGateFailed, naming the metric, its value and the bound; "
-        "a metric the training job did not report ends it with MetricMissing.",
+        doc="sagestack: the quality gate, checks on the run's training metrics or on numbers in a processing step's JSON report (as a SageMaker Pipelines ConditionStep guards a model step). "
+        "A run whose check fails creates no model and leaves the endpoint as it is: it ends with QualityGateFailed, naming the value, what it is and the bound; "
+        "a metric the training job did not report ends it with MetricMissing, a report file or number that is not there with ReportMissing.",
         lands_in="the pipeline's quality gate (Step Functions Choice states between training and Create model)",
     )
     wait: bool | None = sdk_field(None, doc="Notebook-side; a pipeline waits for InService (ignored, with a warning).", lands_in=None)

@@ -25,6 +25,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +41,10 @@ _MAX_RESULT_BYTES = 16 * 1024 * 1024
 class PythonLimits:
     """Limits for one Python descriptor's process.
 
-    :param timeout_seconds: wall-clock time before the process (and any it started) is killed.
+    :param timeout_seconds: wall-clock time the descriptor's own code may run before the process
+        (and any it started) is killed. It counts from the descriptor's first line, so a slow
+        interpreter start on a busy machine does not count against it.
+    :param startup_seconds: wall-clock time the process may take to reach that first line.
     :param memory_mb: address-space limit (``RLIMIT_AS``); imports of pydantic and sagestack fit
         well within the default.
     :param cpu_seconds: CPU-time limit (``RLIMIT_CPU``), a second line behind the timeout.
@@ -48,6 +52,7 @@ class PythonLimits:
     """
 
     timeout_seconds: float = 20.0
+    startup_seconds: float = 60.0
     memory_mb: int = 1024
     cpu_seconds: int = 30
     output_mb: int = 16
@@ -94,6 +99,27 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+_POLL_SECONDS = 0.05
+_NO_LINE = b"\0" * 8  # the progress file before the descriptor's first line runs
+
+
+def _wait(proc: subprocess.Popen[bytes], progress: Path, limits: PythonLimits) -> str | None:
+    """Wait for the process to end; what it ran out of (``startup`` or ``timeout``), if anything."""
+    started = False
+    deadline = time.monotonic() + limits.startup_seconds
+    while True:
+        try:
+            proc.wait(timeout=_POLL_SECONDS)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        now = time.monotonic()
+        if not started and progress.read_bytes()[:8] != _NO_LINE:
+            started, deadline = True, now + limits.timeout_seconds
+        if now >= deadline:
+            return "timeout" if started else "startup"
+
+
 def evaluate_python(path: Path, source: str, *, limits: PythonLimits = DEFAULT_LIMITS) -> PythonOutcome:
     """Run one Python descriptor's ``source`` (read from ``path``) in a child process and return
     its ``descriptor`` value as data, or the problem that stopped it."""
@@ -104,7 +130,7 @@ def evaluate_python(path: Path, source: str, *, limits: PythonLimits = DEFAULT_L
         cwd = work / "cwd"
         cwd.mkdir()
         job.write_text(json.dumps({"path": filename, "source": source, "sys_path": [p for p in sys.path if p]}), encoding="utf-8")
-        progress.write_bytes(b"\0" * 8)
+        progress.write_bytes(_NO_LINE)
         result.touch()
         args = [
             sys.executable, "-I", str(_CHILD), str(job), str(result), str(progress),
@@ -112,13 +138,10 @@ def evaluate_python(path: Path, source: str, *, limits: PythonLimits = DEFAULT_L
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        timed_out = False
         with open(work / "out", "wb") as out:
             proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             try:
-                proc.wait(timeout=limits.timeout_seconds)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+                ran_out = _wait(proc, progress, limits)
             finally:
                 _kill_group(proc)  # the descriptor's own children too
                 proc.wait()
@@ -127,7 +150,9 @@ def evaluate_python(path: Path, source: str, *, limits: PythonLimits = DEFAULT_L
         text = result.read_bytes()[:_MAX_RESULT_BYTES] if result.stat().st_size <= _MAX_RESULT_BYTES else b""
         raw_output = (work / "out").read_bytes()[:400].decode("utf-8", "replace").strip()
 
-    if timed_out:
+    if ran_out == "startup":
+        return PythonOutcome(None, f"the Python interpreter for the descriptor did not start within {limits.startup_seconds:g} s (is the machine overloaded?); it was stopped", None)
+    if ran_out == "timeout":
         return PythonOutcome(None, f"the Python descriptor did not finish within {limits.timeout_seconds:g} s (a loop, a wait, or a thread that never ends?); it was stopped", line)
     payload: dict[str, Any] | None = None
     if text:

@@ -59,6 +59,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("deploy", deploy.Deploy, "`estimator.deploy(...)` / `model.deploy(...)`"),
     ("deploy.variants[]", deploy.ProductionVariant, "`sagemaker.session.production_variant(...)` (A/B traffic)"),
     ("deploy.condition[]", condition.Check, "sagestack: a check of the quality gate (as SageMaker Pipelines' `ConditionGreaterThanOrEqualTo` and its siblings)"),
+    ("deploy.condition[].report", condition.Report, "a number in a processing step's JSON report (SageMaker Pipelines' `PropertyFile` read with `JsonGet`)"),
     ("deploy.autoscaling", deploy.Autoscaling, "sagestack: Application Auto Scaling"),
     ("deploy.autoscaling.scheduled_actions[]", deploy.ScheduledAction, "sagestack"),
     ("deploy.autoscaling.custom_metric", deploy.CustomMetric, "sagestack"),

@@ -818,6 +818,10 @@ def schedule_starts_a_pipeline(d: Any, ctx: Context) -> Iterator[Finding]:
             parallel = given.tuner.max_parallel_jobs or tuner.max_parallel_jobs
             if parallel > jobs:
                 yield Finding(("schedule", "input", "tuner", "max_parallel_jobs"), "more parallel jobs than jobs in all", f"<= max_jobs ({jobs})", parallel)
+    with_arguments = [step.name for step in getattr(d, "processing", None) or () if step.run.arguments]
+    for name in (given.processing or {}):
+        if name not in with_arguments:
+            yield Finding(("schedule", "input", "processing", name), "a run input replaces only the arguments of processing steps that set run.arguments", ", ".join(with_arguments) or "none set", name)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1034,7 +1038,7 @@ def quality_gate_metrics_are_reported(d: Any, ctx: Context) -> Iterator[Finding]
         return
     where = "tuner.metric_definitions" if getattr(d, "tuner", None) is not None else "estimator.metric_definitions"
     for index, check in enumerate(condition):
-        if check.metric in names:
+        if check.metric is None or check.metric in names:  # a report's number, or a metric reported
             continue
         close = suggest(check.metric, names)
         hint = f"; did you mean '{close[0]}'?" if close else ""

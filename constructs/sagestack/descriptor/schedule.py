@@ -130,6 +130,14 @@ class TunerRunInput(SdkModel):
     )
 
 
+class ProcessingRunInput(SdkModel):
+    """A processing step's values for one run."""
+
+    arguments: Annotated[tuple[str, ...], Field(min_length=1)] = sdk_field(
+        doc="The step's arguments for this run, replacing its run.arguments.", lands_in="CreateProcessingJob.AppSpecification.ContainerArguments"
+    )
+
+
 class RunInput(SdkModel):
     """What a run may override (the pipeline's run input): the same keys a manual start takes."""
 
@@ -139,6 +147,9 @@ class RunInput(SdkModel):
     inputs: dict[str, S3Uri] | None = sdk_field(None, doc="Channel name → S3 URI of its data, for this run.", lands_in="Step Functions StartExecution input")
     output_path: S3Uri | None = sdk_field(None, doc="Where this run's model artifacts go.", lands_in="Step Functions StartExecution input")
     tuner: TunerRunInput | None = sdk_field(None, doc="A tuned model's max_jobs and max_parallel_jobs, for this run.", lands_in="Step Functions StartExecution input")
+    processing: dict[str, ProcessingRunInput] | None = sdk_field(
+        None, doc="Processing step name → its arguments for this run (steps whose run.arguments the descriptor sets).", lands_in="Step Functions StartExecution input"
+    )
 
 
 class Schedule(SdkModel):

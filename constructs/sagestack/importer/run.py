@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,7 +19,9 @@ __all__ = ["ImportedDescriptor", "NotebookImport", "import_notebook", "Status"]
 Status = Literal["valid", "placeholders", "invalid", "exists"]
 # Reason classes that make a descriptor wrong as written, whatever its placeholders.
 _NOT_COVERED = frozenset({"missing-local-path", "jumpstart", "local-mode"})
-_SECTIONS = ("estimator", "fit", "tuner", "model", "deploy", "transformer", "transform")
+_SECTIONS = ("processing", "estimator", "fit", "tuner", "model", "deploy", "transformer", "transform")
+# Where a local path is given: a section's source_dir/entry_point/dependencies, a processing run's code.
+_LOCAL_PATH = re.compile(r"^(estimator|model|model\.model|processing\[\d+\]\.run)\.(source_dir|entry_point|dependencies|code)\b")
 
 
 @dataclass
@@ -123,7 +126,7 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         if dry_run:
             issues = load_source(target, text).issues
             # Scripts the import would extract are not on disk yet: their paths are not checked.
-            issues = [i for i in issues if not any(i.path.startswith(f"{s}.source_dir") or i.path.startswith(f"{s}.entry_point") for s in draft.extracted)]
+            issues = [i for i in issues if not any(i.path.startswith((f"{s}.source_dir", f"{s}.entry_point", f"{s}.code")) for s in draft.extracted)]
         else:
             for rel, content in draft.files.items():
                 (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -137,8 +140,7 @@ def import_notebook(path: Path, out_dir: Path, *, dry_run: bool = False, force: 
         issues = [i for i in issues if i.path not in paths or not _explained(i, paths)]
         item.issues = sorted(set(issues) | set(placeholder_issues))
         errors = [i for i in issues if i.severity == "error"]
-        local = tuple(f"{section}.{key}" for section in (*_SECTIONS, "model.model") for key in ("source_dir", "entry_point", "dependencies"))
-        item.unexplained = [i for i in errors if not _explained(i, paths) and not (i.path.startswith(local) and "missing-local-path" in draft.reasons)]
+        item.unexplained = [i for i in errors if not _explained(i, paths) and not (_LOCAL_PATH.match(i.path) and "missing-local-path" in draft.reasons)]
         # A local path that is not there is a real problem, whatever else is a placeholder.
         if item.unexplained or draft.reasons & _NOT_COVERED:
             item.status = "invalid"

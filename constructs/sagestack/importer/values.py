@@ -15,6 +15,7 @@ or one of the helper classes the descriptor language mirrors.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import posixpath
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..descriptor.kinds import KINDS, Kind
 
-__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "Upload", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role"]
+__all__ = ["Where", "Unresolved", "Located", "Marker", "SdkObject", "SdkClass", "TrainedModel", "StepRef", "Upload", "Notebook", "BUCKET", "ROLE", "SESSION", "REGION", "sdk_role", "processing_runs"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,13 @@ class Unresolved:
     where: Where
     reason: str
     reason_class: str = "unresolved-value"
+    #: Where the value was first unknown, when it is a name's (the same unknown value wherever the name is used).
+    origin: Where | None = field(default=None, compare=False)
+
+    @property
+    def identity(self) -> Where:
+        """The same for every use of one unknown value (an output's destination read again)."""
+        return self.origin or self.where
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,40 @@ ROLE = Marker("execution role")
 BUCKET = "\x00default-bucket\x00"
 
 
+#: The most items a ``for`` over known values is run item by item for.
+_UNROLLED_MAX = 100
+_JOB_ROLES = frozenset({"estimator", "model", "processor", "tuner", "transformer_class", "uncovered"})
+_JOB_METHODS = frozenset({"fit", "deploy", "run", "transformer", "transform", "register", "set_hyperparameters"})
+
+
+@dataclass
+class _Loop:
+    """A ``for`` run item by item: the branch depth it runs at, and whether a ``break`` or
+    ``continue`` was met in a branch the importer cannot decide."""
+
+    level: int
+    uncertain: bool = False
+
+
+class _LoopExit(Exception):
+    def __init__(self, is_break: bool) -> None:
+        super().__init__("break" if is_break else "continue")
+        self.is_break = is_break
+
+
+# Every SDK object and call is numbered as the notebook reaches it: a processor's run before or
+# after an estimator's fit is a processing step before or after training.
+_ORDER = itertools.count()
+
+
 @dataclass(eq=False)
 class SdkObject:
     """An SDK object the notebook created: its class, role and arguments; estimators and models
-    collect the calls made on them (fit, deploy, transformer, set_hyperparameters)."""
+    collect the calls made on them (fit, deploy, transformer, set_hyperparameters), processors
+    their runs (under "run:<n>")."""
 
     sdk: str  # dotted name as imported, e.g. sagemaker.tensorflow.TensorFlow
-    role: str  # estimator, model, training_input, record_set, record_set_upload, serverless, data_capture, async, retrieve, transformer, predictor, tuner, best_estimator, parameter_range, processor, uncovered
+    role: str  # estimator, model, training_input, record_set, record_set_upload, serverless, data_capture, async, retrieve, transformer, predictor, tuner, best_estimator, parameter_range, processor, processing_run, processing_input, processing_output, network_config, uncovered
     where: Where
     args: list[tuple[str, Any, Where]] = field(default_factory=list)  # keyword name (or "#<n>" positional), value, place
     kind: Kind | None = None
@@ -91,10 +126,85 @@ class SdkObject:
     calls: dict[str, SdkObject] = field(default_factory=dict)  # fit, deploy, transformer, transform, set_hyperparameters; an estimator's tuners under "tuner:<n>"
     parent: SdkObject | None = None
     extra_calls: list[tuple[str, Where]] = field(default_factory=list)  # calls later called again, or uncovered methods
+    order: int = field(default_factory=lambda: next(_ORDER))
 
     @property
     def name(self) -> str:
         return self.sdk.rsplit(".", 1)[-1]
+
+    @property
+    def runs(self) -> list[SdkObject]:
+        """A processor's runs, in the notebook's order."""
+        return [call for key, call in self.calls.items() if key.startswith("run:")]
+
+
+@dataclass(frozen=True)
+class SdkClass:
+    """An SDK estimator class named, not called (``FrameworkProcessor(estimator_cls=SKLearn)``)."""
+
+    sdk: str
+
+    @property
+    def name(self) -> str:
+        return self.sdk.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """``estimator.model_data`` (``tuner.best_estimator().model_data``): the model artifact the
+    training job of ``owner`` (the estimator, or the tuner) writes, known once it has run."""
+
+    owner: SdkObject
+    where: Where
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """The S3 prefix a processor's run writes one of its outputs to (``prep.latest_job.outputs[0].destination``)."""
+
+    run: SdkObject
+    output: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class _ProcessingJob:
+    """``processor.latest_job`` / ``processor.jobs[n]``: the job one run started."""
+
+    run: SdkObject
+
+
+@dataclass(frozen=True)
+class _JobDescription:
+    """``job.describe()`` of a processing job the notebook runs, read down to its outputs
+    (``["ProcessingOutputConfig"]["Outputs"]``): each output's name, and its S3 URI as a reference."""
+
+    run: SdkObject
+    keys: tuple[str, ...] = ()
+    output: str | None = None  # the output this part describes, under ["Outputs"][n]
+
+    def item(self, key: Any, where: Where) -> Any:
+        path = (*self.keys, key)
+        if self.output is None and path == ("ProcessingOutputConfig",):
+            return _JobDescription(self.run, path)
+        if self.output is None and path == ("ProcessingOutputConfig", "Outputs"):
+            return [_JobDescription(self.run, (), output.name) for output in _job_outputs(self.run)]
+        if self.output is not None and path == ("OutputName",):
+            return self.output
+        if self.output is not None and path == ("S3Output",):
+            return _JobDescription(self.run, path, self.output)
+        if self.output is not None and path == ("S3Output", "S3Uri"):
+            return StepRef(self.run, self.output, where)
+        raise _Cannot(f"[{key!r}] of the description of the job {_runner(self.run)} runs (known once it has run)", "job-output")
+
+
+@dataclass(frozen=True)
+class _JobOutput:
+    """One of ``job.outputs``: a ProcessingOutput as the SDK normalizes it (named, with its destination)."""
+
+    run: SdkObject
+    name: str
+    output: SdkObject
 
 
 @dataclass(frozen=True)
@@ -125,6 +235,9 @@ _HELPERS = {
     "Transformer": "transformer_class",
     "DebuggerHookConfig": "debugger_hook_config",
     "CollectionConfig": "collection_config",
+    "ProcessingInput": "processing_input",
+    "ProcessingOutput": "processing_output",
+    "NetworkConfig": "network_config",
 }
 _RETRIEVE = {"sagemaker.image_uris.retrieve", "sagemaker.amazon.amazon_estimator.get_image_uri", "sagemaker.amazon.amazon_estimator.image_uris.retrieve"}
 
@@ -155,9 +268,9 @@ def sdk_role(dotted: str) -> tuple[str, Kind | None]:
 
 
 class _Cannot(Exception):
-    def __init__(self, reason: str, reason_class: str = "unresolved-value") -> None:
+    def __init__(self, reason: str, reason_class: str = "unresolved-value", origin: Where | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.reason_class = reason, reason_class
+        self.reason, self.reason_class, self.origin = reason, reason_class, origin
 
 
 def _short(text: str, limit: int = 100) -> str:
@@ -208,6 +321,8 @@ class Notebook:
     cell: int = 0
     text: str = ""
     _conditional: int = 0
+    #: The loops being read, innermost last: a loop run item by item (its frame), or None.
+    _loops: list[_Loop | None] = field(default_factory=list)
 
     # -- statements ---------------------------------------------------------------------
 
@@ -252,14 +367,30 @@ class Notebook:
         elif isinstance(node, ast.Try):
             for statement in [*node.body, *node.orelse, *node.finalbody]:
                 self._statement(statement)
+        elif isinstance(node, ast.If) and (taken := self._static_test(node.test)) is not None:
+            # A condition the notebook's own values decide (bucket = None; if bucket is None: ...):
+            # only the branch it takes runs.
+            for statement in node.body if taken else node.orelse:
+                self._statement(statement)
+        elif isinstance(node, ast.For) and not self._makes_jobs(node) and (items := self._static_items(node.iter)) is not None:
+            self._unrolled(node, items)
+        elif isinstance(node, (ast.Break, ast.Continue)) and self._loops and self._loops[-1] is not None:
+            frame = self._loops[-1]
+            if self._conditional == frame.level:
+                raise _LoopExit(isinstance(node, ast.Break))
+            frame.uncertain = True  # in a branch the importer cannot decide: the loop may end or skip here
         elif isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
             # A branch or loop may run any number of times: what it assigns is unknown after it.
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
             self._conditional += 1
+            self._loops.append(None if not isinstance(node, ast.If) else self._loops[-1] if self._loops else None)
             try:
                 for statement in [*node.body, *node.orelse]:
                     self._statement(statement)
             finally:
                 self._conditional -= 1
+                self._loops.pop()
             if isinstance(node, (ast.For, ast.AsyncFor)):
                 self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -268,6 +399,75 @@ class Notebook:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.env.pop(target.id, None)
+
+    def _makes_jobs(self, loop: ast.For) -> bool:
+        """Whether a loop's body creates estimators, models, processors or tuners, or fits, deploys
+        or runs them: such a loop (a sweep, one job per item) stays one conditional pass, one
+        descriptor with a note, not one per item."""
+        for node in ast.walk(loop):
+            if not isinstance(node, ast.Call):
+                continue
+            dotted = self.dotted(node.func)
+            if dotted is not None and dotted.startswith("sagemaker") and sdk_role(dotted)[0] in _JOB_ROLES:
+                return True
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _JOB_METHODS:
+                return True
+        return False
+
+    def _static_items(self, iterable: ast.expr) -> list[Any] | None:
+        """The items a ``for`` goes over, when the notebook's values give them (a short list)."""
+        try:
+            items = self._eval(iterable)
+        except (_Cannot, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError):
+            return None
+        if isinstance(items, dict):
+            items = list(items)
+        return list(items) if isinstance(items, (list, tuple)) and len(items) <= _UNROLLED_MAX else None
+
+    def _unrolled(self, node: ast.For, items: list[Any]) -> None:
+        """A ``for`` over known items, run item by item as the notebook runs it; once a ``break`` or
+        ``continue`` sits in a branch the importer cannot decide, the rest is conditional."""
+        frame = _Loop(self._conditional)
+        self._loops.append(frame)
+        extra = 0
+        try:
+            for item in items:
+                self._assign(node.target, item, node.target)
+                try:
+                    for statement in node.body:
+                        if frame.uncertain and not extra:
+                            extra = 1
+                            self._conditional += 1
+                        self._statement(statement)
+                except _LoopExit as exit_:
+                    if exit_.is_break:
+                        break
+            else:
+                for statement in node.orelse:
+                    self._statement(statement)
+        finally:
+            self._conditional -= extra
+            self._loops.pop()
+        if frame.uncertain:
+            self._assign(node.target, Unresolved(self._where(node.target), "a loop variable"), node.target)
+
+    def _static_test(self, test: ast.expr) -> bool | None:
+        """Whether an ``if`` takes its branch, when the notebook's values decide it; None otherwise."""
+        try:
+            return self._truth(self._eval(test))
+        except (_Cannot, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError):
+            return None
+
+    def _truth(self, value: Any) -> bool:
+        """The truth of a resolved value: SDK objects and the session are objects (true); what
+        stands for something unknown has no truth value here."""
+        if isinstance(value, (SdkObject, SdkClass)) or value is SESSION:
+            return True
+        if isinstance(value, (Marker, Unresolved, TrainedModel, StepRef, _ProcessingJob, _JobOutput, _JobDescription)):
+            raise _Cannot("a condition on a value known only by running the notebook")
+        if isinstance(value, (str, int, float, list, tuple, dict)) or value is None:
+            return bool(value)
+        raise _Cannot(f"the truth of {_describe(value)}")
 
     def _assign(self, target: ast.expr, value: Any, source: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -288,7 +488,13 @@ class Notebook:
                 container[key] = value
             elif isinstance(container, (dict, list)):
                 self.env[target.value.id] = Unresolved(self._where(target), f"{target.value.id} is changed item by item (cell {self.cell}, line {target.lineno})")
-        # Attributes set on objects (predictor.serializer = ...) are notebook-side.
+        elif isinstance(target, ast.Attribute):
+            # An attribute set on an SDK object after it was made (predictor.serializer = ...)
+            # is not an argument of any call the descriptor mirrors: said, not imported.
+            owner = self.value(target.value)
+            if isinstance(owner, SdkObject):
+                why = "client-side" if owner.role == "predictor" else "set after the object is made; give it as an argument of its call"
+                self.notes.append(f"cell {self.cell}, line {target.lineno}: not imported: {_short(ast.unparse(target))} = ... ({why})")
 
     # -- expressions ----------------------------------------------------------------------
 
@@ -300,7 +506,7 @@ class Notebook:
                 return Located(found, self._where(node))
             return found
         except _Cannot as exc:
-            return Unresolved(self._where(node), exc.reason, exc.reason_class)
+            return Unresolved(self._where(node), exc.reason, exc.reason_class, exc.origin)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, RecursionError) as exc:
             return Unresolved(self._where(node), f"cannot be computed statically ({type(exc).__name__})")
 
@@ -322,10 +528,12 @@ class Notebook:
             if node.id in self.env:
                 value = self.env[node.id]
                 if isinstance(value, Unresolved):
-                    raise _Cannot(f"{node.id}: {value.reason}" if not value.reason.startswith(node.id) else value.reason, value.reason_class)
+                    raise _Cannot(f"{node.id}: {value.reason}" if not value.reason.startswith(node.id) else value.reason, value.reason_class, value.identity)
                 return value
             if node.id in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.id]
+            if node.id in self.imports and sdk_role(self.imports[node.id])[0] == "estimator":
+                return SdkClass(self.imports[node.id])
             raise _Cannot(f"{node.id} is not assigned a value the importer can read" if node.id not in self.imports else f"{node.id} is imported ({self.imports[node.id]})")
         if isinstance(node, ast.JoinedStr):
             return "".join(self._formatted(part) for part in node.values)
@@ -362,6 +570,8 @@ class Notebook:
             container = self._eval(node.value)
             key = self._eval(node.slice)
             found: Any
+            if isinstance(container, _JobDescription):
+                return container.item(key, self._where(node))
             if isinstance(container, dict) and isinstance(key, (str, int)):
                 found = container[key]
             elif isinstance(container, (list, tuple, str)) and isinstance(key, int):
@@ -375,7 +585,82 @@ class Notebook:
             return self._attribute(node)
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.BoolOp):
+            # a or b / a and b: the operand Python would return, each evaluated only when reached.
+            for index, operand in enumerate(node.values):
+                value = self._eval(operand)
+                if index == len(node.values) - 1 or self._truth(value) == isinstance(node.op, ast.Or):
+                    return value
+        if isinstance(node, ast.IfExp):
+            return self._eval(node.body if self._truth(self._eval(node.test)) else node.orelse)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return not self._truth(self._eval(node.operand))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(node)
         raise _Cannot(f"a {type(node).__name__} expression is not evaluated statically")
+
+    def _compare(self, node: ast.Compare) -> bool:
+        left = self._eval(node.left)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self._eval(right_node)
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                if left is not None and right is not None:
+                    _plain(left)
+                    _plain(right)
+                # Identity with None is known for whatever stands for an object (the session).
+                result = (left is None and right is None) if left is None or right is None else left == right
+                result = result if isinstance(op, ast.Is) else not result
+            else:
+                _plain_deep(left)
+                _plain_deep(right)
+                result = _COMPARE[type(op)](left, right)
+            if not result:
+                return False
+            left = right
+        return True
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> Any:
+        """A comprehension over a list the importer knows, one loop, its own names unseen after it."""
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            raise _Cannot("a comprehension over several loops is not evaluated statically")
+        loop = node.generators[0]
+        items = self._eval(loop.iter)
+        if isinstance(items, dict):
+            items = list(items)
+        if not isinstance(items, (list, tuple)) or len(items) > 1000:
+            raise _Cannot("a comprehension over a value the importer cannot read")
+        names = [n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)]
+        saved = {n: self.env[n] for n in names if n in self.env}
+        keyed: dict[Any, Any] = {}
+        listed: list[Any] = []
+        try:
+            for item in items:
+                self._bind(loop.target, item)
+                if not all(self._truth(self._eval(test)) for test in loop.ifs):
+                    continue
+                if isinstance(node, ast.DictComp):
+                    key = self._eval(node.key)
+                    if not isinstance(key, (str, int, float, bool)):
+                        raise _Cannot("a dict key that is not a literal")
+                    keyed[key] = self.value(node.value)
+                else:
+                    listed.append(self.value(node.elt))
+        finally:
+            for n in names:
+                self.env.pop(n, None)
+            self.env.update(saved)
+        return keyed if isinstance(node, ast.DictComp) else listed
+
+    def _bind(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (tuple, list)) and len(value) == len(target.elts):
+            for element, item in zip(target.elts, value, strict=True):
+                self._bind(element, item)
+        else:
+            raise _Cannot("a comprehension target the importer cannot unpack")
 
     def _formatted(self, part: ast.expr) -> str:
         if isinstance(part, ast.Constant):
@@ -393,12 +678,35 @@ class Notebook:
     def _attribute(self, node: ast.Attribute) -> Any:
         dotted = self.dotted(node)
         if dotted is not None:
+            if sdk_role(dotted)[0] == "estimator":
+                return SdkClass(dotted)
             raise _Cannot(f"{dotted} is a module attribute")
         base = self._eval(node.value)
-        if base is SESSION and node.attr in ("boto_region_name", "region_name"):
+        if base is SESSION and node.attr in ("boto_region_name", "region_name", "_region_name"):
             return REGION
+        if base is SESSION and node.attr == "boto_session":
+            return SESSION
+        if isinstance(base, SdkObject) and base.role in ("estimator", "tuner") and node.attr in ("jobs", "latest_training_job", "latest_tuning_job_name"):
+            raise _Cannot(f"{base.var or base.name}.{node.attr}: a job the notebook runs (known once it has run)", "job-output")
         if isinstance(base, SdkObject) and node.attr == "model_data" and base.role in ("estimator", "best_estimator"):
-            raise _Cannot(f"the model data {base.var or base.name} trains (known once its job has run)", "model-from-training")
+            return TrainedModel(base if base.role == "estimator" else base.parent or base, self._where(node))
+        if isinstance(base, SdkObject) and base.role == "processor" and node.attr in ("latest_job", "jobs"):
+            jobs = [_ProcessingJob(run) for run in base.runs]
+            if node.attr == "jobs":
+                return jobs
+            if not jobs:
+                raise _Cannot(f"{base.var or base.name}.latest_job before any run", "job-output")
+            return jobs[-1]
+        if isinstance(base, _ProcessingJob) and node.attr == "outputs":
+            return _job_outputs(base.run)
+        if isinstance(base, _JobOutput) and node.attr == "destination":
+            return StepRef(base.run, base.name, self._where(node))
+        if isinstance(base, _JobOutput) and node.attr == "output_name":
+            return base.name
+        if isinstance(base, _JobOutput) and node.attr == "source":
+            return next((v for k, v, _w in base.output.args if k in ("source", positional(0))), None)
+        if isinstance(base, (_ProcessingJob, _JobOutput)):
+            raise _Cannot(f"the attribute .{node.attr} of a job {_runner(base.run)} runs (known once it has run)", "job-output")
         if isinstance(base, SdkObject) and node.attr == "sagemaker_session" and base.role in ("estimator", "model", "tuner"):
             return SESSION
         if isinstance(base, SdkObject) and base.role == "tuner" and node.attr == "latest_tuning_job":
@@ -602,6 +910,12 @@ class Notebook:
             return base.get(*args, **kwargs)
         if isinstance(base, SdkObject):
             return self._sdk_method(base, method, node)
+        if isinstance(base, _ProcessingJob) and method == "describe":
+            return _JobDescription(base.run)
+        if isinstance(base, dict) and method in ("items", "keys", "values") and not node.args and not node.keywords:
+            return list(getattr(base, method)())
+        if isinstance(base, _ProcessingJob):
+            raise _Cannot(f".{method}() of the job {_runner(base.run)} ran asks SageMaker (known once it has run)", "job-output")
         raise _Cannot(f".{method}() of {_describe(base)}")
 
     def _sdk_method(self, base: SdkObject, method: str, node: ast.Call) -> Any:
@@ -649,6 +963,15 @@ class Notebook:
             assert base.parent is not None
             base.parent.extra_calls.append((f"{base.var}.{method}()", where))
             raise _Cannot(f"{base.var}.{method}() of the best training job", "tuner")
+        if base.role == "processor" and method == "run":
+            run = SdkObject(f"{base.sdk}.run", "processing_run", where, args, parent=base)
+            base.calls[f"run:{len(base.runs)}"] = run
+            if self._conditional:
+                run.extra_calls.append(("run in a branch or loop", where))
+            return None
+        if base.role == "predictor" and method in _ENDPOINT_UPDATES:
+            self.notes.append(f"cell {self.cell}, line {node.lineno}: not imported: {_short(ast.unparse(node.func))}(...) changes the endpoint after deploy ({_ENDPOINT_UPDATES[method]})")
+            return None
         if base.role == "estimator" and method == "record_set":
             obj = SdkObject(f"{base.sdk}.record_set", "record_set_upload", where, args, parent=base)
             return obj
@@ -669,6 +992,46 @@ class Notebook:
 
 
 _TRACKED_METHODS = frozenset({"fit", "deploy", "transformer", "transform"})
+# Predictor calls that change the endpoint deploy() made: the descriptor says it at deploy.
+_ENDPOINT_UPDATES = {
+    "update_data_capture_config": "give deploy.data_capture_config instead",
+    "enable_data_capture": "give deploy.data_capture_config instead",
+    "disable_data_capture": "leave out deploy.data_capture_config instead",
+    "update_endpoint": "give the deploy arguments it sets instead",
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: lambda a, b: bool(a == b),
+    ast.NotEq: lambda a, b: bool(a != b),
+    ast.Lt: lambda a, b: bool(a < b),
+    ast.LtE: lambda a, b: bool(a <= b),
+    ast.Gt: lambda a, b: bool(a > b),
+    ast.GtE: lambda a, b: bool(a >= b),
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+def processing_runs(objects: list[SdkObject]) -> list[SdkObject]:
+    """Every processor run of the notebook, in its order."""
+    return sorted((run for obj in objects if obj.role == "processor" for run in obj.runs), key=lambda run: run.order)
+
+
+def _runner(run: SdkObject) -> str:
+    return (run.parent.var if run.parent is not None else None) or "the processor"
+
+
+def _job_outputs(run: SdkObject) -> list[_JobOutput]:
+    """The outputs of the job a run starts, named as the SDK names them (output-<n> when unnamed)."""
+    given = next((v for k, v, _w in run.args if k == "outputs"), None)
+    if not isinstance(given, (list, tuple)) or not all(isinstance(o, SdkObject) and o.role == "processing_output" for o in given):
+        raise _Cannot("the outputs of a run whose outputs the importer cannot read", "job-output")
+    out = []
+    for number, output in enumerate(given, 1):
+        name = next((v for k, v, _w in output.args if k in ("output_name", positional(2))), None)
+        if name is not None and not isinstance(name, str):
+            raise _Cannot("an output whose output_name the importer cannot read", "job-output")
+        out.append(_JobOutput(run, name or f"output-{number}", output))
+    return out
 
 
 def positional(index: int) -> str:
@@ -724,6 +1087,25 @@ def _plain(value: Any) -> None:
         raise _Cannot(value.reason, value.reason_class)
     if isinstance(value, (_LatestTuningJob, _BestTrainingJob)):
         raise _Cannot(f"the name of a job {value.tuner.var or 'the tuner'} starts (known once it has run)")
+    if isinstance(value, TrainedModel):
+        raise _Cannot(f"the model data {value.owner.var or value.owner.name} trains (known once its job has run)", "model-from-training")
+    if isinstance(value, StepRef):
+        raise _Cannot("built from a processing job's output: a {step, output} reference names the whole output, not a path under it", "job-output")
+    if isinstance(value, (_ProcessingJob, _JobOutput, _JobDescription)):
+        raise _Cannot("a processing job the notebook runs (known once it has run)", "job-output")
+    if isinstance(value, SdkClass):
+        raise _Cannot(f"the class {value.name} is not a value")
+
+
+def _plain_deep(value: Any) -> None:
+    """:func:`_plain` for a value and every item inside it (a comparison reads them all)."""
+    _plain(value)
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _plain_deep(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _plain_deep(item)
 
 
 def _binop(op: ast.operator, left: Any, right: Any) -> Any:

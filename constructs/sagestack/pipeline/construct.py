@@ -363,6 +363,7 @@ class TrainingPipeline(Construct):
             topic_key_arn=key.key_arn if key is not None else None,
             training_role_arn=training_role_arn, model_role_arn=model_role_arn,
             processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
+            artifact_bucket=self.artifact_bucket.bucket_name, run_folders=self._run_folder,
             model_package_group=self.model_package_group,
         )
         return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]

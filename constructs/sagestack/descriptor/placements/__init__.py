@@ -100,7 +100,7 @@ class Placement:
         return [VARIANT_NAME]
 
     def summary(self, dep: Any) -> str:
-        """One line for ``sagestack list``: what serves."""
+        """One line for ``sagestack list``: what serves (a trait: what it adds)."""
         return f"{dep.initial_instance_count} x {dep.instance_type}"
 
     # rendering (pure; ``ctx`` is a render.RenderContext)

@@ -91,6 +91,9 @@ class Asynchronous(Placement):
     def applies(self, dep: Any) -> bool:
         return dep.async_inference_config is not None
 
+    def summary(self, dep: Any) -> str:
+        return "asynchronous"
+
     def endpoint_settings(self, d: Any, ctx: Any) -> dict[str, Any]:
         """AsyncInferenceConfig._to_request_dict."""
         aic = d.deploy.async_inference_config

@@ -29,6 +29,10 @@ class Shadow(Placement):
     def model_variants(self, dep: Any) -> list[Any]:
         return [dep.shadow_variant]
 
+    def summary(self, dep: Any) -> str:
+        v = dep.shadow_variant
+        return f"shadow {v.variant_name} {v.initial_instance_count} x {v.instance_type}"
+
     def beside_variants(self, dep: Any, model_name: ModelName) -> dict[str, Any]:
         return {"ShadowProductionVariants": [variant_request(dep.shadow_variant, model_name)]}  # a copy of the production variant's traffic
 

@@ -69,6 +69,9 @@ class Variants(Placement):
     def variant_names(self, dep: Any) -> list[str]:
         return [v.variant_name for v in dep.variants]
 
+    def summary(self, dep: Any) -> str:
+        return ", ".join(f"{v.variant_name} {v.initial_instance_count} x {v.instance_type} (weight {v.initial_weight:g})" for v in dep.variants)
+
     def production_variants(self, dep: Any, model_name: ModelName) -> list[dict[str, Any]]:
         return [variant_request(v, model_name) for v in dep.variants]
 

@@ -7,7 +7,8 @@ execution input may override a few values of that request::
       "hyperparameters": {"epochs": 20},          # hyperparameters the descriptor sets
       "inputs": {"train": "s3://bucket/prefix"},  # channel name -> S3 URI of its data
       "output_path": "s3://bucket/prefix",        # where the model artifacts go
-      "tuner": {"max_jobs": 50, "max_parallel_jobs": 5}  # a tuned model's training jobs
+      "tuner": {"max_jobs": 50, "max_parallel_jobs": 5},  # a tuned model's training jobs
+      "processing": {"preprocess": {"arguments": ["--test-fraction", "0.3"]}}  # a step's arguments
     }
 
 Every key is optional; ``{}`` (or a missing key) means "the descriptor's values". Hyperparameter
@@ -22,7 +23,9 @@ The state machine invokes this Lambda with::
      "encoding": "json" | "str", "channels": [...], "output_path": "s3://...",
      "readable": [...] | null, "writable": [...] | null, "limits": {...}}
 
-(``ResourceLimits``, the tuning job's, only for a model with a tuner.)
+(``ResourceLimits``, the tuning job's, only for a model with a tuner; with processing steps that
+have arguments, ``request`` also holds ``ProcessingArguments`` (step key -> arguments) and the
+event ``"processing": {"steps": {name: key}, "max_arguments", "argument_length", "argument_pattern"}``.)
 
 and gets back ``{"problems": str, "request": {...}}``. ``problems`` is empty when the input is
 valid, and ``request`` then carries the overrides; otherwise ``problems`` lists every problem
@@ -40,7 +43,7 @@ import json
 import re
 from typing import Any
 
-TOP_LEVEL = ("hyperparameters", "inputs", "output_path", "tuner")
+TOP_LEVEL = ("hyperparameters", "inputs", "output_path", "tuner", "processing")
 TUNER_KEYS = {"max_jobs": "MaxNumberOfTrainingJobs", "max_parallel_jobs": "MaxParallelTrainingJobs"}
 MAX_PROBLEMS = 50  # keeps the Fail state's cause readable (and within its size limit)
 SHOW_LENGTH = 120  # characters of a shown value or key before it is cut
@@ -93,8 +96,9 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(given, dict):
         return [("input", f"input: must be a JSON object (got: {type_name(given)})")]
     problems: list[tuple[str, str]] = []
-    # "tuner" is a key of tuned models only (their request carries the tuning job's limits)
-    available = [k for k in TOP_LEVEL if k != "tuner" or "ResourceLimits" in event["request"]]
+    # "tuner" is a key of tuned models only (their request carries the tuning job's limits),
+    # "processing" of models whose processing steps have arguments
+    available = [k for k in TOP_LEVEL if (k != "tuner" or "ResourceLimits" in event["request"]) and (k != "processing" or event.get("processing"))]
     for key in given:
         if key not in TOP_LEVEL:
             path = show_key(key)
@@ -109,6 +113,49 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
                                   event.get("writable"), "writes")
     if "tuner" in given:
         problems += _tuner_problems(given["tuner"], event)
+    if "processing" in given:
+        problems += _processing_problems(given["processing"], event)
+    return problems
+
+
+def _processing_problems(given: Any, event: dict[str, Any]) -> list[tuple[str, str]]:
+    contract = event.get("processing")
+    if not contract:
+        return [("processing", "processing: no processing step of this model has arguments (a run input may replace the arguments a step's run.arguments sets)")]
+    if not isinstance(given, dict):
+        return [("processing", f"processing: must be an object of step name -> {{arguments: [...]}} (got: {type_name(given)})")]
+    steps = list(contract["steps"])
+    problems: list[tuple[str, str]] = []
+    for name, value in given.items():
+        path = f"processing.{show_key(name)}"
+        if name not in steps:
+            problems.append((path, f"{path}: not a processing step with arguments; add run.arguments to the step to make them replaceable (allowed: {', '.join(steps)}){did_you_mean(name, steps)}"))
+            continue
+        if not isinstance(value, dict):
+            problems.append((path, f"{path}: must be an object with arguments (got: {type_name(value)})"))
+            continue
+        for key in value:
+            if key != "arguments":
+                problems.append((f"{path}.{show_key(key)}", f"{path}.{show_key(key)}: unknown key (allowed: arguments)"))
+        if "arguments" in value:
+            problems += _arguments_problems(f"{path}.arguments", value["arguments"], contract)
+    return problems
+
+
+def _arguments_problems(path: str, value: Any, contract: dict[str, Any]) -> list[tuple[str, str]]:
+    most, length = contract["max_arguments"], contract["argument_length"]
+    if not isinstance(value, list) or not value or len(value) > most:
+        got = f"{len(value)} items" if isinstance(value, list) else type_name(value)
+        return [(path, f"{path}: must be a list of 1 to {most} strings (got: {got})")]
+    problems: list[tuple[str, str]] = []
+    for index, item in enumerate(value):
+        where = f"{path}[{index}]"
+        if not isinstance(item, str):
+            problems.append((where, f"{where}: must be a string, as the container receives it (got: {show(item)})"))
+        elif len(item) > length:
+            problems.append((where, f"{where}: at most {length} characters (got: {len(item)} characters)"))
+        elif not re.fullmatch(contract["argument_pattern"], item):
+            problems.append((where, f"{where}: must match {contract['argument_pattern']}, one line (got: {show(item)})"))
     return problems
 
 
@@ -218,6 +265,9 @@ def apply_overrides(event: dict[str, Any], request: dict[str, Any]) -> dict[str,
                 channel["DataSource"]["S3DataSource"]["S3Uri"] = uri
     for key, value in given.get("tuner", {}).items():
         request["ResourceLimits"][TUNER_KEYS[key]] = value
+    for name, value in given.get("processing", {}).items():
+        if "arguments" in value:
+            request["ProcessingArguments"][event["processing"]["steps"][name]] = list(value["arguments"])
     return request
 
 

@@ -29,7 +29,7 @@ FAILED_STATE = "Run failed"
 RUN = "$.run"
 POLL_SECONDS = 30  # the SageMaker SDK's endpoint waiter polls every 30 s
 DEFAULT_WAIT_SECONDS = 3600
-INPUT_KEYS = ("hyperparameters", "inputs", "output_path", "tuner")  # the execution input's shape (run_input/index.py)
+INPUT_KEYS = ("hyperparameters", "inputs", "output_path", "tuner", "processing")  # the execution input's shape (run_input/index.py)
 
 # Errors worth retrying with backoff: throttling and SageMaker's service errors (the optimized
 # integrations report every SageMaker error as SageMaker.AmazonSageMakerException, throttling included).
@@ -299,6 +299,8 @@ class GrantContext:
     :param model_role_arn: the role CreateModel passes, when the pipeline chooses it.
     :param processing_role_arns: the roles CreateProcessingJob passes (with processing steps).
     :param topic_key_arn: the KMS key of an encrypted notification topic.
+    :param artifact_bucket: the artifact bucket's name (the default output of processing steps).
+    :param run_folders: the runs' folders in it, ``<prefix>-????????????`` (S3 keeps the case).
     :param model_package_group: the model package group runs register in.
     """
 
@@ -314,6 +316,8 @@ class GrantContext:
     training_role_arn: str | None = None
     model_role_arn: str | None = None
     processing_role_arns: tuple[str, ...] = ()
+    artifact_bucket: str | None = None
+    run_folders: str | None = None
     model_package_group: str | None = None
 
     def arn(self, service: str, resource: str) -> str:

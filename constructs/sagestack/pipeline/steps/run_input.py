@@ -1,5 +1,6 @@
 """Check run input → Input accepted?: the execution input's overrides (hyperparameters, inputs,
-output_path, a tuned model's tuner limits), checked and applied by the run-input function (run_input/index.py)."""
+output_path, a tuned model's tuner limits, processing steps' arguments), checked and applied by the
+run-input function (run_input/index.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from ...descriptor import ModelDescriptor
 from ...render.training import output_path
 from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, overridable_request, run_input_contract, to_parameters
+from .processing import arguments_contract, arguments_key, overridable_arguments
 
 # The parts of CreateTrainingJob a run's input may change; Train (or Tune) reads them from the check's answer.
 OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig", "ResourceLimits")
@@ -26,15 +28,20 @@ class RunInput(Fragment):
     def states(self, b: Builder, s: StepContext) -> str | None:
         resources = s.resources
         assert resources.check_input_function is not None, "a training pipeline needs the run-input function"
-        request = overridable_request(s.d, s.ctx)
+        request = overridden(overridable_request(s.d, s.ctx))
+        arguments = overridable_arguments(s.d)
+        if arguments:
+            request["ProcessingArguments"] = {arguments_key(name): values for name, values in arguments.items()}
         payload = {
             "input.$": "$.input",
-            "request": to_parameters(overridden(request), s.runtime, s.static),
+            "request": to_parameters(request, s.runtime, s.static),
             **run_input_contract(s.d, s.ctx),
             "output_path": to_parameters(output_path(s.d, s.ctx), s.runtime, s.static),
             "readable": list(resources.readable) if resources.readable is not None else None,
             "writable": list(resources.writable) if resources.writable is not None else None,
         }
+        if arguments:
+            payload["processing"] = arguments_contract(s.d)
         b.add("Check run input", {
             "Type": "Task",
             "Comment": "Validates the execution input (hyperparameters, inputs, output_path) and applies it over the descriptor's values.",
