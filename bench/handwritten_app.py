@@ -72,7 +72,7 @@ SPECS: dict[str, dict] = {
     "sklearn-iris": {"shape": "train+deploy", "source": "sklearn-iris"},
     "xgboost-serving": {"shape": "hosting", "variants": ["AllTraffic"], "autoscale": True},
     "xgboost-builtin": {"shape": "train+transform"},
-    "xgboost-tuned": {"shape": "train+deploy"},  # a tuning job instead of a training job: the same resources
+    "xgboost-tuned": {"shape": "train+deploy", "register": True},  # a tuning job instead of a training job: the same resources, and a registry
     "mnist-shadow": {"shape": "hosting", "variants": ["production", "candidate"], "shadow": True},
     "sklearn-multi-model": {"shape": "hosting", "variants": ["AllTraffic"], "code": "sklearn-serverless"},
     "pytorch-pipeline": {"shape": "train+deploy", "source": "pytorch-pipeline", "repack": True, "processing": True},
@@ -156,6 +156,14 @@ def pipeline_stack(stack: cdk.Stack, name: str, spec: dict, workdir: Path) -> No
         scheduler.CfnScheduleGroup(stack, "NewDataScheduleGroup", name=f"{name}-new-data")
         new_data = function(stack, "NewData")
         events.Rule(stack, "NewDataRule", event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"]), targets=[targets.LambdaFunction(new_data)])
+    if spec.get("register"):  # the model package group, and the rule an approval starts a deployment with
+        sagemaker.CfnModelPackageGroup(stack, "ModelPackageGroup", model_package_group_name=f"{name}-dev").apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        approver = role(stack, "ApprovalRole", "events.amazonaws.com", ["states:StartExecution"], [machine.state_machine_arn])
+        events.Rule(
+            stack, "ApprovalRule",
+            event_pattern=events.EventPattern(source=["aws.sagemaker"], detail_type=["SageMaker Model Package State Change"], detail={"ModelPackageGroupName": [f"{name}-dev"], "ModelApprovalStatus": ["Approved"]}),
+            targets=[targets.SfnStateMachine(machine, role=approver, input=events.RuleTargetInput.from_object({"model_package_arn": events.EventField.from_path("$.detail.ModelPackageArn")}))],
+        )
     if shape == "train+deploy":
         cdk.CfnOutput(stack, "EndpointName", value=f"{name}-dev")
 

@@ -107,6 +107,7 @@ def write_definitions(catalog: Path) -> None:
             static=EXAMPLE_VALUES, check_input_function="arn:aws:lambda:us-east-1:123456789012:function:check", endpoint_name=f"{d.name}-dev" if d.deploy else None,
             inference_component_name=f"{d.name}-dev" if d.deploy and d.deploy.inference_component_based() else None,
             repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:repack", "assets", "code.tar.gz", "artifacts", f"repacked/{d.name}"),
+            model_package_group=f"{d.name}-dev" if d.register is not None else None,
         )
         (catalog / "asl" / f"{d.name}.json").write_text(json.dumps(pipeline_definition(d, RenderContext(region="us-east-1"), resources)))
 

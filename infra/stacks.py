@@ -137,7 +137,7 @@ class ModelStack(_CatalogStack):
         if descriptor.estimator is not None or descriptor.transformer is not None or descriptor.processing is not None:
             # A preview never trains by itself: its schedule and new-data rule are synthesized switched off.
             self.training = TrainingPipeline(
-                self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None,
+                self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None, registry_retained=preview is None,
             )
         self.tags_of.add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:

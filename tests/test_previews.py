@@ -133,6 +133,17 @@ def test_an_explicit_endpoint_name_gets_the_preview_suffix(tmp_path: Path) -> No
     assert issues == [] and applied is not None and applied.deploy is not None and applied.deploy.endpoint_name == "mnist-live-pr-7"
 
 
+def test_an_explicit_model_package_group_gets_the_preview_suffix() -> None:
+    from sagestack.descriptor import validate_data
+
+    data = BY_NAME["xgboost-tuned"].model_dump(mode="json", exclude_unset=True)
+    data["register"]["model_package_group_name"] = "churn-models"
+    named = validate_data(data, file="named.yaml", source=BY_NAME["xgboost-tuned"].source).descriptor
+    assert named is not None
+    applied, issues = apply_preview(named, "pr-7", load_environments(ENVIRONMENTS))
+    assert issues == [] and applied is not None and applied.register is not None and applied.register.model_package_group_name == "churn-models-pr-7"
+
+
 def test_preview_settings_are_validated_with_their_lines(tmp_path: Path) -> None:
     path = tmp_path / "environments.yaml"
     path.write_text(

@@ -242,6 +242,9 @@ def apply_preview(d: ModelDescriptor, preview_id: str, result: EnvironmentsResul
             placement.preview(deploy, scaling, preview_id)
         if deploy.get("endpoint_name"):
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{preview_id}"
+    register = data.get("register")
+    if register is not None and register.get("model_package_group_name"):  # a preview registers in a group of its own
+        register["model_package_group_name"] = f"{register['model_package_group_name']}-{preview_id}"
     for section, instance_type in ((estimator, preview.training_instance_type), (transformer, preview.transform_instance_type)):
         if section is not None:
             if section is not estimator or _trains_on_cpu(d):

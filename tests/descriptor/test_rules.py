@@ -213,6 +213,14 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     # with a tuner, the training jobs report the tuner's metric_definitions, not the estimator's
     ("quality_gate_metrics_are_reported", tuned_base, _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("estimator.metric_definitions", [{"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])),
      _all(_set("estimator.image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1"), _set("tuner.metric_definitions", [{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}, {"Name": "f1", "Regex": "f1=([0-9.]+)"}]), _set("deploy.condition", [{"metric": "f1", "greater_than": 0.5}])), "deploy.condition[0].metric", "reports no such metric", "error"),
+    # The model registry (register).
+    ("register_needs_a_trained_model", model_base, _set("register", {"content_types": ["text/csv"]}), lambda d: None, "register", "trains none", "error"),
+    ("register_needs_a_trained_model", tuned_base, _set("register", {"approval_status": "Rejected"}), _set("register", {"approval_status": "Approved"}), "register.approval_status", "can never be deployed", "error"),
+    ("register_needs_a_trained_model", tuned_base, _set("register", {"task": "CLASSIFY"}), _set("register", {"task": "CLASSIFICATION"}), "register.task", "not a task the SDK documents", "error"),
+    ("register_needs_a_trained_model", tuned_base, _set("register", {"customer_metadata_properties": {"sagestack_run": "x"}}), _set("register", {"customer_metadata_properties": {"run": "x"}}), "register.customer_metadata_properties.sagestack_run", "the ones each run adds", "error"),
+    ("register_needs_a_trained_model", tuned_base, _set("register", {"customer_metadata_properties": {f"k{i}": "v" for i in range(49)}}), _set("register", {"customer_metadata_properties": {f"k{i}": "v" for i in range(48)}}), "register.customer_metadata_properties", "too many entries", "error"),
+    ("register_needs_a_trained_model", tuned_base, _all(_del("deploy"), _set("transformer", {"instance_type": "ml.m5.large"}), _set("transform", {"data": "s3://sagestack-test/in"}), _set("register", {})), lambda d: None, "register", "batch transform is not supported", "error"),
+    ("framework_package_needs_an_instance_type", tf_base, _set("register", {"content_types": ["application/json"]}), _set("register", {"inference_instances": ["ml.g4dn.xlarge"]}), "register.inference_instances", "first inference instance type", "error"),
 ]
 
 

@@ -235,6 +235,11 @@ def run_in(calls: list[tuple[str, dict[str, Any]]], session: Any, descriptor: di
                 estimator.fit(_inputs(fit), **fit_kwargs)
                 deployable = estimator
             outputs[("training", "model")] = deployable.model_data if "tuner" not in d else None
+            if "register" in d:  # estimator.register(...), the best job's with a tuner
+                registered = tuner.best_estimator() if "tuner" in d else estimator
+                # register() names its model from base_job_name, which fit(job_name=...) leaves unset (TypeError)
+                registered.base_job_name = registered.base_job_name or JOB_NAME
+                registered.register(**d["register"])
         for step in steps:
             if step.get("when") == "after_training":
                 _run_processing(step, session, base, outputs)

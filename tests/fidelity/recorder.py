@@ -115,6 +115,12 @@ def _fake_response(operation: str, params: dict[str, Any]) -> dict[str, Any]:
         return {"TransformJobArn": f"{arn}:transform-job/{params['TransformJobName']}"}
     if operation in ("DescribeEndpoint", "DescribeEndpointConfig", "DescribeModel"):
         raise _client_error(operation, "ValidationException", "Could not find")
+    if operation == "Search" and params.get("Resource") in ("ModelPackageGroup", "TrainingJob"):
+        return {"Results": []}  # register(): no group yet (it creates one); the model card finds no training job by artifact
+    if operation == "CreateModelPackageGroup":
+        return {"ModelPackageGroupArn": f"{arn}:model-package-group/{params['ModelPackageGroupName']}"}
+    if operation == "CreateModelPackage":
+        return {"ModelPackageArn": f"{arn}:model-package/{params['ModelPackageGroupName']}/1"}
     if operation == "ListTags":
         return {"Tags": []}
     raise AssertionError(f"unexpected SageMaker call {operation}")

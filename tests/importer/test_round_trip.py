@@ -59,6 +59,12 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
     "mnist-shadow": "shadow variants have no SDK call: the header is boto3's create_endpoint_config",
 }
 
+# Sections of an example the header shows but `sagestack import` does not read yet: the rest of
+# the descriptor must round-trip.
+NOT_IMPORTED: dict[str, tuple[tuple[str, ...], str]] = {
+    "xgboost-tuned": (("register", "deploy"), "register() is not read yet, nor the deploy of the package it returns"),
+}
+
 EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") and p.is_file())
 
 
@@ -111,9 +117,12 @@ def test_the_header_code_imports_to_an_equivalent_descriptor(example: Path) -> N
     imported = load_source(item.path, item.text).descriptor
     expected = load_descriptor(example).descriptor
     assert imported is not None and expected is not None
-    assert _differences(imported.model_dump(), expected.model_dump()) == BEYOND_THE_HEADER.get(example.stem, set())
+    skipped = NOT_IMPORTED.get(example.stem, ((), ""))[0]
+    differences = {key for key in _differences(imported.model_dump(), expected.model_dump()) if key.split(".")[0] not in skipped}
+    assert differences == BEYOND_THE_HEADER.get(example.stem, set())
+    assert all(getattr(imported, section) is None for section in skipped), f"{example.name} imports {skipped} now: remove it from NOT_IMPORTED"
 
 
 def test_the_lists_name_only_examples_that_exist() -> None:
     stems = {p.stem for p in EXAMPLES}
-    assert set(CANNOT_ROUND_TRIP) <= stems and set(BEYOND_THE_HEADER) <= stems
+    assert set(CANNOT_ROUND_TRIP) <= stems and set(BEYOND_THE_HEADER) <= stems and set(NOT_IMPORTED) <= stems

@@ -78,6 +78,7 @@ def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
         inference_component_name=(d.deploy.inference_component_name or f"{d.name}-dev") if d.deploy is not None and d.deploy.inference_component_based() else None,
         repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
         topic_arn=TOPIC if topic else None,
+        model_package_group=f"{d.name}-dev" if d.register is not None else None,
     )
 
 

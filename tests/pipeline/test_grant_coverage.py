@@ -64,7 +64,7 @@ def _alarm_prefix(resource_id: str) -> str:
     return arn("cloudwatch", f"alarm:TargetTracking-{resource_id}-AlarmHigh-00000000-0000-0000-0000-000000000000")
 
 
-def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) -> Iterator[Need]:
+def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, group: str | None = None) -> Iterator[Need]:
     """What the Task ``state`` is authorized by (``run`` is this run's name, ``job`` the training
     job whose model the run serves: the run's, or its tuning job's best)."""
     match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z0-9]+):([A-Za-z.]+)", state["Resource"])
@@ -144,6 +144,9 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None) ->
             "deleteInferenceComponent": [component],
             "describeEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
             "deleteEndpoint": [arn("sagemaker", f"endpoint/{endpoint}")],
+            # a version of the model's group (versions are numbered), and the group it joins
+            "createModelPackage": [arn("sagemaker", f"model-package/{(group or '').lower()}/1"), arn("sagemaker", f"model-package-group/{(group or '').lower()}")],
+            "describeModelPackage": [arn("sagemaker", f"model-package/{(group or '').lower()}/1")],
         }[operation]
         for target in targets:
             yield Need(name, action, target)
@@ -206,7 +209,8 @@ def _needs(case: str, synth: dict[str, dict[str, Any]]) -> list[Need]:
     run = f"{run_prefix(d)}-{RUN_ID}"
     # a tuning job's best training job is <tuning job>-<3 digits>-<8 hex>
     job = f"{run}-007-0123abcd" if d.tuner is not None else run
-    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run, job)]
+    group = d.register.model_package_group_name or f"{d.name}-dev" if d.register is not None else None  # the synthesized stacks' environment
+    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run, job, group)]
     for key in _topic_keys(entry["template"]):  # publishing to an encrypted topic uses its key
         publish = [n for n in out if n.action == "sns:Publish"]
         assert publish, case
@@ -285,4 +289,5 @@ def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, d
         "aws-sdk:s3:getObject", "aws-sdk:s3:putObject",
         "aws-sdk:sagemaker:describeEndpointConfig", "aws-sdk:sagemaker:createInferenceComponent", "aws-sdk:sagemaker:updateInferenceComponent",
         "aws-sdk:sagemaker:describeInferenceComponent", "aws-sdk:sagemaker:deleteInferenceComponent",
+        "aws-sdk:sagemaker:createModelPackage", "aws-sdk:sagemaker:describeModelPackage",
     }

@@ -26,6 +26,9 @@ from .harness import asl_problems, run
 
 CATALOG_BY_NAME = {d.name: d for d in load_catalog([CATALOG]).descriptors}
 PIPELINES = {n: d for n, d in CATALOG_BY_NAME.items() if d.estimator is not None or d.transformer is not None or d.processing is not None}
+# xgboost-tuned registers its model for approval (test_register.py runs that path); the tuning and
+# gate tests here run it as a model that deploys in the same run.
+CATALOG_BY_NAME["xgboost-tuned"] = CATALOG_BY_NAME["xgboost-tuned"].model_copy(update={"register": None})
 CTX = RenderContext(region="us-east-1")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # botocore's TrainingJobName / ModelName / EndpointConfigName
 RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")

@@ -456,3 +456,32 @@ def test_handler_unexpected_exception_answers_failed(module: Any, responses: lis
 
     module.handler({k: v for k, v in _event("Delete", _props("arn:x")).items() if k != "RequestType"}, None)
     assert responses[-1]["Status"] == "FAILED" and "RequestType" in responses[-1]["Reason"]
+
+
+def test_teardown_deletes_a_preview_groups_packages(module: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview's model package group goes with its stack, which CloudFormation can do only once
+    the group holds no version: teardown deletes every version (all pages), and one deleted
+    meanwhile is not an error; without ModelPackageGroup no package call is made."""
+    import boto3
+    from botocore.stub import Stubber
+
+    for key, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    clients = module.Clients(sagemaker=boto3.client("sagemaker", region_name=REGION), autoscaling=None, stepfunctions=None)
+    stamp = "2026-01-01T00:00:00Z"
+    group = "xgboost-tuned-pr-12"
+
+    def version(n: int) -> dict[str, Any]:
+        return {"ModelPackageGroupName": group, "ModelPackageVersion": n, "ModelPackageArn": f"arn:aws:sagemaker:us-east-1:123456789012:model-package/{group}/{n}", "CreationTime": stamp, "ModelPackageStatus": "Completed"}
+
+    with Stubber(clients.sagemaker) as sm:
+        sm.add_response("list_model_packages", {"ModelPackageSummaryList": [version(1)], "NextToken": "p1"}, {"ModelPackageGroupName": group})
+        sm.add_response("list_model_packages", {"ModelPackageSummaryList": [version(2)]}, {"ModelPackageGroupName": group, "NextToken": "p1"})
+        sm.add_response("delete_model_package", {}, {"ModelPackageName": version(1)["ModelPackageArn"]})
+        sm.add_client_error("delete_model_package", "ValidationException", f"Model package {group}/2 does not exist.", expected_params={"ModelPackageName": version(2)["ModelPackageArn"]})
+        removed: list[str] = []
+        failures: list[str] = []
+        module._delete_packages({"ModelPackageGroup": group}, clients, removed, failures)
+        sm.assert_no_pending_responses()
+        module._delete_packages({}, clients, removed, failures)  # an environment's group is retained
+    assert failures == [] and removed == [f"deleted model package {version(1)['ModelPackageArn']}"]

@@ -65,7 +65,11 @@ def python_pattern(pattern: str) -> str:
     if r"\p{" in pattern:
         # [\p{L}\p{Z}\p{N}_.:/=+\-@]* : letters, separators, numbers and the listed marks.
         pattern = pattern.replace(r"\p{L}\p{Z}\p{N}", r"\w\s")
-    return pattern
+        # letters, marks, separators, symbols, numbers, punctuation: all but control characters
+        pattern = pattern.replace(r"[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]", r"[^\x00-\x1f\x7f]")
+    # A length written as a repeat of the end anchor (CustomerMetadataKey's "(...)${1,128}"): the
+    # shape's min and max say it.
+    return re.sub(r"\$\{\d+,\d+\}$", "", pattern)
 
 
 @cache

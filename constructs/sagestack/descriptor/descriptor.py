@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -14,6 +15,7 @@ from .fit import Fit, RecordSet, TrainingInput
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES, EstimatorSpec, ModelSpec
 from .paths import repository_root
 from .processing import PROCESSOR_TYPES, NetworkConfig, ProcessingInput, ProcessingOutput, ProcessingRun, ProcessingStep, ProcessingSteps, StepOutput
+from .register import Register
 from .schedule import RunInput, Schedule, TunerRunInput
 from .transform import Transform, Transformer
 from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
@@ -52,6 +54,11 @@ _LONGEST_PREFIX = _stack_description("m" * NAME_MAX, _kind(max(ESTIMATOR_TYPES, 
 DESCRIPTION_MAX_BYTES = STACK_DESCRIPTION_MAX_BYTES - len(_LONGEST_PREFIX.encode("utf-8"))
 
 
+# The field `register` mirrors estimator.register(...); the name it shadows is ABCMeta.register, a
+# class-level method instances never reach.
+warnings.filterwarnings("ignore", message=r'Field name "register" in "ModelDescriptor" shadows', category=UserWarning)
+
+
 class ModelDescriptor(SdkModel):
     """One model: how it is trained (``estimator`` + ``fit``) or where its data is (``model``),
     and how it is served (``deploy``) or batch-scored (``transformer`` + ``transform``)."""
@@ -87,6 +94,11 @@ class ModelDescriptor(SdkModel):
     )
     model: ModelSpec | None = sdk_field(None, doc=f"Existing model data (type: {', '.join(MODEL_TYPES)}).", lands_in="AWS::SageMaker::Model")
     deploy: Deploy | None = sdk_field(None, doc="deploy(...) arguments plus autoscaling.", lands_in="AWS::SageMaker::EndpointConfig and AWS::SageMaker::Endpoint")
+    register: Register | None = sdk_field(
+        None,
+        doc="estimator.register(...) arguments: each run registers its model in a model package group; with PendingManualApproval, approving the package deploys it.",
+        lands_in="AWS::SageMaker::ModelPackageGroup and CreateModelPackage",
+    )
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
     transform: Transform | None = sdk_field(None, doc="transformer.transform(...) arguments.", lands_in="CreateTransformJob.TransformInput")
     schedule: Schedule | None = sdk_field(
@@ -99,7 +111,7 @@ class ModelDescriptor(SdkModel):
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
-    @field_validator("estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform", "schedule", mode="before")
+    @field_validator("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "transformer", "transform", "schedule", mode="before")
     @classmethod
     def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
@@ -156,10 +168,10 @@ class ModelDescriptor(SdkModel):
         return _stack_description(self.name, self.kind, self.description)
 
 
-SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "transformer", "transform", "schedule")
+SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "transformer", "transform", "schedule")
 
 register_field_homes(
-    ModelDescriptor, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
+    ModelDescriptor, Register, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
     ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig,
     ProcessingStep, ProcessingRun, ProcessingInput, ProcessingOutput, StepOutput, NetworkConfig, *PROCESSOR_TYPES.values(), *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

@@ -14,7 +14,9 @@ Create and Update do nothing. Delete, in order:
   3. delete the inference components, and wait until they are gone (an endpoint is deleted
      only without components);
   4. delete the endpoint, if it exists;
-  5. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``.
+  5. delete every endpoint config and model whose name is exactly ``<NamePrefix>-<12 hex>``;
+  6. with ModelPackageGroup (a preview's group, which goes with its stack): delete every package
+     version in it, so that CloudFormation can delete the group.
 Failures are collected rather than stopping at the first; any failure answers FAILED with a
 reason naming each one.
 
@@ -23,7 +25,8 @@ Properties (CloudFormation passes strings and lists of strings):
   EndpointName (str, "" when there is no endpoint), Variants (list of variant names, may be empty),
   Alarms (list of CloudWatch alarm names, optional: the scale-from-zero alarm of an asynchronous
   endpoint or of a component's copies), InferenceComponents (list of component names, optional),
-  ScaledInferenceComponents (those of them whose copies are a scalable target, optional).
+  ScaledInferenceComponents (those of them whose copies are a scalable target, optional),
+  ModelPackageGroup (str, optional: the group whose packages are deleted).
 PhysicalResourceId: ``sagestack-teardown-<NamePrefix>``.
 """
 
@@ -248,11 +251,29 @@ def _delete_generated(props: dict[str, Any], clients: Clients, removed: list[str
             removed.append(f"deleted {label} {name}")
 
 
+def _delete_packages(props: dict[str, Any], clients: Clients, removed: list[str], failures: list[str]) -> None:
+    group = props.get("ModelPackageGroup")
+    if not group:
+        return
+    arns: list[str] = []
+    for page in clients.sagemaker.get_paginator("list_model_packages").paginate(ModelPackageGroupName=group):
+        arns.extend(item["ModelPackageArn"] for item in page.get("ModelPackageSummaryList", []))
+    for arn in arns:
+        try:
+            clients.sagemaker.delete_model_package(ModelPackageName=arn)
+        except ClientError as exc:
+            if "does not exist" in _message(exc):
+                continue  # deleted meanwhile
+            failures.append(f"delete model package {arn}: {exc}")
+            continue
+        removed.append(f"deleted model package {arn}")
+
+
 def teardown(props: dict[str, Any], clients: Clients) -> tuple[list[str], list[str]]:
     """Remove the run-time resources; return (what was removed, what could not be removed)."""
     removed: list[str] = []
     failures: list[str] = []
-    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_components, _delete_endpoint, _delete_generated):
+    for step in (_stop_executions, _deregister_targets, _delete_alarms, _delete_components, _delete_endpoint, _delete_generated, _delete_packages):
         try:
             step(props, clients, removed, failures)
         except Exception as exc:  # noqa: BLE001 - keep going, report every failure

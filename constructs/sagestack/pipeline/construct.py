@@ -45,6 +45,7 @@ from ..render.training import create_training_job, output_path, role_arn
 from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
 from .processing_assets import ProcessingAssets
+from .registry import add_registry, model_package_group_for
 from .steps import GrantContext
 from .steps import grants as step_grants
 from .steps.tuning import TRAINING_JOB_SUFFIX
@@ -103,6 +104,7 @@ class TrainingPipeline(Construct):
         notification_topic: sns.ITopic | None = None,
         name_suffix: str | None = None,
         triggers_enabled: bool = True,
+        registry_retained: bool = True,
     ) -> None:
         """
         :param descriptor: a validated descriptor with ``estimator`` and ``fit``, or with ``model``
@@ -115,6 +117,8 @@ class TrainingPipeline(Construct):
             account never share run names, IAM scope or teardown (default: none).
         :param triggers_enabled: whether the descriptor's ``schedule`` starts runs (default True;
             False synthesizes the schedule and the new-data rule switched off, as previews do).
+        :param registry_retained: whether the model package group (``register:``) outlives the
+            stack (default True; previews pass False: teardown deletes their packages, then the group goes).
         """
         super().__init__(scope, construct_id)
         d = descriptor
@@ -143,6 +147,7 @@ class TrainingPipeline(Construct):
         self.inference_component_name = inference_component_name_for(d, environment) if d.deploy is not None and d.deploy.inference_component_based() else None
         # whether runs create the endpoint (else their inference component joins another descriptor's)
         self.owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)
+        self.model_package_group = model_package_group_for(d, environment) if d.register is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
         static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
 
@@ -259,6 +264,7 @@ class TrainingPipeline(Construct):
             # A literal from the (concrete) region, not the AWS::Partition token: the definition's Task
             # resources stay plain ARNs that cfn-lint and local execution read.
             partition=region_info.RegionInfo.get(stack_env(stack).region).partition or self._partition,
+            model_package_group=self.model_package_group,
         )
         self.definition = pipeline_definition(d, ctx, resources)
         definition_text, substitutions = _with_substitutions(self.definition, {
@@ -300,8 +306,9 @@ class TrainingPipeline(Construct):
             ["Resource::*"],
         )
         self.triggers = add_triggers(self, d.schedule, enabled=triggers_enabled) if d.schedule is not None else None
-        if d.deploy is not None or d.transformer is not None:  # runs create models (and an endpoint)
-            self._teardown(d, runs)
+        self.registry = add_registry(self, d, self.model_package_group, retained=registry_retained) if self.model_package_group is not None else None
+        if d.deploy is not None or d.transformer is not None or (self.registry is not None and not registry_retained):  # runs create models (and an endpoint) or packages
+            self._teardown(d, runs, None if registry_retained else self.model_package_group)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a run of {d.name}")
         if self.endpoint_name is not None:
             cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
@@ -366,12 +373,14 @@ class TrainingPipeline(Construct):
             training_role_arn=training_role_arn, model_role_arn=model_role_arn,
             processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
             artifact_bucket=self.artifact_bucket.bucket_name, run_folders=self._run_folder,
+            model_package_group=self.model_package_group,
         )
         return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]
 
-    def _teardown(self, d: ModelDescriptor, runs: str) -> None:
+    def _teardown(self, d: ModelDescriptor, runs: str, packages: str | None = None) -> None:
         """On stack deletion: stop runs, deregister autoscaling, delete the run-created endpoint,
-        configs and models (handlers/teardown.py), so a deleted stack leaves nothing billing."""
+        configs and models (handlers/teardown.py), so a deleted stack leaves nothing billing; and
+        the packages of ``packages`` (a group that goes with the stack)."""
         arn = self._arn
         name_token = self.state_machine.state_machine_name
         statements = [
@@ -394,6 +403,9 @@ class TrainingPipeline(Construct):
             # List actions take no resource-level permissions.
             statement(actions=["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"], resources=["*"]),
         ]
+        if packages is not None:
+            statements.append(statement(actions=["sagemaker:ListModelPackages"], resources=["*"]))  # takes no resource ARN
+            statements.append(statement(actions=["sagemaker:DeleteModelPackage"], resources=[arn("sagemaker", f"model-package/{packages.lower()}/*")]))
         variants: list[str] = []
         scaled_components: list[str] = []
         alarms: list[str] = []
@@ -429,7 +441,7 @@ class TrainingPipeline(Construct):
             role,
             statements,
             "Teardown removes run-created resources named <model prefix>-<12 hex run id> and stops this state machine's "
-            "executions (ARNs made at run time); ListModels/ListEndpointConfigs and DeregisterScalableTarget take no resource ARN.",
+            f"executions (ARNs made at run time); ListModels/ListEndpointConfigs{'/ListModelPackages' if packages is not None else ''} and DeregisterScalableTarget take no resource ARN.",
         )
         resource = cdk.CustomResource(
             self, "TeardownRunResources",
@@ -440,10 +452,13 @@ class TrainingPipeline(Construct):
                 **({"Alarms": alarms} if alarms else {}),
                 **({"InferenceComponents": [self.inference_component_name]} if self.inference_component_name is not None else {}),
                 **({"ScaledInferenceComponents": scaled_components} if scaled_components else {}),
+                **({"ModelPackageGroup": packages} if packages else {}),
             },
         )
-        # Deleted first: before the state machine, the roles SageMaker runs as, and its own policy.
+        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the group.
         resource.node.add_dependency(policy)
+        if packages is not None and self.registry is not None:
+            resource.node.add_dependency(self.registry[0])
         for dependency in (self.execution_role, self.model_role, self.processing.role if self.processing is not None else None):
             if dependency is not None:
                 resource.node.add_dependency(dependency)

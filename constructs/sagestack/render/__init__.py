@@ -18,6 +18,7 @@ from .hosting import create_endpoint, create_endpoint_config, create_inference_c
 from .images import image_uri, image_uris_by_region
 from .inference_component import creates_endpoint
 from .processing import create_processing_job
+from .register import create_model_package, create_model_package_group
 from .training import create_training_job
 from .transform import create_transform_job
 from .tuning import create_hyper_parameter_tuning_job
@@ -37,6 +38,8 @@ __all__ = [
     "create_endpoint",
     "create_inference_component",
     "create_transform_job",
+    "create_model_package",
+    "create_model_package_group",
     "needs_repack",
     "image_uri",
     "image_uris_by_region",
@@ -56,6 +59,9 @@ def render_requests(d: ModelDescriptor, ctx: RenderContext) -> dict[str, dict[st
         out["CreateTrainingJob"] = create_training_job(d, ctx)
     for step in (s for s in steps if s.when == "after_training"):
         out[f"CreateProcessingJob.{step.name}"] = create_processing_job(d, step, ctx)
+    if d.register is not None:  # register(): the group (when it does not exist yet), then the package
+        out["CreateModelPackageGroup"] = create_model_package_group(d, ctx)
+        out["CreateModelPackage"] = create_model_package(d, ctx)
     variants = model_variants(d.deploy) if d.deploy is not None else []
     if variants:
         for variant in variants:  # one model per variant (and shadow); keys "CreateModel.<variant>"

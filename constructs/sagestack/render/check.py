@@ -22,6 +22,7 @@ EXAMPLE_VALUES = {
     "RepackedModelData": "s3://sagestack-artifacts-123456789012-us-east-1/mnist-tf/repacked/model.tar.gz",
     "EndpointConfigName": "mnist-tf-20260101t000000-a1b2c3d4",
     "EndpointName": "mnist-tf-dev",
+    "ModelPackageGroupName": "mnist-tf-dev",
     "InferenceComponentName": "mnist-tf-dev",
     "TransformJobName": "mnist-tf-20260101t000000-a1b2c3d4",
     "AccountId": "123456789012",

@@ -27,6 +27,7 @@ PLACEHOLDERS: dict[str, str] = {
     "RepackedModelData": "S3 URI of model.tar.gz repacked with the inference code under code/",
     "EndpointConfigName": "per-execution endpoint config name",
     "EndpointName": "the stable endpoint name of this model and environment",
+    "ModelPackageGroupName": "the model package group of this model and environment (register: without model_package_group_name)",
     "InferenceComponentName": "the stable inference component name of this model and environment (clients pass it to invoke_endpoint)",
     "TransformJobName": "per-execution transform job name",
     "AccountId": "the stack's account (a role given by name becomes an ARN in it)",
@@ -68,6 +69,7 @@ class RenderContext:
     repacked_model_data: str = ph("RepackedModelData")
     endpoint_config_name: str = ph("EndpointConfigName")
     endpoint_name: str = ph("EndpointName")
+    model_package_group_name: str = ph("ModelPackageGroupName")
     inference_component_name: str = ph("InferenceComponentName")
     transform_job_name: str = ph("TransformJobName")
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from ...descriptor import ModelDescriptor
 from ...render import RenderContext
+from .approved_package import ApprovedPackage
 from .autoscaling import Autoscaling
 from .base import (
+    ENTRY,
     FAILURE,
     NEXT,
     RUN,
@@ -37,6 +39,7 @@ from .model import Model
 from .notify import Notify
 from .processing import Processing
 from .processing_after import ProcessingAfterTraining
+from .register import Register
 from .repack import Repack
 from .run_input import RunInput
 from .run_name import RunName
@@ -60,7 +63,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), ApprovedPackage(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Register(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 
@@ -69,9 +72,13 @@ def fragments(d: ModelDescriptor, resources: PipelineResources) -> list[Fragment
     return [f for f in FRAGMENTS if f.applies(d, resources)]
 
 
-def _link(state: dict[str, Any], following: str | None, failure: str) -> None:
+def _link(state: dict[str, Any], following: str | None, failure: str, entries: dict[str, str]) -> None:
     """Resolve the sentinels of one state: ``NEXT`` → ``following`` (the end of the run when
-    None), ``FAILURE`` → ``failure``."""
+    None), ``FAILURE`` → ``failure``, ``ENTRY + name`` → that fragment's entry."""
+    for holder, key in [(state, "Next"), (state, "Default"), *((rule, "Next") for rule in state.get("Choices", []))]:
+        target = holder.get(key)
+        if isinstance(target, str) and target.startswith(ENTRY):
+            holder[key] = entries[target.removeprefix(ENTRY)]
     if state.get("Next") == FAILURE:
         state["Next"] = failure
     if state.get("Next") == NEXT:
@@ -96,15 +103,18 @@ def compose(d: ModelDescriptor, ctx: RenderContext, resources: PipelineResources
     s = StepContext(d=d, ctx=ctx, resources=resources, prefix=run_prefix(d, resources.name_suffix), static=static, runtime=dict(RUNTIME))
     b = Builder()
     parts: list[tuple[list[str], str | None]] = []  # each fragment's states and its entry
+    named: dict[str, str] = {}
     for fragment in fragments(d, resources):
         before = len(b.states)
         entry = fragment.states(b, s)
         parts.append((list(b.states)[before:], entry))
+        if entry is not None:
+            named[fragment.name] = entry
     entries = [entry for _names, entry in parts if entry is not None]
     for index, (names, _entry) in enumerate(parts):
         following = next((e for _n, e in parts[index + 1:] if e is not None), None)
         for name in names:
-            _link(b.states[name], following, b.failure_target)
+            _link(b.states[name], following, b.failure_target, named)
     return {"StartAt": entries[0], "States": b.states}
 
 

@@ -41,6 +41,8 @@ LAMBDA_TRANSIENT = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lam
 # the run), and the failure path (the notifier when there is one, else "Run failed").
 NEXT = "__next__"
 FAILURE = "__failure__"
+#: ``ENTRY + <fragment name>``: the entry of that fragment (a path that skips the fragments between).
+ENTRY = "__entry__:"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class PipelineResources:
     :param name_suffix: appended to the run-name prefix (an environment's name; default none).
     :param partition: the partition of the service integrations' ARNs (``arn:<partition>:states:::...``;
         default ``aws``).
+    :param model_package_group: the model package group runs register in (descriptors with ``register``).
     """
 
     static: Mapping[str, str]
@@ -84,6 +87,7 @@ class PipelineResources:
     writable: Sequence[str] | None = None
     name_suffix: str | None = None
     partition: str = "aws"
+    model_package_group: str | None = None
 
 
 def _escape(text: str) -> str:
@@ -300,6 +304,7 @@ class GrantContext:
     :param topic_key_arn: the KMS key of an encrypted notification topic.
     :param artifact_bucket: the artifact bucket's name (the default output of processing steps).
     :param run_folders: the runs' folders in it, ``<prefix>-????????????`` (S3 keeps the case).
+    :param model_package_group: the model package group runs register in.
     """
 
     partition: str
@@ -317,6 +322,7 @@ class GrantContext:
     processing_role_arns: tuple[str, ...] = ()
     artifact_bucket: str | None = None
     run_folders: str | None = None
+    model_package_group: str | None = None
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...descriptor import ModelDescriptor
 from ...render.hosting import create_model
-from .base import NEXT, SAGEMAKER_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, pass_role, to_parameters
+from .base import NEXT, SAGEMAKER_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _Dynamic, _retry, allow, pass_role, to_parameters
+from .register import CONTAINER_KEYS, PACKAGE_CONTAINER
 
 
 class Model(Fragment):
@@ -17,6 +18,8 @@ class Model(Fragment):
         model_request = create_model(s.d, s.ctx)
         if s.resources.model_role_arn is not None:
             model_request["ExecutionRoleArn"] = s.resources.model_role_arn
+        if s.d.register is not None:  # the registered (or approved) package's container
+            model_request["PrimaryContainer"] = {**model_request["PrimaryContainer"], **{k: _Dynamic(f"{PACKAGE_CONTAINER}.{k}") for k in CONTAINER_KEYS}}
         b.add("Create model", {
             "Type": "Task",
             "Resource": "arn:aws:states:::sagemaker:createModel",

@@ -21,6 +21,8 @@ class Summary(Fragment):
         summary: dict[str, Any] = {"model": d.name, "run_name.$": "$.run.name"}
         if d.estimator is not None:
             summary.update({"training_job_name.$": "$.training.TrainingJobName", "model_data.$": "$.training.ModelArtifacts.S3ModelArtifacts"})
+        if d.register is not None:  # the version this run registered (or the approved one it deployed)
+            summary["model_package_arn.$"] = "$.package.ModelPackageArn"
         if d.processing is not None:  # each processing job's name, status and outputs
             summary["processing.$"] = "$.processing"
         if d.deploy is not None or d.transformer is not None:
