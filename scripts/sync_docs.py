@@ -1,5 +1,5 @@
 """Regenerate what the docs derive from code: the descriptor reference (docs/reference.md), the
-kinds table of README.md, the pipeline diagram (docs/pipelines.md), and the JSON Schema in schema/. `make docs` runs this; tests
+kinds table of README.md, the pipeline diagrams (docs/pipelines.md, README.md), and the JSON Schema in schema/. `make docs` runs this; tests
 fail when any is stale."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 KINDS_START, KINDS_END = "<!-- kinds:start -->", "<!-- kinds:end -->"
 DIAGRAM_START, DIAGRAM_END = "<!-- pipeline-diagram:start -->", "<!-- pipeline-diagram:end -->"
 DIAGRAM_MODEL = "mnist-tf"  # train, then deploy an autoscaled endpoint: every kind of state
+README_DIAGRAM_MODEL = "pytorch-pipeline"  # preprocess, train, evaluate, gate on the report, deploy
 
 
 def with_reference(text: str) -> str:
@@ -36,15 +37,15 @@ def with_kinds(text: str) -> str:
     return f"{head}{KINDS_START}\n{table}{KINDS_END}{tail}"
 
 
-def pipeline_diagram() -> str:
-    """The Mermaid diagram of the example pipeline, with a notification topic so every state shows."""
+def pipeline_diagram(model: str = DIAGRAM_MODEL) -> str:
+    """The Mermaid diagram of an example's pipeline, with a notification topic so every state shows."""
     from sagestack.descriptor import load_catalog
     from sagestack.pipeline import PipelineResources, RepackStep, pipeline_definition
     from sagestack.pipeline.diagram import mermaid
     from sagestack.render import RenderContext
     from sagestack.render.check import EXAMPLE_VALUES
 
-    [d] = [d for d in load_catalog([ROOT / "infra" / "models"]).descriptors if d.name == DIAGRAM_MODEL]
+    [d] = [d for d in load_catalog([ROOT / "infra" / "models"]).descriptors if d.name == model]
     resources = PipelineResources(
         static=EXAMPLE_VALUES, check_input_function="check-run-input", endpoint_name=f"{d.name}-dev",
         repack=RepackStep("repack", "code", "code.tar.gz", "artifacts", "repacked"), topic_arn="arn:aws:sns:us-east-1:123456789012:runs",
@@ -52,10 +53,10 @@ def pipeline_diagram() -> str:
     return "```mermaid\n" + mermaid(pipeline_definition(d, RenderContext(region="us-east-1"), resources)) + "```\n"
 
 
-def with_diagram(text: str) -> str:
+def with_diagram(text: str, model: str = DIAGRAM_MODEL) -> str:
     head, rest = text.split(DIAGRAM_START, 1)
     _old, tail = rest.split(DIAGRAM_END, 1)
-    return f"{head}{DIAGRAM_START}\n{pipeline_diagram()}{DIAGRAM_END}{tail}"
+    return f"{head}{DIAGRAM_START}\n{pipeline_diagram(model)}{DIAGRAM_END}{tail}"
 
 
 def schema_text() -> str:
@@ -64,7 +65,7 @@ def schema_text() -> str:
 
 def main() -> int:
     REFERENCE.write_text(with_reference(REFERENCE.read_text()))
-    README.write_text(with_kinds(README.read_text()))
+    README.write_text(with_diagram(with_kinds(README.read_text()), README_DIAGRAM_MODEL))
     PIPELINES.write_text(with_diagram(PIPELINES.read_text()))
     SCHEMA.parent.mkdir(exist_ok=True)
     SCHEMA.write_text(schema_text())

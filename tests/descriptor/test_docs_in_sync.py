@@ -28,6 +28,11 @@ def test_pipeline_diagram_is_current() -> None:
     assert sync_docs.with_diagram(text) == text, "the diagram in docs/pipelines.md is stale: run `make docs`"
 
 
+def test_readme_pipeline_diagram_is_current() -> None:
+    text = sync_docs.README.read_text()
+    assert sync_docs.with_diagram(text, sync_docs.README_DIAGRAM_MODEL) == text, "the diagram in README.md is stale: run `make docs`"
+
+
 def test_schema_file_is_current() -> None:
     assert (REPO_ROOT / "schema" / "descriptor.schema.json").read_text() == sync_docs.schema_text(), "run `make docs`"
 
