@@ -111,14 +111,18 @@ def _extract(git_dir: Path, commit: str, target: Path) -> None:
 
 @contextlib.contextmanager
 def checkout(location: Path, commit: str) -> Iterator[Path]:
-    """The root of a checkout of the repository at ``commit``: a work tree as it is (its HEAD must
-    be ``commit`` when it is a git work tree), or a git directory's tree at ``commit``, written
-    into a temporary directory."""
+    """The root of a checkout of the repository at ``commit``: a git work tree as it is (its HEAD
+    must be ``commit``), or a git directory's tree at ``commit``, written into a temporary
+    directory."""
     if not location.is_dir():
         raise CorpusError(f"{location}: not a directory (a checkout of {REPOSITORY}, or its git directory)")
     if _is_git_dir(location):
-        if _git(location, "cat-file", "-t", commit).strip() != b"commit":
-            raise CorpusError(f"{location}: has no commit {commit}")
+        try:
+            is_commit = _git(location, "cat-file", "-t", commit).strip() == b"commit"
+        except CorpusError:
+            is_commit = False
+        if not is_commit:
+            raise CorpusError(f"{location}: has no commit {commit} (git fetch it there)")
         with tempfile.TemporaryDirectory(prefix="import-corpus-") as tmp:
             _extract(location, commit, Path(tmp))
             (Path(tmp) / ".git").mkdir()  # the top of a work tree, as a checkout's is
@@ -126,10 +130,13 @@ def checkout(location: Path, commit: str) -> Iterator[Path]:
         return
     if not (location / FOLDER).is_dir():
         raise CorpusError(f"{location}: has no {FOLDER.strip()!r} folder (a checkout of {REPOSITORY}?)")
-    if (location / ".git").exists():
-        head = subprocess.run(["git", "-C", str(location), "rev-parse", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
-        if head != commit:
-            raise CorpusError(f"{location}: is at commit {head or '?'}, the list is pinned to {commit} (git checkout {commit})")
+    if not (location / ".git").exists():
+        # The commit could not be checked, and without a work tree's top the descriptors'
+        # scripts would not count as inside one repository.
+        raise CorpusError(f"{location}: not a git work tree (git clone https://github.com/{REPOSITORY})")
+    head = subprocess.run(["git", "-C", str(location), "rev-parse", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
+    if head != commit:
+        raise CorpusError(f"{location}: is at commit {head or '?'}, the list is pinned to {commit} (git checkout {commit})")
     yield location
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -56,10 +57,13 @@ def test_a_location_that_is_no_checkout_is_refused(tmp_path: Path) -> None:
     with pytest.raises(report_script.CorpusError, match="has no 'archived' folder"):
         with report_script.checkout(tmp_path, "0" * 40):
             pass
-    (tmp_path / "HEAD").write_text("ref: refs/heads/main\n")
-    (tmp_path / "objects").mkdir()
-    with pytest.raises(report_script.CorpusError):
+    (tmp_path / report_script.FOLDER).mkdir()
+    with pytest.raises(report_script.CorpusError, match="not a git work tree"):  # its commit cannot be checked
         with report_script.checkout(tmp_path, "0" * 40):
+            pass
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "bare")], check=True)
+    with pytest.raises(report_script.CorpusError, match="has no commit"):  # a git directory without the pinned commit
+        with report_script.checkout(tmp_path / "bare", "0" * 40):
             pass
 
 
