@@ -64,10 +64,11 @@ setup: $(DEV_STAMP) $(NODE_STAMP) ## install everything (idempotent)
 validate: $(RUNTIME_STAMP) ## validate the example catalog
 	$(VENV)/bin/sagestack validate
 
-# make synth [ENVIRONMENT=prod] [PREVIEW=pr-1] [MODELS=mnist-tf,kmeans]: the cdk context -c env=, -c preview=, -c models=
-SYNTH_CONTEXT = $(if $(ENVIRONMENT),-c env=$(ENVIRONMENT)) $(if $(PREVIEW),-c preview=$(PREVIEW)) $(if $(MODELS),-c models=$(MODELS))
+# make synth [ENVIRONMENT=prod] [PREVIEW=pr-1] [MODELS=mnist-tf,kmeans] [VALIDATION=on]: the cdk context -c env=, -c preview=,
+# -c models=, -c sagestack:validation=true (aws-cdk-lib's built-in CloudFormation validation, off by default)
+SYNTH_CONTEXT = $(if $(ENVIRONMENT),-c env=$(ENVIRONMENT)) $(if $(PREVIEW),-c preview=$(PREVIEW)) $(if $(MODELS),-c models=$(MODELS)) $(if $(filter on,$(VALIDATION)),-c sagestack:validation=true)
 
-synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account); ENVIRONMENT=, PREVIEW=, MODELS= select
+synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account); ENVIRONMENT=, PREVIEW=, MODELS= select, VALIDATION=on adds CDK's own template validation
 	$(VENV)/bin/sagestack validate
 	npx --no-install cdk synth --quiet --no-notices --no-version-reporting $(SYNTH_CONTEXT)
 	$(VENV)/bin/sagestack summary cdk.out
@@ -82,8 +83,8 @@ import-corpus: $(RUNTIME_STAMP) ## import the listed aws/amazon-sagemaker-exampl
 	@test -n "$(CORPUS)" || { echo "make import-corpus CORPUS=/path/to/amazon-sagemaker-examples (a checkout, or its git directory)"; exit 2; }
 	SAGESTACK_IMPORT_CORPUS="$(CORPUS)" $(PY) scripts/import_corpus_report.py
 
-bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app; rewrites the results table in docs/benchmark.md (about 15 min)
-	$(PY) bench/run.py
+bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app, N up to 1,000; rewrites the results tables in docs/benchmark.md and README.md (about 25 min; QUICK=1: N up to 50, a few minutes)
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 	rm -rf cdk.out site .pytest_cache .hypothesis

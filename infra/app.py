@@ -82,7 +82,7 @@ def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, nam
 
 def build_app(
     descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True, environment: str = "dev", suffix: str | None = None,
-    preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None,
+    preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None, validation: bool = False,
 ):  # -> aws_cdk.App
     """An App with the shared stack and one stack per descriptor. Imports aws_cdk only here, after validation.
 
@@ -92,6 +92,11 @@ def build_app(
         environment); the environment's name, or the preview id.
     :param preview: the preview id (``-c preview=``): tags every stack with it and ``ttl_hours``,
         and makes every resource deleted with its stack.
+    :param validation: also run aws-cdk-lib's built-in CloudFormation validation (its
+        CloudFormationValidatePlugin: resource schemas and its rules, reported as warnings) on the
+        synth (default off, ``-c sagestack:validation=true`` turns it on). It costs seconds per
+        synth and proves nothing the tests do not: they run cfn-lint, which checks the same
+        schemas and rules with errors as failures, over every template the catalog synthesizes.
     """
     import aws_cdk as cdk
 
@@ -99,7 +104,8 @@ def build_app(
 
     # auto_synth off: under the cdk CLI, aws-cdk-lib would otherwise synthesize again when its
     # process exits, after a failed synth too.
-    app = cdk.App(outdir=outdir, auto_synth=False) if outdir else cdk.App(auto_synth=False)
+    options = {"outdir": outdir} if outdir else {}
+    app = cdk.App(auto_synth=False, builtin_cloud_formation_validation=validation, **options)
     # Every synth runs the AwsSolutions pack; an unacknowledged finding fails the synth.
     if nag:
         from cdk_nag import AwsSolutionsChecks
@@ -242,6 +248,7 @@ def main() -> None:
         synthesize_into(outdir, lambda staging: build_app(
             sized, outdir=staging, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
             ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
+            validation=str(context.get("sagestack:validation", "false")).lower() == "true",
         ).synth())
     except Exception as exc:
         message = _synth_failure(exc)

@@ -26,6 +26,8 @@ from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
+from sagestack.iam import StackEnv
+from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
 from sagestack.shared import SharedResources
@@ -43,18 +45,26 @@ def stack_name(name: str, suffix: str | None = None) -> str:
 
 class _CatalogStack(cdk.Stack):
     def __init__(self, scope: Construct, name: str, *, description: str, environment: str, suffix: str | None, preview: str | None, ttl_hours: int | None, region: str | None, account: str | None) -> None:
-        env = cdk.Environment(region=region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"))
-        super().__init__(scope, stack_name(name, suffix), env=env)
+        region = region or os.environ.get("CDK_DEFAULT_REGION", "us-east-1")
+        account = account or os.environ.get("CDK_DEFAULT_ACCOUNT")
+        env = cdk.Environment(region=region, account=account)
         # CloudFormation takes 1,024 bytes; aws-cdk-lib's own check stops at 512 characters whatever
-        # their size, so the description goes on the template directly. Descriptors are validated
+        # their size, so a longer description goes on the template directly. Descriptors are validated
         # to fit (DESCRIPTION_MAX_BYTES), so a longer one here is a bug, not a user error.
         if len(description.encode("utf-8")) > STACK_DESCRIPTION_MAX_BYTES:
             raise ValueError(f"stack description of {len(description.encode('utf-8'))} bytes exceeds CloudFormation's {STACK_DESCRIPTION_MAX_BYTES}")
-        self.template_options.description = description
-        cdk.Tags.of(self).add(ENVIRONMENT_TAG, environment)
+        short = len(description) <= 512  # passed at construction: no extra jsii round trips
+        self.name = stack_name(name, suffix)  # the stack's name, read without jsii
+        super().__init__(scope, self.name, env=env, description=description if short else None)
+        if not short:
+            self.template_options.description = description
+        if isinstance(scope, cdk.App):  # what the constructs read of their stack, known here (one jsii read, not five)
+            self.__dict__["_sagestack_env"] = StackEnv(self.partition, region, account or self.account, self.name)
+        self.tags_of = cdk.Tags.of(self)
+        self.tags_of.add(ENVIRONMENT_TAG, environment)
         if preview is not None:
-            cdk.Tags.of(self).add(PREVIEW_TAG, preview)
-            cdk.Tags.of(self).add(TTL_TAG, str(ttl_hours))
+            self.tags_of.add(PREVIEW_TAG, preview)
+            self.tags_of.add(TTL_TAG, str(ttl_hours))
             # A preview leaves nothing behind: `cdk destroy` deletes every resource it created.
             cdk.RemovalPolicies.of(self).destroy()
 
@@ -69,6 +79,7 @@ class SharedStack(_CatalogStack):
 
     EXPORTS = ("ArtifactBucketName", "TopicArn", "KeyArn")
 
+    @gathers_acknowledgments
     def __init__(self, scope: Construct, *, environment: str = DEFAULT_ENVIRONMENT, suffix: str | None = None, preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None) -> None:
         super().__init__(
             scope, SHARED, description="sagestack shared resources: artifact bucket, access logs, KMS key, run notifications",
@@ -77,7 +88,8 @@ class SharedStack(_CatalogStack):
         self.resources = SharedResources(self, "Shared", retain=preview is None)
         values = (self.resources.artifact_bucket.bucket_name, self.resources.topic.topic_arn, self.resources.key.key_arn)
         for export, value in zip(self.EXPORTS, values, strict=True):
-            cdk.CfnOutput(self, export, value=value, export_name=f"{self.stack_name}:{export}")
+            cdk.CfnOutput(self, export, value=value, export_name=f"{self.name}:{export}")
+
 
 
 class ModelStack(_CatalogStack):
@@ -90,6 +102,7 @@ class ModelStack(_CatalogStack):
         default environment, or the preview id).
     """
 
+    @gathers_acknowledgments
     def __init__(
         self,
         scope: Construct,
@@ -110,7 +123,9 @@ class ModelStack(_CatalogStack):
         bucket, topic = None, None
         if shared is not None:
             self.add_stack_dependency(shared)
-            imported = {name: cdk.Fn.import_value(f"{shared.stack_name}:{name}") for name in SharedStack.EXPORTS}
+            # Made per stack (not shared by the catalog's stacks): sagestack sorts IAM resources by their
+            # text, which holds each token's number, so the templates depend on when it is made.
+            imported = {name: cdk.Fn.import_value(f"{shared.name}:{name}") for name in SharedStack.EXPORTS}
             bucket = s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"])
             if descriptor.notification_topic is None:  # runs report to the shared topic unless the descriptor names its own
                 topic = sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
@@ -124,6 +139,6 @@ class ModelStack(_CatalogStack):
             self.training = TrainingPipeline(
                 self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None,
             )
-        cdk.Tags.of(self).add(MODEL_TAG, descriptor.name)
+        self.tags_of.add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:
-            cdk.Tags.of(self).add(tag.Key, tag.Value)
+            self.tags_of.add(tag.Key, tag.Value)

@@ -248,3 +248,19 @@ def test_checkov_finds_nothing_unacknowledged(assembly: Path) -> None:
     scanned = {Path(c["file_path"]).name for c in results["passed_checks"] + results["skipped_checks"]}
     assert scanned == {p.name for p in assembly.glob("*.template.json")}
     assert results["skipped_checks"] and all(c["check_result"].get("suppress_comment", "").strip() for c in results["skipped_checks"])  # each says why
+
+
+def test_cdk_builtin_validation_runs_only_when_asked(tmp_path: Path) -> None:
+    """aws-cdk-lib's CloudFormation validation plugin is off unless ``-c sagestack:validation=true``
+    (cfn-lint, above, checks every template instead). When on, it reports the Elastic Inference
+    example's AcceleratorType, which sagestack acknowledges, and nothing else."""
+    from .conftest import synth_app
+
+    context = {"models": "tf-serving-eia", "sagestack:nag": "false"}
+    assert synth_app(tmp_path / "off", context).returncode == 0
+    assert not (tmp_path / "off" / "validation-report.json").exists()  # no plugin ran
+    proc = synth_app(tmp_path / "on", {**context, "sagestack:validation": "true"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((tmp_path / "on" / "validation-report.json").read_text())
+    assert [(r["pluginName"], r["conclusion"], r["violations"]) for r in report["pluginReports"]] == [("CloudFormation Validate", "success", [])]
+    assert [v["acknowledgedId"] for v in report["pluginReports"][0]["suppressedViolations"]] == ["CloudFormation-Validate::F3002"]

@@ -96,6 +96,21 @@ def test_an_environment_gets_its_own_stacks_endpoints_and_run_names(tmp_path: Pa
     assert bad.returncode == 1 and "-c env names no environment (allowed: dev, prod; got: staging)" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.synth
+def test_cfn_lint_is_clean_on_every_prod_stack(tmp_path: Path) -> None:
+    """cfn-lint over the whole catalog as prod sizes it (the default environment and a preview have
+    their own checks): with these, every template the example catalog synthesizes is linted."""
+    import subprocess
+    import sys
+
+    proc = synth_app(tmp_path / "prod", {"env": "prod", "sagestack:nag": "false"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    templates = sorted(str(p) for p in (tmp_path / "prod").glob("*.template.json"))
+    assert len(templates) == len(load_catalog([CATALOG]).descriptors) + 1
+    lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), "--", *templates], capture_output=True, text=True, timeout=600)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
 def test_validate_checks_every_environment_and_the_preview_without_synthesizing(tmp_path: Path) -> None:
     """`sagestack validate` applies every environment's and the preview's sizing to every model, so
     the pull-request check catches a breaking override in milliseconds."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +12,27 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-__all__ = ["Grant", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "StackEnv", "stack_env", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+
+
+@dataclass(frozen=True)
+class StackEnv:
+    """A stack's partition, region and account (tokens or literals), as Python strings."""
+
+    partition: str
+    region: str
+    account: str
+    path: str  # the stack's construct path
+
+
+def stack_env(stack: cdk.Stack) -> StackEnv:
+    """``stack``'s partition, region and account, read once per stack: every read of a construct's
+    property is a jsii round trip, and every construct of a model reads them."""
+    env = stack.__dict__.get("_sagestack_env")
+    if env is None:
+        env = StackEnv(stack.partition, stack.region, stack.account, stack.node.path)
+        stack.__dict__["_sagestack_env"] = env
+    return env
 
 
 @dataclass(frozen=True)
@@ -31,6 +53,36 @@ class Grant:
         return out
 
 
+def path_in_stack(construct: Construct, stack: cdk.Stack) -> list[str]:
+    """The construct ids from ``stack`` down to ``construct`` (one jsii read)."""
+    return construct.node.path[len(stack_env(stack).path) + 1 :].split("/")
+
+
+def logical_id(path: Sequence[str]) -> str:
+    """The logical ID aws-cdk-lib gives the resource at ``path`` (construct ids below its stack),
+    computed as aws-cdk-lib's ``makeUniqueId`` does, without asking the stack through jsii:
+    the ids without ``Default``; alone, the id itself; else the ids (without an id the one kept
+    before it ends with, and without ``Resource``), at most 240 characters, then the first 8 hex
+    digits of the MD5 of the path."""
+    ids = [i for i in path if i != "Default"]
+    if len(ids) == 1 and len(re.sub("[^A-Za-z0-9]", "", ids[0])) <= 255:
+        return re.sub("[^A-Za-z0-9]", "", ids[0])
+    digest = hashlib.md5("/".join(ids).encode("utf-8")).hexdigest()[:8].upper()
+    kept: list[str] = []
+    for i in ids:
+        if not kept or not kept[-1].endswith(i):
+            kept.append(i)
+    return "".join(re.sub("[^A-Za-z0-9]", "", i) for i in kept if i != "Resource")[:240] + digest
+
+
+def default_policy_id(stack: cdk.Stack, role: iam.Role, path: Sequence[str]) -> str:
+    """The logical ID of ``role``'s DefaultPolicy, whose resource is at ``path`` in ``stack``:
+    computed without jsii, unless the stack allocates logical IDs its own way."""
+    if type(stack)._allocate_logical_id is cdk.Stack._allocate_logical_id:
+        return logical_id(path)
+    return stack.get_logical_id(role.node.find_child("DefaultPolicy").node.default_child)  # type: ignore[arg-type]  # a CfnPolicy, a CfnElement
+
+
 def statement(*, actions: Sequence[str], resources: Sequence[str], conditions: dict[str, Any] | None = None) -> Grant:
     """An Allow statement on exactly ``resources``."""
     return Grant(tuple(actions), tuple(resources), conditions)
@@ -45,7 +97,18 @@ def role_with_grants(scope: Construct, construct_id: str, *, service: str, descr
     role does, so nothing that uses the role waits for a separate AWS::IAM::Policy (CDK's own
     grants, e.g. log writing, still go to the role's DefaultPolicy)."""
     inline = {"sagestack": policy_document(grants)} if grants else None
-    return iam.Role(scope, construct_id, assumed_by=iam.ServicePrincipal(service), description=description, inline_policies=inline)
+    return iam.Role(scope, construct_id, assumed_by=service_principal(service), description=description, inline_policies=inline)
+
+
+_principals: dict[str, iam.ServicePrincipal] = {}
+
+
+def service_principal(service: str) -> iam.ServicePrincipal:
+    """One ``iam.ServicePrincipal`` per service for the whole app: it holds nothing of the role or
+    stack it is used in, and each one made is a jsii round trip."""
+    if service not in _principals:
+        _principals[service] = iam.ServicePrincipal(service)
+    return _principals[service]
 
 
 # What SageMaker needs to attach a job's or a model's containers to your subnets. Create/Describe
@@ -71,7 +134,7 @@ def ecr_repository(image: str) -> tuple[str, str, str] | None:
 
 def require_region(stack: cdk.Stack, what: str) -> None:
     """Image URIs differ per region: constructs that resolve them need a concrete one."""
-    if cdk.Token.is_unresolved(stack.region):
+    if "${Token[" in stack_env(stack).region:  # an unresolved token (Token.is_unresolved, without jsii)
         raise ValueError(f"{what} needs a stack with a concrete region: image URIs differ per region")
 
 
@@ -83,7 +146,7 @@ def ecr_pull(stack: cdk.Stack, images: Sequence[str]) -> list[Grant]:
     return [
         statement(
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            resources=[f"arn:{stack.partition}:ecr:{region}:{account}:repository/{repo}" for account, region, repo in repositories],
+            resources=[f"arn:{stack_env(stack).partition}:ecr:{region}:{account}:repository/{repo}" for account, region, repo in repositories],
         ),
         # ecr:GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
         statement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
@@ -108,16 +171,16 @@ def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[Grant]:
             else:
                 arns.add(key)
         elif key.startswith("alias/"):
-            aliases.setdefault((stack.region, stack.account), set()).add(key)
+            aliases.setdefault((stack_env(stack).region, stack_env(stack).account), set()).add(key)
         else:
-            arns.add(f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:key/{key}")
+            arns.add(f"arn:{stack_env(stack).partition}:kms:{stack_env(stack).region}:{stack_env(stack).account}:key/{key}")
     actions = ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"]
     grants = [statement(actions=actions, resources=sorted(arns))] if arns else []
     for (region, account), names in sorted(aliases.items()):
         grants.append(statement(
             actions=actions,
             # Key ids behind an alias are unknown at synth: any key of the account, if it has the alias.
-            resources=[f"arn:{stack.partition}:kms:{region}:{account}:key/*"],
+            resources=[f"arn:{stack_env(stack).partition}:kms:{region}:{account}:key/*"],
             conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(names)}},
         ))
     return grants

@@ -15,7 +15,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .hosting.artifact_bucket import ArtifactBucket, private_bucket
-from .nag import acknowledge, checkov_skip
+from .nag import acknowledge, checkov_skip, gathers_acknowledgments
 
 __all__ = ["SharedResources"]
 
@@ -27,6 +27,7 @@ class SharedResources(Construct):
     rotated yearly; it encrypts the topic), ``topic`` (sns.Topic, TLS-only).
     """
 
+    @gathers_acknowledgments
     def __init__(self, scope: Construct, construct_id: str, *, retain: bool = True) -> None:
         """
         :param retain: keep the buckets and the key when the stack is deleted (default). ``False``

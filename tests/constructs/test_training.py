@@ -14,6 +14,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
 from cdk_nag import AwsSolutionsChecks
+from constructs import Construct
 
 from sagestack.descriptor import load_catalog
 from sagestack.pipeline.construct import TrainingPipeline
@@ -201,3 +202,24 @@ def test_a_pipeline_that_deploys_an_asynchronous_endpoint_may_put_its_alarm_and_
     assert "async-endpoint-outputs/mnist-tf-dev/*" in roles and "async-endpoint-failures/mnist-tf-dev/*" in roles and "sns:Publish" in roles
     [teardown] = [v for v in template["Resources"].values() if v["Type"] == "Custom::SageMakerPipelineTeardown"]
     assert teardown["Properties"]["Alarms"] == ["mnist-tf-dev-AllTraffic-backlog-without-capacity"]
+
+
+def test_depends_on_names_each_policy_in_a_stack_with_its_own_logical_ids(tmp_path: Path) -> None:
+    """sagestack computes the DefaultPolicy logical IDs its DependsOn name as aws-cdk-lib does; a
+    stack that allocates logical IDs its own way is asked instead, and every DependsOn still names
+    a resource of the template. Nested one level deeper than the catalog's, and with cdk-nag."""
+
+    class Prefixed(cdk.Stack):
+        def _allocate_logical_id(self, element: cdk.CfnElement) -> str:
+            return "Own" + super()._allocate_logical_id(element)
+
+    for stack_type in (cdk.Stack, Prefixed):
+        app = cdk.App(outdir=str(tmp_path / stack_type.__name__))
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+        stack = stack_type(app, "nested", env=cdk.Environment(region="us-east-1"))
+        TrainingPipeline(Construct(stack, "Team"), "Training", descriptor=TRAINING["mxnet-ps"])  # with a repack function
+        template = app.synth().get_stack_by_name("nested").template
+        depends = [d for r in template["Resources"].values() for d in r.get("DependsOn", [])]
+        policies = {k for k, r in template["Resources"].items() if r["Type"] == "AWS::IAM::Policy"}
+        assert len(depends) >= 4 and set(depends) <= set(template["Resources"]), stack_type
+        assert sum(d in policies for d in depends) >= 4 and all(d.startswith("Own") for d in depends) == (stack_type is Prefixed)

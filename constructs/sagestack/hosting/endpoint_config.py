@@ -7,6 +7,8 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
+from ..nag import acknowledge
+
 __all__ = ["SageMakerEndpointConfig"]
 
 
@@ -30,9 +32,7 @@ class SageMakerEndpointConfig(Construct):
             # AcceleratorType, current CloudFormation schemas do not (cfn-lint E3002). Synthesized as
             # the SDK would send it; validation has already warned that it will not deploy.
             self.resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["E3002"]}})
-            cdk.Validations.of(self.resource).acknowledge(
-                cdk.Acknowledgment(
-                    id="CloudFormation-Validate::F3002",
-                    reason="AcceleratorType (Elastic Inference) is not in current CloudFormation schemas: end of life since April 2024; synthesized as the SDK sends it, and validation warned",
-                )
+            acknowledge(
+                self.resource, "CloudFormation-Validate::F3002",
+                "AcceleratorType (Elastic Inference) is not in current CloudFormation schemas: end of life since April 2024; synthesized as the SDK sends it, and validation warned",
             )

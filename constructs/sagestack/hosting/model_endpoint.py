@@ -13,7 +13,8 @@ from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.placements import model_variants, placements_of
-from ..iam import require_region
+from ..iam import require_region, stack_env
+from ..nag import gathers_acknowledgments
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, served_descriptor, variant_model_data, variant_names
 from ..render.scaling import scales_from_zero
@@ -57,6 +58,7 @@ class ModelEndpoint(Construct):
     rendered requests, placeholders filled).
     """
 
+    @gathers_acknowledgments
     def __init__(
         self,
         scope: Construct,
@@ -79,8 +81,8 @@ class ModelEndpoint(Construct):
         stack = cdk.Stack.of(self)
         require_region(stack, "ModelEndpoint")
         self.endpoint_name = endpoint_name_for(d, environment)
-        rendered = render_requests(d, RenderContext(region=stack.region))
-        values: dict[str, str] = {"AccountId": stack.account, "Partition": stack.partition, "EndpointName": self.endpoint_name}
+        rendered = render_requests(d, RenderContext(region=stack_env(stack).region))
+        values: dict[str, str] = {"AccountId": stack_env(stack).account, "Partition": stack_env(stack).partition, "EndpointName": self.endpoint_name}
         components = d.deploy.inference_component_based()
         self.inference_component_name: str | None = inference_component_name_for(d, environment) if components else None
         if self.inference_component_name is not None:
@@ -88,7 +90,7 @@ class ModelEndpoint(Construct):
 
         capture = d.deploy.data_capture_config
         # what the placements (asynchronous inference) have the model write, tell and encrypt
-        access = [p.model_access(d, RenderContext(region=stack.region)) for p in placements_of(d.deploy)]
+        access = [p.model_access(d, RenderContext(region=stack_env(stack).region)) for p in placements_of(d.deploy)]
         needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None) or any(a.artifact_bucket for a in access)
         self.artifact_bucket = artifact_bucket or (ArtifactBucket(self, "Artifacts").bucket if needs_bucket else None)
         if self.artifact_bucket is not None:

@@ -13,12 +13,15 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..iam import role_with_grants, statement
+from ..iam import default_policy_id, path_in_stack, role_with_grants, stack_env, statement
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
 
-__all__ = ["ModelRepack", "RepackFunction", "code_asset"]
+__all__ = ["ModelRepack", "RepackFunction", "code_asset", "PYTHON_RUNTIME"]
+
+#: The Python runtime of sagestack's functions, read once (each read of a jsii static is a round trip).
+PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
 
 #: One asset for sagestack's custom resource handlers (repack.py, teardown.py, cfn_response.py).
 HANDLER_DIR = Path(__file__).parent.parent / "handlers"
@@ -78,7 +81,7 @@ class RepackFunction(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            runtime=lambda_.Runtime.PYTHON_3_14,
+            runtime=PYTHON_RUNTIME,
             handler="repack.handler",
             code=lambda_.Code.from_asset(str(HANDLER_DIR), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=self.role,
@@ -88,11 +91,12 @@ class RepackFunction(Construct):
             log_group=log_group,
             description="Repacks model.tar.gz with inference code under code/ (sagestack)",
         )
-        checkov_skip(self.function, FUNCTION_CHECKS)
+        resource = self.function.node.default_child
+        checkov_skip(resource, FUNCTION_CHECKS)
         # CDK makes the function depend on the whole role; its Role property already orders the role,
         # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        policy = self.role.node.find_child("DefaultPolicy").node.default_child
-        self.function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy)])
+        stack = cdk.Stack.of(self)
+        resource.add_override("DependsOn", [default_policy_id(stack, self.role, [*path_in_stack(self, stack), "Role", "DefaultPolicy", "Resource"])])
 
 
 class ModelRepack(Construct):
@@ -129,7 +133,7 @@ class ModelRepack(Construct):
         super().__init__(scope, construct_id)
         self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, root=root)
         model_bucket, model_key = s3_bucket_and_key(model_data)
-        partition = cdk.Stack.of(self).partition
+        partition = stack_env(cdk.Stack.of(self)).partition
         repacker = RepackFunction(self, "Repacker", model_objects=[f"arn:{partition}:s3:::{model_bucket}/{model_key}"], code=self.code, bucket=bucket, prefix=prefix)
         self.function = repacker.function
         resource = cdk.CustomResource(

@@ -32,10 +32,10 @@ from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
-from ..hosting.repack import RepackFunction, code_asset
+from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, ecr_pull, kms_use, require_region, role_with_grants, statement, vpc_network_interfaces
-from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, path_in_stack, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
 from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm, scales_from_zero
@@ -88,6 +88,7 @@ class TrainingPipeline(Construct):
     ``triggers`` (:class:`.triggers.RunTriggers` of the descriptor's ``schedule``, or None).
     """
 
+    @gathers_acknowledgments
     def __init__(
         self,
         scope: Construct,
@@ -119,9 +120,10 @@ class TrainingPipeline(Construct):
         stack = cdk.Stack.of(self)
         require_region(stack, "TrainingPipeline")
         # Read once: every property read of a construct is a jsii round trip.
-        self._partition, self._region, self._account = stack.partition, stack.region, stack.account
+        self._partition, self._region, self._account = stack_env(stack).partition, stack_env(stack).region, stack_env(stack).account
         self._arn = lambda service, resource: f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
-        ctx = RenderContext(region=stack.region)
+        self._stack, self._path = stack, path_in_stack(self, stack)  # for the logical IDs of its children, without jsii
+        ctx = RenderContext(region=stack_env(stack).region)
         self.prefix = run_prefix(d, name_suffix)
         if len(self.prefix) + RUN_SUFFIX_LENGTH > 63:
             raise ValueError(f"{d.name}: run names {self.prefix}-<12 hex> would exceed SageMaker's 63 characters: shorten base_job_name or the environment's name")
@@ -136,7 +138,7 @@ class TrainingPipeline(Construct):
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
-        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack.account, "Partition": self._partition}
+        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
 
         # Training: code asset, execution role, the run-input check.
         self.source: s3_assets.Asset | None = None
@@ -159,7 +161,7 @@ class TrainingPipeline(Construct):
                 self.execution_role, readable, writable = self._execution_role(d, request, stack)
                 static["RoleArn"] = self.execution_role.role_arn
             else:
-                static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
+                static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack_env(stack).account).replace("{{Partition}}", self._partition)
             self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
 
         # Processing: each step's code assets and the role its jobs run as.
@@ -193,7 +195,7 @@ class TrainingPipeline(Construct):
                 base = d.base_dir
                 source_path = (base / source_dir).resolve() if source_dir else None
                 code = code_asset(self, "InferenceCode", entry_point=(source_path or base) / entry, source_dir=source_path, root=d.root)
-                partition = stack.partition
+                partition = stack_env(stack).partition
                 reads = [f"arn:{partition}:s3:::{s3_bucket_and_key(u)[0]}/{s3_bucket_and_key(u)[1]}" for u in model_objects]
                 repacker = RepackFunction(self, "Repack", model_objects=reads, code=code, bucket=self.artifact_bucket, prefix=repacked_prefix)
                 self.repack = repacker.function
@@ -216,7 +218,7 @@ class TrainingPipeline(Construct):
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
                 # what the placements (asynchronous inference) have the model write, tell and encrypt
-                access_ctx = RenderContext(region=stack.region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or "")
+                access_ctx = RenderContext(region=stack_env(stack).region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or "")
                 access = [p.model_access(d, access_ctx) for p in placements_of(d.deploy)] if d.deploy is not None else []
                 responses = [prefix for a in access for prefix in a.write_prefixes]
                 self.model_role = ModelExecutionRole(
@@ -234,7 +236,7 @@ class TrainingPipeline(Construct):
                 )
                 model_role_arn = self.model_role.role.role_arn
             elif est is None:
-                model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack.account).replace("{{Partition}}", self._partition)
+                model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack_env(stack).account).replace("{{Partition}}", self._partition)
 
         resources = PipelineResources(
             static=static,
@@ -248,11 +250,11 @@ class TrainingPipeline(Construct):
             name_suffix=name_suffix,
             # A literal from the (concrete) region, not the AWS::Partition token: the definition's Task
             # resources stay plain ARNs that cfn-lint and local execution read.
-            partition=region_info.RegionInfo.get(stack.region).partition or self._partition,
+            partition=region_info.RegionInfo.get(stack_env(stack).region).partition or self._partition,
         )
         self.definition = pipeline_definition(d, ctx, resources)
         definition_text, substitutions = _with_substitutions(self.definition, {
-            "ArtifactBucket": static["ArtifactBucket"], "AccountId": stack.account, "Partition": self._partition, "TrainingRoleArn": static.get("RoleArn"),
+            "ArtifactBucket": static["ArtifactBucket"], "AccountId": stack_env(stack).account, "Partition": self._partition, "TrainingRoleArn": static.get("RoleArn"),
             "SourceArchive": static.get("SourceArchive"), "ModelRoleArn": model_role_arn, "TopicArn": resources.topic_arn,
             "CheckRunInputArn": resources.check_input_function, "RepackArn": repack_step.function_arn if repack_step else None,
             "CodeBucket": repack_step.code_bucket if repack_step else None, "CodeKey": repack_step.code_key if repack_step else None,
@@ -275,8 +277,7 @@ class TrainingPipeline(Construct):
         )
         # CDK makes the state machine depend on the whole role; RoleArn already orders the role, so
         # only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        policy = role.node.find_child("DefaultPolicy").node.default_child
-        self.state_machine.node.default_child.add_override("DependsOn", [stack.get_logical_id(policy)])
+        self.state_machine.node.default_child.add_override("DependsOn", [default_policy_id(stack, role, [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])])
         acknowledge_wildcards(
             role, statements,
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
@@ -328,7 +329,7 @@ class TrainingPipeline(Construct):
         log_group.grant_write(role)
         function = lambda_.Function(
             self, construct_id,
-            runtime=lambda_.Runtime.PYTHON_3_14,
+            runtime=PYTHON_RUNTIME,
             handler=handler,
             code=lambda_.Code.from_asset(str(code), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=role,
@@ -337,10 +338,10 @@ class TrainingPipeline(Construct):
             log_group=log_group,
             description=description,
         )
-        checkov_skip(function, FUNCTION_CHECKS)
-        policy = role.node.try_find_child("DefaultPolicy")
-        if policy is not None:
-            function.node.default_child.add_override("DependsOn", [cdk.Stack.of(self).get_logical_id(policy.node.default_child)])
+        resource = function.node.default_child
+        checkov_skip(resource, FUNCTION_CHECKS)
+        # the role's DefaultPolicy, which the log group's grant_write above always creates
+        resource.add_override("DependsOn", [default_policy_id(self._stack, role, [*self._path, f"{construct_id}Role", "DefaultPolicy", "Resource"])])
         return function
 
     def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
@@ -423,7 +424,7 @@ class TrainingPipeline(Construct):
         against them)."""
         est = d.estimator
         assert est is not None
-        partition = stack.partition
+        partition = stack_env(stack).partition
         statements: list[Grant] = []
 
         def prefix_arn(uri: str) -> tuple[str, str, str]:
@@ -441,7 +442,7 @@ class TrainingPipeline(Construct):
                 statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
         # Every S3 location the job writes to, from the request itself (model output, Debugger and
         # profiler output, checkpoints), so a location the descriptor adds is never left out.
-        shared_out = None if est.output_path else output_path(d, RenderContext(region=stack.region))  # "s3://{{ArtifactBucket}}/"
+        shared_out = None if est.output_path else output_path(d, RenderContext(region=stack_env(stack).region))  # "s3://{{ArtifactBucket}}/"
         outputs = [request["OutputDataConfig"]["S3OutputPath"]]
         outputs += [request[k]["S3OutputPath"] for k in ("DebugHookConfig", "ProfilerConfig", "TensorBoardOutputConfig") if request.get(k, {}).get("S3OutputPath")]
         checkpoint = request.get("CheckpointConfig", {}).get("S3Uri")
@@ -457,7 +458,7 @@ class TrainingPipeline(Construct):
         if self.source is not None:
             statements.append(statement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
-        group = f"arn:{partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/TrainingJobs"
+        group = f"arn:{partition}:logs:{stack_env(stack).region}:{stack_env(stack).account}:log-group:/aws/sagemaker/TrainingJobs"
         statements.append(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))
         statements.append(statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{group}:log-stream:{self.prefix}-*"]))
         statements.append(statement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker*"]}}))

@@ -17,7 +17,7 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..descriptor.processing import FrameworkProcessorBase, ProcessingStep
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import Grant, ecr_pull, kms_use, role_with_grants, statement, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
 from ..render import RenderContext
 from ..render.processing import create_processing_job, runproc_script
@@ -57,7 +57,7 @@ class ProcessingAssets:
             out._code(scope, d, step)
         # The requests with this stack's names: run names as IAM patterns, so the role's reads and
         # writes stay on this model's runs.
-        ctx = RenderContext(region=stack.region, default_bucket=bucket_name, job_name=run_folder, model_data=model_data, role_arn="{{ProcessingRoleArn}}")
+        ctx = RenderContext(region=stack_env(stack).region, default_bucket=bucket_name, job_name=run_folder, model_data=model_data, role_arn="{{ProcessingRoleArn}}")
         requests = [(step, create_processing_job(d, step, ctx)) for step in d.processing or ()]
         generated = [(step, request) for step, request in requests if step.processor.role is None]
         if generated:
@@ -66,7 +66,7 @@ class ProcessingAssets:
             out.role_arns.append(out.role.role_arn)
         for step in d.processing or ():
             if step.processor.role is not None:
-                out.role_arns.append(role_arn(step.processor.role, ctx).replace("{{AccountId}}", stack.account).replace("{{Partition}}", stack.partition))
+                out.role_arns.append(role_arn(step.processor.role, ctx).replace("{{AccountId}}", stack_env(stack).account).replace("{{Partition}}", stack_env(stack).partition))
         return out
 
     def _code(self, scope: Construct, d: ModelDescriptor, step: ProcessingStep) -> None:
@@ -97,7 +97,7 @@ class ProcessingAssets:
         self.static[f"ProcessingCodeFile.{step.name}"] = posixpath.basename(packed.s3_object_key)
 
     def _role(self, scope: Construct, d: ModelDescriptor, stack: cdk.Stack, requests: list[tuple[ProcessingStep, dict]], prefix: str) -> iam.Role:
-        partition = stack.partition
+        partition = stack_env(stack).partition
 
         def object_arn(uri: str) -> str:
             bucket, key = s3_bucket_and_key(uri)
@@ -122,7 +122,7 @@ class ProcessingAssets:
         if writes:
             statements.append(statement(actions=["s3:PutObject"], resources=sorted({object_arn(u) for u in writes})))
         statements += ecr_pull(stack, images)
-        group = f"arn:{partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/ProcessingJobs"
+        group = f"arn:{partition}:logs:{stack_env(stack).region}:{stack_env(stack).account}:log-group:/aws/sagemaker/ProcessingJobs"
         statements.append(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))
         statements.append(statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{group}:log-stream:{prefix}-*"]))
         statements.append(statement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "sagemaker*"]}}))

@@ -28,7 +28,7 @@ from aws_cdk import aws_scheduler as scheduler
 
 from ..descriptor.schedule import Schedule
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import statement
+from ..iam import stack_env, statement
 from ..nag import checkov_skip
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
     run_input = json.dumps(schedule.run_input(), sort_keys=True)
     role = iam.Role(
         pipeline, "ScheduleRole",
-        assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}),
+        assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack_env(stack).account}}),
         description="Starts runs of this model's pipeline on its schedule (sagestack)",
         inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machine.state_machine_arn])])},
     )
@@ -92,7 +92,7 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
         # The one-time schedule lives in a group of the stack's own: deleting the stack deletes the
         # group, and EventBridge Scheduler deletes a pending schedule with it.
         group = scheduler.CfnScheduleGroup(pipeline, "NewDataScheduleGroup", name=name)
-        schedule_arn = f"arn:{stack.partition}:scheduler:{stack.region}:{stack.account}:schedule/{name}/{name}"
+        schedule_arn = f"arn:{stack_env(stack).partition}:scheduler:{stack_env(stack).region}:{stack_env(stack).account}:schedule/{name}/{name}"
         function = pipeline._function(
             "NewData", NEW_DATA_HANDLER, "index.handler", "Starts one run of this model's pipeline after new data stops arriving (sagestack)",
             timeout=cdk.Duration.seconds(30), memory=128,
