@@ -26,7 +26,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup synth test test-differential validate docs docs-site clean record-fixtures bench
+.PHONY: help setup synth test test-differential validate docs docs-site clean record-fixtures bench import-corpus
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ test: $(DEV_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) ## run every test
 
 test-differential: $(DEV_STAMP) ## run the differential test with many examples (200 per fidelity configuration, about 70 min)
 	SAGESTACK_DIFFERENTIAL_EXAMPLES=200 $(PY) -m pytest tests/fidelity/test_differential.py
+
+import-corpus: $(RUNTIME_STAMP) ## import the listed aws/amazon-sagemaker-examples notebooks and rewrite the report in docs/import.md and README.md; CORPUS= a checkout or git directory of it
+	@test -n "$(CORPUS)" || { echo "make import-corpus CORPUS=/path/to/amazon-sagemaker-examples (a checkout, or its git directory)"; exit 2; }
+	SAGESTACK_IMPORT_CORPUS="$(CORPUS)" $(PY) scripts/import_corpus_report.py
 
 bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app, N up to 1,000; rewrites the results tables in docs/benchmark.md and README.md (about 25 min; QUICK=1: N up to 50, a few minutes)
 	$(PY) bench/run.py $(if $(QUICK),--quick)

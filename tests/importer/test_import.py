@@ -276,10 +276,10 @@ def test_long_names_are_cut_at_a_word() -> None:
 def test_importing_loads_neither_the_sdk_nor_the_cdk() -> None:
     from ..conftest import modules_imported_by
 
-    corpus = Path(__file__).parent / "corpus" / "xgboost_abalone_dist_script_mode.ipynb"
+    notebook = Path(__file__).parent / "notebooks" / "sklearn_processing.ipynb"
     code = (
         "import tempfile\nfrom pathlib import Path\nfrom sagestack.importer import import_notebook\n"
-        f"result = import_notebook(Path({str(corpus)!r}), Path(tempfile.mkdtemp()), dry_run=True)\n"
+        f"result = import_notebook(Path({str(notebook)!r}), Path(tempfile.mkdtemp()), dry_run=True)\n"
         "assert result.descriptors\n"
     )
     assert modules_imported_by(code, ("aws_cdk", "jsii", "constructs", "sagemaker")) == []
