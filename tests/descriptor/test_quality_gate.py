@@ -54,6 +54,9 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
      "deploy.condition[0].better_than_live", "equal_to has no direction", "error"),
     (RULE, gated_base, lambda d: (_check(better_than_live=True)(d), d["deploy"].update(endpoint_type="inference-component-based")), lambda d: d["deploy"].update(endpoint_type="inference-component-based"),
      "deploy.condition[0].better_than_live", "inference-component-based endpoint", "error"),
+    (RULE, gated_base, lambda d: (_check(better_than_live=True)(d), d.update(register={"inference_instances": ["ml.m5.large"]})),
+     lambda d: (_check(better_than_live=True)(d), d.update(register={"approval_status": "Approved", "inference_instances": ["ml.m5.large"]})),
+     "deploy.condition[0].better_than_live", "deployed on approval leaves no recorded value", "error"),
 ]
 
 
