@@ -718,7 +718,7 @@ def _fill(b: _Builder, obj: SdkObject, tuner: SdkObject | None = None) -> None:
         elif what.endswith("()"):
             b.note(where, f"not imported: {shown}(...)")
         else:
-            b.note(where, f"{caller.var or caller.name}: {what}; only the first fit/deploy/transformer is imported")
+            b.note(where, f"{caller.var or caller.name}: {what}; only the first fit, deploy, transformer and register of each is imported")
     if section == "model" and "deploy" not in obj.calls and "transformer" not in obj.calls:
         b.note(obj.where, "the model is neither deployed nor used for batch transform")
 
