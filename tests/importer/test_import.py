@@ -169,7 +169,8 @@ def test_uncovered_calls_are_reported_with_their_reason_class(tmp_path: Path) ->
         tuner.fit({"train": data})
         processor = PySparkProcessor(framework_version="3.1", role=role, instance_type="ml.m5.xlarge", instance_count=1)
         processor.run(submit_app="preprocess.py")
-        estimator.register(content_types=["text/csv"], response_types=["text/csv"])
+        from sagemaker.pipeline import PipelineModel
+        PipelineModel([estimator.create_model()], role=role).register(content_types=["text/csv"], response_types=["text/csv"])
         """,
         'estimator.deploy(instance_type="ml.m5.xlarge", initial_instance_count=1, async_inference_config=AsyncInferenceConfig(output_path="s3://sagestack-examples-data/async"))',
     )

@@ -23,7 +23,7 @@ EXPECTED = {
     "missing_script": ("none", ["missing-local-path", "local-mode"], 1),
     "no_sdk_calls": ("none", ["no-sdk-calls"], 0),
     "pytorch_tuned": ("placeholders", ["default-bucket"], 1),
-    "sklearn_processing": ("valid", ["register"], 1),
+    "sklearn_processing": ("valid", [], 1),
     "tensorflow_script_mode": ("valid", [], 1),
     "unresolved_values": ("placeholders", ["unresolved-value"], 1),
     "xgboost_batch": ("valid", [], 1),
@@ -111,7 +111,8 @@ def test_tuner_processing_and_async_are_read_as_the_notebooks_say(imported: dict
     assert [o.get("destination") for o in prepare["run"]["outputs"]] == [None, None]  # the default bucket's: sagestack's artifact bucket
     assert [i["source"] for i in score["run"]["inputs"]] == [{"step": "training", "output": "model"}, {"step": "prepare", "output": "test"}]
     assert processing["fit"]["inputs"] == {"train": {"step": "prepare", "output": "train"}}
-    assert [u.reason_class for u in imported["sklearn_processing"].uncovered] == ["register"]
+    assert imported["sklearn_processing"].uncovered == []
+    assert processing["register"] == {"content_types": ["text/csv"], "response_types": ["text/csv"], "model_package_group_name": "census"}
     served = _data(imported["huggingface_async"], "huggingface-async-served")
     assert served["deploy"]["async_inference_config"] == {"output_path": "s3://sagestack-examples-data/async/output", "max_concurrent_invocations_per_instance": 2}
     [mx] = [d for d in imported["framework_models"].descriptors if d.draft.uploads]

@@ -2,7 +2,7 @@
 arguments in the SDK's names, each step's name, when it runs (before or after the estimator's
 fit), {step, output} references followed through the notebook's values, placeholders for what
 only a run tells, processing-only notebooks; the asynchronous endpoint and the calls left out
-(register, endpoint updates) said where they are."""
+(endpoint updates) said where they are; register() imported."""
 
 from __future__ import annotations
 
@@ -305,13 +305,13 @@ def test_uncovered_processors_register_and_endpoint_updates_are_said_where_they_
     result = import_notebook(nb, tmp_path / "models", dry_run=True)
     [item] = result.descriptors
     assert "processing" not in item.draft.data
-    assert [(u.reason_class, u.where.cell, u.where.line) for u in result.uncovered] == [("processing", 5, 3), ("processing", 5, 4), ("register", 5, 7), ("processing", 5, 12)]
-    assert "left out: estimator.register(...): model registration is not imported" in item.text and "(cell 5, line 7: estimator.register(" in item.text
+    assert [(u.reason_class, u.where.cell, u.where.line) for u in result.uncovered] == [("processing", 5, 3), ("processing", 5, 4), ("processing", 5, 12)]
+    assert item.draft.data["register"] == {"content_types": ["text/csv"], "response_types": ["text/csv"], "model_package_group_name": "churn"}
     assert "cell 5, line 9: not imported: predictor.update_data_capture_config(...) changes the endpoint after deploy (give deploy.data_capture_config instead)" in result.notes
     assert "cell 5, line 11: not imported: predictor.serializer = ... (client-side)" in result.notes
     assert "cell 5, line 12: idle = SKLearnProcessor(...) is never run" in [f"cell {u.where.cell}, line {u.where.line}: {u.what}" for u in result.uncovered]
     cli = runner.invoke(app, ["import", str(nb), "--out", str(tmp_path / "models"), "--dry-run"])
-    assert "not imported: cell 5, line 7: estimator.register(...)" in cli.stderr
+    assert "estimator.register(...)" not in cli.stderr  # imported as register:
     assert "not imported: cell 5, line 3: PySparkProcessor(...)" in cli.stderr
     assert "predictor.update_data_capture_config(...) changes the endpoint after deploy" in cli.stderr
 

@@ -28,12 +28,6 @@ BEYOND_THE_HEADER: dict[str, set[str]] = {
     "pytorch-pipeline": {"estimator.max_run"},
     "tf-horovod": {"estimator.max_run"},
     "tf-pipe": {"estimator.max_run", "estimator.volume_size"},
-    # The trained model deploys through estimator.create_model().deploy(...) (estimator.deploy() does
-    # not pass inference-component arguments on), which the importer does not follow yet: the
-    # training sections import, the deploy section does not.
-    "xgboost-components": {
-        "deploy.endpoint_type", "deploy.instance_type", "deploy.initial_instance_count", "deploy.resources", "deploy.managed_instance_scaling", "deploy.tags",
-    },
 }
 
 _RECORD_SET = "record_set() uploads a numpy array: the descriptor names the manifest, record count and feature count that upload produced"
@@ -61,9 +55,7 @@ CANNOT_ROUND_TRIP: dict[str, str] = {
 
 # Sections of an example the header shows but `sagestack import` does not read yet: the rest of
 # the descriptor must round-trip.
-NOT_IMPORTED: dict[str, tuple[tuple[str, ...], str]] = {
-    "xgboost-tuned": (("register", "deploy"), "register() is not read yet, nor the deploy of the package it returns"),
-}
+NOT_IMPORTED: dict[str, tuple[tuple[str, ...], str]] = {}
 
 EXAMPLES = sorted(p for p in CATALOG.iterdir() if p.suffix in (".yaml", ".py") and p.is_file())
 

@@ -24,6 +24,7 @@ from ..descriptor.issues import format_path
 from ..descriptor.kinds import ESTIMATOR_TYPES
 from ..descriptor.model import FrameworkModelBase
 from ..descriptor.processing import FRAMEWORKS, MODEL_OUTPUT, PROCESSOR_TYPES, STEP_NAME_MAX, TRAINING_STEP
+from ..descriptor.register import Register
 from ..descriptor.rules import IMPORT_DEFAULT_BUCKET, IMPORT_PLACEHOLDER, TUNING_RUN_SUFFIX
 from .values import BUCKET, Located, Marker, Notebook, SdkClass, SdkObject, StepRef, TrainedModel, Unresolved, Upload, Where, processing_runs, tuned_estimator
 
@@ -53,7 +54,7 @@ REASONS: dict[str, str] = {
     "job-output": "a value read from a processing job the notebook runs (its description, a path under one of its outputs), known once it has run; a placeholder",
     "tuner": "a HyperparameterTuner over several estimators or one the importer does not know, or a call of its best estimator not covered (transformer)",
     "processing": "a processor the import does not read: a class the descriptor language does not cover (PySparkProcessor, HuggingFaceProcessor ...), or one never run (a SageMaker Pipelines step's)",
-    "register": "model registration (.register) is not covered yet",
+    "register": "model registration (.register) of an object the import does not read is not covered",
     "transformer-class": "Transformer(model_name=...) over an existing SageMaker model is not covered",
     "jumpstart": "JumpStart models (model_id, script_uris, model_uris) are not covered",
     "local-mode": "local mode (instance_type local) runs on the notebook's machine, not in SageMaker",
@@ -101,6 +102,9 @@ _POSITIONAL: dict[str, tuple[str, ...]] = {
         "max_runtime_in_seconds", "tags", "base_tuning_job_name", "warm_start_config", "strategy_config", "completion_criteria_config", "early_stopping_type",
         "estimator_name", "random_seed", "autotune", "hyperparameters_to_keep_static",
     ),
+    # estimator.register(...) and model.register(...) agree on their first four parameters only.
+    "register": ("content_types", "response_types", "inference_instances", "transform_instances", "image_uri", "model_package_name", "model_package_group_name"),
+    "model_register": ("content_types", "response_types", "inference_instances", "transform_instances", "model_package_name", "model_package_group_name", "image_uri"),
     "parameter_range": ("min_value", "max_value", "scaling_type"),
     "strategy_config": ("hyperband_strategy_config",),
     "hyperband_strategy_config": ("max_resource", "min_resource"),
@@ -551,7 +555,7 @@ def drafts(notebook: Notebook, *, stem: str, notebook_dir: Path, out_dir: Path, 
     ``taken`` (given to other notebooks of the same run) are not reused, and it is updated."""
     chosen: list[tuple[SdkObject, SdkObject | None]] = []
     for obj in notebook.estimators_and_models():
-        if set(obj.calls) & {"fit", "deploy", "transformer"}:
+        if set(obj.calls) & {"fit", "deploy", "transformer", "register"}:
             chosen.append((obj, None))
         chosen.extend((obj, tuner) for tuner in _tuners(obj) if set(tuner.calls) & {"fit", "deploy"})
     runs = [run for run in processing_runs(notebook.objects) if run.parent is not None and processor_type(run.parent) is not None]
@@ -702,18 +706,37 @@ def _fill(b: _Builder, obj: SdkObject, tuner: SdkObject | None = None) -> None:
             d.sections["transform"] = transform.where
             d.data["transform"] = b.section("transform", _named(transform, "transform"), ("transform",))
             d.comments[("transform",)] = f"{call.var or 'transformer'}.transform(...), cell {transform.where.cell}"
+    register = calls.get("register")
+    if register is not None:
+        _fill_register(b, register, caller, section)
     for what, where in caller.extra_calls:
         shown = what[:-2] if "." in what else f"{caller.var or caller.name}.{what[:-2]}"
-        if what.endswith("register()"):
-            b.note(where, f"left out: {shown}(...): model registration is not imported (register the model version once a run has trained it)")
+        if what == "create_model() arguments":
+            b.note(where, f"left out: the arguments of {caller.var or caller.name}.create_model(...): the descriptor deploys the model the {section} section describes")
         elif ".best_estimator()." in what:
             b.note(where, f"not imported: {shown}(...); the descriptor serves a tuned model with deploy (tuner.deploy)")
         elif what.endswith("()"):
             b.note(where, f"not imported: {shown}(...)")
         else:
-            b.note(where, f"{caller.var or caller.name}: {what}; only the first fit/deploy/transformer is imported")
+            b.note(where, f"{caller.var or caller.name}: {what}; only the first fit, deploy, transformer and register of each is imported")
     if section == "model" and "deploy" not in obj.calls and "transformer" not in obj.calls:
         b.note(obj.where, "the model is neither deployed nor used for batch transform")
+
+
+def _fill_register(b: _Builder, call: SdkObject, caller: SdkObject, section: str) -> None:
+    """``register:`` from register()'s arguments; those the section does not take are noted."""
+    d = b.d
+    args = []
+    for key, value, where in _named(call, "register" if section == "estimator" else "model_register"):
+        if key not in Register.model_fields and key not in _NOTEBOOK_ONLY:
+            b.note(where, f"left out register.{key}: the register section does not take it")
+        else:
+            args.append((key, value, where))
+    d.data["register"] = b.section("register", args, ("register",))
+    d.sections["register"] = call.where
+    d.cells.add(call.where.cell)
+    who = f"{caller.var or 'tuner'}.best_estimator()" if caller.role == "tuner" else caller.var or section
+    d.comments[("register",)] = f"{who}.register(...), cell {call.where.cell}"
 
 
 def _fill_tuner(b: _Builder, tuner: SdkObject) -> None:
@@ -743,9 +766,10 @@ def uncovered_calls(notebook: Notebook) -> list[Uncovered]:
             out.append(Uncovered("transformer-class", obj.where, "Transformer(...)"))
         for what, where in obj.extra_calls:
             if what == "register()":
+                # register() of an object the import does not read (a PipelineModel's, say).
                 out.append(Uncovered("register", where, f"{obj.var or obj.name}.register(...)"))
             elif obj.role == "tuner" and ".best_estimator()." in what:
-                out.append(Uncovered("register" if what.endswith(".register()") else "tuner", where, f"{what[:-2]}(...)"))
+                out.append(Uncovered("tuner", where, f"{what[:-2]}(...)"))
             elif what in ("fit()", "deploy()", "transform()", "transformer()") and obj.role == "uncovered":
                 reason = "jumpstart" if ".jumpstart." in obj.sdk else "uncovered-class"
                 out.append(Uncovered(reason, where, f"{obj.name}.{what[:-2]}(...) ({obj.sdk})"))

@@ -302,6 +302,8 @@ _BUILTINS: dict[str, Callable[..., Any]] = {"str": str, "int": int, "float": flo
 _STR_METHODS = frozenset({"format", "join", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split", "rsplit"})
 _SESSION_CLASSES = frozenset({"sagemaker.Session", "sagemaker.session.Session", "sagemaker.LocalSession", "sagemaker.local.LocalSession"})
 _ROLE_FUNCTIONS = frozenset({"get_execution_role"})
+# deploy(endpoint_type=EndpointType...) in the descriptor's words.
+_ENDPOINT_TYPES = {"sagemaker.enums.EndpointType.MODEL_BASED": "model-based", "sagemaker.enums.EndpointType.INFERENCE_COMPONENT_BASED": "inference-component-based"}
 
 
 @dataclass
@@ -318,6 +320,8 @@ class Notebook:
     #: Paths the notebook writes with %%writefile (files, whether or not they are beside it).
     written: frozenset[str] = frozenset()
     uploads: list[Upload] = field(default_factory=list)
+    #: The estimators, models and tuners whose register() the notebook calls, in order.
+    registered: list[SdkObject] = field(default_factory=list)
     cell: int = 0
     text: str = ""
     _conditional: int = 0
@@ -680,6 +684,8 @@ class Notebook:
         if dotted is not None:
             if sdk_role(dotted)[0] == "estimator":
                 return SdkClass(dotted)
+            if dotted in _ENDPOINT_TYPES:
+                return _ENDPOINT_TYPES[dotted]
             raise _Cannot(f"{dotted} is a module attribute")
         base = self._eval(node.value)
         if base is SESSION and node.attr in ("boto_region_name", "region_name", "_region_name"):
@@ -786,6 +792,12 @@ class Notebook:
             return tuner
         if dotted.endswith("Estimator.attach") or (last == "attach" and sdk_role(dotted.rsplit(".", 1)[0])[0] == "estimator"):
             return self._attach_estimator(node)
+        if last == "ModelPackage" and len(set(self.registered)) == 1:
+            # ModelPackage(role, model_package_arn=...) after the notebook's one register(): the
+            # package it registered (its ARN is known once it has run).
+            owner = self.registered[0]
+            self.notes.append(f"cell {self.cell}, line {node.lineno}: {_short(ast.unparse(node.func))}(...) is read as the package {owner.var or owner.name} registers")
+            return SdkObject(dotted, "model_package", self._where(node), [], parent=owner)
         role, kind = sdk_role(dotted)
         if dotted.startswith(("sagemaker.script_uris", "sagemaker.model_uris", "sagemaker.jumpstart")) and not last[:1].isupper():
             raise _Cannot(f"{dotted}(...) names a JumpStart artifact", "jumpstart")
@@ -936,6 +948,38 @@ class Notebook:
             if method == "deploy":
                 return SdkObject(f"{base.sdk}.deploy", "predictor", where, [], parent=base)
             return call if method == "transformer" else None
+        if base.role == "estimator" and method == "create_model":
+            # estimator.create_model().deploy(...): the trained model deploys itself, as
+            # estimator.deploy() would (and with inference-component arguments it does not pass on).
+            if args:
+                base.extra_calls.append(("create_model() arguments", where))
+            return SdkObject(f"{base.sdk}.create_model", "created_model", where, [], parent=base, var=f"{base.var or base.name}.create_model()")
+        if base.role == "created_model" and method in ("deploy", "transformer", "register"):
+            assert base.parent is not None
+            return self._sdk_method(base.parent, method, node)
+        if base.role in ("estimator", "model", "best_estimator") and method == "register":
+            # The package each run registers: the estimator's, or with a tuner its best training job's.
+            owner = base.parent if base.role == "best_estimator" else base
+            assert owner is not None
+            if "register" in owner.calls:
+                owner.extra_calls.append(("register() called again", where))
+            else:
+                if self._conditional:
+                    owner.extra_calls.append(("register() called in a branch or loop", where))
+                owner.calls["register"] = SdkObject(f"{base.sdk}.register", "register", where, args, parent=owner)
+            self.registered.append(owner)
+            return SdkObject(f"{base.sdk}.register", "model_package", where, [], parent=owner)
+        if base.role == "model_package" and method == "deploy":
+            # The registered package behind the endpoint: what the descriptor's deploy serves.
+            assert base.parent is not None
+            owner = base.parent
+            if "deploy" in owner.calls:
+                owner.extra_calls.append(("deploy() called again", where))
+            else:
+                if self._conditional:
+                    owner.extra_calls.append(("deploy() called in a branch or loop", where))
+                owner.calls["deploy"] = SdkObject(f"{owner.sdk}.deploy", "deploy", where, args, owner.kind, parent=owner)
+            return SdkObject(f"{owner.sdk}.deploy", "predictor", where, [], parent=owner)
         if base.role == "tuner" and method in ("fit", "deploy"):
             if method in base.calls:
                 base.extra_calls.append((f"{method}() called again", where))
