@@ -21,8 +21,10 @@ from sagestack.pipeline.definition import run_prefix
 
 from .golden import cases, synthesized
 from .harness import resolve, synthesized_definition
+from .test_register import live_gated
 
-CASES = cases()
+# and the one pipeline whose approval run copies the gate's record (no example has it)
+CASES = {**cases(), "xgboost-tuned+better-than-live": (live_gated(), "none")}
 ARN = "arn:aws:{service}:us-east-1:123456789012:{resource}"
 RUN_ID = "0123456789ab"  # a run name is <prefix>-<12 hex>
 SAGEMAKER = {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
@@ -84,6 +86,14 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, gr
         yield Need(name, f"s3:{call[0].upper()}{call[1:]}", f"arn:aws:s3:::{params['Bucket']}/{key}")
         if call == "getObject":  # S3 answers a missing key with NoSuchKey, not AccessDenied, only to a caller that may list the bucket
             yield Need(name, "s3:ListBucket", f"arn:aws:s3:::{params['Bucket']}")
+    elif service == "s3" and call == "copyObject":
+        # another run's record (the package's sagestack_run, a run of this pipeline) to this run's folder:
+        # authorized as GetObject on the source and PutObject on the destination
+        source = re.fullmatch(r"States\.Format\('(.*)', \$\.described\.CustomerMetadataProperties\.sagestack_run\)", params["CopySource.$"]).group(1).replace("{}", run)
+        key = re.fullmatch(r"States\.Format\('(.*)', \$\.run\.name\)", params["Key.$"]).group(1).replace("{}", run)
+        yield Need(name, "s3:GetObject", f"arn:aws:s3:::{source}")
+        yield Need(name, "s3:PutObject", f"arn:aws:s3:::{params['Bucket']}/{key}")
+        yield Need(name, "s3:ListBucket", f"arn:aws:s3:::{source.split('/', 1)[0]}")  # NoSuchKey for a missing source
     elif service == "cloudwatch" and call == "putMetricAlarm":
         yield Need(name, "cloudwatch:PutMetricAlarm", arn("cloudwatch", f"alarm:{params['AlarmName']}"))
     elif service == "applicationautoscaling":
@@ -278,7 +288,7 @@ def test_the_check_fails_on_a_missing_or_an_extra_grant(synth: dict[str, dict[st
 
 
 def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, dict[str, Any]]) -> None:
-    """Each integration appears in some example, so no mapping above is dead (a new step's
+    """Each integration appears in some case, so no mapping above is dead (a new step's
     integration fails ``needs`` until it is mapped)."""
     seen = {state["Resource"] for entry in synth.values() for state in entry["definition"]["States"].values() if state["Type"] == "Task"}
     assert {r.rsplit(":::", 1)[1] for r in seen} >= {
@@ -286,7 +296,7 @@ def test_the_mapping_knows_every_integration_the_examples_use(synth: dict[str, d
         "sagemaker:createEndpointConfig", "sagemaker:createEndpoint", "sagemaker:updateEndpoint", "aws-sdk:sagemaker:describeEndpoint",
         "aws-sdk:sagemaker:deleteEndpoint", "aws-sdk:applicationautoscaling:registerScalableTarget", "aws-sdk:applicationautoscaling:deregisterScalableTarget",
         "aws-sdk:applicationautoscaling:putScalingPolicy", "aws-sdk:cloudwatch:putMetricAlarm", "aws-sdk:sagemaker:describeTrainingJob",
-        "aws-sdk:s3:getObject", "aws-sdk:s3:putObject",
+        "aws-sdk:s3:getObject", "aws-sdk:s3:putObject", "aws-sdk:s3:copyObject",
         "aws-sdk:sagemaker:describeEndpointConfig", "aws-sdk:sagemaker:createInferenceComponent", "aws-sdk:sagemaker:updateInferenceComponent",
         "aws-sdk:sagemaker:describeInferenceComponent", "aws-sdk:sagemaker:deleteInferenceComponent",
         "aws-sdk:sagemaker:createModelPackage", "aws-sdk:sagemaker:describeModelPackage",

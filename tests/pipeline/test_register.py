@@ -14,6 +14,7 @@ import yaml
 
 from sagestack.descriptor import ModelDescriptor, validate_data
 from sagestack.pipeline.steps import GrantContext, grants
+from sagestack.render.check import EXAMPLE_VALUES
 from sagestack.render.register import create_model_package
 
 from ..conftest import CATALOG
@@ -197,3 +198,104 @@ def test_metadata_holds_each_gate_value_a_key_can_name() -> None:
         "team": "growth", "sagestack_run.$": "$.run.name", "sagestack_training_job.$": "$.training.TrainingJobName",
         "sagestack_metric_validation:auc.$": "States.Format('{}', $.tuning.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value)",
     }  # "(mean)" is no character a metadata key takes: that value is not recorded
+
+
+# better_than_live with a model deployed on approval: the approval run's endpoint config is named
+# after the approval run, so it copies the registering run's recorded gate values to its folder.
+REGISTERING_RUN = "xgboost-tuned-aaaabbbbcccc"  # the package's sagestack_run
+ARTIFACTS = EXAMPLE_VALUES["ArtifactBucket"]
+NO_RECORD = {"error": "S3.NoSuchKeyException", "cause": "The specified key does not exist."}
+
+
+def live_gated() -> ModelDescriptor:
+    """xgboost-tuned, pending approval, its AUC check also better than the live model's."""
+    d = registered()
+    assert d.deploy is not None and d.deploy.condition is not None
+    check = d.deploy.condition[0].model_copy(update={"better_than_live": True})
+    return d.model_copy(update={"deploy": d.deploy.model_copy(update={"condition": (check,)})})
+
+
+def live_approval_tasks(copied: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {**approval_tasks(package()), "Copy live gate values": [copied]}
+
+
+def test_an_approval_run_copies_the_registering_runs_gate_values_before_deploying() -> None:
+    defn = definition(live_gated())
+    out = run(defn, live_approval_tasks({"result": {"CopyObjectResult": {"ETag": '"0123"'}}}), input={"model_package_arn": PACKAGE_ARN})
+    assert out["status"] == "SUCCEEDED", out
+    run_name = out["output"]["run_name"]
+    [copy_request] = out["calls"]["Copy live gate values"]
+    assert copy_request == {"Bucket": ARTIFACTS, "CopySource": f"{ARTIFACTS}/{REGISTERING_RUN}/quality-gate.json", "Key": f"{run_name}/quality-gate.json"}
+    assert out["path"].index("Describe package") < out["path"].index("Copy live gate values") < out["path"].index("Create model")
+    # the next gate reads the record of the run the endpoint's config names: this one
+    assert out["calls"]["Update endpoint"][0]["EndpointConfigName"] == run_name
+    assert assert_requests_valid(defn, out) == 8  # CopyObject among them
+
+
+def test_a_registering_run_that_recorded_nothing_leaves_nothing_to_beat() -> None:
+    out = run(definition(live_gated()), live_approval_tasks(NO_RECORD), input={"model_package_arn": PACKAGE_ARN})
+    assert out["status"] == "SUCCEEDED", out
+    assert len(out["calls"]["Update endpoint"]) == 1
+
+
+def test_a_package_without_its_run_copies_nothing_and_deploys() -> None:
+    answer = package()
+    del answer["result"]["CustomerMetadataProperties"]["sagestack_run"]
+    out = run(definition(live_gated()), {**approval_tasks(answer), "Copy live gate values": []}, input={"model_package_arn": PACKAGE_ARN})
+    assert out["status"] == "SUCCEEDED", out
+    assert out["calls"].get("Copy live gate values", []) == [] and len(out["calls"]["Update endpoint"]) == 1
+
+
+def test_a_copy_that_fails_otherwise_deploys_nothing() -> None:
+    denied = {"error": "S3.S3Exception", "cause": "Access Denied (Service: S3, Status Code: 403)"}
+    out = run(definition(live_gated()), live_approval_tasks(denied), input={"model_package_arn": PACKAGE_ARN})
+    _failed(out, "GateRecordFailed", "Copy live gate values failed")
+    assert "Access Denied" in out["cause"]
+    _nothing_deployed(out)
+
+
+def test_without_better_than_live_an_approval_run_copies_nothing() -> None:
+    assert "Copy live gate values" not in definition(registered())["States"]
+
+
+def test_the_next_run_beats_the_values_the_approval_run_copied() -> None:
+    """Registering run records → approval run copies → the next run's gate compares with them."""
+    defn = definition(live_gated())
+    tasks = objective(0.91)
+    tasks["Find live model"] = [{"error": "SageMaker.ValidationException", "cause": "Could not find endpoint \"xgboost-tuned-dev\"."}]
+    tasks["Record gate values"] = [OK]
+    registering = run(defn, tasks)
+    assert registering["status"] == "SUCCEEDED", registering
+    [put] = registering["calls"]["Record gate values"]
+    answer = package()
+    answer["result"]["CustomerMetadataProperties"]["sagestack_run"] = registering["output"]["run_name"]
+    approval = run(defn, {**approval_tasks(answer), "Copy live gate values": [OK]}, input={"model_package_arn": PACKAGE_ARN})
+    assert approval["status"] == "SUCCEEDED", approval
+    [copy_request] = approval["calls"]["Copy live gate values"]
+    assert copy_request["CopySource"] == f"{put['Bucket']}/{put['Key']}" and copy_request["Bucket"] == put["Bucket"]
+    # S3 copies the object: the approval run's key now holds the registering run's body
+    tasks = objective(0.91)
+    tasks["Find live model"] = [endpoint("InService", config=approval["calls"]["Update endpoint"][0]["EndpointConfigName"])]
+    tasks["Get live gate values"] = [{"result": {"Body": put["Body"]}}]
+    tasks["Tune"][0]["result"]["BestTrainingJob"]["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] = 0.9
+    following = run(defn, tasks)
+    _failed(following, "QualityGateFailed", "Quality gate validation:auc against live failed")
+    assert following["calls"]["Get live gate values"][0] == {"Bucket": copy_request["Bucket"], "Key": copy_request["Key"]}
+    assert following["cause"] == f"validation:auc = 0.9 is not > 0.91, the value of the live run {approval['output']['run_name']}"
+    assert following["calls"]["Register model"] == []
+
+
+def test_the_copy_is_granted_exactly_the_records() -> None:
+    d = live_gated()
+    g = GrantContext(partition="aws", region="us-east-1", account="123456789012", runs="xgboost-tuned-????????????", endpoint_name="xgboost-tuned-dev",
+                     check_input_function="f", repack_function="r", training_role_arn="arn:aws:iam::123456789012:role/t", model_role_arn="arn:aws:iam::123456789012:role/m",
+                     artifact_bucket=ARTIFACTS, run_folders="xgboost-tuned-????????????", model_package_group=GROUP)
+    from sagestack.pipeline.steps.approved_package import ApprovedPackage
+
+    records = (f"arn:aws:s3:::{ARTIFACTS}/xgboost-tuned-????????????/quality-gate.json",)
+    by_action = {a: s.resources for s in ApprovedPackage().grants(d, g) for a in s.actions}
+    assert by_action == {
+        "sagemaker:DescribeModelPackage": (f"arn:aws:sagemaker:us-east-1:123456789012:model-package/{GROUP}/*",),
+        "s3:GetObject": records, "s3:PutObject": records, "s3:ListBucket": (f"arn:aws:s3:::{ARTIFACTS}",),
+    }
+    assert {a for s in ApprovedPackage().grants(registered(), g) for a in s.actions} == {"sagemaker:DescribeModelPackage"}

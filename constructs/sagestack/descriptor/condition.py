@@ -163,14 +163,6 @@ def quality_gate_values_are_there(d: Any, ctx: Context) -> Iterator[Finding]:
                 yield Finding(at + ("better_than_live",), "equal_to has no direction to beat the live model's value in", "a greater_* or less_* comparison, or no better_than_live", "equal_to")
             if d.deploy.inference_component_based():
                 yield Finding(at + ("better_than_live",), "the live model is found through the endpoint's config, which an inference-component-based endpoint does not change per run", "a model-based endpoint, or no better_than_live", "inference-component-based")
-            register = getattr(d, "register", None)
-            if register is not None and register.approval_status == "PendingManualApproval":
-                # the endpoint is then deployed by the approval's run, which records no gate values:
-                # the next gate would find nothing to beat and pass without comparing
-                yield Finding(
-                    at + ("better_than_live",), "a model deployed on approval leaves no recorded value to beat, so the check would never compare",
-                    "register.approval_status: Approved, or no better_than_live", "register.approval_status: PendingManualApproval",
-                )
         report = check.report
         if report is None or not checkable:
             continue

@@ -1,14 +1,29 @@
 """Approved package? → Describe package → Package deployable? → the model: a run started with
 ``{"model_package_arn": ...}`` (the approval rule's input, or a person redeploying a version)
 deploys that package of the model's group, without training or the gate (register.py registers
-the packages, and explains the approval)."""
+the packages, and explains the approval).
+
+With ``better_than_live`` checks, the gate compares a run with the run its endpoint's config is
+named after, which is then this approval run: before deploying, it copies the gate values the
+registering run recorded (the package's ``sagestack_run``) into its own folder, so the next gate
+compares with the model it deploys. A registering run that recorded nothing (registered before
+its gate had such a check) leaves nothing to beat, as a first deployment does."""
 
 from __future__ import annotations
 
 from ...descriptor import ModelDescriptor
 from ...descriptor.register import RESERVED_METADATA
 from .base import ENTRY, NEXT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _escape, _retry, allow
+from .condition import NO_SUCH_KEY, RECORD_FILE, S3_TRANSIENT
 from .register import APPROVED_STATE, CHECK_STATE, DESCRIBE_STATE, PACKAGE, PACKAGE_CONTAINER, PACKAGE_INPUT
+
+NAMES_RUN_STATE = "Package names its run?"
+COPY_STATE = "Copy live gate values"
+NOTHING_STATE = "No live gate values to copy"
+
+
+def _beats_live(d: ModelDescriptor) -> bool:
+    return d.deploy is not None and any(c.better_than_live for c in d.deploy.condition or ())
 
 
 class ApprovedPackage(Fragment):
@@ -67,6 +82,7 @@ class ApprovedPackage(Fragment):
             "Default": without_env,
         })
         kept = "Approved package's training"
+        deploying = "Approval run processes nothing" if s.d.processing is not None else ENTRY + "model"
         for state, environment in ((with_env, {"Environment.$": f"{container}.Environment"}), (without_env, {"Environment": {}})):
             b.add(state, {
                 "Type": "Pass",
@@ -84,12 +100,60 @@ class ApprovedPackage(Fragment):
                 "ModelArtifacts": {"S3ModelArtifacts.$": f"{PACKAGE_CONTAINER}.ModelDataUrl"},
             },
             "ResultPath": "$.training",
-            "Next": "Approval run processes nothing" if s.d.processing is not None else ENTRY + "model",
+            "Next": NAMES_RUN_STATE if _beats_live(s.d) else deploying,
         })
+        if _beats_live(s.d):
+            self._copy_record(b, s, described, deploying)
         if s.d.processing is not None:  # the run's output lists processing jobs: none in an approval run
             b.add("Approval run processes nothing", {"Type": "Pass", "Result": {}, "ResultPath": "$.processing", "Next": ENTRY + "model"})
         return APPROVED_STATE
 
+    @staticmethod
+    def _copy_record(b: Builder, s: StepContext, described: str, then: str) -> None:
+        """The registering run's gate values, copied to this run's folder (CopyObject keeps the
+        body and its content type): the endpoint's config will be named after this run."""
+        registering = f"{described}.CustomerMetadataProperties.{RESERVED_METADATA[0]}"
+        bucket = s.static["ArtifactBucket"]  # a deploy-time value, verbatim (as to_parameters inserts it)
+        b.add(NAMES_RUN_STATE, {
+            "Type": "Choice",
+            "Comment": "The run that registered the package recorded its gate values in its folder; without its name, nothing to beat.",
+            "Choices": [{"Variable": registering, "IsPresent": True, "Next": COPY_STATE}],
+            "Default": then,
+        })
+        b.add(COPY_STATE, {
+            "Type": "Task",
+            "Comment": f"The registering run's {RECORD_FILE}, as this run's: the next gate compares with the run the endpoint's config names, this one.",
+            "Resource": "arn:aws:states:::aws-sdk:s3:copyObject",
+            "Parameters": {
+                "Bucket": bucket,
+                "CopySource.$": f"States.Format('{bucket}/{{}}/{RECORD_FILE}', {registering})",
+                "Key.$": f"States.Format('{{}}/{RECORD_FILE}', $.run.name)",
+            },
+            "ResultPath": None,
+            "Retry": _retry(S3_TRANSIENT),
+            "Catch": [
+                {"ErrorEquals": [NO_SUCH_KEY], "ResultPath": "$.record_copy", "Next": NOTHING_STATE},
+                *b.catch(COPY_STATE, "GateRecordFailed"),
+            ],
+            "Next": then,
+        })
+        b.add(NOTHING_STATE, {
+            "Type": "Pass",
+            "Comment": "The registering run recorded no gate values (S3 NoSuchKey): the next gate has nothing to beat, as after a first deployment.",
+            "Next": then,
+        })
+
     def grants(self, d: ModelDescriptor, g: GrantContext) -> list[Allow]:
         assert g.model_package_group is not None
-        return [allow(["sagemaker:DescribeModelPackage"], [g.arn("sagemaker", f"model-package/{g.model_package_group.lower()}/*")])]
+        out = [allow(["sagemaker:DescribeModelPackage"], [g.arn("sagemaker", f"model-package/{g.model_package_group.lower()}/*")])]
+        if _beats_live(d):
+            assert g.artifact_bucket and g.run_folders, "the artifact bucket and run folders are needed to copy the gate values"
+            # CopyObject reads the source (GetObject) and writes the destination (PutObject), both a
+            # run folder's record; the gate's own grants are the same statements, merged with these.
+            records = f"arn:{g.partition}:s3:::{g.artifact_bucket}/{g.run_folders}/{RECORD_FILE}"
+            out += [
+                allow(["s3:GetObject"], [records]),
+                allow(["s3:PutObject"], [records]),
+                allow(["s3:ListBucket"], [f"arn:{g.partition}:s3:::{g.artifact_bucket}"]),  # NoSuchKey, not AccessDenied, for a missing record
+            ]
+        return out
