@@ -28,3 +28,18 @@ def run(*cells: str) -> Notebook:
         text = textwrap.dedent(cell).strip("\n")
         notebook.run_cell(number, text, ast.parse(text))
     return notebook
+
+
+#: A built-in XGBoost estimator as churn notebooks make it, before fit(): the cell tuner and
+#: registry tests start from.
+XGB_ESTIMATOR = """
+import sagemaker
+from sagemaker import image_uris
+from sagemaker.estimator import Estimator
+from sagemaker.inputs import TrainingInput
+sess = sagemaker.Session()
+role = sagemaker.get_execution_role()
+xgb = Estimator(image_uris.retrieve("xgboost", sess.boto_region_name, "1.7-1"), role, 1, "ml.m5.xlarge",
+                hyperparameters={"objective": "binary:logistic", "num_round": 100})
+data = "s3://sagestack-examples-data/churn"
+"""

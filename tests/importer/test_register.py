@@ -12,18 +12,9 @@ import yaml
 
 from sagestack.importer import PLACEHOLDER, ImportedDescriptor, import_notebook
 
-from .helpers import write_notebook
+from .helpers import XGB_ESTIMATOR, write_notebook
 
-ESTIMATOR = """
-import sagemaker
-from sagemaker import image_uris
-from sagemaker.estimator import Estimator
-from sagemaker.inputs import TrainingInput
-sess = sagemaker.Session()
-role = sagemaker.get_execution_role()
-xgb = Estimator(image_uris.retrieve("xgboost", sess.boto_region_name, "1.7-1"), role, 1, "ml.m5.xlarge",
-                hyperparameters={"objective": "binary:logistic", "num_round": 100})
-data = "s3://sagestack-examples-data/churn"
+ESTIMATOR = XGB_ESTIMATOR + """\
 xgb.fit({"train": TrainingInput(f"{data}/train", content_type="text/csv")})
 """
 
