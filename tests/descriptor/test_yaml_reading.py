@@ -136,3 +136,35 @@ def test_components_share_an_endpoint_that_only_one_descriptor_creates(tmp_path:
     assert [(name, path) for name, path, _ in messages] == [("e-second-owner.yaml", "deploy.endpoint_name"), ("g-joins-plain.yaml", "deploy.endpoint_name")]
     assert messages[0][2].startswith("endpoint name already used by") and messages[0][2].endswith("a-owner.yaml")
     assert "f-plain.yaml, which is model-based: it holds no inference components" in messages[1][2]
+
+
+PIPELINE_OWNER = """name: trained-owner
+estimator:
+  type: Estimator
+  image_uri: {framework: xgboost, version: "1.7-1"}
+  instance_count: 1
+  instance_type: ml.m5.xlarge
+fit:
+  inputs: s3://sagestack-test/train
+deploy:
+  endpoint_type: inference-component-based
+  endpoint_name: trained-shared
+  instance_type: ml.m5.xlarge
+  initial_instance_count: 1
+  resources: {requests: {memory: 1024}}
+"""
+
+
+def test_a_model_component_cannot_join_an_endpoint_a_pipeline_creates(tmp_path: Path) -> None:
+    """CloudFormation would add the model: descriptor's component at deploy time, before a run of
+    the owner's pipeline has created the endpoint; a pipeline that joins it adds its component at
+    run time, after the owner's run, so that one is fine."""
+    (tmp_path / "a-owner.yaml").write_text(PIPELINE_OWNER)
+    (tmp_path / "b-pipeline-joins.yaml").write_text(PIPELINE_OWNER.replace("trained-owner", "trained-joiner").replace("  initial_instance_count: 1\n", ""))
+    assert load_catalog([tmp_path]).ok()
+    (tmp_path / "c-model-joins.yaml").write_text(_ic("model-joins", "trained-shared", owner=False))
+    catalog = load_catalog([tmp_path])
+    [issue] = catalog.errors
+    assert (Path(issue.file).name, issue.path, issue.line) == ("c-model-joins.yaml", "deploy.endpoint_name", 8)
+    assert "which its pipeline creates at run time" in issue.message and issue.message.endswith("before a run has created it")
+    assert [d.name for d in catalog.descriptors] == ["trained-owner", "trained-joiner"]

@@ -671,6 +671,17 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
             issues.append(issue)
             result.issues.append(issue)
             result.descriptor = None
+        elif owner is not None and owner.descriptor is not None and owner.descriptor.estimator is not None and desc.estimator is None:
+            # CloudFormation would create this component at deploy time, before any run of the
+            # owner's pipeline has created the endpoint: the first deploy would fail.
+            issue = Issue(
+                result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name",
+                f"names the endpoint of {owner.file}, which its pipeline creates at run time: CloudFormation cannot add this component before a run has created it",
+                allowed="an endpoint a model: descriptor owns (model + deploy with initial_instance_count), or an estimator descriptor whose pipeline adds the component", got=desc.deploy.endpoint_name,
+            )
+            issues.append(issue)
+            result.issues.append(issue)
+            result.descriptor = None
     return Catalog(results, sorted(set(issues)))
 
 
