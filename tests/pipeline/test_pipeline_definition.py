@@ -545,3 +545,46 @@ def test_tuning_without_a_completed_training_job_fails_saying_so() -> None:
     _failed(out, "NoCompletedTrainingJob", "Best training job failed")
     assert "without a completed training job" in out["cause"]
     assert out["calls"]["Describe best job"] == [] and out["calls"]["Create model"] == []
+
+
+def _lookup_patterns() -> set[str]:
+    """Every 'not found' wording a pipeline's lookups match SageMaker's error message against."""
+    patterns: set[str] = set()
+    for name in PIPELINES:
+        for state in definition(name)["States"].values():
+            for choice in state.get("Choices", ()):
+                if choice.get("Variable") == "$.lookup.Cause" and "StringMatches" in choice:
+                    patterns.add(choice["StringMatches"])
+    return patterns
+
+
+def test_lookups_match_the_not_found_wording_others_rely_on(aws: None) -> None:
+    """A lookup treats 'not found' as 'create it' and any other error as a failure, so its
+    wording must be SageMaker's: checked against moto's answers for endpoints and endpoint
+    configs, and against the SageMaker SDK's own test for a missing inference component (moto
+    has no inference components)."""
+    import fnmatch
+    import inspect
+
+    import boto3
+    from botocore.exceptions import ClientError
+    from sagemaker.serve.builder.model_builder import ModelBuilder
+
+    sagemaker = boto3.client("sagemaker", region_name="us-east-1")
+    messages = {}
+    for key, call in (("endpoint", lambda: sagemaker.describe_endpoint(EndpointName="missing")),
+                      ("endpoint configuration", lambda: sagemaker.describe_endpoint_config(EndpointConfigName="missing"))):
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["Error"]["Code"] == "ValidationException"
+        messages[key] = raised.value.response["Error"]["Message"]
+    sdk_wording = re.search(r'"(Could not find inference component)" not in msg', inspect.getsource(ModelBuilder._does_ic_exist))
+    assert sdk_wording is not None
+    messages["inference component"] = sdk_wording.group(1)
+    patterns = _lookup_patterns()
+    assert patterns == {"*Could not find endpoint*", "*Could not find endpoint configuration*", "*Could not find inference component*"}
+    for pattern in patterns:
+        subject = pattern.strip("*").removeprefix("Could not find ")
+        assert fnmatch.fnmatchcase(messages[subject], pattern), (pattern, messages[subject])
+    # The endpoint pattern is not fooled by other resources' wording.
+    assert not fnmatch.fnmatchcase(messages["inference component"], "*Could not find endpoint*")
