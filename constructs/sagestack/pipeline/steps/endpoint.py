@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from ...descriptor import ModelDescriptor
+from ...descriptor.placements.shadow import PLACEMENT as SHADOW_PLACEMENT
 from ...render.context import ph, substitute
 from ...render.hosting import create_endpoint, create_endpoint_config
 from ...render.inference_component import creates_endpoint
@@ -34,7 +35,7 @@ LIVE_MODEL = "$.live_model"
 
 def has_shadow(d: ModelDescriptor) -> bool:
     """The pipeline's endpoint has a shadow variant: each run's model is the shadow's."""
-    return d.deploy is not None and d.deploy.shadow_variant is not None
+    return d.deploy is not None and SHADOW_PLACEMENT.applies(d.deploy)
 
 
 def shadow_configs(d: ModelDescriptor, config_request: dict[str, Any], production_model: str | None) -> dict[str, Any]:
