@@ -88,7 +88,7 @@ def test_handler_delegates_to_check() -> None:
 def test_module_docstring_documents_input_shape() -> None:
     doc = run_input.__doc__
     assert "Check run input" in doc
-    for key in ('"hyperparameters"', '"inputs"', '"output_path"'):
+    for key in ('"hyperparameters"', '"inputs"', '"output_path"', '"promote_shadow"'):
         assert key in doc
 
 
