@@ -126,6 +126,6 @@ def test_validate_checks_every_environment_and_the_preview_without_synthesizing(
     bad = runner.invoke(app, ["validate", str(CATALOG), "--environments", str(path)])
     assert bad.exit_code == 1
     assert 'environments.yaml:6: environments.prod.models["*"]: makes mnist-serving invalid: deploy.initial_instance_count' in bad.output
-    assert bad.output.count("environments.yaml:") == 13  # mnist-serving, mnist-tf, pytorch-ddp, pytorch-async, xgboost-serving, both variants of mnist-ab, and two each for the inference components of ic-shared and xgboost-components (min above max, copies outside)
+    assert bad.output.count("environments.yaml:") == 14  # mnist-serving, mnist-tf, pytorch-ddp, pytorch-async, xgboost-serving, xgboost-shadow (its production variant), both variants of mnist-ab, and two each for the inference components of ic-shared and xgboost-components (min above max, copies outside)
     missing = runner.invoke(app, ["validate", str(CATALOG), "--environments", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2 and "no environments file" in missing.output

@@ -47,3 +47,24 @@ def test_a_component_joining_another_endpoint_is_sized_by_instance_type_only() -
     owns = Deploy.model_validate(IC)
     assert capacity_of(joins).sized_keys(joins) == ("instance_type",)
     assert capacity_of(owns).sized_keys(owns) == ("instance_type", "initial_instance_count")
+
+
+def test_a_pipelines_shadow_serves_the_runs_model() -> None:
+    """Beside the single-variant fields (a training pipeline's deploy), the shadow gets no model of
+    its own: the rendered config names the run's model in both variants, and the pipeline puts the
+    live model in production at run time."""
+    from sagestack.descriptor import load_descriptor
+    from sagestack.render import RenderContext, render_requests
+
+    from ..conftest import CATALOG
+
+    dep = Deploy.model_validate({"instance_type": "ml.m5.large", "initial_instance_count": 1, "shadow_variant": SHADOW})
+    assert [p.name for p in placements_of(dep)] == ["instances", "shadow variant"]
+    assert model_variants(dep) == [] and [path for path, _ in sized_sections(dep)] == [("deploy",), ("deploy", "shadow_variant")]
+    d = load_descriptor(CATALOG / "xgboost-shadow.yaml").descriptor
+    assert d is not None
+    rendered = render_requests(d, RenderContext(region="us-east-1"))
+    assert "CreateModel" in rendered and not any(k.startswith("CreateModel.") for k in rendered)
+    config = rendered["CreateEndpointConfig"]
+    assert [v["ModelName"] for v in config["ProductionVariants"] + config["ShadowProductionVariants"]] == ["{{ModelName}}", "{{ModelName}}"]
+    assert [v["VariantName"] for v in config["ProductionVariants"] + config["ShadowProductionVariants"]] == [VARIANT_NAME, "candidate"]

@@ -61,7 +61,16 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Mutation, Mutation, str, st
     # Shadow tests: one production variant and one shadow.
     ("shadow_variant_fits", model_base, _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), _set("deploy", {"variants": [{"variant_name": "production", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "candidate", "instance_type": "ml.m5.large"}}), "deploy.shadow_variant", "exactly one production variant", "error"),
     ("shadow_variant_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "a", "instance_type": "ml.m5.large"}}), _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "shadow_variant": {"variant_name": "b", "instance_type": "ml.m5.large"}}), "deploy.shadow_variant.variant_name", "a name of its own", "error"),
-    ("shadow_variant_fits", tf_base, _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), lambda d: None, "deploy.shadow_variant", "use a model: section", "error"),
+    ("shadow_variant_fits", model_base, _all(_del("model"), _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"})), lambda d: None, "deploy.shadow_variant", "use a model: section", "error"),
+    # A training pipeline's shadow serves the run's model: no model_data, not AllTraffic, no better_than_live.
+    ("shadow_variant_fits", tf_base, _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large", "model_data": "s3://sagestack-test/other.tar.gz"}), _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), "deploy.shadow_variant.model_data", "newly trained model", "error"),
+    ("shadow_variant_fits", tf_base, _set("deploy.shadow_variant", {"variant_name": "AllTraffic", "instance_type": "ml.m5.large"}), _set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), "deploy.shadow_variant.variant_name", "a name of its own", "error"),
+    (
+        "shadow_variant_fits", tuned_base,
+        _all(_set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.7, "better_than_live": True}])),
+        _all(_set("deploy.shadow_variant", {"variant_name": "candidate", "instance_type": "ml.m5.large"}), _set("deploy.condition", [{"metric": "validation:auc", "greater_than": 0.7}])),
+        "deploy.condition[0].better_than_live", "promotion run decides", "error",
+    ),
     # Asynchronous endpoints, and scaling to zero.
     ("async_inference_fits", model_base, _set("deploy", {"serverless_inference_config": {"memory_size_in_mb": 2048, "max_concurrency": 1}, "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.async_inference_config", "asynchronous or serverless", "error"),
     ("async_inference_fits", model_base, _set("deploy", {"variants": [{"variant_name": "a", "instance_type": "ml.m5.large"}], "async_inference_config": {}}), _set("deploy.async_inference_config", {}), "deploy.variants", "one variant", "error"),

@@ -28,6 +28,7 @@ BEYOND_THE_HEADER: dict[str, set[str]] = {
     "pytorch-pipeline": {"estimator.max_run"},
     "tf-horovod": {"estimator.max_run"},
     "tf-pipe": {"estimator.max_run", "estimator.volume_size"},
+    "xgboost-shadow": {"deploy.shadow_variant"},  # no SDK call: the header quotes the first run's code and a later run's boto3 config
 }
 
 _RECORD_SET = "record_set() uploads a numpy array: the descriptor names the manifest, record count and feature count that upload produced"

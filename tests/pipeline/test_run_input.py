@@ -88,7 +88,7 @@ def test_handler_delegates_to_check() -> None:
 def test_module_docstring_documents_input_shape() -> None:
     doc = run_input.__doc__
     assert "Check run input" in doc
-    for key in ('"hyperparameters"', '"inputs"', '"output_path"'):
+    for key in ('"hyperparameters"', '"inputs"', '"output_path"', '"promote_shadow"'):
         assert key in doc
 
 
@@ -415,3 +415,37 @@ def test_processing_input_for_a_model_without_arguments_is_refused() -> None:
     assert result["problems"].startswith("processing: no processing step of this model has arguments")
     assert "processing" not in _problems({"zzz": 1})  # not offered where it cannot apply
     assert "processing" in run_input.check(_processing_event({"zzz": 1}))["problems"]
+
+
+# --- promote_shadow (a pipeline whose endpoint has a shadow variant) -------------------------
+
+def _shadow_event(run: Any) -> dict[str, Any]:
+    event = _event(run)
+    event["shadow"] = True
+    return event
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_promote_shadow_is_accepted_and_changes_no_request(value: bool) -> None:
+    event = _shadow_event({"promote_shadow": value})
+    result = run_input.check(event)
+    assert result["problems"] == ""
+    assert result["request"] == event["request"]  # the promotion branch reads promote_shadow from the input itself
+
+
+@pytest.mark.parametrize(("run", "problem"), [
+    ({"promote_shadow": "yes"}, "promote_shadow: must be true or false (got: 'yes')"),
+    ({"promote_shadow": 1}, "promote_shadow: must be true or false (got: 1)"),
+    ({"promote_shadow": True, "hyperparameters": {"epochs": 3}, "output_path": "s3://b/out/x"},
+     'hyperparameters: a promotion run trains nothing; start it with {"promote_shadow": true} alone; '
+     'output_path: a promotion run trains nothing; start it with {"promote_shadow": true} alone'),
+    ({"promote_shadw": True}, "promote_shadw: unknown key (allowed: hyperparameters, inputs, output_path, promote_shadow); did you mean promote_shadow?"),
+])
+def test_bad_promote_shadow_input_is_refused_with_its_reason(run: Any, problem: str) -> None:
+    assert run_input.check(_shadow_event(run))["problems"] == problem
+
+
+def test_promote_shadow_for_a_model_without_a_shadow_is_refused() -> None:
+    assert run_input.check(_event({"promote_shadow": True}))["problems"] == "promote_shadow: this model's endpoint has no shadow variant (deploy.shadow_variant) to promote"
+    assert "promote_shadow" not in _problems({"zzz": 1})  # not offered where it cannot apply
+    assert "promote_shadow" in run_input.check(_shadow_event({"zzz": 1}))["problems"]

@@ -253,8 +253,10 @@ class Deploy(SdkModel):
     )
     shadow_variant: ProductionVariant | None = sdk_field(
         None,
-        doc="A shadow variant (model: descriptors with one variant): it gets a copy of the production variant's requests, its answers are logged, not returned; "
-        "its initial_weight relative to the production variant's sets the share copied. Promote it by moving its model_data to the variant.",
+        doc="A shadow variant: it gets a copy of the production variant's requests, its answers are logged, not returned; "
+        "its initial_weight relative to the production variant's sets the share copied. With a model: section (and one entry in variants) it serves its model_data: "
+        "promote it by moving that to the variant. In a training pipeline (no model_data) it serves each later run's model beside the live one; "
+        "a run started with {\"promote_shadow\": true} promotes it.",
         lands_in="CreateEndpointConfig.ShadowProductionVariants",
     )
     autoscaling: Autoscaling | None = sdk_field(None, doc="Scale the variant (each variant) with Application Auto Scaling.", lands_in="AWS::ApplicationAutoScaling::ScalableTarget")

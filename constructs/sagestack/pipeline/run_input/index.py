@@ -8,7 +8,8 @@ execution input may override a few values of that request::
       "inputs": {"train": "s3://bucket/prefix"},  # channel name -> S3 URI of its data
       "output_path": "s3://bucket/prefix",        # where the model artifacts go
       "tuner": {"max_jobs": 50, "max_parallel_jobs": 5},  # a tuned model's training jobs
-      "processing": {"preprocess": {"arguments": ["--test-fraction", "0.3"]}}  # a step's arguments
+      "processing": {"preprocess": {"arguments": ["--test-fraction", "0.3"]}},  # a step's arguments
+      "promote_shadow": true                      # promote the shadow variant's model, train nothing
     }
 
 Every key is optional; ``{}`` (or a missing key) means "the descriptor's values". Hyperparameter
@@ -25,7 +26,9 @@ The state machine invokes this Lambda with::
 
 (``ResourceLimits``, the tuning job's, only for a model with a tuner; with processing steps that
 have arguments, ``request`` also holds ``ProcessingArguments`` (step key -> arguments) and the
-event ``"processing": {"steps": {name: key}, "max_arguments", "argument_length", "argument_pattern"}``.)
+event ``"processing": {"steps": {name: key}, "max_arguments", "argument_length", "argument_pattern"}``;
+with a shadow variant, the event has ``"shadow": true`` and ``promote_shadow`` is a key of the input:
+a promotion run trains nothing, so it takes no other key.)
 
 and gets back ``{"problems": str, "request": {...}}``. ``problems`` is empty when the input is
 valid, and ``request`` then carries the overrides; otherwise ``problems`` lists every problem
@@ -43,7 +46,7 @@ import json
 import re
 from typing import Any
 
-TOP_LEVEL = ("hyperparameters", "inputs", "output_path", "tuner", "processing")
+TOP_LEVEL = ("hyperparameters", "inputs", "output_path", "tuner", "processing", "promote_shadow")
 TUNER_KEYS = {"max_jobs": "MaxNumberOfTrainingJobs", "max_parallel_jobs": "MaxParallelTrainingJobs"}
 MAX_PROBLEMS = 50  # keeps the Fail state's cause readable (and within its size limit)
 SHOW_LENGTH = 120  # characters of a shown value or key before it is cut
@@ -98,7 +101,11 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     # "tuner" is a key of tuned models only (their request carries the tuning job's limits),
     # "processing" of models whose processing steps have arguments
-    available = [k for k in TOP_LEVEL if (k != "tuner" or "ResourceLimits" in event["request"]) and (k != "processing" or event.get("processing"))]
+    # "promote_shadow" of models whose endpoint has a shadow variant
+    available = [
+        k for k in TOP_LEVEL
+        if (k != "tuner" or "ResourceLimits" in event["request"]) and (k != "processing" or event.get("processing")) and (k != "promote_shadow" or event.get("shadow"))
+    ]
     for key in given:
         if key not in TOP_LEVEL:
             path = show_key(key)
@@ -115,7 +122,20 @@ def input_problems(event: dict[str, Any]) -> list[tuple[str, str]]:
         problems += _tuner_problems(given["tuner"], event)
     if "processing" in given:
         problems += _processing_problems(given["processing"], event)
+    if "promote_shadow" in given:
+        problems += _promotion_problems(given, event)
     return problems
+
+
+def _promotion_problems(given: dict[str, Any], event: dict[str, Any]) -> list[tuple[str, str]]:
+    value = given["promote_shadow"]
+    if not event.get("shadow"):
+        return [("promote_shadow", "promote_shadow: this model's endpoint has no shadow variant (deploy.shadow_variant) to promote")]
+    if not isinstance(value, bool):
+        return [("promote_shadow", f"promote_shadow: must be true or false (got: {show(value)})")]
+    if not value:
+        return []
+    return [(show_key(key), f"{show_key(key)}: a promotion run trains nothing; start it with {{\"promote_shadow\": true}} alone") for key in given if key != "promote_shadow" and key in TOP_LEVEL]
 
 
 def _processing_problems(given: Any, event: dict[str, Any]) -> list[tuple[str, str]]:

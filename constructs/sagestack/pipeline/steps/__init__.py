@@ -43,6 +43,7 @@ from .register import Register
 from .repack import Repack
 from .run_input import RunInput
 from .run_name import RunName
+from .shadow_promotion import ShadowPromotion
 from .summary import Summary
 from .training import Training
 from .transform import Transform
@@ -63,7 +64,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), ApprovedPackage(), RunInput(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Register(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), ApprovedPackage(), RunInput(), ShadowPromotion(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Register(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

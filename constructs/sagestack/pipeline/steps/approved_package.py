@@ -16,6 +16,7 @@ from ...descriptor.register import RESERVED_METADATA
 from .base import ENTRY, NEXT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _escape, _retry, allow
 from .condition import NO_SUCH_KEY, RECORD_FILE, S3_TRANSIENT
 from .register import APPROVED_STATE, CHECK_STATE, DESCRIBE_STATE, PACKAGE, PACKAGE_CONTAINER, PACKAGE_INPUT
+from .shadow_promotion import PROMOTE_INPUT, promotes
 
 NAMES_RUN_STATE = "Package names its run?"
 COPY_STATE = "Copy live gate values"
@@ -41,10 +42,15 @@ class ApprovedPackage(Fragment):
         arn = f"$.input.{PACKAGE_INPUT}"
         described = "$.described"
         container = f"{described}.InferenceSpecification.Containers[0]"
+        both = []
+        if promotes(s.d):  # an approval run deploys its package (as the shadow); a promotion is a run of its own
+            both = [{"And": [{"Variable": arn, "IsPresent": True}, {"Variable": f"$.input.{PROMOTE_INPUT}", "IsPresent": True}], "Next": b.failure(
+                "Approval input", "InvalidInput", cause_text=f"{PACKAGE_INPUT} and {PROMOTE_INPUT} start different runs: an approval run deploys its package as the shadow, a promotion run promotes the shadow",
+            )}]
         b.add(APPROVED_STATE, {
             "Type": "Choice",
             "Comment": f"Started with {PACKAGE_INPUT} (an approval): deploy that package; else train.",
-            "Choices": [{"Variable": arn, "IsPresent": True, "Next": DESCRIBE_STATE}],
+            "Choices": [*both, {"Variable": arn, "IsPresent": True, "Next": DESCRIBE_STATE}],
             "Default": NEXT,
         })
         b.add(DESCRIBE_STATE, {

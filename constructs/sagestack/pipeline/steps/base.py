@@ -29,7 +29,7 @@ FAILED_STATE = "Run failed"
 RUN = "$.run"
 POLL_SECONDS = 30  # the SageMaker SDK's endpoint waiter polls every 30 s
 DEFAULT_WAIT_SECONDS = 3600
-INPUT_KEYS = ("hyperparameters", "inputs", "output_path", "tuner", "processing")  # the execution input's shape (run_input/index.py)
+INPUT_KEYS = ("hyperparameters", "inputs", "output_path", "tuner", "processing", "promote_shadow")  # the execution input's shape (run_input/index.py)
 
 # Errors worth retrying with backoff: throttling and SageMaker's service errors (the optimized
 # integrations report every SageMaker error as SageMaker.AmazonSageMakerException, throttling included).

@@ -5,7 +5,13 @@ one first, waiting out a busy one) → wait for InService with this run's config
 An endpoint of inference components holds no model: its config is named after its content, so a
 later run with the same endpoint settings finds the endpoint on it and leaves it as it is (the
 model changes in the inference component, :mod:`.inference_component`); changed settings
-(instances, managed instance scaling, routing) make a new config, and the endpoint is updated."""
+(instances, managed instance scaling, routing) make a new config, and the endpoint is updated.
+
+With a shadow variant the run looks first and configures after: an endpoint that does not exist
+yet gets a config with the run's model in production and no shadow (nothing to compare with); an
+InService one keeps its live model in production (read from its current config) and gets the
+run's model as the shadow, which replaces any earlier shadow. A promotion run
+(:mod:`.shadow_promotion`) joins this fragment at the update."""
 
 from __future__ import annotations
 
@@ -14,11 +20,35 @@ import json
 from typing import Any
 
 from ...descriptor import ModelDescriptor
+from ...descriptor.placements.shadow import PLACEMENT as SHADOW_PLACEMENT
 from ...render.context import ph, substitute
 from ...render.hosting import create_endpoint, create_endpoint_config
 from ...render.inference_component import creates_endpoint
 from .autoscaling import DEREGISTER, deregister_before_update, variant_autoscaled
-from .base import NEXT, POLL_SECONDS, SAGEMAKER_TRANSIENT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, endpoint_wait, to_parameters
+from .base import NEXT, POLL_SECONDS, SAGEMAKER_TRANSIENT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _Dynamic, _retry, allow, endpoint_wait, to_parameters
+
+UPDATE_STATE = "Update endpoint"
+SHADOW = "ShadowProductionVariants"
+#: Where a run with a shadow variant keeps the live production model (DescribeEndpointConfig).
+LIVE_MODEL = "$.live_model"
+
+
+def has_shadow(d: ModelDescriptor) -> bool:
+    """The pipeline's endpoint has a shadow variant: each run's model is the shadow's."""
+    return d.deploy is not None and SHADOW_PLACEMENT.applies(d.deploy)
+
+
+def shadow_configs(d: ModelDescriptor, config_request: dict[str, Any], production_model: str | None) -> dict[str, Any]:
+    """A config of a pipeline with a shadow variant, from the rendered one (the run's model in both
+    variants): with ``production_model`` (a JSONPath), that model in production and the run's in
+    the shadow; without, the run's model in production and no shadow."""
+    assert has_shadow(d) and SHADOW in config_request
+    out = {**config_request, "ProductionVariants": [dict(v) for v in config_request["ProductionVariants"]]}
+    if production_model is None:
+        del out[SHADOW]
+    else:
+        out["ProductionVariants"][0]["ModelName"] = _Dynamic(production_model)
+    return out
 
 
 def component_config_name(s: StepContext) -> str | None:
@@ -102,34 +132,41 @@ class Endpoint(Fragment):
             if s.resources.model_role_arn is not None:  # the config names the model's role (the variant names no model)
                 config_request["ExecutionRoleArn"] = s.resources.model_role_arn
 
+        shadow = has_shadow(d)
+        then_update = DEREGISTER if scaled else UPDATE_STATE
         b.add("Create endpoint config", {
             "Type": "Task",
-            "Comment": "A new config per run (configs are immutable), named after the run." if content_named is None else "The endpoint's settings (no model), named after their content.",
+            "Comment": "A new config per run (configs are immutable), named after the run." if content_named is None and not shadow
+            else "The endpoint's first config, named after the run: its model in production, no shadow (nothing to compare with yet)." if shadow
+            else "The endpoint's settings (no model), named after their content.",
             "Resource": "arn:aws:states:::sagemaker:createEndpointConfig",
-            "Parameters": to_parameters(config_request, runtime, static),
+            "Parameters": to_parameters(shadow_configs(d, config_request, None) if shadow else config_request, runtime, static),
             "ResultPath": None,
             "Retry": _retry(SAGEMAKER_TRANSIENT),
             "Catch": b.catch("Create endpoint config", "EndpointConfigFailed"),
-            "Next": "Find endpoint",
+            "Next": "Create endpoint" if shadow else "Find endpoint",
         })
+        if shadow:
+            self._shadow_config(b, s, config_request, then=then_update)
         find(
             b, "Find endpoint", comment="Does the endpoint exist? DescribeEndpoint answers 'Could not find endpoint' when it does not.",
             action="describeEndpoint", parameters={"EndpointName": name},
             found={
-                "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus", **({"EndpointConfigName.$": "$.EndpointConfigName"} if content_named else {})},
+                "ResultSelector": {"EndpointStatus.$": "$.EndpointStatus", **({"EndpointConfigName.$": "$.EndpointConfigName"} if content_named or shadow else {})},
                 "ResultPath": "$.endpoint", "Next": "Endpoint exists",
             },
-            missing="Endpoint missing?", not_found="Could not find endpoint", create="Create endpoint", error="EndpointLookupFailed",
+            missing="Endpoint missing?", not_found="Could not find endpoint", create="Create endpoint config" if shadow else "Create endpoint", error="EndpointLookupFailed",
         )
         in_service = {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService"}
         unchanged = [{"And": [in_service, {"Variable": "$.endpoint.EndpointConfigName", "StringEquals": content_named}], "Next": NEXT}] if content_named else []
         b.add("Endpoint exists", {
             "Type": "Choice",
             "Comment": "InService: update it. Failed: delete it and create it again. Busy (creating, updating, deleting): wait."
-            + (" InService on these settings already: leave it as it is." if content_named else ""),
+            + (" InService on these settings already: leave it as it is." if content_named else "")
+            + (" InService: first read its live model, which stays in production." if shadow else ""),
             "Choices": [
                 *unchanged,
-                {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService", "Next": DEREGISTER if scaled else "Update endpoint"},
+                {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "InService", "Next": "Read live config" if shadow else then_update},
                 {"Variable": "$.endpoint.EndpointStatus", "StringEquals": "Failed", "Next": "Delete failed endpoint"},
             ],
             "Default": "Count busy wait",
@@ -166,7 +203,7 @@ class Endpoint(Fragment):
             "Next": "Wait for endpoint",
         })
         if scaled:
-            deregister_before_update(b, name, then="Update endpoint")
+            deregister_before_update(b, name, then=UPDATE_STATE)
         update: dict[str, Any] = {"EndpointName": name, "EndpointConfigName": content_named or ph("EndpointConfigName")}
         if scaled:
             # Keep the instance count the scaler set instead of resetting it to initial_instance_count.
@@ -174,14 +211,14 @@ class Endpoint(Fragment):
             update["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
         if "DeploymentConfig" in create:
             update["DeploymentConfig"] = create["DeploymentConfig"]
-        b.add("Update endpoint", {
+        b.add(UPDATE_STATE, {
             "Type": "Task",
             "Comment": "Points the stable endpoint at this run's config; SageMaker shifts traffic and rolls back on failure.",
             "Resource": "arn:aws:states:::sagemaker:updateEndpoint",
             "Parameters": to_parameters(update, runtime, static),
             "ResultPath": None,
             "Retry": _retry(SAGEMAKER_TRANSIENT),
-            "Catch": b.catch("Update endpoint", "EndpointUpdateFailed"),
+            "Catch": b.catch(UPDATE_STATE, "EndpointUpdateFailed"),
             "Next": "Wait for endpoint",
         })
         b.add("Wait for endpoint", {"Type": "Wait", "Seconds": POLL_SECONDS, "Next": "Check endpoint"})
@@ -224,7 +261,33 @@ class Endpoint(Fragment):
                 cause=f"States.Format('endpoint {name} was still {{}} after {waited} (deploy.wait_timeout_seconds); it keeps going: see it in the SageMaker console', $.endpoint.EndpointStatus)",
             ),
         )
-        return "Create endpoint config" if content_named is None else "Find endpoint config"
+        return "Find endpoint" if shadow else "Create endpoint config" if content_named is None else "Find endpoint config"
+
+    @staticmethod
+    def _shadow_config(b: Builder, s: StepContext, config_request: dict[str, Any], *, then: str) -> None:
+        """Read live config → Create shadow config: the live production model stays, the run's
+        model becomes the shadow (an earlier shadow is not carried over)."""
+        b.add("Read live config", {
+            "Type": "Task",
+            "Comment": "The endpoint's current config names the live model: its production variant's.",
+            "Resource": "arn:aws:states:::aws-sdk:sagemaker:describeEndpointConfig",
+            "Parameters": {"EndpointConfigName.$": "$.endpoint.EndpointConfigName"},
+            "ResultSelector": {"ModelName.$": "$.ProductionVariants[0].ModelName"},
+            "ResultPath": LIVE_MODEL,
+            "Retry": _retry(SDK_TRANSIENT),
+            "Catch": b.catch("Read live config", "LiveConfigUnreadable"),
+            "Next": "Create shadow config",
+        })
+        b.add("Create shadow config", {
+            "Type": "Task",
+            "Comment": "This run's config: the live model in production, this run's model in the shadow variant (a copy of the production requests).",
+            "Resource": "arn:aws:states:::sagemaker:createEndpointConfig",
+            "Parameters": to_parameters(shadow_configs(s.d, config_request, f"{LIVE_MODEL}.ModelName"), s.runtime, s.static),
+            "ResultPath": None,
+            "Retry": _retry(SAGEMAKER_TRANSIENT),
+            "Catch": b.catch("Create shadow config", "EndpointConfigFailed"),
+            "Next": then,
+        })
 
     @staticmethod
     def _find_config(b: Builder, config_name: str) -> None:
@@ -239,7 +302,8 @@ class Endpoint(Fragment):
         assert g.endpoint_name is not None  # set whenever the descriptor deploys
         endpoint = g.arn("sagemaker", f"endpoint/{g.endpoint_name.lower()}")
         configs = g.arn("sagemaker", f"endpoint-config/{g.runs}")
-        content_named = [allow(["sagemaker:DescribeEndpointConfig"], [configs])] if d.deploy is not None and d.deploy.inference_component_based() else []
+        # the content-named config (is it there?), or the live config (its models) with a shadow variant
+        content_named = [allow(["sagemaker:DescribeEndpointConfig"], [configs])] if d.deploy is not None and (d.deploy.inference_component_based() or has_shadow(d)) else []
         return [
             allow(["sagemaker:CreateEndpointConfig", "sagemaker:AddTags"], [configs]),
             allow(["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:AddTags"], [endpoint, configs]),

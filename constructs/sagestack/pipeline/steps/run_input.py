@@ -1,6 +1,6 @@
 """Check run input → Input accepted?: the execution input's overrides (hyperparameters, inputs,
-output_path, a tuned model's tuner limits, processing steps' arguments), checked and applied by the
-run-input function (run_input/index.py)."""
+output_path, a tuned model's tuner limits, processing steps' arguments) and, with a shadow
+variant, ``promote_shadow``, checked and applied by the run-input function (run_input/index.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ...descriptor import ModelDescriptor
 from ...render.training import output_path
 from .base import LAMBDA_TRANSIENT, NEXT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _retry, allow, overridable_request, run_input_contract, to_parameters
 from .processing import arguments_contract, arguments_key, overridable_arguments
+from .shadow_promotion import promotes
 
 # The parts of CreateTrainingJob a run's input may change; Train (or Tune) reads them from the check's answer.
 OVERRIDDEN = ("HyperParameters", "InputDataConfig", "OutputDataConfig", "DebugHookConfig", "ProfilerConfig", "ResourceLimits")
@@ -42,6 +43,8 @@ class RunInput(Fragment):
         }
         if arguments:
             payload["processing"] = arguments_contract(s.d)
+        if promotes(s.d):  # promote_shadow is a key of this pipeline's input
+            payload["shadow"] = True
         b.add("Check run input", {
             "Type": "Task",
             "Comment": "Validates the execution input (hyperparameters, inputs, output_path) and applies it over the descriptor's values.",

@@ -1,4 +1,6 @@
-"""Summarize: the execution's output (what the run created)."""
+"""Summarize: the execution's output (what the run created). A promotion run (a shadow
+variant's, :mod:`.shadow_promotion`) created no model: its output names the model it promoted
+and the one it replaced."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from ...descriptor import ModelDescriptor
 from ...render.inference_component import creates_endpoint
 from .base import NEXT, Builder, Fragment, PipelineResources, StepContext
 from .endpoint import endpoint_config_summary
+from .shadow_promotion import LIVE_CONFIG, PROMOTE_INPUT, SHADOW_MODEL, promotes
 
 
 class Summary(Fragment):
@@ -36,4 +39,21 @@ class Summary(Fragment):
         if d.transformer is not None:
             summary.update({"transform_job_name.$": "$.transform.TransformJobName", "transform_output.$": "$.transform.TransformOutput.S3OutputPath"})
         b.add("Summarize", {"Type": "Pass", "Comment": "The execution's output.", "Parameters": summary, "Next": NEXT})
-        return "Summarize"
+        if not promotes(d):
+            return "Summarize"
+        promote = f"$.input.{PROMOTE_INPUT}"
+        b.add("Promotion run?", {
+            "Type": "Choice",
+            "Choices": [{"And": [{"Variable": promote, "IsPresent": True}, {"Variable": promote, "BooleanEquals": True}], "Next": "Summarize promotion"}],
+            "Default": "Summarize",
+        })
+        b.add("Summarize promotion", {
+            "Type": "Pass",
+            "Comment": "The execution's output: the model promoted from the shadow, and the production model it replaced.",
+            "Parameters": {
+                "model": d.name, "run_name.$": "$.run.name", "promoted": True, "model_name.$": SHADOW_MODEL,
+                "replaced_model_name.$": f"{LIVE_CONFIG}.ProductionVariants[0].ModelName", "endpoint_name": s.resources.endpoint_name, **endpoint_config_summary(s),
+            },
+            "Next": NEXT,
+        })
+        return "Promotion run?"
