@@ -26,7 +26,7 @@ from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
-from sagestack.iam import StackEnv
+from sagestack.iam import StackEnv, known
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
@@ -126,9 +126,11 @@ class ModelStack(_CatalogStack):
             # Made per stack (not shared by the catalog's stacks): sagestack sorts IAM resources by their
             # text, which holds each token's number, so the templates depend on when it is made.
             imported = {name: cdk.Fn.import_value(f"{shared.name}:{name}") for name in SharedStack.EXPORTS}
-            bucket = s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"])
+            # The constructs read an imported bucket's name and a topic's ARN as they were given (CDK
+            # keeps them as they are): known here, so never asked for through jsii.
+            bucket = known(s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"]), bucket_name=imported["ArtifactBucketName"])
             if descriptor.notification_topic is None:  # runs report to the shared topic unless the descriptor names its own
-                topic = sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
+                topic = known(sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"]), topic_arn=imported["TopicArn"])
         self.descriptor = descriptor
         self.hosting: ModelEndpoint | None = None
         self.training: TrainingPipeline | None = None
