@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-__all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "topic_key_arn", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,16 @@ def known(obj: Any, **values: Any) -> Any:
     was made from, the role a function was given), so that :func:`read` never asks for them."""
     obj.__dict__.setdefault("_sagestack_reads", {}).update(values)
     return obj
+
+
+def topic_key_arn(topic: Any) -> str | None:
+    """The ARN of ``topic``'s KMS key, None when it has none: as recorded with
+    ``known(topic, key_arn=...)`` where the topic was imported with it, else read (two round trips)."""
+    reads = topic.__dict__.get("_sagestack_reads", {})
+    if "key_arn" in reads:
+        return reads["key_arn"]  # type: ignore[no-any-return]
+    key = read(topic, "master_key") if hasattr(topic, "master_key") else None
+    return read(key, "key_arn") if key is not None else None
 
 
 def placed(construct: Construct, scope: Construct, construct_id: str) -> tuple[cdk.Stack, list[str]]:

@@ -34,7 +34,7 @@ from ..hosting.model_endpoint import endpoint_name_for, inference_component_name
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -371,14 +371,13 @@ class TrainingPipeline(Construct):
     def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
         """Only the actions the definition's tasks call, on this model's names: the union of the
         step fragments' grants (pipeline/steps/), so the grants follow the states."""
-        key = read(self.topic, "master_key") if self.topic is not None and hasattr(self.topic, "master_key") else None  # an encrypted topic
         context = GrantContext(
             partition=self._partition, region=self._region, account=self._account, runs=runs,
             endpoint_name=self.endpoint_name, inference_component_name=self.inference_component_name,
             check_input_function=read(self.check_input, "function_arn") if self.check_input is not None else None,
             repack_function=read(self.repack, "function_arn") if self.repack is not None else None,
             topic_arn=read(self.topic, "topic_arn") if self.topic is not None else None,
-            topic_key_arn=read(key, "key_arn") if key is not None else None,
+            topic_key_arn=topic_key_arn(self.topic) if self.topic is not None else None,  # an encrypted topic's key
             training_role_arn=training_role_arn, model_role_arn=model_role_arn,
             processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
             artifact_bucket=self._bucket_name, run_folders=self._run_folder,
@@ -465,13 +464,11 @@ class TrainingPipeline(Construct):
                 **({"ModelPackageGroup": packages} if packages else {}),
             },
         )
-        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the group.
-        resource.node.add_dependency(policy)
-        if packages is not None and self.registry is not None:
-            resource.node.add_dependency(self.registry[0])
-        for dependency in (self.execution_role, self.model_role, self.processing.role if self.processing is not None else None):
-            if dependency is not None:
-                resource.node.add_dependency(dependency)
+        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the
+        # group (one call: CDK orders DependsOn by construct path, not by when each was added).
+        dependencies = [policy, self.registry[0] if packages is not None and self.registry is not None else None]
+        dependencies += [self.execution_role, self.model_role, self.processing.role if self.processing is not None else None]
+        resource.node.add_dependency(*(dependency for dependency in dependencies if dependency is not None))
 
     def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> tuple[iam.Role, list[str], list[str]]:
         """The role the training job runs as: its channels, outputs, code, image, logs — nothing
