@@ -61,6 +61,17 @@ CHECK_INPUT_TIMEOUT = cdk.Duration.seconds(30)
 TEARDOWN_TIMEOUT = cdk.Duration.minutes(10)
 
 
+_partitions: dict[str, str | None] = {}
+
+
+def _region_partition(region: str) -> str | None:
+    """The partition of ``region`` from aws-cdk-lib's region facts (None if unknown), looked up
+    once per region: two jsii round trips each."""
+    if region not in _partitions:
+        _partitions[region] = region_info.RegionInfo.get(region).partition
+    return _partitions[region]
+
+
 _TOKEN = re.compile(r"\$\{Token\[[^\]]+\]\}")
 
 
@@ -271,7 +282,7 @@ class TrainingPipeline(Construct):
             name_suffix=name_suffix,
             # A literal from the (concrete) region, not the AWS::Partition token: the definition's Task
             # resources stay plain ARNs that cfn-lint and local execution read.
-            partition=region_info.RegionInfo.get(stack_env(stack).region).partition or self._partition,
+            partition=_region_partition(stack_env(stack).region) or self._partition,
             model_package_group=self.model_package_group,
         )
         self.definition = pipeline_definition(d, ctx, resources)
