@@ -79,7 +79,7 @@ def topic_key_arn(topic: Any) -> str | None:
     ``known(topic, key_arn=...)`` where the topic was imported with it, else read (two round trips)."""
     reads = topic.__dict__.get("_sagestack_reads", {})
     if "key_arn" in reads:
-        return reads["key_arn"]  # type: ignore[no-any-return]
+        return reads["key_arn"]  # type: ignore[no-any-return]  # what known() recorded: a str
     key = read(topic, "master_key") if hasattr(topic, "master_key") else None
     return read(key, "key_arn") if key is not None else None
 
