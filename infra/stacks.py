@@ -26,7 +26,7 @@ from sagestack.assembly import MODEL_TAG
 from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
-from sagestack.iam import StackEnv
+from sagestack.iam import StackEnv, known
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
@@ -36,6 +36,17 @@ ENVIRONMENT_TAG = "sagestack:environment"
 STACK_PREFIX = "sagestack-"
 SHARED = "shared"
 DEFAULT_ENVIRONMENT = "dev"
+
+
+_ACCOUNT_ID: list[str] = []
+
+
+def _account_id() -> str:
+    """The account of a stack made without one directly in an App (which has none either):
+    ``cdk.Aws.ACCOUNT_ID``, as aws-cdk-lib gives it; read once, not once per stack."""
+    if not _ACCOUNT_ID:
+        _ACCOUNT_ID.append(cdk.Aws.ACCOUNT_ID)
+    return _ACCOUNT_ID[0]
 
 
 def stack_name(name: str, suffix: str | None = None) -> str:
@@ -59,7 +70,7 @@ class _CatalogStack(cdk.Stack):
         if not short:
             self.template_options.description = description
         if isinstance(scope, cdk.App):  # what the constructs read of their stack, known here (one jsii read, not five)
-            self.__dict__["_sagestack_env"] = StackEnv(self.partition, region, account or self.account, self.name)
+            self.__dict__["_sagestack_env"] = StackEnv(self.partition, region, account or _account_id(), self.name)
         self.tags_of = cdk.Tags.of(self)
         self.tags_of.add(ENVIRONMENT_TAG, environment)
         if preview is not None:
@@ -126,9 +137,11 @@ class ModelStack(_CatalogStack):
             # Made per stack (not shared by the catalog's stacks): sagestack sorts IAM resources by their
             # text, which holds each token's number, so the templates depend on when it is made.
             imported = {name: cdk.Fn.import_value(f"{shared.name}:{name}") for name in SharedStack.EXPORTS}
-            bucket = s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"])
+            # The constructs read an imported bucket's name, a topic's ARN and its key's ARN as they
+            # were given (CDK keeps them as they are): known here, so never asked for through jsii.
+            bucket = known(s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"]), bucket_name=imported["ArtifactBucketName"])
             if descriptor.notification_topic is None:  # runs report to the shared topic unless the descriptor names its own
-                topic = sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
+                topic = known(sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"]), topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
         self.descriptor = descriptor
         self.hosting: ModelEndpoint | None = None
         self.training: TrainingPipeline | None = None

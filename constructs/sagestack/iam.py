@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-__all__ = ["Grant", "StackEnv", "stack_env", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "topic_key_arn", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,56 @@ class Grant:
 def path_in_stack(construct: Construct, stack: cdk.Stack) -> list[str]:
     """The construct ids from ``stack`` down to ``construct`` (one jsii read)."""
     return construct.node.path[len(stack_env(stack).path) + 1 :].split("/")
+
+
+def read(obj: Any, name: str) -> Any:
+    """``obj.<name>``, asked through jsii once per object: the properties read this way (names,
+    ARNs, a function's role) are set when the construct is made, and every read is a round trip."""
+    reads = obj.__dict__.setdefault("_sagestack_reads", {})
+    if name not in reads:
+        reads[name] = getattr(obj, name)
+    return reads[name]
+
+
+def known(obj: Any, **values: Any) -> Any:
+    """Record property values of ``obj`` that Python already holds (the name an imported bucket
+    was made from, the role a function was given), so that :func:`read` never asks for them."""
+    obj.__dict__.setdefault("_sagestack_reads", {}).update(values)
+    return obj
+
+
+def topic_key_arn(topic: Any) -> str | None:
+    """The ARN of ``topic``'s KMS key, None when it has none: as recorded with
+    ``known(topic, key_arn=...)`` where the topic was imported with it, else read (two round trips)."""
+    reads = topic.__dict__.get("_sagestack_reads", {})
+    if "key_arn" in reads:
+        return reads["key_arn"]  # type: ignore[no-any-return]  # what known() recorded: a str
+    key = read(topic, "master_key") if hasattr(topic, "master_key") else None
+    return read(key, "key_arn") if key is not None else None
+
+
+def placed(construct: Construct, scope: Construct, construct_id: str) -> tuple[cdk.Stack, list[str]]:
+    """The stack of ``construct``, just made as ``construct_id`` in ``scope``, and its construct
+    ids below that stack: without jsii when ``scope`` is the stack or was itself placed this way
+    (else two reads). Remembered for the construct's own children."""
+    parent = scope.__dict__.get("_sagestack_placed")
+    if isinstance(scope, cdk.Stack):
+        place = (scope, [construct_id])
+    elif parent is not None:
+        place = (parent[0], [*parent[1], construct_id])
+    else:
+        stack = cdk.Stack.of(construct)
+        place = (stack, path_in_stack(construct, stack))
+    construct.__dict__["_sagestack_placed"] = place
+    return place
+
+
+def stack_of(construct: Construct) -> cdk.Stack:
+    """``cdk.Stack.of(construct)``, without jsii for a stack or a construct :func:`placed` placed."""
+    if isinstance(construct, cdk.Stack):
+        return construct
+    place = construct.__dict__.get("_sagestack_placed")
+    return place[0] if place is not None else cdk.Stack.of(construct)
 
 
 def logical_id(path: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from ..descriptor import ModelDescriptor
 from ..descriptor.placements import model_variants, placements_of
-from ..iam import require_region, stack_env
+from ..iam import placed, read, require_region, stack_env
 from ..nag import gathers_acknowledgments
 from ..render import RenderContext, render_requests
 from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, served_descriptor, variant_model_data, variant_names
@@ -78,7 +78,7 @@ class ModelEndpoint(Construct):
         d = descriptor
         if d.model is None or d.deploy is None:
             raise ValueError(f"ModelEndpoint needs a descriptor with model and deploy; {d.name} has {d.kind}")
-        stack = cdk.Stack.of(self)
+        stack, _ = placed(self, scope, construct_id)
         require_region(stack, "ModelEndpoint")
         self.endpoint_name = endpoint_name_for(d, environment)
         rendered = render_requests(d, RenderContext(region=stack_env(stack).region))
@@ -94,7 +94,7 @@ class ModelEndpoint(Construct):
         needs_bucket = needs_repack(d) or (capture is not None and capture.destination_s3_uri is None) or any(a.artifact_bucket for a in access)
         self.artifact_bucket = artifact_bucket or (ArtifactBucket(self, "Artifacts").bucket if needs_bucket else None)
         if self.artifact_bucket is not None:
-            values["ArtifactBucket"] = self.artifact_bucket.bucket_name
+            values["ArtifactBucket"] = read(self.artifact_bucket, "bucket_name")
 
         # One SageMaker model per variant (A/B), or the single model of the AllTraffic variant.
         variants = model_variants(d.deploy)  # each with a model (the shadow too)
@@ -124,7 +124,7 @@ class ModelEndpoint(Construct):
             for key, variant in zip(model_keys, variants or [None], strict=True):
                 placeholder = "RepackedModelData" + (f".{variant.variant_name}" if variant is not None else "")
                 values[placeholder] = self.repacks[data_of[key]].model_data_url  # type: ignore[index]  # every repacked variant has model data (asserted above)
-            model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{prefix}/*"]
+            model_objects = [f"s3://{values['ArtifactBucket']}/{prefix}/*"]
         self.repack: ModelRepack | None = next(iter(self.repacks.values()), None)
 
         # A model that loads its inference code from an archive beside it (SAGEMAKER_SUBMIT_DIRECTORY).
@@ -143,7 +143,7 @@ class ModelEndpoint(Construct):
         if served.role is None:
             capture_prefixes = []
             if capture is not None:
-                capture_prefixes = [capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
+                capture_prefixes = [capture.destination_s3_uri or f"s3://{values['ArtifactBucket']}/model-monitor/data-capture"]  # type: ignore[union-attr]  # a capture without a destination made the bucket
             kms = [k for k in (d.deploy.kms_key, capture.kms_key_id if capture else None) if k] + [k for a in access for k in a.kms_keys]
             responses = [fill({"p": prefix}, values)["p"] for a in access for prefix in a.write_prefixes]
             topics = [t for a in access for t in a.notification_topics]
@@ -152,7 +152,7 @@ class ModelEndpoint(Construct):
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=served.subnets is not None, capture_destinations=capture_prefixes,
                 write_prefixes=responses, notification_topics=topics, inference_component_name=self.inference_component_name,
             )
-            values["RoleArn"] = self.role.role.role_arn
+            values["RoleArn"] = read(self.role.role, "role_arn")
 
         # CloudFormation names the models and the endpoint config (no fixed physical names).
         self.models: dict[str, SageMakerModel] = {}

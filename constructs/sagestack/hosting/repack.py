@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..iam import default_policy_id, path_in_stack, role_with_grants, stack_env, statement
+from ..iam import default_policy_id, known, placed, read, role_with_grants, stack_env, statement
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
@@ -22,6 +22,10 @@ __all__ = ["ModelRepack", "RepackFunction", "code_asset", "PYTHON_RUNTIME"]
 
 #: The Python runtime of sagestack's functions, read once (each read of a jsii static is a round trip).
 PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
+
+# Made once: each Duration or Size made is a jsii round trip, and they hold nothing of a stack.
+REPACK_TIMEOUT = cdk.Duration.minutes(15)
+REPACK_STORAGE = cdk.Size.gibibytes(10)
 
 #: One asset for sagestack's custom resource handlers (repack.py, teardown.py, cfn_response.py).
 HANDLER_DIR = Path(__file__).parent.parent / "handlers"
@@ -65,11 +69,13 @@ class RepackFunction(Construct):
         :param prefix: key prefix in ``bucket``.
         """
         super().__init__(scope, construct_id)
+        stack, path = placed(self, scope, construct_id)
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
         checkov_skip(log_group, LOG_GROUP_CHECKS)
         statements = [
             statement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
-            statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}/*")]),
+            # what arn_for_objects makes (the bucket's ARN, "/", the key pattern), with one read of the ARN
+            statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[f"{read(bucket, 'bucket_arn')}/{prefix}/*"]),
         ]
         self.role = role_with_grants(self, "Role", service="lambda.amazonaws.com", description="sagestack model repack function", grants=statements)
         log_group.grant_write(self.role)
@@ -85,18 +91,18 @@ class RepackFunction(Construct):
             handler="repack.handler",
             code=lambda_.Code.from_asset(str(HANDLER_DIR), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
             role=self.role,
-            timeout=cdk.Duration.minutes(15),
+            timeout=REPACK_TIMEOUT,
             memory_size=2048,
-            ephemeral_storage_size=cdk.Size.gibibytes(10),
+            ephemeral_storage_size=REPACK_STORAGE,
             log_group=log_group,
             description="Repacks model.tar.gz with inference code under code/ (sagestack)",
         )
+        known(self.function, role=self.role)
         resource = self.function.node.default_child
         checkov_skip(resource, FUNCTION_CHECKS)
         # CDK makes the function depend on the whole role; its Role property already orders the role,
         # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        stack = cdk.Stack.of(self)
-        resource.add_override("DependsOn", [default_policy_id(stack, self.role, [*path_in_stack(self, stack), "Role", "DefaultPolicy", "Resource"])])
+        resource.add_override("DependsOn", [default_policy_id(stack, self.role, [*path, "Role", "DefaultPolicy", "Resource"])])
 
 
 class ModelRepack(Construct):
@@ -131,17 +137,18 @@ class ModelRepack(Construct):
             each of source_dir, the entry point or a dependency is its own boundary.
         """
         super().__init__(scope, construct_id)
+        stack, _ = placed(self, scope, construct_id)
         self.code = code_asset(self, "Code", entry_point=entry_point, source_dir=source_dir, dependencies=dependencies, root=root)
         model_bucket, model_key = s3_bucket_and_key(model_data)
-        partition = stack_env(cdk.Stack.of(self)).partition
+        partition = stack_env(stack).partition
         repacker = RepackFunction(self, "Repacker", model_objects=[f"arn:{partition}:s3:::{model_bucket}/{model_key}"], code=self.code, bucket=bucket, prefix=prefix)
         self.function = repacker.function
         resource = cdk.CustomResource(
             self,
             "Resource",
-            service_token=self.function.function_arn,
+            service_token=read(self.function, "function_arn"),
             resource_type="Custom::SageMakerModelRepack",
-            properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": bucket.bucket_name, "TargetPrefix": prefix},
+            properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": read(bucket, "bucket_name"), "TargetPrefix": prefix},
         )
         resource.node.add_dependency(repacker.role)
         self.model_data_url: str = resource.get_att_string("ModelDataUrl")

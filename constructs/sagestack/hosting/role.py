@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aws_cdk as cdk
 from constructs import Construct
 
-from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, placed, role_with_grants, stack_env, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
 from ._tokens import s3_bucket_and_key
 
@@ -58,7 +57,7 @@ class ModelExecutionRole(Construct):
             group (default: none).
         """
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
+        stack, _ = placed(self, scope, construct_id)
         partition, region, account = stack_env(stack).partition, stack_env(stack).region, stack_env(stack).account  # one jsii read each
         self.statements: list[Grant] = []
         objects = []

@@ -34,7 +34,7 @@ from ..hosting.model_endpoint import endpoint_name_for, inference_component_name
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, default_policy_id, ecr_pull, kms_use, path_in_stack, require_region, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -55,6 +55,21 @@ __all__ = ["TrainingPipeline"]
 
 HANDLERS = Path(__file__).parent
 RUN_ID_PATTERN = "?" * (RUN_SUFFIX_LENGTH - 1)  # the 12 hex digits of a run name, one IAM '?' each
+
+# Made once: each Duration made is a jsii round trip, and a Duration holds nothing of a stack.
+CHECK_INPUT_TIMEOUT = cdk.Duration.seconds(30)
+TEARDOWN_TIMEOUT = cdk.Duration.minutes(10)
+
+
+_partitions: dict[str, str | None] = {}
+
+
+def _region_partition(region: str) -> str | None:
+    """The partition of ``region`` from aws-cdk-lib's region facts (None if unknown), looked up
+    once per region: two jsii round trips each."""
+    if region not in _partitions:
+        _partitions[region] = region_info.RegionInfo.get(region).partition
+    return _partitions[region]
 
 
 _TOKEN = re.compile(r"\$\{Token\[[^\]]+\]\}")
@@ -124,12 +139,14 @@ class TrainingPipeline(Construct):
         d = descriptor
         if d.estimator is None and d.transformer is None and d.processing is None:
             raise ValueError(f"TrainingPipeline needs estimator and fit, model and transformer, or processing; {d.name} has {d.kind}")
-        stack = cdk.Stack.of(self)
+        # its stack and path below it, for the logical IDs of its children (without jsii when the
+        # scope is the stack)
+        stack, self._path = placed(self, scope, construct_id)
         require_region(stack, "TrainingPipeline")
         # Read once: every property read of a construct is a jsii round trip.
         self._partition, self._region, self._account = stack_env(stack).partition, stack_env(stack).region, stack_env(stack).account
         self._arn = lambda service, resource: f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
-        self._stack, self._path = stack, path_in_stack(self, stack)  # for the logical IDs of its children, without jsii
+        self._stack = stack
         ctx = RenderContext(region=stack_env(stack).region)
         self.prefix = run_prefix(d, name_suffix)
         if len(self.prefix) + RUN_SUFFIX_LENGTH > 63:
@@ -143,13 +160,15 @@ class TrainingPipeline(Construct):
         # job's training jobs' (<run>-<3 digits>-<8 hex>).
         self._job_folder = self._run_folder + (TRAINING_JOB_SUFFIX if d.tuner is not None else "")
         self.artifact_bucket = artifact_bucket or ArtifactBucket(self, "Artifacts").bucket
+        bucket_name: str = read(self.artifact_bucket, "bucket_name")  # read once: every read is a round trip
+        self._bucket_name = bucket_name
         self.endpoint_name = endpoint_name_for(d, environment) if d.deploy is not None else None
         self.inference_component_name = inference_component_name_for(d, environment) if d.deploy is not None and d.deploy.inference_component_based() else None
         # whether runs create the endpoint (else their inference component joins another descriptor's)
         self.owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)
         self.model_package_group = model_package_group_for(d, environment) if d.register is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
-        static = {"ArtifactBucket": self.artifact_bucket.bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
+        static = {"ArtifactBucket": bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
 
         # Training: code asset, execution role, the run-input check.
         self.source: s3_assets.Asset | None = None
@@ -166,19 +185,19 @@ class TrainingPipeline(Construct):
                 self.source = s3_assets.Asset(self, "Source", path=str(archive), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
                 static["SourceArchive"] = self.source.s3_object_url
             request = create_training_job(d, ctx)
-            out = output_path(d, ctx).replace("{{ArtifactBucket}}", self.artifact_bucket.bucket_name)
+            out = output_path(d, ctx).replace("{{ArtifactBucket}}", bucket_name)
             training_outputs = [out.rstrip("/") + "/"]
             if est.role is None:
                 self.execution_role, readable, writable = self._execution_role(d, request, stack)
-                static["RoleArn"] = self.execution_role.role_arn
+                static["RoleArn"] = read(self.execution_role, "role_arn")
             else:
                 static["RoleArn"] = role_arn(est.role, ctx).replace("{{AccountId}}", stack_env(stack).account).replace("{{Partition}}", self._partition)
-            self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=cdk.Duration.seconds(30), memory=256)
+            self.check_input = self._function("CheckRunInput", HANDLERS / "run_input", "index.handler", "Checks a pipeline run's input and applies its overrides (sagestack)", timeout=CHECK_INPUT_TIMEOUT, memory=256)
 
         # Processing: each step's code assets and the role its jobs run as.
         self.processing: ProcessingAssets | None = None
         if d.processing is not None:
-            bucket = self.artifact_bucket.bucket_name
+            bucket = bucket_name
             model_data = f"{(est.output_path or f's3://{bucket}/').rstrip('/')}/{self._job_folder}/output/model.tar.gz" if est is not None else ""
             self.processing = ProcessingAssets.build(self, d, bucket_name=bucket, run_folder=self._run_folder, model_data=model_data, prefix=self.prefix)
             static.update(self.processing.static)
@@ -198,7 +217,7 @@ class TrainingPipeline(Construct):
             elif est.output_path:
                 model_objects = [f"s3://{s3_bucket_and_key(p)[0]}/{s3_bucket_and_key(p)[1]}*" for p in training_outputs]
             else:  # the shared bucket: this model's runs' archives (or under its folder, for run-input output paths)
-                bucket = self.artifact_bucket.bucket_name
+                bucket = bucket_name
                 model_objects = [f"s3://{bucket}/{self._job_folder}/output/model.tar.gz", f"s3://{bucket}/{self.prefix}/*"]
             if needs_repack(d):
                 entry, source_dir = _entry_point(d)
@@ -210,8 +229,8 @@ class TrainingPipeline(Construct):
                 reads = [f"arn:{partition}:s3:::{s3_bucket_and_key(u)[0]}/{s3_bucket_and_key(u)[1]}" for u in model_objects]
                 repacker = RepackFunction(self, "Repack", model_objects=reads, code=code, bucket=self.artifact_bucket, prefix=repacked_prefix)
                 self.repack = repacker.function
-                repack_step = RepackStep(self.repack.function_arn, code.s3_bucket_name, code.s3_object_key, self.artifact_bucket.bucket_name, repacked_prefix)
-                model_objects = [f"s3://{self.artifact_bucket.bucket_name}/{repacked_prefix}/*"]
+                repack_step = RepackStep(read(self.repack, "function_arn"), code.s3_bucket_name, code.s3_object_key, bucket_name, repacked_prefix)
+                model_objects = [f"s3://{bucket_name}/{repacked_prefix}/*"]
             if needs_code_archive(d):
                 # a model that loads its inference code from an archive beside it
                 assert d.model is not None and d.model.entry_point is not None
@@ -229,7 +248,7 @@ class TrainingPipeline(Construct):
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
                 # what the placements (asynchronous inference) have the model write, tell and encrypt
-                access_ctx = RenderContext(region=stack_env(stack).region, default_bucket=self.artifact_bucket.bucket_name, endpoint_name=self.endpoint_name or "")
+                access_ctx = RenderContext(region=stack_env(stack).region, default_bucket=bucket_name, endpoint_name=self.endpoint_name or "")
                 access = [p.model_access(d, access_ctx) for p in placements_of(d.deploy)] if d.deploy is not None else []
                 responses = [prefix for a in access for prefix in a.write_prefixes]
                 self.model_role = ModelExecutionRole(
@@ -240,30 +259,30 @@ class TrainingPipeline(Construct):
                     inference_component_name=self.inference_component_name,
                     kms_keys=[k for k in (d.deploy.kms_key if d.deploy else None, capture.kms_key_id if capture else None, *(k for a in access for k in a.kms_keys), *self._transform_keys(transform)) if k],
                     vpc="VpcConfig" in model_request,
-                    capture_destinations=[capture.destination_s3_uri or f"s3://{self.artifact_bucket.bucket_name}/model-monitor/data-capture"] if capture is not None else [],
+                    capture_destinations=[capture.destination_s3_uri or f"s3://{bucket_name}/model-monitor/data-capture"] if capture is not None else [],
                     transform_job_prefix=self.prefix.lower() if transform is not None else None,
                     read_prefixes=[transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]] if transform is not None else [],
                     write_prefixes=[*self._transform_outputs(transform), *responses],
                     notification_topics=[t for a in access for t in a.notification_topics],
                 )
-                model_role_arn = self.model_role.role.role_arn
+                model_role_arn = read(self.model_role.role, "role_arn")
             elif est is None:
                 model_role_arn = model_request["ExecutionRoleArn"].replace("{{AccountId}}", stack_env(stack).account).replace("{{Partition}}", self._partition)
 
         resources = PipelineResources(
             static=static,
-            check_input_function=self.check_input.function_arn if self.check_input is not None else None,
+            check_input_function=read(self.check_input, "function_arn") if self.check_input is not None else None,
             model_role_arn=model_role_arn,
             endpoint_name=self.endpoint_name,
             inference_component_name=self.inference_component_name,
             repack=repack_step,
-            topic_arn=self.topic.topic_arn if self.topic is not None else None,
+            topic_arn=read(self.topic, "topic_arn") if self.topic is not None else None,
             readable=readable,
             writable=writable,
             name_suffix=name_suffix,
             # A literal from the (concrete) region, not the AWS::Partition token: the definition's Task
             # resources stay plain ARNs that cfn-lint and local execution read.
-            partition=region_info.RegionInfo.get(stack_env(stack).region).partition or self._partition,
+            partition=_region_partition(stack_env(stack).region) or self._partition,
             model_package_group=self.model_package_group,
         )
         self.definition = pipeline_definition(d, ctx, resources)
@@ -309,7 +328,7 @@ class TrainingPipeline(Construct):
         self.registry = add_registry(self, d, self.model_package_group, retained=registry_retained) if self.model_package_group is not None else None
         if d.deploy is not None or d.transformer is not None or (self.registry is not None and not registry_retained):  # runs create models (and an endpoint) or packages
             self._teardown(d, runs, None if registry_retained else self.model_package_group)
-        cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn, description=f"Start a run of {d.name}")
+        cdk.CfnOutput(self, "StateMachineArn", value=read(self.state_machine, "state_machine_arn"), description=f"Start a run of {d.name}")
         if self.endpoint_name is not None:
             cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
 
@@ -332,7 +351,7 @@ class TrainingPipeline(Construct):
     def _transform_output(self, transform: dict) -> str:
         uri = transform["TransformOutput"]["S3OutputPath"]
         if "{{" in uri:  # default: s3://<artifact bucket>/<transform job name>
-            return f"s3://{self.artifact_bucket.bucket_name}/{self._run_folder}/"
+            return f"s3://{self._bucket_name}/{self._run_folder}/"
         return uri.rstrip("/") + "/"
 
     def _function(self, construct_id: str, code: Path, handler: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
@@ -342,7 +361,7 @@ class TrainingPipeline(Construct):
         checkov_skip(log_group, LOG_GROUP_CHECKS)
         role = role_with_grants(self, f"{construct_id}Role", service="lambda.amazonaws.com", description=description, grants=grants)
         log_group.grant_write(role)
-        function = lambda_.Function(
+        function: lambda_.Function = lambda_.Function(
             self, construct_id,
             runtime=PYTHON_RUNTIME,
             handler=handler,
@@ -353,6 +372,7 @@ class TrainingPipeline(Construct):
             log_group=log_group,
             description=description,
         )
+        known(function, role=role)
         resource = function.node.default_child
         checkov_skip(resource, FUNCTION_CHECKS)
         # the role's DefaultPolicy, which the log group's grant_write above always creates
@@ -362,17 +382,16 @@ class TrainingPipeline(Construct):
     def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
         """Only the actions the definition's tasks call, on this model's names: the union of the
         step fragments' grants (pipeline/steps/), so the grants follow the states."""
-        key = getattr(self.topic, "master_key", None) if self.topic is not None else None  # an encrypted topic
         context = GrantContext(
             partition=self._partition, region=self._region, account=self._account, runs=runs,
             endpoint_name=self.endpoint_name, inference_component_name=self.inference_component_name,
-            check_input_function=self.check_input.function_arn if self.check_input is not None else None,
-            repack_function=self.repack.function_arn if self.repack is not None else None,
-            topic_arn=self.topic.topic_arn if self.topic is not None else None,
-            topic_key_arn=key.key_arn if key is not None else None,
+            check_input_function=read(self.check_input, "function_arn") if self.check_input is not None else None,
+            repack_function=read(self.repack, "function_arn") if self.repack is not None else None,
+            topic_arn=read(self.topic, "topic_arn") if self.topic is not None else None,
+            topic_key_arn=topic_key_arn(self.topic) if self.topic is not None else None,  # an encrypted topic's key
             training_role_arn=training_role_arn, model_role_arn=model_role_arn,
             processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
-            artifact_bucket=self.artifact_bucket.bucket_name, run_folders=self._run_folder,
+            artifact_bucket=self._bucket_name, run_folders=self._run_folder,
             model_package_group=self.model_package_group,
         )
         return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]
@@ -382,9 +401,10 @@ class TrainingPipeline(Construct):
         configs and models (handlers/teardown.py), so a deleted stack leaves nothing billing; and
         the packages of ``packages`` (a group that goes with the stack)."""
         arn = self._arn
-        name_token = self.state_machine.state_machine_name
+        name_token = read(self.state_machine, "state_machine_name")
+        state_machine_arn = read(self.state_machine, "state_machine_arn")
         statements = [
-            statement(actions=["states:ListExecutions"], resources=[self.state_machine.state_machine_arn]),
+            statement(actions=["states:ListExecutions"], resources=[state_machine_arn]),
             statement(actions=["states:StopExecution", "states:DescribeExecution"], resources=[arn("states", f"execution:{name_token}:*")]),
         ]
         owns_endpoint = self.owns_endpoint  # not another descriptor's endpoint
@@ -432,9 +452,9 @@ class TrainingPipeline(Construct):
                 statements.append(statement(actions=["cloudwatch:DeleteAlarms"], resources=[arn("cloudwatch", f"alarm:{alarms[0]}")]))
         function = self._function(
             "Teardown", CUSTOM_RESOURCE_HANDLERS, "teardown.handler", "Removes what this model's pipeline runs created, on stack deletion (sagestack)",
-            timeout=cdk.Duration.minutes(10), memory=256, grants=statements,
+            timeout=TEARDOWN_TIMEOUT, memory=256, grants=statements,
         )
-        role = function.role
+        role = read(function, "role")
         assert role is not None  # a Function made without a role is given one by the CDK
         policy = role.node.find_child("DefaultPolicy")
         acknowledge_wildcards(
@@ -445,23 +465,21 @@ class TrainingPipeline(Construct):
         )
         resource = cdk.CustomResource(
             self, "TeardownRunResources",
-            service_token=function.function_arn,
+            service_token=read(function, "function_arn"),
             resource_type="Custom::SageMakerPipelineTeardown",
             properties={
-                "StateMachineArn": self.state_machine.state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name if owns_endpoint or self.endpoint_name is None else "", "Variants": variants,
+                "StateMachineArn": state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name if owns_endpoint or self.endpoint_name is None else "", "Variants": variants,
                 **({"Alarms": alarms} if alarms else {}),
                 **({"InferenceComponents": [self.inference_component_name]} if self.inference_component_name is not None else {}),
                 **({"ScaledInferenceComponents": scaled_components} if scaled_components else {}),
                 **({"ModelPackageGroup": packages} if packages else {}),
             },
         )
-        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the group.
-        resource.node.add_dependency(policy)
-        if packages is not None and self.registry is not None:
-            resource.node.add_dependency(self.registry[0])
-        for dependency in (self.execution_role, self.model_role, self.processing.role if self.processing is not None else None):
-            if dependency is not None:
-                resource.node.add_dependency(dependency)
+        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the
+        # group (one call: CDK orders DependsOn by construct path, not by when each was added).
+        dependencies = [policy, self.registry[0] if packages is not None and self.registry is not None else None]
+        dependencies += [self.execution_role, self.model_role, self.processing.role if self.processing is not None else None]
+        resource.node.add_dependency(*(dependency for dependency in dependencies if dependency is not None))
 
     def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> tuple[iam.Role, list[str], list[str]]:
         """The role the training job runs as: its channels, outputs, code, image, logs — nothing
@@ -479,7 +497,7 @@ class TrainingPipeline(Construct):
         reads = [ch["DataSource"]["S3DataSource"]["S3Uri"] for ch in request["InputDataConfig"] if ch["ChannelName"] != "code" or "{{" not in ch["DataSource"]["S3DataSource"]["S3Uri"]]
         reads = [uri for uri in reads if not uri.startswith("{{")]
         # A processing step's output (s3://{{ArtifactBucket}}/{{TrainingJobName}}-<step>/...): this model's run folders.
-        iam_reads = [uri.replace("{{ArtifactBucket}}", self.artifact_bucket.bucket_name).replace("{{TrainingJobName}}", self._run_folder) for uri in reads]
+        iam_reads = [uri.replace("{{ArtifactBucket}}", self._bucket_name).replace("{{TrainingJobName}}", self._run_folder) for uri in reads]
         if iam_reads:
             statements.append(statement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in iam_reads})))
             for bucket in sorted({prefix_arn(u)[0] for u in iam_reads}):
@@ -496,10 +514,11 @@ class TrainingPipeline(Construct):
             statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(checkpoint)[2]]))
         writes = sorted({prefix_arn(u)[2] for u in outputs if u != shared_out})
         if shared_out in outputs:  # the shared artifact bucket: only this model's keys in it
-            writes += [self.artifact_bucket.arn_for_objects(k) for k in (f"{self._job_folder}/*", f"{self.prefix}/*")]
+            # what arn_for_objects makes (the bucket's ARN, "/", the key pattern), with one read of the ARN
+            writes += [f"{read(self.artifact_bucket, 'bucket_arn')}/{k}" for k in (f"{self._job_folder}/*", f"{self.prefix}/*")]
         statements.append(statement(actions=["s3:PutObject"], resources=writes))
         # What a run may name as its output_path: the descriptor's own, or this model's folder.
-        writable = [est.output_path.rstrip("/")] if est.output_path else [f"s3://{self.artifact_bucket.bucket_name}/{self.prefix}/"]
+        writable = [est.output_path.rstrip("/")] if est.output_path else [f"s3://{self._bucket_name}/{self.prefix}/"]
         if self.source is not None:
             statements.append(statement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])

@@ -17,7 +17,7 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..descriptor.processing import FrameworkProcessorBase, ProcessingStep
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, statement, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, stack_of, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
 from ..render import RenderContext
 from ..render.processing import create_processing_job, runproc_script
@@ -51,7 +51,7 @@ class ProcessingAssets:
         """``run_folder``: a run's name as an IAM pattern (``<prefix>-????????????``);
         ``model_data``: the trained model's S3 URI pattern (what ``{step: training, output:
         model}`` reads)."""
-        stack = cdk.Stack.of(scope)
+        stack = stack_of(scope)
         out = cls()
         for step in d.processing or ():
             out._code(scope, d, step)

@@ -19,7 +19,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..descriptor import ModelDescriptor
+from ..iam import read, stack_env, stack_of
 from .steps.register import PACKAGE_INPUT, awaits_approval
+from .triggers import DELIVERY_MAX_AGE
 
 if TYPE_CHECKING:
     from .construct import TrainingPipeline
@@ -50,9 +52,9 @@ def add_registry(pipeline: TrainingPipeline, d: ModelDescriptor, group_name: str
     state_machine = pipeline.state_machine
     role = iam.Role(
         pipeline, "ApprovalRole",
-        assumed_by=iam.ServicePrincipal("events.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(pipeline).account}}),
+        assumed_by=iam.ServicePrincipal("events.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack_env(stack_of(pipeline)).account}}),
         description=f"Starts the deployment of an approved {d.name} model package (sagestack)",
-        inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machine.state_machine_arn])])},
+        inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[read(state_machine, "state_machine_arn")])])},
     )
     rule = events.Rule(
         pipeline, "ApprovalRule",
@@ -62,7 +64,7 @@ def add_registry(pipeline: TrainingPipeline, d: ModelDescriptor, group_name: str
             detail={"ModelPackageGroupName": [group_name], "ModelApprovalStatus": ["Approved"]},
         ),
         targets=[targets.SfnStateMachine(
-            state_machine, role=role, retry_attempts=8, max_event_age=cdk.Duration.hours(2),
+            state_machine, role=role, retry_attempts=8, max_event_age=DELIVERY_MAX_AGE,
             input=events.RuleTargetInput.from_object({PACKAGE_INPUT: events.EventField.from_path("$.detail.ModelPackageArn")}),
         )],
     )

@@ -28,7 +28,7 @@ from aws_cdk import aws_scheduler as scheduler
 
 from ..descriptor.schedule import Schedule
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import stack_env, statement
+from ..iam import read, stack_env, stack_of, statement
 from ..nag import checkov_skip
 
 if TYPE_CHECKING:
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 __all__ = ["RunTriggers", "add_triggers", "NEW_DATA_HANDLER"]
 
 NEW_DATA_HANDLER = Path(__file__).parent / "new_data"
+
+# Made once: each Duration made is a jsii round trip, and a Duration holds nothing of a stack.
+NEW_DATA_TIMEOUT = cdk.Duration.seconds(30)
+#: How long EventBridge keeps retrying the delivery of an event to a target.
+DELIVERY_MAX_AGE = cdk.Duration.hours(2)
 
 #: checkov findings on the new-data function, with their reasons.
 NEW_DATA_CHECKS = (
@@ -65,14 +70,15 @@ class RunTriggers:
 def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: bool) -> RunTriggers:
     """The triggers of ``schedule`` for ``pipeline``'s state machine (``enabled=False``: synthesized
     but switched off)."""
-    stack = cdk.Stack.of(pipeline)
+    stack = stack_of(pipeline)
     state_machine = pipeline.state_machine
+    state_machine_arn: str = read(state_machine, "state_machine_arn")
     run_input = json.dumps(schedule.run_input(), sort_keys=True)
     role = iam.Role(
         pipeline, "ScheduleRole",
         assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack_env(stack).account}}),
         description="Starts runs of this model's pipeline on its schedule (sagestack)",
-        inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machine.state_machine_arn])])},
+        inline_policies={"sagestack": iam.PolicyDocument(statements=[iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machine_arn])])},
     )
     recurring = None
     if schedule.expression is not None:
@@ -83,7 +89,7 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
             schedule_expression_timezone=schedule.timezone,
             flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             state="ENABLED" if enabled else "DISABLED",
-            target=scheduler.CfnSchedule.TargetProperty(arn=state_machine.state_machine_arn, role_arn=role.role_arn, input=run_input),
+            target=scheduler.CfnSchedule.TargetProperty(arn=state_machine_arn, role_arn=read(role, "role_arn"), input=run_input),
         )
     rule = function = name = group = None
     if schedule.on_new_data is not None:
@@ -95,15 +101,15 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
         schedule_arn = f"arn:{stack_env(stack).partition}:scheduler:{stack_env(stack).region}:{stack_env(stack).account}:schedule/{name}/{name}"
         function = pipeline._function(
             "NewData", NEW_DATA_HANDLER, "index.handler", "Starts one run of this model's pipeline after new data stops arriving (sagestack)",
-            timeout=cdk.Duration.seconds(30), memory=128,
+            timeout=NEW_DATA_TIMEOUT, memory=128,
             grants=[
                 statement(actions=["scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule"], resources=[schedule_arn]),
-                statement(actions=["iam:PassRole"], resources=[role.role_arn], conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}),
+                statement(actions=["iam:PassRole"], resources=[read(role, "role_arn")], conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}),
             ],
         )
         checkov_skip(function, NEW_DATA_CHECKS)
         for variable, value in {
-            "SCHEDULE_NAME": name, "SCHEDULE_GROUP": group.ref, "STATE_MACHINE_ARN": state_machine.state_machine_arn, "SCHEDULER_ROLE_ARN": role.role_arn,
+            "SCHEDULE_NAME": name, "SCHEDULE_GROUP": group.ref, "STATE_MACHINE_ARN": state_machine_arn, "SCHEDULER_ROLE_ARN": read(role, "role_arn"),
             "RUN_INPUT": run_input, "QUIET_SECONDS": str(schedule.quiet_minutes * 60), "MAX_DELAY_SECONDS": str(schedule.max_delay_minutes * 60),
         }.items():
             function.add_environment(variable, value)
@@ -115,6 +121,6 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
             description=f"Objects created under {schedule.on_new_data} start a run of {pipeline.prefix} (sagestack)",
             enabled=enabled,
             event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"], detail=detail),
-            targets=[targets.LambdaFunction(function, retry_attempts=8, max_event_age=cdk.Duration.hours(2))],
+            targets=[targets.LambdaFunction(function, retry_attempts=8, max_event_age=DELIVERY_MAX_AGE)],
         )
     return RunTriggers(role, recurring, rule, function, group, name)

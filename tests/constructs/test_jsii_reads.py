@@ -1,0 +1,111 @@
+"""What the constructs know of CDK objects without asking Node: each jsii round trip costs
+synthesis time, so sagestack reads a property once (``read``), records what it already holds
+(``known``) and places a construct in its stack from its scope (``placed``). These tests hold
+each shortcut to what aws-cdk-lib itself answers, so that an upgrade that changes an answer
+fails here instead of changing a template."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from sagestack.descriptor import load_catalog
+from sagestack.iam import known, placed, read, stack_of, topic_key_arn
+
+from ..conftest import CATALOG
+
+EXAMPLES = {d.name: d for d in load_catalog([CATALOG]).descriptors}
+
+
+@contextmanager
+def jsii_requests() -> Iterator[collections.Counter[str]]:
+    """Count the requests sent to the jsii kernel in the block, by kind."""
+    from jsii._kernel.providers import process
+
+    counts: collections.Counter[str] = collections.Counter()
+    original = process._NodeProcess.send
+
+    def send(self, request, response_type):  # type: ignore[no-untyped-def]
+        counts[type(request).__name__.removesuffix("Request")] += 1
+        return original(self, request, response_type)
+
+    process._NodeProcess.send = send  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        process._NodeProcess.send = original  # type: ignore[method-assign]
+
+
+def test_placed_gives_the_stack_and_path_cdk_gives() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "s")
+    cases = []
+    direct = Construct(stack, "Direct")
+    cases.append((direct, placed(direct, stack, "Direct")))
+    team = Construct(stack, "Team")  # not placed: placed() asks CDK for the path
+    inner = Construct(team, "Inner")
+    cases.append((inner, placed(inner, team, "Inner")))
+    leaf = Construct(inner, "Leaf")  # its scope was placed: nothing asked
+    with jsii_requests() as counts:
+        cases.append((leaf, placed(leaf, inner, "Leaf")))
+        assert stack_of(leaf) is stack and stack_of(stack) is stack
+    assert sum(counts.values()) == 0
+    for construct, (in_stack, path) in cases:
+        assert in_stack is stack and stack_of(construct) is stack
+        assert "/".join(path) == construct.node.path.removeprefix("s/")
+    assert stack_of(Construct(team, "NotPlaced")) is cdk.Stack.of(team)
+
+
+def test_read_asks_once_and_known_values_are_what_cdk_answers() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "s", env=cdk.Environment(region="us-east-1"))
+    name, topic_arn, key_arn = (cdk.Fn.import_value(f"shared:{n}") for n in ("Bucket", "Topic", "Key"))
+    imported = s3.Bucket.from_bucket_name(stack, "Imported", name)
+    own = s3.Bucket(stack, "Own")
+    topic = sns.Topic.from_topic_attributes(stack, "Topic", topic_arn=topic_arn, key_arn=key_arn)
+    # What infra/stacks.py records for the imports: CDK keeps the values it was given.
+    assert imported.bucket_name == name and topic.topic_arn == topic_arn and topic.master_key is not None and topic.master_key.key_arn == key_arn
+    known(imported, bucket_name=name)
+    known(topic, topic_arn=topic_arn, key_arn=key_arn)
+    with jsii_requests() as counts:
+        assert read(imported, "bucket_name") == name and read(topic, "topic_arn") == topic_arn and topic_key_arn(topic) == key_arn
+    assert sum(counts.values()) == 0
+    # Unknown ones are read once; what a bucket's arn_for_objects makes is its ARN, "/", the key.
+    for bucket in (imported, own):
+        arn = read(bucket, "bucket_arn")
+        with jsii_requests() as counts:
+            assert read(bucket, "bucket_arn") == arn
+        assert sum(counts.values()) == 0
+        assert bucket.arn_for_objects("model/run-????/*") == f"{arn}/model/run-????/*"
+    unencrypted = sns.Topic(stack, "Plain")
+    assert topic_key_arn(unencrypted) is None
+
+
+def test_a_catalog_stack_without_an_account_has_the_account_token_cdk_gives() -> None:
+    from infra.stacks import _account_id
+
+    app = cdk.App()
+    assert cdk.Stack(app, "a", env=cdk.Environment(region="us-east-1")).account == _account_id()
+
+
+@pytest.mark.parametrize("name", ["mnist-tf"])
+def test_a_model_stack_stays_within_its_jsii_budget(name: str) -> None:
+    """Building the stack of a model with training, deployment, teardown and the run-input check
+    (the shared stack built first, as the app does): a change that adds round trips per model
+    shows here. Synthesis itself is not counted (its cost is Node's)."""
+    from infra.stacks import ModelStack, SharedStack
+
+    app = cdk.App()
+    shared = SharedStack(app)
+    with jsii_requests() as counts:
+        ModelStack(app, descriptor=EXAMPLES[name], shared=shared)
+    # 80 when this test was written (109 before properties were read once and constructs placed
+    # from their scope); a little room for a new resource, none for a new round trip per read.
+    assert sum(counts.values()) <= 84, counts
