@@ -679,10 +679,12 @@ def _check_add_model(results: Sequence[LoadResult], seen: Mapping[str, LoadResul
     """``add_model.multi_data_model`` names a MultiDataModel descriptor of the catalog whose
     container serves the trained archive (:func:`.add_model.compatibility`)."""
     from .add_model import compatibility
-    from .kinds.multidatamodel import MultiDataModelSpec
+
+    def serves_many(desc: ModelDescriptor) -> bool:  # a model.type: MultiDataModel
+        return desc.model is not None and desc.model.SERVING == "multi-model"
 
     found: list[Issue] = []
-    multi = sorted(name for name, r in seen.items() if r.descriptor is not None and isinstance(r.descriptor.model, MultiDataModelSpec))
+    multi = sorted(name for name, r in seen.items() if r.descriptor is not None and serves_many(r.descriptor))
     for result in results:
         desc = result.descriptor
         if desc is None or desc.add_model is None or desc.add_model.multi_data_model is None:
@@ -692,9 +694,9 @@ def _check_add_model(results: Sequence[LoadResult], seen: Mapping[str, LoadResul
         where = ("add_model", "multi_data_model")
         problems: list[Finding] = []
         if owner is None or owner.descriptor is None:
-            problems.append(Finding(where, "names no descriptor of the catalog" if owner is None else f"names {owner.file}, which has errors", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
-        elif not isinstance(owner.descriptor.model, MultiDataModelSpec):
-            problems.append(Finding(where, f"names {owner.file}, which is not a multi-model endpoint ({owner.descriptor.kind})", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
+            problems.append(Finding(where, "names no descriptor of the catalog" if owner is None else f"names {name}, whose descriptor has errors ({owner.file})", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
+        elif not serves_many(owner.descriptor):
+            problems.append(Finding(where, f"names {name}, which is not a multi-model endpoint ({owner.descriptor.kind}: a model.type MultiDataModel is)", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
         else:
             problems += compatibility(desc, owner.descriptor)
         for finding in problems:
