@@ -309,7 +309,9 @@ class TrainingPipeline(Construct):
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
             "target-tracking alarms are named by the service under the endpoint's resource id; Register/Deregister/"
             "PutScalingPolicy/PutScheduledAction take no resource ARN before the target exists and are conditioned to "
-            "SageMaker variant counts; the execution ARNs of this state machine's own runs.",
+            "SageMaker variant counts; the execution ARNs of this state machine's own runs"
+            + ("; add_model: the runs' model archives (<run folder>/output/model.tar.gz, or under the output path a run names) and "
+               "the keys runs write under the multi-model endpoint's prefix (<stem>/<prefix>-<12 hex>.tar.gz)." if d.add_model is not None else "."),
         )
         acknowledge(
             role,
