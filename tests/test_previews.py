@@ -210,7 +210,9 @@ def _physical_names(outdir: Path) -> set[str]:
         for output in template.get("Outputs", {}).values():
             if isinstance(output.get("Export", {}).get("Name"), str):
                 names.add(output["Export"]["Name"])
-            if isinstance(output["Value"], str) and not output["Value"].startswith("arn:"):
+            # an S3 location is where a preview writes, not a name: a multi-model endpoint's prefix,
+            # which a preview's runs share with the environment's (their keys carry the preview's run names)
+            if isinstance(output["Value"], str) and not output["Value"].startswith(("arn:", "s3://")):
                 names.add(output["Value"])
         for resource in template["Resources"].values():
             for key, value in resource.get("Properties", {}).items():

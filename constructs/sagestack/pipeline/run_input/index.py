@@ -60,7 +60,7 @@ def check(event: dict[str, Any]) -> dict[str, Any]:
     for bad input; the event itself is not mutated)."""
     request = copy.deepcopy(event["request"])
     problems = input_problems(event)
-    answer = {"problems": join_problems(problems), "request": request} if problems else {"problems": "", "request": apply_overrides(event, request)}
+    answer: dict[str, Any] = {"problems": join_problems(problems), "request": request} if problems else {"problems": "", "request": apply_overrides(event, request)}
     if event.get("locate_output"):  # also with problems: the state machine's ResultSelector names it
         answer["output"] = output_location(answer["request"]["OutputDataConfig"]["S3OutputPath"])
     return answer
