@@ -101,10 +101,9 @@ def write_definitions(catalog: Path) -> None:
     deploy-time tokens (a hand-written app keeps its definitions as files)."""
     from sagestack.descriptor import load_catalog
     from sagestack.pipeline import PipelineResources, RepackStep, pipeline_definition
+    from sagestack.pipeline.steps.add_model import multi_model_target
     from sagestack.render import RenderContext
     from sagestack.render.check import EXAMPLE_VALUES
-
-    from sagestack.pipeline.steps.add_model import multi_model_target
 
     (catalog / "asl").mkdir(exist_ok=True)
     descriptors = load_catalog([catalog]).descriptors
