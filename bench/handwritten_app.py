@@ -81,6 +81,7 @@ SPECS: dict[str, dict] = {
     "ic-shared-xgboost": {"shape": "components", "joins": "shared-models"},
     "xgboost-components": {"shape": "train+deploy"},  # the run creates the endpoint and its inference component
     "xgboost-shadow": {"shape": "train+deploy"},  # the run creates or updates the endpoint (its config with a shadow variant)
+    "sklearn-store-forecast": {"shape": "train", "source": "sklearn-store-forecast"},  # the run adds its model under sklearn-multi-model's prefix
 }
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.11-gpu"
 

@@ -77,14 +77,19 @@ def generate_catalog(n: int, dest: Path) -> list[dict[str, str]]:
             shutil.copytree(directory, copy)
     sources = examples()
     manifest = []
+    renamed: dict[str, str] = {}  # an example's name -> its latest copy's
     for i in range(n):
         source = sources[i % len(sources)]
         data = yaml.safe_load(source.read_text())
         name = f"{data['name']}-{i}"
+        renamed[data["name"]] = name
         data["name"] = name
         deploy = data.get("deploy")
         if isinstance(deploy, dict) and deploy.get("endpoint_name"):  # endpoint names are unique in a catalog
             deploy["endpoint_name"] = f"{deploy['endpoint_name']}-{i}"
+        add = data.get("add_model")
+        if isinstance(add, dict) and add.get("multi_data_model"):  # the copy of its multi-model endpoint (the examples sort it first)
+            add["multi_data_model"] = renamed[add["multi_data_model"]]
         (dest / f"{name}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
         manifest.append({"name": name, "example": source.stem})
     (dest / "manifest.json").write_text(json.dumps(manifest))
@@ -96,11 +101,14 @@ def write_definitions(catalog: Path) -> None:
     deploy-time tokens (a hand-written app keeps its definitions as files)."""
     from sagestack.descriptor import load_catalog
     from sagestack.pipeline import PipelineResources, RepackStep, pipeline_definition
+    from sagestack.pipeline.steps.add_model import multi_model_target
     from sagestack.render import RenderContext
     from sagestack.render.check import EXAMPLE_VALUES
 
     (catalog / "asl").mkdir(exist_ok=True)
-    for d in load_catalog([catalog]).descriptors:
+    descriptors = load_catalog([catalog]).descriptors
+    by_name = {d.name: d for d in descriptors}
+    for d in descriptors:
         if d.estimator is None and d.transformer is None:
             continue
         resources = PipelineResources(
@@ -108,6 +116,7 @@ def write_definitions(catalog: Path) -> None:
             inference_component_name=f"{d.name}-dev" if d.deploy and d.deploy.inference_component_based() else None,
             repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:repack", "assets", "code.tar.gz", "artifacts", f"repacked/{d.name}"),
             model_package_group=f"{d.name}-dev" if d.register is not None else None,
+            multi_model=multi_model_target(d, by_name, "dev"),
         )
         (catalog / "asl" / f"{d.name}.json").write_text(json.dumps(pipeline_definition(d, RenderContext(region="us-east-1"), resources)))
 

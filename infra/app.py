@@ -83,6 +83,7 @@ def for_environment(descriptors: Sequence[ModelDescriptor], envs_file: Path, nam
 def build_app(
     descriptors: Sequence[ModelDescriptor], *, outdir: str | None = None, nag: bool = True, environment: str = "dev", suffix: str | None = None,
     preview: str | None = None, ttl_hours: int | None = None, region: str | None = None, account: str | None = None, validation: bool = False,
+    catalog: Sequence[ModelDescriptor] | None = None,
 ):  # -> aws_cdk.App
     """An App with the shared stack and one stack per descriptor. Imports aws_cdk only here, after validation.
 
@@ -97,6 +98,9 @@ def build_app(
         synth (default off, ``-c sagestack:validation=true`` turns it on). It costs seconds per
         synth and proves nothing the tests do not: they run cfn-lint, which checks the same
         schemas and rules with errors as failures, over every template the catalog synthesizes.
+    :param catalog: every descriptor of the catalog (default: ``descriptors``), where a pipeline's
+        ``add_model.multi_data_model`` finds its multi-model endpoint when only some models are
+        synthesized (``-c models=``).
     """
     import aws_cdk as cdk
 
@@ -113,7 +117,14 @@ def build_app(
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     where = dict(environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
     shared = SharedStack(app, **where)  # type: ignore[arg-type]
-    stacks = [ModelStack(app, descriptor=descriptor, shared=shared, **where) for descriptor in descriptors]  # type: ignore[arg-type]
+    from sagestack.pipeline.steps.add_model import multi_model_target
+
+    # A sized descriptor wins over the catalog's (an environment's overrides); the prefix is the same.
+    known = {**{d.name: d for d in catalog or ()}, **{d.name: d for d in descriptors}}
+    stacks = [
+        ModelStack(app, descriptor=descriptor, shared=shared, multi_model=multi_model_target(descriptor, known, preview or environment, preview=preview is not None), **where)  # type: ignore[arg-type]
+        for descriptor in descriptors
+    ]
     # A model that adds its inference component to another descriptor's endpoint deploys after
     # that descriptor's stack (and is destroyed before it, so the endpoint goes last).
     owners: dict[str, list[ModelStack]] = {}
@@ -126,6 +137,12 @@ def build_app(
         if endpoint is not None and not owns:
             for owner in owners.get(endpoint, []):
                 stack.add_stack_dependency(owner)
+    # A pipeline that adds its model to a multi-model endpoint of the catalog deploys after it.
+    by_name = {stack.descriptor.name: stack for stack in stacks}
+    for stack in stacks:
+        spec = stack.descriptor.add_model
+        if spec is not None and spec.multi_data_model in by_name:
+            stack.add_stack_dependency(by_name[spec.multi_data_model])
     return app
 
 
@@ -259,7 +276,7 @@ def main() -> None:
         synthesize_into(outdir, lambda staging: build_app(
             sized, outdir=staging, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
             ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
-            validation=str(context.get("sagestack:validation", "false")).lower() == "true",
+            validation=str(context.get("sagestack:validation", "false")).lower() == "true", catalog=catalog.descriptors,
         ).synth())
     except Exception as exc:
         message = _synth_failure(exc)

@@ -29,6 +29,7 @@ from sagestack.hosting import ModelEndpoint
 from sagestack.iam import StackEnv, known
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
+from sagestack.pipeline.steps.add_model import MultiModelTarget
 from sagestack.previews import PREVIEW_TAG, TTL_TAG  # what `sagestack previews` reads
 from sagestack.shared import SharedResources
 
@@ -111,6 +112,8 @@ class ModelStack(_CatalogStack):
         ``notification_topic``).
     :param suffix: appended to stack, endpoint and run names (the environment's name outside the
         default environment, or the preview id).
+    :param multi_model: the multi-model endpoint the pipeline's runs add their model to
+        (``add_model.multi_data_model``: that catalog descriptor's prefix and endpoint name).
     """
 
     @gathers_acknowledgments
@@ -126,6 +129,7 @@ class ModelStack(_CatalogStack):
         ttl_hours: int | None = None,
         region: str | None = None,
         account: str | None = None,
+        multi_model: MultiModelTarget | None = None,
     ) -> None:
         super().__init__(scope, descriptor.name, description=descriptor.stack_description, environment=environment, suffix=suffix, preview=preview, ttl_hours=ttl_hours, region=region, account=account)
         # Default endpoint names are <model>-<environment or preview id>; run names carry the suffix,
@@ -151,6 +155,7 @@ class ModelStack(_CatalogStack):
             # A preview never trains by itself: its schedule and new-data rule are synthesized switched off.
             self.training = TrainingPipeline(
                 self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None, registry_retained=preview is None,
+                multi_model=multi_model,
             )
         self.tags_of.add(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:

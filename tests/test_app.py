@@ -278,3 +278,32 @@ def test_cdk_builtin_validation_runs_only_when_asked(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "on" / "validation-report.json").read_text())
     assert [(r["pluginName"], r["conclusion"], r["violations"]) for r in report["pluginReports"]] == [("CloudFormation Validate", "success", [])]
     assert [v["acknowledgedId"] for v in report["pluginReports"][0]["suppressedViolations"]] == ["CloudFormation-Validate::F3002"]
+
+
+def test_a_pipeline_adding_its_model_to_a_multi_model_endpoint_deploys_after_it(assembly: Path) -> None:
+    """sklearn-store-forecast adds its model under sklearn-multi-model's prefix: its stack deploys
+    after that endpoint's, and its state machine writes there, to the key of the run only."""
+    manifest = json.loads((assembly / "manifest.json").read_text())["artifacts"]
+    assert "sagestack-sklearn-multi-model" in manifest["sagestack-sklearn-store-forecast"]["dependencies"]
+    assert "sagestack-sklearn-store-forecast" not in manifest["sagestack-sklearn-multi-model"]["dependencies"]
+    template = json.loads((assembly / manifest["sagestack-sklearn-store-forecast"]["properties"]["templateFile"]).read_text())
+    text = json.dumps(template)
+    assert "arn:aws:states:::aws-sdk:s3:copyObject" in text
+    assert ":s3:::sagestack-examples-models/store-forecasts/store-0042/sklearn-store-forecast-????????????.tar.gz" in text
+    outputs = {k: v for k, v in template["Outputs"].items() if k.startswith("TrainingMultiModelPrefix")}
+    assert [v["Value"] for v in outputs.values()] == ["s3://sagestack-examples-models/store-forecasts/"]
+
+
+def test_only_the_selected_pipeline_still_finds_its_multi_model_endpoint(tmp_path: Path) -> None:
+    """-c models=sklearn-store-forecast: the endpoint's stack is not synthesized, its prefix comes from the catalog."""
+    from infra.app import build_app
+
+    catalog = load_catalog([CATALOG]).descriptors
+    [pipeline] = [d for d in catalog if d.name == "sklearn-store-forecast"]
+    build_app([pipeline], outdir=str(tmp_path), nag=False, catalog=catalog).synth()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["artifacts"]
+    assert manifest["sagestack-sklearn-store-forecast"]["dependencies"] == ["sagestack-shared"] or "sagestack-sklearn-multi-model" not in manifest["sagestack-sklearn-store-forecast"]["dependencies"]
+    template = (tmp_path / manifest["sagestack-sklearn-store-forecast"]["properties"]["templateFile"]).read_text()
+    assert "store-forecasts/store-0042/" in template
+    with pytest.raises(ValueError, match="give multi_model"):
+        build_app([pipeline], outdir=str(tmp_path / "again"), nag=False)

@@ -106,6 +106,7 @@ def test_list_says_what_each_placement_serves() -> None:
     assert "champion 2 x ml.c5.xlarge (weight 9), challenger 1 x ml.c5.xlarge (weight 1) (autoscale 1-3)" in result.stdout  # mnist-ab
     assert "production 2 x ml.c5.xlarge (weight 1) + shadow candidate 1 x ml.c5.xlarge" in result.stdout  # mnist-shadow
     assert "1 x ml.g5.xlarge + asynchronous (autoscale 0-4)" in result.stdout  # pytorch-async
+    assert "multi-model sklearn-multi-model: store-0042/<run>.tar.gz" in result.stdout  # sklearn-store-forecast adds its model there
     assert "None" not in result.stdout
 
 

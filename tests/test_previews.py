@@ -378,3 +378,21 @@ def test_a_preview_run_trains_and_serves_small_under_its_own_names(previews: dic
     assert config["EndpointConfigName"] == train["TrainingJobName"] and "AcceleratorType" not in json.dumps(config)
     assert out["calls"]["Create endpoint"][0]["EndpointName"] == "mnist-tf-pr-1"
     assert out["calls"]["Notify success"][0]["TopicArn"] == "arn:aws:sns:us-east-1:123456789012:shared-runs"
+
+
+@pytest.mark.synth
+def test_a_preview_run_adds_its_model_to_its_own_bucket_never_the_environments_prefix(previews: dict[str, Path]) -> None:
+    """sklearn-store-forecast adds each run's model under sklearn-multi-model's prefix; a preview's
+    runs copy into the preview's artifact bucket instead (emptied and deleted with the preview),
+    and may write nothing under the environment's prefix."""
+    template = _templates(previews["pr-1"])["sagestack-sklearn-store-forecast-pr-1"]
+    text = json.dumps(template)
+    assert "store-forecasts" not in text  # the environment's prefix: neither copied to nor granted
+    [machine] = [r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"]
+    states = json.loads(machine["Properties"]["DefinitionString"])["States"]
+    assert states["Add model"]["Parameters"]["Bucket"] == "${ArtifactBucket}"
+    assert "Fn::ImportValue" in machine["Properties"]["DefinitionSubstitutions"]["ArtifactBucket"]  # the preview's shared artifact bucket
+    assert states["Add model"]["Parameters"]["Key.$"].startswith("States.Format('multi-model/store-0042/{}.tar.gz'")
+    assert "endpoint_name" not in states["Summarize"]["Parameters"]  # no endpoint serves a preview's copies
+    puts = [s for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy" for s in r["Properties"]["PolicyDocument"]["Statement"] if "s3:PutObject" in json.dumps(s["Action"])]
+    assert puts and all("multi-model/store-0042/" in json.dumps(s["Resource"]) for s in puts if "store-0042" in json.dumps(s["Resource"]))

@@ -145,6 +145,11 @@ def list_(paths: list[Path] | None = typer.Argument(None, help="Files or directo
                 serving += f" (autoscale {d.deploy.autoscaling.min_capacity}-{d.deploy.autoscaling.max_capacity})"
         elif d.transformer is not None:
             serving = f"batch {d.transformer.instance_count} x {d.transformer.instance_type}"
+        elif d.add_model is not None:  # served by a multi-model endpoint: where each run's archive goes
+            from .descriptor.add_model import model_data_stem
+
+            where = d.add_model.multi_data_model or d.add_model.model_data_prefix
+            serving = f"multi-model {where}: {model_data_stem(d)}/<run>.tar.gz"
         else:
             serving = "-"
         table.add_row(d.name, d.kind, training, serving, result.file)

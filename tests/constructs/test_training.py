@@ -20,6 +20,7 @@ from sagestack.descriptor import load_catalog
 from sagestack.pipeline.construct import TrainingPipeline
 
 from ..conftest import CATALOG, REPO_ROOT
+from ..pipeline.golden import multi_model
 from ..pipeline.harness import resolve, run, synthesized_definition
 
 TRAINING = {d.name: d for d in load_catalog([CATALOG]).descriptors if d.estimator is not None or d.transformer is not None}
@@ -34,7 +35,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     stacks = {}
     for name, d in TRAINING.items():
         stack = cdk.Stack(app, f"training-{name}", env=cdk.Environment(region="us-east-1"))
-        TrainingPipeline(stack, "Training", descriptor=d)
+        TrainingPipeline(stack, "Training", descriptor=d, multi_model=multi_model(d))
         stacks[name] = stack
     app.synth()
     return {"outdir": outdir, "templates": {n: assertions.Template.from_stack(s).to_json() for n, s in stacks.items()}}

@@ -258,10 +258,11 @@ def test_every_rule_has_a_case() -> None:
     import pkgutil
 
     from .. import descriptor
+    from .test_add_model import CASES as ADD_MODEL_CASES
     from .test_processing import CASES as PROCESSING_CASES
     from .test_quality_gate import CASES as GATE_CASES
 
-    tested = {case[0] for case in [*CASES, *_kind_cases(), *PROCESSING_CASES, *GATE_CASES]}
+    tested = {case[0] for case in [*CASES, *_kind_cases(), *PROCESSING_CASES, *GATE_CASES, *ADD_MODEL_CASES]}
     for module in pkgutil.iter_modules(descriptor.__path__):
         if module.name.startswith("test_kind_"):  # a kind's own rules may be listed by name in its module
             tested |= set(getattr(importlib.import_module(f"{descriptor.__name__}.{module.name}"), "RULE_CASES", ()))

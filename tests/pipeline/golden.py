@@ -70,6 +70,13 @@ def cases() -> dict[str, tuple[ModelDescriptor, str]]:
     return out
 
 
+def multi_model(d: ModelDescriptor):  # -> MultiModelTarget | None
+    """The multi-model endpoint of an add_model descriptor, from the catalog (dev)."""
+    from sagestack.pipeline.steps.add_model import multi_model_target
+
+    return multi_model_target(d, {c.name: c for c in load_catalog([CATALOG]).descriptors}, "dev") if d.add_model is not None else None
+
+
 def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
     return PipelineResources(
         static=EXAMPLE_VALUES,
@@ -79,6 +86,7 @@ def example_resources(d: ModelDescriptor, topic: bool) -> PipelineResources:
         repack=RepackStep("arn:aws:lambda:us-east-1:123456789012:function:sagestack-repack", "cdk-assets-bucket", "code0123.tar.gz", EXAMPLE_VALUES["ArtifactBucket"], f"repacked/{d.name}"),
         topic_arn=TOPIC if topic else None,
         model_package_group=f"{d.name}-dev" if d.register is not None else None,
+        multi_model=multi_model(d),
     )
 
 
@@ -106,7 +114,7 @@ def synthesized(selected: dict[str, tuple[ModelDescriptor, str]]) -> dict[str, d
             notification = sns.Topic(stack, "Runs")
         elif topic == "encrypted-topic":
             notification = sns.Topic(stack, "Runs", master_key=kms.Key(stack, "RunsKey"))
-        TrainingPipeline(stack, "Training", descriptor=d, notification_topic=notification)
+        TrainingPipeline(stack, "Training", descriptor=d, notification_topic=notification, multi_model=multi_model(d))
         stacks[case] = stack
     out = {}
     for case, stack in stacks.items():

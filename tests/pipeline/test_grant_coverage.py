@@ -43,6 +43,7 @@ ACTION_EXCEPTIONS = {
 }
 RESOURCE_EXCEPTIONS = {
     ("sagemaker:CreateTransformJob", ":model/"): "the transform statement also names the run's model (the model CreateTransformJob runs), which AWS's policy for the integration does not list",
+    ("s3:GetObject", "/*/output/model.tar.gz"): "add_model copies the archive from where the run's training job wrote it: a run input's output_path under the model's folder moves it there (the runs here use the descriptor's)",
 }
 
 
@@ -66,9 +67,10 @@ def _alarm_prefix(resource_id: str) -> str:
     return arn("cloudwatch", f"alarm:TargetTracking-{resource_id}-AlarmHigh-00000000-0000-0000-0000-000000000000")
 
 
-def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, group: str | None = None) -> Iterator[Need]:
+def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, group: str | None = None, output: str | None = None) -> Iterator[Need]:
     """What the Task ``state`` is authorized by (``run`` is this run's name, ``job`` the training
-    job whose model the run serves: the run's, or its tuning job's best)."""
+    job whose model the run serves: the run's, or its tuning job's best; ``output`` the S3 output
+    path its training jobs write to)."""
     match = re.fullmatch(r"arn:aws:states:::(aws-sdk:)?([a-z0-9]+):([A-Za-z.]+)", state["Resource"])
     assert match, state["Resource"]
     _sdk, service, call = match.groups()
@@ -86,6 +88,13 @@ def needs(name: str, state: dict[str, Any], run: str, job: str | None = None, gr
         yield Need(name, f"s3:{call[0].upper()}{call[1:]}", f"arn:aws:s3:::{params['Bucket']}/{key}")
         if call == "getObject":  # S3 answers a missing key with NoSuchKey, not AccessDenied, only to a caller that may list the bucket
             yield Need(name, "s3:ListBucket", f"arn:aws:s3:::{params['Bucket']}")
+    elif service == "s3" and call == "copyObject" and "$.config.output.copy_source" in params["CopySource.$"]:
+        # add_model: the run's model archive (<output path>/<job>/output/model.tar.gz) under the multi-model endpoint's prefix
+        assert output is not None and job is not None
+        bucket, _, prefix = output.removeprefix("s3://").partition("/")
+        key = re.fullmatch(r"States\.Format\('(.*)', \$\.run\.name\)", params["Key.$"]).group(1).replace("{}", run)
+        yield Need(name, "s3:GetObject", f"arn:aws:s3:::{bucket}/{prefix.strip('/') + '/' if prefix.strip('/') else ''}{job}/output/model.tar.gz")
+        yield Need(name, "s3:PutObject", f"arn:aws:s3:::{params['Bucket']}/{key}")
     elif service == "s3" and call == "copyObject":
         # another run's record (the package's sagestack_run, a run of this pipeline) to this run's folder:
         # authorized as GetObject on the source and PutObject on the destination
@@ -220,7 +229,9 @@ def _needs(case: str, synth: dict[str, dict[str, Any]]) -> list[Need]:
     # a tuning job's best training job is <tuning job>-<3 digits>-<8 hex>
     job = f"{run}-007-0123abcd" if d.tuner is not None else run
     group = d.register.model_package_group_name or f"{d.name}-dev" if d.register is not None else None  # the synthesized stacks' environment
-    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run, job, group)]
+    check = definition["States"].get("Check run input")
+    output = check["Parameters"]["Payload"]["output_path"] if check is not None else None
+    out = [n for name, state in definition["States"].items() if state["Type"] == "Task" for n in needs(name, state, run, job, group, output)]
     for key in _topic_keys(entry["template"]):  # publishing to an encrypted topic uses its key
         publish = [n for n in out if n.action == "sns:Publish"]
         assert publish, case

@@ -449,3 +449,24 @@ def test_promote_shadow_for_a_model_without_a_shadow_is_refused() -> None:
     assert run_input.check(_event({"promote_shadow": True}))["problems"] == "promote_shadow: this model's endpoint has no shadow variant (deploy.shadow_variant) to promote"
     assert "promote_shadow" not in _problems({"zzz": 1})  # not offered where it cannot apply
     assert "promote_shadow" in run_input.check(_shadow_event({"zzz": 1}))["problems"]
+
+
+# --- the output location (add_model) --------------------------------------------------------
+
+def test_the_output_location_is_answered_only_when_asked() -> None:
+    assert "output" not in run_input.check(_event({"output_path": "s3://b/out/exp/"}))
+    event = {**_event({"output_path": "s3://b/out/exp 1/"}), "locate_output": True}
+    assert run_input.check(event)["output"] == {"bucket": "b", "copy_source": "b/out/exp%201/"}  # the override's, URL-encoded
+
+
+@pytest.mark.parametrize(("path", "copy_source"), [("s3://b/", "b/"), ("s3://b", "b/"), ("s3://b/a/b", "b/a/b/"), ("s3://b/a+b/", "b/a%2Bb/")])
+def test_the_copy_source_prefix_joins_as_sagemaker_writes(path: str, copy_source: str) -> None:
+    """SageMaker writes <S3OutputPath>/<job>/output/model.tar.gz: one / after the prefix."""
+    assert run_input.output_location(path)["copy_source"] == copy_source
+
+
+def test_bad_input_still_answers_the_output_location() -> None:
+    """The state machine's ResultSelector names it: without it the run would fail as
+    RunInputCheckFailed instead of InvalidInput with the problems."""
+    result = run_input.check({**_event({"hyperparameters": {"epoch": 3}}), "locate_output": True})
+    assert result["problems"] and result["output"] == {"bucket": "b", "copy_source": "b/out/"}

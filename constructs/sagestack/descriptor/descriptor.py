@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
+from .add_model import AddModel
 from .base import SdkModel, register_field_homes, sdk_field, user_error
 from .condition import Check
 from .deploy import Autoscaling, DataCaptureConfig, Deploy, ServerlessInferenceConfig
@@ -33,12 +34,13 @@ SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(
 STACK_DESCRIPTION_MAX_BYTES = 1024
 
 
-def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool, tuned: bool = False, processing: bool = False) -> str:
+def _kind(estimator: str | None, model: str | None, deploy: bool, transform: bool, tuned: bool = False, processing: bool = False, add_model: bool = False) -> str:
     parts = ["process"] if processing and not estimator else []  # with training, the kind stays as it was
     parts += [f"{'tune' if tuned else 'train'} {estimator}"] if estimator else []
     parts += [model] if model else []
     parts += ["deploy"] if deploy else []
     parts += ["transform"] if transform else []
+    parts += ["add to multi-model"] if add_model else []  # excludes deploy and transform, and is no longer than both
     return " + ".join(parts)
 
 
@@ -99,6 +101,11 @@ class ModelDescriptor(SdkModel):
         doc="estimator.register(...) arguments: each run registers its model in a model package group; with PendingManualApproval, approving the package deploys it.",
         lands_in="AWS::SageMaker::ModelPackageGroup and CreateModelPackage",
     )
+    add_model: AddModel | None = sdk_field(
+        None,
+        doc="MultiDataModel.add_model(...) arguments: each run copies its model under a multi-model endpoint's prefix, as a new key the run's output names (instead of deploy).",
+        lands_in="S3 CopyObject",
+    )
     transformer: Transformer | None = sdk_field(None, doc="transformer(...) arguments.", lands_in="CreateTransformJob")
     transform: Transform | None = sdk_field(None, doc="transformer.transform(...) arguments.", lands_in="CreateTransformJob.TransformInput")
     schedule: Schedule | None = sdk_field(
@@ -111,7 +118,7 @@ class ModelDescriptor(SdkModel):
     _root: Path | None = PrivateAttr(None)
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
-    @field_validator("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "transformer", "transform", "schedule", mode="before")
+    @field_validator("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "add_model", "transformer", "transform", "schedule", mode="before")
     @classmethod
     def _section_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # "estimator:" with nothing under it reads as null: a section left empty, not an absent one.
@@ -159,7 +166,7 @@ class ModelDescriptor(SdkModel):
     @property
     def kind(self) -> str:
         """Short description of what the descriptor does (train, deploy, transform)."""
-        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None, self.tuner is not None, self.processing is not None)
+        return _kind(self.estimator.type if self.estimator else None, self.model.type if self.model else None, self.deploy is not None, self.transform is not None, self.tuner is not None, self.processing is not None, self.add_model is not None)
 
     @property
     def stack_description(self) -> str:
@@ -168,10 +175,10 @@ class ModelDescriptor(SdkModel):
         return _stack_description(self.name, self.kind, self.description)
 
 
-SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "transformer", "transform", "schedule")
+SECTIONS = ("estimator", "fit", "tuner", "processing", "model", "deploy", "register", "add_model", "transformer", "transform", "schedule")
 
 register_field_homes(
-    ModelDescriptor, Register, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
+    ModelDescriptor, Register, AddModel, Fit, TrainingInput, RecordSet, Deploy, Check, Autoscaling, DataCaptureConfig,
     ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig,
     ProcessingStep, ProcessingRun, ProcessingInput, ProcessingOutput, StepOutput, NetworkConfig, *PROCESSOR_TYPES.values(), *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )

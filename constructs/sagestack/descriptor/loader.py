@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from .base import V1_NAMES
+from .base import V1_NAMES, format_allowed
 from .descriptor import SECTIONS, ModelDescriptor
 from .issues import Issue, format_path, from_pydantic
 from .kinds import ESTIMATOR_TYPES, MODEL_TYPES
@@ -682,7 +682,41 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
             issues.append(issue)
             result.issues.append(issue)
             result.descriptor = None
+    issues += _check_add_model(results, seen)
     return Catalog(results, sorted(set(issues)))
+
+
+def _check_add_model(results: Sequence[LoadResult], seen: Mapping[str, LoadResult]) -> list[Issue]:
+    """``add_model.multi_data_model`` names a MultiDataModel descriptor of the catalog whose
+    container serves the trained archive (:func:`.add_model.compatibility`)."""
+    from .add_model import compatibility
+
+    def serves_many(desc: ModelDescriptor) -> bool:  # a model.type: MultiDataModel
+        return desc.model is not None and desc.model.SERVING == "multi-model"
+
+    found: list[Issue] = []
+    multi = sorted(name for name, r in seen.items() if r.descriptor is not None and serves_many(r.descriptor))
+    for result in results:
+        desc = result.descriptor
+        if desc is None or desc.add_model is None or desc.add_model.multi_data_model is None:
+            continue
+        name = desc.add_model.multi_data_model
+        owner = seen.get(name)
+        where = ("add_model", "multi_data_model")
+        problems: list[Finding] = []
+        if owner is None or owner.descriptor is None:
+            problems.append(Finding(where, "names no descriptor of the catalog" if owner is None else f"names {name}, whose descriptor has errors ({owner.file})", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
+        elif not serves_many(owner.descriptor):
+            problems.append(Finding(where, f"names {name}, which is not a multi-model endpoint ({owner.descriptor.kind}: a model.type MultiDataModel is)", format_allowed(multi, what="MultiDataModel descriptors") if multi else "a model.type: MultiDataModel descriptor", name))
+        else:
+            problems += compatibility(desc, owner.descriptor)
+        for finding in problems:
+            issue = Issue(result.file, desc.line_of(*finding.path), format_path(finding.path), finding.message, finding.severity, finding.allowed, finding.got)
+            found.append(issue)
+            result.issues.append(issue)
+        if any(f.severity == "error" for f in problems):
+            result.descriptor = None
+    return found
 
 
 __all__ += ["Finding", "descriptor_files", "display_name", "is_descriptor", "load_files", "load_source", "read_source", "PythonLimits"]

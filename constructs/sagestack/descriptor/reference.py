@@ -8,7 +8,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from . import condition, deploy, estimator, fit, model, processing, register, transform, tuner
+from . import add_model, condition, deploy, estimator, fit, model, processing, register, transform, tuner
 from .descriptor import ModelDescriptor
 from .kinds import KINDS
 from .placements import inference_components as inference_component
@@ -74,6 +74,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("deploy.managed_instance_scaling", inference_component.ManagedInstanceScaling, "`model.deploy(managed_instance_scaling={...})`"),
     ("deploy.routing_config", inference_component.RoutingConfig, "`model.deploy(routing_config={...})`"),
     ("register", register.Register, "`estimator.register(...)` (`tuner.best_estimator().register(...)` with a tuner)"),
+    ("add_model", add_model.AddModel, "`MultiDataModel.add_model(model_data_source, model_data_path)` after each run (a new key per run)"),
     ("transformer", transform.Transformer, "`estimator.transformer(...)` / `model.transformer(...)`"),
     ("transform", transform.Transform, "`transformer.transform(...)`"),
     ("model: common to every type", model.ModelBase, "`sagemaker.model.Model`"),

@@ -46,7 +46,7 @@ from ..render.transform import create_transform_job
 from .definition import RUN_SUFFIX_LENGTH, PipelineResources, RepackStep, pipeline_definition, run_prefix
 from .processing_assets import ProcessingAssets
 from .registry import add_registry, model_package_group_for
-from .steps import GrantContext
+from .steps import GrantContext, MultiModelTarget
 from .steps import grants as step_grants
 from .steps.tuning import TRAINING_JOB_SUFFIX
 from .triggers import add_triggers
@@ -120,6 +120,7 @@ class TrainingPipeline(Construct):
         name_suffix: str | None = None,
         triggers_enabled: bool = True,
         registry_retained: bool = True,
+        multi_model: MultiModelTarget | None = None,
     ) -> None:
         """
         :param descriptor: a validated descriptor with ``estimator`` and ``fit``, or with ``model``
@@ -134,6 +135,10 @@ class TrainingPipeline(Construct):
             False synthesizes the schedule and the new-data rule switched off, as previews do).
         :param registry_retained: whether the model package group (``register:``) outlives the
             stack (default True; previews pass False: teardown deletes their packages, then the group goes).
+        :param multi_model: the multi-model endpoint runs add their model to (``add_model``): needed
+            when ``add_model.multi_data_model`` names a catalog descriptor (its prefix and endpoint
+            name, see :func:`.steps.add_model.multi_model_target`); default for
+            ``add_model.model_data_prefix``: that prefix.
         """
         super().__init__(scope, construct_id)
         d = descriptor
@@ -167,6 +172,12 @@ class TrainingPipeline(Construct):
         # whether runs create the endpoint (else their inference component joins another descriptor's)
         self.owns_endpoint = self.endpoint_name is not None and creates_endpoint(d)
         self.model_package_group = model_package_group_for(d, environment) if d.register is not None else None
+        if d.add_model is not None and multi_model is None:
+            if d.add_model.model_data_prefix is None:
+                raise ValueError(f"{d.name} adds its model to the multi-model endpoint {d.add_model.multi_data_model}: give multi_model (its prefix)")
+            multi_model = MultiModelTarget(d.add_model.model_data_prefix)
+        #: The multi-model endpoint runs add their model to (``add_model``), or None.
+        self.multi_model = multi_model if d.add_model is not None else None
         self.topic = notification_topic or (sns.Topic.from_topic_arn(self, "Topic", d.notification_topic) if d.notification_topic else None)
         static = {"ArtifactBucket": bucket_name, "AccountId": stack_env(stack).account, "Partition": self._partition}
 
@@ -284,6 +295,7 @@ class TrainingPipeline(Construct):
             # resources stay plain ARNs that cfn-lint and local execution read.
             partition=_region_partition(stack_env(stack).region) or self._partition,
             model_package_group=self.model_package_group,
+            multi_model=self.multi_model,
         )
         self.definition = pipeline_definition(d, ctx, resources)
         definition_text, substitutions = _with_substitutions(self.definition, {
@@ -316,7 +328,9 @@ class TrainingPipeline(Construct):
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
             "target-tracking alarms are named by the service under the endpoint's resource id; Register/Deregister/"
             "PutScalingPolicy/PutScheduledAction take no resource ARN before the target exists and are conditioned to "
-            "SageMaker variant counts; the execution ARNs of this state machine's own runs.",
+            "SageMaker variant counts; the execution ARNs of this state machine's own runs"
+            + ("; add_model: the runs' model archives (<run folder>/output/model.tar.gz, or under the output path a run names) and "
+               "the keys runs write under the multi-model endpoint's prefix (<stem>/<prefix>-<12 hex>.tar.gz)." if d.add_model is not None else "."),
         )
         acknowledge(
             role,
@@ -329,6 +343,8 @@ class TrainingPipeline(Construct):
         if d.deploy is not None or d.transformer is not None or (self.registry is not None and not registry_retained):  # runs create models (and an endpoint) or packages
             self._teardown(d, runs, None if registry_retained else self.model_package_group)
         cdk.CfnOutput(self, "StateMachineArn", value=read(self.state_machine, "state_machine_arn"), description=f"Start a run of {d.name}")
+        if self.multi_model is not None:
+            cdk.CfnOutput(self, "MultiModelPrefix", value=self.multi_model.prefix.replace("{{ArtifactBucket}}", self._bucket_name), description=f"Where each run of {d.name} adds its model (<stem>/<run name>.tar.gz, the run's target_model)")
         if self.endpoint_name is not None:
             cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
 
@@ -393,6 +409,7 @@ class TrainingPipeline(Construct):
             processing_role_arns=tuple(self.processing.role_arns) if self.processing is not None else (),
             artifact_bucket=self._bucket_name, run_folders=self._run_folder,
             model_package_group=self.model_package_group,
+            multi_model_prefix=self.multi_model.prefix if self.multi_model is not None else None,
         )
         return [statement(actions=s.actions, resources=s.resources, conditions=s.conditions) for s in step_grants(d, resources, context)]
 

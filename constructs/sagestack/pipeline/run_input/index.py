@@ -30,8 +30,9 @@ event ``"processing": {"steps": {name: key}, "max_arguments", "argument_length",
 with a shadow variant, the event has ``"shadow": true`` and ``promote_shadow`` is a key of the input:
 a promotion run trains nothing, so it takes no other key.)
 
-and gets back ``{"problems": str, "request": {...}}``. ``problems`` is empty when the input is
-valid, and ``request`` then carries the overrides; otherwise ``problems`` lists every problem
+and gets back ``{"problems": str, "request": {...}}`` (plus ``"output": {"bucket", "copy_source"}``
+when the event has ``"locate_output": true``: a run that copies its model archive, add_model).
+``problems`` is empty when the input is valid, and ``request`` then carries the overrides; otherwise ``problems`` lists every problem
 (sorted by path, joined by "; ") and ``request`` is returned unchanged, and the state machine fails
 with that text. Bad user input never raises.
 
@@ -62,9 +63,23 @@ def check(event: dict[str, Any]) -> dict[str, Any]:
     for bad input; the event itself is not mutated)."""
     request = copy.deepcopy(event["request"])
     problems = input_problems(event)
-    if problems:
-        return {"problems": join_problems(problems), "request": request}
-    return {"problems": "", "request": apply_overrides(event, request)}
+    answer: dict[str, Any] = {"problems": join_problems(problems), "request": request} if problems else {"problems": "", "request": apply_overrides(event, request)}
+    if event.get("locate_output"):  # also with problems: the state machine's ResultSelector names it
+        answer["output"] = output_location(answer["request"]["OutputDataConfig"]["S3OutputPath"])
+    return answer
+
+
+def output_location(s3_output_path: str) -> dict[str, str]:
+    """Where the run's training jobs write, as S3 CopyObject names a source: ``copy_source`` is
+    ``<bucket>/<key prefix>`` URL-encoded, so that ``copy_source + <training job name> +
+    "/output/model.tar.gz"`` is the CopySource of the job's model archive (SageMaker writes it to
+    ``<S3OutputPath>/<job name>/output/model.tar.gz``). States Language cannot cut ``s3://`` off
+    the job's S3ModelArtifacts, so the run reads the source from here."""
+    from urllib.parse import quote
+
+    bucket, _, prefix = s3_output_path.removeprefix("s3://").partition("/")
+    prefix = prefix.strip("/")
+    return {"bucket": bucket, "copy_source": quote(f"{bucket}/{prefix + '/' if prefix else ''}", safe="/")}
 
 
 def encode(value: Any, encoding: str) -> str:

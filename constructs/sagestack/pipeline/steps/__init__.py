@@ -14,6 +14,7 @@ from typing import Any
 
 from ...descriptor import ModelDescriptor
 from ...render import RenderContext
+from .add_model import AddModel, MultiModelTarget
 from .approved_package import ApprovedPackage
 from .autoscaling import Autoscaling
 from .base import (
@@ -49,7 +50,7 @@ from .training import Training
 from .transform import Transform
 from .tuning import Tuning
 
-__all__ = ["FRAGMENTS", "RUNTIME", "Allow", "Fragment", "GrantContext", "compose", "fragments", "grants"]
+__all__ = ["FRAGMENTS", "RUNTIME", "Allow", "Fragment", "GrantContext", "MultiModelTarget", "compose", "fragments", "grants"]
 
 # Run-time placeholders of the rendered requests → where a run holds them: the run's name (shared
 # by its training or tuning job, model, config), the trained (or best) and the repacked model archive.
@@ -64,7 +65,7 @@ RUNTIME = {
 
 # The order of a run's main path (and of the definition's states).
 FRAGMENTS: tuple[Fragment, ...] = (
-    RunName(), ApprovedPackage(), RunInput(), ShadowPromotion(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Register(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
+    RunName(), ApprovedPackage(), RunInput(), ShadowPromotion(), Processing(), Training(), Tuning(), ProcessingAfterTraining(), Condition(), Repack(), Register(), AddModel(), Model(), Transform(), Endpoint(), InferenceComponent(), Autoscaling(), Summary(), Notify(), Failure(),
 )
 
 

@@ -74,6 +74,8 @@ class PipelineResources:
     :param partition: the partition of the service integrations' ARNs (``arn:<partition>:states:::...``;
         default ``aws``).
     :param model_package_group: the model package group runs register in (descriptors with ``register``).
+    :param multi_model: the multi-model endpoint runs add their model to (descriptors with ``add_model``;
+        an ``add_model.MultiModelTarget``).
     """
 
     static: Mapping[str, str]
@@ -88,6 +90,7 @@ class PipelineResources:
     name_suffix: str | None = None
     partition: str = "aws"
     model_package_group: str | None = None
+    multi_model: Any = None
 
 
 def _escape(text: str) -> str:
@@ -305,6 +308,7 @@ class GrantContext:
     :param artifact_bucket: the artifact bucket's name (the default output of processing steps).
     :param run_folders: the runs' folders in it, ``<prefix>-????????????`` (S3 keeps the case).
     :param model_package_group: the model package group runs register in.
+    :param multi_model_prefix: the S3 prefix runs add their model under (``add_model``).
     """
 
     partition: str
@@ -323,6 +327,7 @@ class GrantContext:
     artifact_bucket: str | None = None
     run_folders: str | None = None
     model_package_group: str | None = None
+    multi_model_prefix: str | None = None
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"

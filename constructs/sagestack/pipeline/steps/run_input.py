@@ -45,12 +45,16 @@ class RunInput(Fragment):
             payload["processing"] = arguments_contract(s.d)
         if promotes(s.d):  # promote_shadow is a key of this pipeline's input
             payload["shadow"] = True
+        selector = {"problems.$": "$.Payload.problems", "request.$": "$.Payload.request"}
+        if s.d.add_model is not None:  # where the training jobs write, as the model's copy names its source (add_model.py)
+            payload["locate_output"] = True
+            selector["output.$"] = "$.Payload.output"
         b.add("Check run input", {
             "Type": "Task",
             "Comment": "Validates the execution input (hyperparameters, inputs, output_path) and applies it over the descriptor's values.",
             "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": resources.check_input_function, "Payload": payload},
-            "ResultSelector": {"problems.$": "$.Payload.problems", "request.$": "$.Payload.request"},
+            "ResultSelector": selector,
             "ResultPath": "$.config",
             "Retry": _retry(LAMBDA_TRANSIENT, interval=2),
             "Catch": b.catch("Check run input", "RunInputCheckFailed"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...descriptor import ModelDescriptor
 from ...render.inference_component import creates_endpoint
+from .add_model import summary as added_model
 from .base import NEXT, Builder, Fragment, PipelineResources, StepContext
 from .endpoint import endpoint_config_summary
 from .shadow_promotion import LIVE_CONFIG, PROMOTE_INPUT, SHADOW_MODEL, promotes
@@ -36,6 +37,8 @@ class Summary(Fragment):
             summary["endpoint_name"] = s.resources.endpoint_name
         if s.resources.inference_component_name is not None:
             summary["inference_component_name"] = s.resources.inference_component_name
+        if d.add_model is not None:  # the copy, and the TargetModel that invokes it
+            summary.update(added_model(d, s.resources.multi_model, s.static.get("ArtifactBucket")))
         if d.transformer is not None:
             summary.update({"transform_job_name.$": "$.transform.TransformJobName", "transform_output.$": "$.transform.TransformOutput.S3OutputPath"})
         b.add("Summarize", {"Type": "Pass", "Comment": "The execution's output.", "Parameters": summary, "Next": NEXT})
