@@ -10,16 +10,13 @@ import json
 import re
 from typing import Any
 
-import yaml
-
-from sagestack.descriptor import ModelDescriptor, validate_data
+from sagestack.descriptor import ModelDescriptor
 from sagestack.pipeline import pipeline_definition
 from sagestack.pipeline.steps.endpoint import component_config_name
 
-from ..conftest import CATALOG
 from .golden import CTX, example_resources, joining_components
 from .harness import run
-from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, NOT_FOUND, OK, TRAINED, assert_requests_valid, endpoint
+from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, NOT_FOUND, OK, TRAINED, assert_requests_valid, endpoint, example_with_deploy
 
 NAME = "xgboost-components"
 COMPONENT = "xgboost-components-dev"
@@ -31,16 +28,7 @@ POLICY_ARN = f"arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:2222:res
 
 def descriptor(**deploy: Any) -> ModelDescriptor:
     """xgboost-components, its deploy section changed by ``deploy`` (a key set to None is removed)."""
-    path = CATALOG / f"{NAME}.yaml"
-    data = yaml.safe_load(path.read_text())
-    for key, value in deploy.items():
-        if value is None:
-            data["deploy"].pop(key, None)
-        else:
-            data["deploy"][key] = value
-    result = validate_data(data, file=f"{NAME}.yaml", source=path)
-    assert result.descriptor is not None, [i.format() for i in result.issues]
-    return result.descriptor
+    return example_with_deploy(NAME, **deploy)
 
 
 def definition(d: ModelDescriptor | None = None) -> dict[str, Any]:

@@ -34,6 +34,24 @@ NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # botocore's T
 RUN_INPUT = str(REPO_ROOT / "constructs/sagestack/pipeline/run_input/index.py")
 
 
+def example_with_deploy(name: str, **deploy: Any) -> ModelDescriptor:
+    """The example ``name``, its deploy section changed by ``deploy`` (a key set to None is removed)."""
+    import yaml
+
+    from sagestack.descriptor import validate_data
+
+    path = CATALOG / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text())
+    for key, value in deploy.items():
+        if value is None:
+            data["deploy"].pop(key, None)
+        else:
+            data["deploy"][key] = value
+    result = validate_data(data, file=f"{name}.yaml", source=path)
+    assert result.descriptor is not None, [i.format() for i in result.issues]
+    return result.descriptor
+
+
 def resources(d: ModelDescriptor, *, topic: bool = False) -> PipelineResources:
     return example_resources(d, topic)
 

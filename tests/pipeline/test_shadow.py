@@ -19,7 +19,7 @@ from sagestack.pipeline import pipeline_definition
 from ..conftest import CATALOG
 from .golden import CTX, example_resources
 from .harness import run
-from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, NOT_FOUND, OK, TRAINED, assert_requests_valid, endpoint
+from .test_pipeline_definition import CATALOG_BY_NAME, CHECKED, NOT_FOUND, OK, TRAINED, assert_requests_valid, endpoint, example_with_deploy
 
 NAME = "xgboost-shadow"
 ENDPOINT = "xgboost-shadow-dev"
@@ -33,16 +33,7 @@ PROMOTE = {"promote_shadow": True}
 
 def descriptor(**deploy: Any) -> ModelDescriptor:
     """xgboost-shadow, its deploy section changed by ``deploy`` (a key set to None is removed)."""
-    path = CATALOG / f"{NAME}.yaml"
-    data = yaml.safe_load(path.read_text())
-    for key, value in deploy.items():
-        if value is None:
-            data["deploy"].pop(key, None)
-        else:
-            data["deploy"][key] = value
-    result = validate_data(data, file=f"{NAME}.yaml", source=path)
-    assert result.descriptor is not None, [i.format() for i in result.issues]
-    return result.descriptor
+    return example_with_deploy(NAME, **deploy)
 
 
 def definition(d: ModelDescriptor | None = None) -> dict[str, Any]:
