@@ -5,10 +5,12 @@ other file of the directory is still read."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sagestack.descriptor.loader import YAML_MAX_DEPTH, YAML_MAX_VALUES, _read_yaml, load_catalog, load_descriptor
+from sagestack.descriptor.loader import _load_yaml_chunk as _CHUNK
 
 MODEL = """name: {name}
 model:
@@ -168,3 +170,60 @@ def test_a_model_component_cannot_join_an_endpoint_a_pipeline_creates(tmp_path: 
     assert (Path(issue.file).name, issue.path, issue.line) == ("c-model-joins.yaml", "deploy.endpoint_name", 8)
     assert "which its pipeline creates at run time" in issue.message and issue.message.endswith("before a run has created it")
     assert [d.name for d in catalog.descriptors] == ["trained-owner", "trained-joiner"]
+
+
+def _recording_chunk(items: Any, limits: Any) -> Any:
+    """The loader's share of the validation, noting which process ran it (at module level: a
+    forked worker receives the function by its name)."""
+    import os
+
+    (_recording_chunk.pids / str(os.getpid())).touch()  # type: ignore[attr-defined]
+    return _CHUNK(items, limits)
+
+
+def test_a_large_catalog_validates_the_same_in_several_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog of PARALLEL_FROM files or more is validated by one process per core; the
+    descriptors, their lines and every problem are the same, in the same order, as in one."""
+    import os
+    import shutil
+    import sys
+
+    import yaml
+
+    from sagestack.descriptor.loader import PARALLEL_FROM, _parallel_workers
+
+    from ..conftest import CATALOG
+
+    for directory in (p for p in CATALOG.iterdir() if p.is_dir()):
+        shutil.copytree(directory, tmp_path / directory.name)
+    examples = sorted(CATALOG.glob("*.yaml"))
+    for i in range(PARALLEL_FROM + 6):
+        data = yaml.safe_load(examples[i % len(examples)].read_text())
+        data["name"] = f"{data['name']}-{i}"
+        if isinstance(data.get("deploy"), dict) and data["deploy"].get("endpoint_name"):
+            data["deploy"]["endpoint_name"] += f"-{i}"
+        if isinstance(data.get("add_model"), dict):
+            data.pop("add_model")  # its endpoint is renamed too: not what this test is about
+            data["deploy"] = {"instance_type": "ml.m5.large", "initial_instance_count": 1}
+        text = yaml.safe_dump(data, sort_keys=False)
+        if i % 9 == 0:
+            text += "unknown_section: 1\n"  # a problem at a line of its own
+        (tmp_path / f"m{i:03d}.yaml").write_text(text)
+    from sagestack.descriptor import loader
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    one = load_catalog([tmp_path], workers=1)
+    monkeypatch.setattr(loader, "_load_yaml_chunk", _recording_chunk)
+    monkeypatch.setattr(_recording_chunk, "pids", pids, raising=False)
+    several = load_catalog([tmp_path], workers=2)
+    assert len(list(pids.iterdir())) == 2  # this process and a forked one
+    assert [i.format() for i in one.issues] == [i.format() for i in several.issues]
+    assert sum(i.path == "unknown_section" for i in one.errors) == len(range(0, PARALLEL_FROM + 6, 9))
+    assert [d.model_dump() for d in one.descriptors] == [d.model_dump() for d in several.descriptors]
+    assert [d.line_of("name") for d in one.descriptors] == [d.line_of("name") for d in several.descriptors]
+    assert _parallel_workers(PARALLEL_FROM - 1, None) == 1 and _parallel_workers(10, 3) == 3
+    if sys.platform == "linux" and (os.cpu_count() or 1) > 1:
+        import threading
+
+        assert _parallel_workers(PARALLEL_FROM, None) == (1 if threading.active_count() > 1 else min(os.cpu_count() or 1, 8))

@@ -601,15 +601,65 @@ def descriptor_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path
     return files, issues
 
 
-def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> list[LoadResult]:
+#: Fewest YAML descriptors worth validating in more than one process (below, forking costs more).
+PARALLEL_FROM = 64
+
+
+def _load_yaml_chunk(chunk: Sequence[tuple[Path, str]], python_limits: PythonLimits) -> list[LoadResult]:
+    return [load_source(path, text, python_limits) for path, text in chunk]
+
+
+def _parallel_workers(count: int, workers: int | None) -> int:
+    """How many processes validate ``count`` YAML descriptors: given, or one per core for a large
+    catalog where forking is safe (Linux, no other thread that a forked child would inherit
+    stopped mid-lock)."""
+    if workers is not None:
+        return max(1, workers)
+    import multiprocessing
+    import sys
+    import threading
+
+    if count < PARALLEL_FROM or sys.platform != "linux" or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _load_yaml_files(items: list[tuple[Path, str]], python_limits: PythonLimits, workers: int) -> list[LoadResult]:
+    """Validate YAML descriptors, in order: split over ``workers`` processes (forked, so they start
+    with every module loaded; this process validates the first share itself). Validation is pure,
+    so the results are the same however many processes share it; a pool that breaks falls back to
+    validating here."""
+    if workers <= 1 or len(items) < 2:
+        return _load_yaml_chunk(items, python_limits)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = -(-len(items) // workers)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_load_yaml_chunk, chunk, python_limits) for chunk in chunks[1:]]
+            first = _load_yaml_chunk(chunks[0], python_limits)
+            return first + [result for future in futures for result in future.result()]
+    except (BrokenProcessPool, OSError):
+        return _load_yaml_chunk(items, python_limits)
+
+
+def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None) -> list[LoadResult]:
     """Load descriptor files: every file's source is read before any Python descriptor runs (so
     none can change what another file says), then Python descriptors are evaluated side by side,
-    each in its own process."""
+    each in its own process.
+
+    :param workers: processes that validate the YAML descriptors (default: one per core for a
+        catalog of ``PARALLEL_FROM`` files or more, else one); the results do not depend on it.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     sources = [read_source(path) for path in files]
     results: list[LoadResult | None] = [None] * len(files)
     python: list[int] = []
+    yaml_files: list[int] = []
     for index, (path, (text, problem)) in enumerate(zip(files, sources, strict=True)):
         if text is None:
             assert problem is not None
@@ -617,7 +667,10 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
         elif path.suffix == ".py":
             python.append(index)
         else:
-            results[index] = load_source(path, text, python_limits)
+            yaml_files.append(index)
+    items = [(files[i], sources[i][0] or "") for i in yaml_files]
+    for index, result in zip(yaml_files, _load_yaml_files(items, python_limits, _parallel_workers(len(items), workers)), strict=True):
+        results[index] = result
     if python:
         with ThreadPoolExecutor(max_workers=max(1, min(len(python), os.cpu_count() or 1))) as pool:
             loaded = pool.map(lambda i: load_source(files[i], sources[i][0] or "", python_limits), python)
@@ -626,10 +679,11 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
     return [r for r in results if r is not None]
 
 
-def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS) -> Catalog:
-    """Every descriptor under ``paths``, validated; plus checks across files (unique names)."""
+def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None) -> Catalog:
+    """Every descriptor under ``paths``, validated; plus checks across files (unique names).
+    ``workers``: as :func:`load_files` takes it."""
     files, issues = descriptor_files(paths)
-    results = load_files(files, python_limits=python_limits)
+    results = load_files(files, python_limits=python_limits, workers=workers)
     for result in results:
         issues.extend(result.issues)
     seen: dict[str, LoadResult] = {}
