@@ -120,3 +120,27 @@ def test_diff_runs_only_what_is_a_descriptor(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert not marker.exists()
     assert [(e["model"], e["kind"]) for e in json.loads(proc.stdout)] == [("later", "added")]
+
+
+TUNED = yaml.safe_load((CATALOG / "xgboost-tuned.yaml").read_text())
+STORE = yaml.safe_load((CATALOG / "sklearn-store-forecast.yaml").read_text())
+NIGHTLY = yaml.safe_load((CATALOG / "byo-estimator.yaml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("base", "edits", "kind", "path"),
+    [
+        # a tuner's job: the next run tunes differently
+        (TUNED, [(("tuner", "max_jobs"), 30)], "retrains", "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs"),
+        # the gate, the registered package, the copy to a multi-model endpoint, the schedule
+        (TUNED, [(("deploy", "condition", 0, "greater_than_or_equal_to"), 0.85)], "pipeline", "deploy.condition[0].greater_than_or_equal_to"),
+        (TUNED, [(("register", "approval_status"), "Approved")], "pipeline", "CreateModelPackage.ModelApprovalStatus"),
+        (STORE, [(("add_model", "model_data_path"), "store-0043.tar.gz")], "pipeline", "add_model.model_data_path"),
+        (NIGHTLY, [(("schedule", "expression"), "cron(0 4 ? * MON *)")], "pipeline", "schedule.expression"),
+    ],
+)
+def test_what_a_run_does_after_training_is_not_metadata(base: dict[str, Any], edits: list[tuple[tuple[str, ...], Any]], kind: str, path: str) -> None:
+    result = impact(descriptor_from_dict(copy.deepcopy(base), base_dir=CATALOG), _changed(base, *edits))
+    assert result.kind == kind and path in result.changes, result
+    if kind == "pipeline":
+        assert result.describe() == f"{base['name']}: changes the pipeline: the next run gates, registers, adds its model or starts differently ({', '.join(result.changes)})"

@@ -205,8 +205,8 @@ def diff(
     base: str = typer.Option("HEAD", "--base", help="Git revision to compare with (e.g. origin/main)."),
     fmt: Format = typer.Option(Format.text, "--format", help="text (one line per model) or json."),
 ) -> None:
-    """Say what each changed descriptor does once it ships: retrains, redeploys, rescales, or
-    only metadata (compares the SageMaker requests both versions render)."""
+    """Say what each changed descriptor does once it ships: retrains, redeploys, changes the
+    pipeline, rescales, or only metadata (compares the SageMaker requests both versions render)."""
     from .descriptor.loader import descriptor_files, load_descriptor
     from .impact import impact
 

@@ -5,11 +5,15 @@ requests both versions render, so the verdict follows what AWS would actually re
 Kinds, most consequential first:
 
 * ``added`` / ``removed`` — a new model, or one whose stack goes away (with its endpoint);
-* ``retrains`` — the CreateTrainingJob request changes: the next pipeline run trains differently
-  (or a CreateProcessingJob of a processing step: it prepares or evaluates differently);
+* ``retrains`` — the CreateTrainingJob (or a tuner's CreateHyperParameterTuningJob) request
+  changes: the next pipeline run trains differently (or a CreateProcessingJob of a processing
+  step: it prepares or evaluates differently);
 * ``redeploys`` — CreateModel, CreateEndpointConfig, CreateEndpoint, CreateInferenceComponent or
   CreateTransformJob change: a new model or endpoint config (CloudFormation replaces them, or the
   next run creates them) and the endpoint (or inference component) moves to it;
+* ``pipeline`` — what a run does after training changes, or when it starts: its gate
+  (``deploy.condition``), what it registers (CreateModelPackageGroup, CreateModelPackage), where it
+  adds its model (``add_model``), or its ``schedule``;
 * ``rescales`` — only ``deploy.autoscaling`` changes: Application Auto Scaling, no new fleet;
 * ``metadata`` — only description, tags outside the requests, notification or wait settings;
 * ``unchanged``.
@@ -28,8 +32,13 @@ from .render import RenderContext, render_requests
 
 __all__ = ["Impact", "impact", "changed_paths"]
 
-Kind = Literal["added", "removed", "retrains", "redeploys", "rescales", "metadata", "unchanged"]
+Kind = Literal["added", "removed", "retrains", "redeploys", "pipeline", "rescales", "metadata", "unchanged"]
+TRAINING = ("CreateTrainingJob", "CreateHyperParameterTuningJob", "CreateProcessingJob")
 SERVING = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "CreateInferenceComponent", "CreateTransformJob")
+REGISTERING = ("CreateModelPackageGroup", "CreateModelPackage")
+#: Descriptor sections that steer a run without a request of their own: the gate, the copy to a
+#: multi-model endpoint, the triggers.
+RUN_STEERING = (("deploy", "condition"), ("add_model",), ("schedule",))
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Impact:
             "removed": "model removed: its stack (and endpoint) is deleted",
             "retrains": "retrains: the next pipeline run trains with a changed CreateTrainingJob",
             "redeploys": "redeploys: a new model/endpoint config, and the endpoint moves to it",
+            "pipeline": "changes the pipeline: the next run gates, registers, adds its model or starts differently",
             "rescales": "rescales only: Application Auto Scaling changes, no new fleet",
             "metadata": "metadata only: nothing SageMaker runs changes",
             "unchanged": "unchanged",
@@ -79,17 +89,34 @@ def impact(old: ModelDescriptor | None, new: ModelDescriptor | None, *, region: 
         return Impact(old.name, "removed")
     ctx = RenderContext(region=region)
     before, after = render_requests(old, ctx), render_requests(new, ctx)
-    training = changed_paths(before.get("CreateTrainingJob"), after.get("CreateTrainingJob"), "CreateTrainingJob")
-    # a processing step's job: what a run prepares, or how it evaluates, changes with it
-    training += [p for key in sorted(set(before) | set(after)) if key.startswith("CreateProcessingJob.") for p in changed_paths(before.get(key), after.get(key), key)]
+    keys = sorted(set(before) | set(after))
+
+    def requests(operations: tuple[str, ...]) -> list[str]:
+        """The changed members of the requests of ``operations`` (``CreateModel`` and each
+        ``CreateModel.<variant>``, but not ``CreateModelPackage``)."""
+        return [p for key in keys if key.split(".", 1)[0] in operations for p in changed_paths(before.get(key), after.get(key), key)]
+
+    # the training or tuning job, and each processing step's job: what a run prepares, trains or evaluates
+    training = requests(TRAINING)
     if training:
         return Impact(new.name, "retrains", tuple(training))
-    serving = [p for key in sorted(set(before) | set(after)) if key.startswith(SERVING) for p in changed_paths(before.get(key), after.get(key), key)]
+    serving = requests(SERVING)
     if serving:
         return Impact(new.name, "redeploys", tuple(serving))
     old_data, new_data = old.model_dump(mode="json", exclude_unset=True), new.model_dump(mode="json", exclude_unset=True)
+    steering = requests(REGISTERING) + [p for path in RUN_STEERING for p in changed_paths(_at(old_data, path), _at(new_data, path), ".".join(path))]
+    if steering:
+        return Impact(new.name, "pipeline", tuple(steering))
     scaling = changed_paths((old_data.get("deploy") or {}).get("autoscaling"), (new_data.get("deploy") or {}).get("autoscaling"), "deploy.autoscaling")
     if scaling:
         return Impact(new.name, "rescales", tuple(scaling))
     rest = changed_paths(old_data, new_data)
     return Impact(new.name, "metadata", tuple(rest)) if rest else Impact(new.name, "unchanged")
+
+
+def _at(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path`` of a dumped descriptor, or None."""
+    node: Any = data
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
