@@ -12,6 +12,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from .render.context import stable_sorted, token_blind
+
 __all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "topic_key_arn", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
 
 
@@ -190,7 +192,7 @@ def require_region(stack: cdk.Stack, what: str) -> None:
 
 def ecr_pull(stack: cdk.Stack, images: Sequence[str]) -> list[Grant]:
     """Pull exactly these images' ECR repositories (nothing for images outside ECR)."""
-    repositories = sorted({r for r in (ecr_repository(i) for i in images) if r is not None})
+    repositories = sorted(dict.fromkeys(r for r in (ecr_repository(i) for i in images) if r is not None), key=lambda r: tuple(map(token_blind, r)))
     if not repositories:
         return []
     return [
@@ -211,27 +213,27 @@ def kms_use(stack: cdk.Stack, keys: Sequence[str | None]) -> list[Grant]:
     the alias however the caller names it. ``kms:RequestAlias`` would not do: it is present only
     when the request itself says the alias, and S3 and SageMaker decrypt by the key id stored with
     the data."""
-    arns: set[str] = set()
-    aliases: dict[tuple[str, str], set[str]] = {}  # (region, account) -> alias names
+    arns: list[str] = []
+    aliases: dict[tuple[str, str], list[str]] = {}  # (region, account) -> alias names, in the order given
     for key in (k for k in keys if k):
         if key.startswith("arn:"):
             parts = key.split(":", 5)
             if len(parts) == 6 and parts[5].startswith("alias/"):
-                aliases.setdefault((parts[3], parts[4]), set()).add(parts[5])
+                aliases.setdefault((parts[3], parts[4]), []).append(parts[5])
             else:
-                arns.add(key)
+                arns.append(key)
         elif key.startswith("alias/"):
-            aliases.setdefault((stack_env(stack).region, stack_env(stack).account), set()).add(key)
+            aliases.setdefault((stack_env(stack).region, stack_env(stack).account), []).append(key)
         else:
-            arns.add(f"arn:{stack_env(stack).partition}:kms:{stack_env(stack).region}:{stack_env(stack).account}:key/{key}")
+            arns.append(f"arn:{stack_env(stack).partition}:kms:{stack_env(stack).region}:{stack_env(stack).account}:key/{key}")
     actions = ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"]
-    grants = [statement(actions=actions, resources=sorted(arns))] if arns else []
-    for (region, account), names in sorted(aliases.items()):
+    grants = [statement(actions=actions, resources=stable_sorted(arns))] if arns else []
+    for (region, account), names in sorted(aliases.items(), key=lambda item: tuple(map(token_blind, item[0]))):
         grants.append(statement(
             actions=actions,
             # Key ids behind an alias are unknown at synth: any key of the account, if it has the alias.
             resources=[f"arn:{stack_env(stack).partition}:kms:{region}:{account}:key/*"],
-            conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(names)}},
+            conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": stable_sorted(names)}},
         ))
     return grants
 

@@ -22,6 +22,7 @@ import aws_cdk as cdk
 from constructs import IConstruct
 
 from .iam import Grant
+from .render.context import stable_sorted
 
 __all__ = ["acknowledge", "acknowledge_wildcards", "acknowledgments", "gathers_acknowledgments", "nag_text", "checkov_skip", "FUNCTION_CHECKS", "LOG_GROUP_CHECKS"]
 
@@ -132,7 +133,7 @@ def acknowledge_wildcards(scope: IConstruct, statements: Sequence[Grant], reason
             if "*" in action:
                 findings.append(f"Action::{action}")
     if findings:
-        acknowledge(scope, "AwsSolutions-IAM5", reason, sorted(set(findings)))
+        acknowledge(scope, "AwsSolutions-IAM5", reason, stable_sorted(findings))
 
 
 def checkov_skip(scope: IConstruct, checks: Sequence[tuple[str, str]]) -> None:

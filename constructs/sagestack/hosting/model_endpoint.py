@@ -16,6 +16,7 @@ from ..descriptor.placements import model_variants, placements_of
 from ..iam import placed, read, require_region, stack_env
 from ..nag import gathers_acknowledgments
 from ..render import RenderContext, render_requests
+from ..render.context import stable_sorted
 from ..render.hosting import VARIANT_NAME, needs_code_archive, needs_repack, served_descriptor, variant_model_data, variant_names
 from ..render.scaling import scales_from_zero
 from ._tokens import fill
@@ -102,7 +103,7 @@ class ModelEndpoint(Construct):
         data_of = {key: (variant_model_data(d, v) if v is not None else d.model.model_data) for key, v in zip(model_keys, variants or [None], strict=True)}
 
         self.repacks: dict[str, ModelRepack] = {}
-        model_objects = sorted({uri for uri in data_of.values() if uri})
+        model_objects = stable_sorted(uri for uri in data_of.values() if uri)
         # What the container serves (a multi-model endpoint's served model) and the archives it reads.
         served = served_descriptor(d).model
         assert served is not None
@@ -115,7 +116,7 @@ class ModelEndpoint(Construct):
             source_dir = (base / d.model.source_dir).resolve() if d.model.source_dir else None
             entry = (source_dir or base) / d.model.entry_point
             prefix = f"repacked/{d.name}"
-            for index, uri in enumerate(sorted(set(data_of.values()))):
+            for index, uri in enumerate(stable_sorted(data_of.values())):
                 assert uri is not None
                 self.repacks[uri] = ModelRepack(
                     self, "Repack" if index == 0 else f"Repack{index + 1}", model_data=uri, entry_point=Path(entry), source_dir=source_dir,
@@ -148,7 +149,7 @@ class ModelEndpoint(Construct):
             responses = [fill({"p": prefix}, values)["p"] for a in access for prefix in a.write_prefixes]
             topics = [t for a in access for t in a.notification_topics]
             self.role = ModelExecutionRole(
-                self, "ExecutionRole", model_data=model_objects, images=sorted({rendered[k]["PrimaryContainer"]["Image"] for k in model_keys}),
+                self, "ExecutionRole", model_data=model_objects, images=stable_sorted(rendered[k]["PrimaryContainer"]["Image"] for k in model_keys),
                 endpoint_name=self.endpoint_name, kms_keys=kms, vpc=served.subnets is not None, capture_destinations=capture_prefixes,
                 write_prefixes=responses, notification_topics=topics, inference_component_name=self.inference_component_name,
             )

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from ..iam import Grant, ecr_pull, kms_use, placed, role_with_grants, stack_env, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
+from ..render.context import stable_sorted
 from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelExecutionRole"]
@@ -65,7 +66,7 @@ class ModelExecutionRole(Construct):
             bucket, key = s3_bucket_and_key(uri)
             objects.append(f"arn:{partition}:s3:::{bucket}/{key}")
         if objects:
-            self._allow(statement(actions=["s3:GetObject"], resources=sorted(set(objects))))
+            self._allow(statement(actions=["s3:GetObject"], resources=stable_sorted(objects)))
         for grant in ecr_pull(stack, images):
             self._allow(grant)
         logs_arn = f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker"
@@ -95,7 +96,7 @@ class ModelExecutionRole(Construct):
             reads.append(f"arn:{partition}:s3:::{bucket}/{key.rstrip('*')}*")
             self._allow(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": [f"{key.rstrip('*')}*"]}}))
         if reads:
-            self._allow(statement(actions=["s3:GetObject"], resources=sorted(set(reads))))
+            self._allow(statement(actions=["s3:GetObject"], resources=stable_sorted(reads)))
         for prefix in write_prefixes:  # "s3://b/dir/" is a directory, "s3://b/name-" a key prefix
             bucket, key = s3_bucket_and_key(prefix)
             self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
@@ -106,7 +107,7 @@ class ModelExecutionRole(Construct):
             key += f"{endpoint_name}/" if endpoint_name is not None else ""
             self._allow(statement(actions=["s3:PutObject"], resources=[f"arn:{partition}:s3:::{bucket}/{key}*"]))
         if notification_topics:
-            self._allow(statement(actions=["sns:Publish"], resources=sorted(set(notification_topics))))
+            self._allow(statement(actions=["sns:Publish"], resources=stable_sorted(notification_topics)))
         for grant in kms_use(stack, kms_keys) + vpc_network_interfaces(vpc):
             self._allow(grant)
         self.role = role_with_grants(self, "Role", service="sagemaker.amazonaws.com", description="SageMaker model execution role (sagestack)", grants=self.statements)

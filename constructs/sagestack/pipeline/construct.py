@@ -37,6 +37,7 @@ from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
 from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
+from ..render.context import stable_sorted
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
 from ..render.inference_component import COMPONENT_SCALING_DIMENSION, component_scales_from_zero, creates_endpoint, no_capacity_alarm
 from ..render.scaling import SCALING_DIMENSION, SCALING_NAMESPACE, backlog_alarm, scales_from_zero
@@ -516,9 +517,9 @@ class TrainingPipeline(Construct):
         # A processing step's output (s3://{{ArtifactBucket}}/{{TrainingJobName}}-<step>/...): this model's run folders.
         iam_reads = [uri.replace("{{ArtifactBucket}}", self._bucket_name).replace("{{TrainingJobName}}", self._run_folder) for uri in reads]
         if iam_reads:
-            statements.append(statement(actions=["s3:GetObject"], resources=sorted({prefix_arn(u)[2] for u in iam_reads})))
-            for bucket in sorted({prefix_arn(u)[0] for u in iam_reads}):
-                keys = sorted({prefix_arn(u)[1] + "*" for u in iam_reads if prefix_arn(u)[0] == bucket})
+            statements.append(statement(actions=["s3:GetObject"], resources=stable_sorted(prefix_arn(u)[2] for u in iam_reads)))
+            for bucket in stable_sorted(prefix_arn(u)[0] for u in iam_reads):
+                keys = stable_sorted(prefix_arn(u)[1] + "*" for u in iam_reads if prefix_arn(u)[0] == bucket)
                 statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": keys}}))
         # Every S3 location the job writes to, from the request itself (model output, Debugger and
         # profiler output, checkpoints), so a location the descriptor adds is never left out.
@@ -529,7 +530,7 @@ class TrainingPipeline(Construct):
         if checkpoint:
             outputs.append(checkpoint)
             statements.append(statement(actions=["s3:GetObject"], resources=[prefix_arn(checkpoint)[2]]))
-        writes = sorted({prefix_arn(u)[2] for u in outputs if u != shared_out})
+        writes = stable_sorted(prefix_arn(u)[2] for u in outputs if u != shared_out)
         if shared_out in outputs:  # the shared artifact bucket: only this model's keys in it
             # what arn_for_objects makes (the bucket's ARN, "/", the key pattern), with one read of the ARN
             writes += [f"{read(self.artifact_bucket, 'bucket_arn')}/{k}" for k in (f"{self._job_folder}/*", f"{self.prefix}/*")]
@@ -554,5 +555,5 @@ class TrainingPipeline(Construct):
             "cloudwatch:PutMetricData (namespace-conditioned) take no resource; KMS keys named by alias are any key of the account "
             "conditioned on kms:ResourceAliases (the key id behind an alias is unknown at synth); EC2 network-interface actions for VPC jobs.",
         )
-        readable = sorted({u.rstrip("/") for u in reads if "{{" not in u})  # a run input may name these prefixes
+        readable = stable_sorted(u.rstrip("/") for u in reads if "{{" not in u)  # a run input may name these prefixes
         return role, readable, writable

@@ -20,6 +20,7 @@ from ..hosting._tokens import s3_bucket_and_key
 from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, stack_of, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
 from ..render import RenderContext
+from ..render.context import stable_sorted
 from ..render.processing import create_processing_job, runproc_script
 from ..render.sourcedir import sourcedir_archive
 from ..render.training import role_arn
@@ -115,12 +116,12 @@ class ProcessingAssets:
         statements: list[Grant] = []
         code = [a.bucket.arn_for_objects(a.s3_object_key) for a in self.assets]
         if reads or code:
-            statements.append(statement(actions=["s3:GetObject"], resources=sorted({object_arn(u) for u in reads}) + code))
-        for bucket in sorted({s3_bucket_and_key(u)[0] for u in reads}):
-            prefixes = sorted({s3_bucket_and_key(u)[1].rstrip("/") + "*" for u in reads if s3_bucket_and_key(u)[0] == bucket})
+            statements.append(statement(actions=["s3:GetObject"], resources=stable_sorted(object_arn(u) for u in reads) + code))
+        for bucket in stable_sorted(s3_bucket_and_key(u)[0] for u in reads):
+            prefixes = stable_sorted(s3_bucket_and_key(u)[1].rstrip("/") + "*" for u in reads if s3_bucket_and_key(u)[0] == bucket)
             statements.append(statement(actions=["s3:ListBucket"], resources=[f"arn:{partition}:s3:::{bucket}"], conditions={"StringLike": {"s3:prefix": prefixes}}))
         if writes:
-            statements.append(statement(actions=["s3:PutObject"], resources=sorted({object_arn(u) for u in writes})))
+            statements.append(statement(actions=["s3:PutObject"], resources=stable_sorted(object_arn(u) for u in writes)))
         statements += ecr_pull(stack, images)
         group = f"arn:{partition}:logs:{stack_env(stack).region}:{stack_env(stack).account}:log-group:/aws/sagemaker/ProcessingJobs"
         statements.append(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))

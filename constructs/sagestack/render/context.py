@@ -11,10 +11,11 @@ token; tests substitute example values. Every placeholder a renderer may emit is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RenderContext", "PLACEHOLDERS", "placeholders_in", "substitute", "ph"]
+__all__ = ["RenderContext", "PLACEHOLDERS", "placeholders_in", "substitute", "ph", "token_blind", "stable_sorted"]
 
 #: Placeholder name → what fills it.
 PLACEHOLDERS: dict[str, str] = {
@@ -105,3 +106,21 @@ def substitute(value: Any, values: dict[str, str], *, qualified_from_base: bool 
     if isinstance(value, list):
         return [substitute(v, values) for v in value]
     return value
+
+
+# Deploy-time values: once the constructs fill the placeholders, a string may hold CDK tokens.
+_TOKEN = re.compile(r"\$\{Token\[[^\]]+\]\}")
+
+
+def token_blind(text: str) -> str:
+    """``text`` with each CDK token (``${Token[...]}``) as one character that sorts first: a sort
+    key that does not depend on the order the tokens were made in, which their numbers tell."""
+    return _TOKEN.sub("\x00", text)
+
+
+def stable_sorted(values: Iterable[str]) -> list[str]:
+    """``values`` without repeats, sorted by their text with tokens blinded. Values that differ
+    only in their tokens keep the order they came in (the sort is stable), so a template does not
+    change when an app makes its tokens in another order. ``values`` must come in a deterministic
+    order: a generator or a list, not a set."""
+    return sorted(dict.fromkeys(values), key=token_blind)

@@ -32,7 +32,7 @@ from typing import Any
 from ...descriptor import ModelDescriptor
 from ...descriptor.condition import COMPARISONS, Check, Report
 from ...render import RenderContext
-from ...render.context import substitute
+from ...render.context import stable_sorted, substitute, token_blind
 from ...render.processing import output_uri
 from .base import NEXT, SDK_TRANSIENT, Allow, Builder, Fragment, GrantContext, PipelineResources, StepContext, _Dynamic, _escape, _retry, allow, to_parameters
 from .tuning import TRAINING_JOB_SUFFIX
@@ -447,5 +447,5 @@ def kms_decrypt(keys: list[str | None], g: GrantContext) -> list[Allow]:
         else:
             arns.append(key if key.startswith("arn:") else g.arn("kms", f"key/{key}"))
     out = [allow(["kms:Decrypt"], arns)] if arns else []
-    out += [allow(["kms:Decrypt"], [account], {"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(names)}}) for account, names in sorted(aliases.items())]
+    out += [allow(["kms:Decrypt"], [account], {"ForAnyValue:StringEquals": {"kms:ResourceAliases": stable_sorted(names)}}) for account, names in sorted(aliases.items(), key=lambda item: token_blind(item[0]))]
     return out
