@@ -101,6 +101,14 @@ class SharedStack(_CatalogStack):
         values = (self.resources.artifact_bucket.bucket_name, self.resources.topic.topic_arn, self.resources.key.key_arn)
         for export, value in zip(self.EXPORTS, values, strict=True):
             cdk.CfnOutput(self, export, value=value, export_name=f"{self.name}:{export}")
+        self._imported: dict[str, str] | None = None
+
+    @property
+    def imported(self) -> dict[str, str]:
+        """Each export as another stack imports it (``Fn::ImportValue`` of its name), made once."""
+        if self._imported is None:
+            self._imported = {name: cdk.Fn.import_value(f"{self.name}:{name}") for name in self.EXPORTS}
+        return self._imported
 
 
 
@@ -138,9 +146,9 @@ class ModelStack(_CatalogStack):
         bucket, topic = None, None
         if shared is not None:
             self.add_stack_dependency(shared)
-            # Made per stack (not shared by the catalog's stacks): sagestack sorts IAM resources by their
-            # text, which holds each token's number, so the templates depend on when it is made.
-            imported = {name: cdk.Fn.import_value(f"{shared.name}:{name}") for name in SharedStack.EXPORTS}
+            # One token per export for the whole catalog: an import resolves to the same
+            # Fn::ImportValue in any stack, and the templates' order does not depend on token numbers.
+            imported = shared.imported
             # The constructs read an imported bucket's name, a topic's ARN and its key's ARN as they
             # were given (CDK keeps them as they are): known here, so never asked for through jsii.
             bucket = known(s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"]), bucket_name=imported["ArtifactBucketName"])
