@@ -344,7 +344,7 @@ class TrainingPipeline(Construct):
         if d.deploy is not None or d.transformer is not None or (self.registry is not None and not registry_retained):  # runs create models (and an endpoint) or packages
             self._teardown(d, runs, None if registry_retained else self.model_package_group)
         cdk.CfnOutput(self, "StateMachineArn", value=read(self.state_machine, "state_machine_arn"), description=f"Start a run of {d.name}")
-        if self.multi_model is not None and "{{ArtifactBucket}}" not in self.multi_model.prefix:  # a preview's copies: the run's output names each
+        if self.multi_model is not None and not self.multi_model.in_artifact_bucket:  # a preview's copies: the run's output names each
             cdk.CfnOutput(self, "MultiModelPrefix", value=self.multi_model.prefix, description=f"Where each run of {d.name} adds its model (<stem>/<run name>.tar.gz, the run's target_model)")
         if self.endpoint_name is not None:
             cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")

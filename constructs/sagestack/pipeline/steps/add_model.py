@@ -50,6 +50,11 @@ class MultiModelTarget:
     prefix: str
     endpoint_name: str | None = None
 
+    @property
+    def in_artifact_bucket(self) -> bool:
+        """The prefix is in the stack's own artifact bucket (a preview's), named at deploy time."""
+        return destination(self.prefix, "")[0] == ARTIFACT_BUCKET
+
 
 def multi_model_target(d: ModelDescriptor, catalog: dict[str, ModelDescriptor], environment: str, *, preview: bool = False) -> MultiModelTarget | None:
     """The target of ``d``'s add_model: ``model_data_prefix``, or the prefix and endpoint name of
@@ -74,7 +79,7 @@ def copy_key(d: ModelDescriptor, target: MultiModelTarget, artifact_bucket: str 
     artifact bucket's placeholder becomes ``artifact_bucket`` when given (a CDK token or a name,
     inserted verbatim)."""
     bucket, key_prefix = destination(target.prefix, model_data_stem(d))
-    if bucket == ARTIFACT_BUCKET and artifact_bucket is not None:
+    if target.in_artifact_bucket and artifact_bucket is not None:
         bucket = artifact_bucket
     return bucket, key_prefix
 
@@ -136,7 +141,7 @@ def summary(d: ModelDescriptor, target: MultiModelTarget | None, artifact_bucket
     assert target is not None
     bucket, key_prefix = copy_key(d, target, artifact_bucket)
     # The artifact bucket's name is a deploy-time value: inserted verbatim (it holds none of ' { } \\).
-    literal = bucket if destination(target.prefix, "")[0] == ARTIFACT_BUCKET else _escape(bucket)
+    literal = bucket if target.in_artifact_bucket else _escape(bucket)
     out: dict[str, Any] = {
         "added_model_data.$": f"States.Format('s3://{literal}/{_escape(key_prefix)}{{}}{ARCHIVE_SUFFIX}', $.run.name)",
         "target_model.$": target_model(d),
