@@ -679,6 +679,14 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
     return [r for r in results if r is not None]
 
 
+def _reject(result: LoadResult, issue: Issue) -> Issue:
+    """A check across files refuses ``result``'s descriptor: ``issue`` joins its file's problems
+    and the descriptor is dropped (nothing half-built). Returns ``issue``."""
+    result.issues.append(issue)
+    result.descriptor = None
+    return issue
+
+
 def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None) -> Catalog:
     """Every descriptor under ``paths``, validated; plus checks across files (unique names).
     ``workers``: as :func:`load_files` takes it."""
@@ -694,10 +702,7 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
         if desc is None:
             continue
         if desc.name in seen:
-            issue = Issue(result.file, desc.line_of("name"), "name", f"model name already used by {seen[desc.name].file}", allowed="a name unique in the catalog", got=desc.name)
-            issues.append(issue)
-            result.issues.append(issue)
-            result.descriptor = None
+            issues.append(_reject(result, Issue(result.file, desc.line_of("name"), "name", f"model name already used by {seen[desc.name].file}", allowed="a name unique in the catalog", got=desc.name)))
             continue
         seen[desc.name] = result
         if desc.deploy is not None and desc.deploy.endpoint_name and joins_endpoint(desc.deploy):
@@ -705,10 +710,7 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
         elif desc.deploy is not None and desc.deploy.endpoint_name:
             other = endpoints.get(desc.deploy.endpoint_name)
             if other is not None:
-                issue = Issue(result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"endpoint name already used by {other.file}", got=desc.deploy.endpoint_name)
-                issues.append(issue)
-                result.issues.append(issue)
-                result.descriptor = None
+                issues.append(_reject(result, Issue(result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"endpoint name already used by {other.file}", got=desc.deploy.endpoint_name)))
             else:
                 endpoints[desc.deploy.endpoint_name] = result
     for result in joiners:
@@ -718,24 +720,18 @@ def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: Pyth
         assert desc is not None and desc.deploy is not None and desc.deploy.endpoint_name is not None
         owner = endpoints.get(desc.deploy.endpoint_name)
         if owner is not None and owner.descriptor is not None and owner.descriptor.deploy is not None and not owner.descriptor.deploy.inference_component_based():
-            issue = Issue(
+            issues.append(_reject(result, Issue(
                 result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name", f"names the endpoint of {owner.file}, which is model-based: it holds no inference components",
                 allowed="an endpoint with endpoint_type inference-component-based", got=desc.deploy.endpoint_name,
-            )
-            issues.append(issue)
-            result.issues.append(issue)
-            result.descriptor = None
+            )))
         elif owner is not None and owner.descriptor is not None and owner.descriptor.estimator is not None and desc.estimator is None:
             # CloudFormation would create this component at deploy time, before any run of the
             # owner's pipeline has created the endpoint: the first deploy would fail.
-            issue = Issue(
+            issues.append(_reject(result, Issue(
                 result.file, desc.line_of("deploy", "endpoint_name"), "deploy.endpoint_name",
                 f"names the endpoint of {owner.file}, which its pipeline creates at run time: CloudFormation cannot add this component before a run has created it",
                 allowed="an endpoint a model: descriptor owns (model + deploy with initial_instance_count), or an estimator descriptor whose pipeline adds the component", got=desc.deploy.endpoint_name,
-            )
-            issues.append(issue)
-            result.issues.append(issue)
-            result.descriptor = None
+            )))
     issues += _check_add_model(results, seen)
     return Catalog(results, sorted(set(issues)))
 

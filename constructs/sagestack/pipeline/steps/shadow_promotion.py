@@ -26,6 +26,12 @@ LIVE_CONFIG = "$.live_config"
 SHADOW_MODEL = f"{LIVE_CONFIG}.ShadowProductionVariants[0].ModelName"
 
 
+def promoting(then: str) -> dict[str, object]:
+    """The Choice rule of a run started with ``{"promote_shadow": true}`` (the key may be absent), going to ``then``."""
+    promote = f"$.input.{PROMOTE_INPUT}"
+    return {"And": [{"Variable": promote, "IsPresent": True}, {"Variable": promote, "BooleanEquals": True}], "Next": then}
+
+
 def promotes(d: ModelDescriptor) -> bool:
     return d.estimator is not None and has_shadow(d)
 
@@ -40,11 +46,10 @@ class ShadowPromotion(Fragment):
         d = s.d
         name = s.resources.endpoint_name
         assert name is not None
-        promote = f"$.input.{PROMOTE_INPUT}"
         b.add(PROMOTE_STATE, {
             "Type": "Choice",
             "Comment": f"Started with {{\"{PROMOTE_INPUT}\": true}}: the shadow's model goes to production, nothing is trained; else train.",
-            "Choices": [{"And": [{"Variable": promote, "IsPresent": True}, {"Variable": promote, "BooleanEquals": True}], "Next": "Find live endpoint"}],
+            "Choices": [promoting("Find live endpoint")],
             "Default": NEXT,
         })
         nothing = b.failure("Shadow", "NoShadowToPromote", cause=f"States.Format('endpoint {name} serves config {{}}, which has no shadow variant: nothing to promote', $.endpoint.EndpointConfigName)")

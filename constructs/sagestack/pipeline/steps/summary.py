@@ -11,7 +11,7 @@ from ...render.inference_component import creates_endpoint
 from .add_model import summary as added_model
 from .base import NEXT, Builder, Fragment, PipelineResources, StepContext
 from .endpoint import endpoint_config_summary
-from .shadow_promotion import LIVE_CONFIG, PROMOTE_INPUT, SHADOW_MODEL, promotes
+from .shadow_promotion import LIVE_CONFIG, SHADOW_MODEL, promotes, promoting
 
 
 class Summary(Fragment):
@@ -44,10 +44,9 @@ class Summary(Fragment):
         b.add("Summarize", {"Type": "Pass", "Comment": "The execution's output.", "Parameters": summary, "Next": NEXT})
         if not promotes(d):
             return "Summarize"
-        promote = f"$.input.{PROMOTE_INPUT}"
         b.add("Promotion run?", {
             "Type": "Choice",
-            "Choices": [{"And": [{"Variable": promote, "IsPresent": True}, {"Variable": promote, "BooleanEquals": True}], "Next": "Summarize promotion"}],
+            "Choices": [promoting("Summarize promotion")],
             "Default": "Summarize",
         })
         b.add("Summarize promotion", {
