@@ -27,6 +27,7 @@ from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
 from sagestack.iam import StackEnv, known
+from sagestack.jsii_batch import call
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.pipeline.steps.add_model import MultiModelTarget
@@ -50,6 +51,17 @@ def _account_id() -> str:
     return _ACCOUNT_ID[0]
 
 
+_PARTITIONS: dict[str, str] = {}
+
+
+def _partition(stack: cdk.Stack, region: str) -> str:
+    """``stack.partition``: what aws-cdk-lib gives every stack of one region (the partition's
+    name, or the AWS::Partition token where the region is unknown to it), read once per region."""
+    if region not in _PARTITIONS:
+        _PARTITIONS[region] = stack.partition
+    return _PARTITIONS[region]
+
+
 def stack_name(name: str, suffix: str | None = None) -> str:
     """``sagestack-<name>``, plus ``-<suffix>`` outside the default environment."""
     return f"{STACK_PREFIX}{name}" + (f"-{suffix}" if suffix else "")
@@ -70,15 +82,18 @@ class _CatalogStack(cdk.Stack):
         super().__init__(scope, self.name, env=env, description=description if short else None)
         if not short:
             self.template_options.description = description
-        if isinstance(scope, cdk.App):  # what the constructs read of their stack, known here (one jsii read, not five)
-            self.__dict__["_sagestack_env"] = StackEnv(self.partition, region, account or _account_id(), self.name)
-        self.tags_of = cdk.Tags.of(self)
-        self.tags_of.add(ENVIRONMENT_TAG, environment)
+        if isinstance(scope, cdk.App):  # what the constructs read of their stack, known here (no jsii read, not five)
+            self.__dict__["_sagestack_env"] = StackEnv(_partition(self, region), region, account or _account_id(), self.name)
+        self.tag(ENVIRONMENT_TAG, environment)
         if preview is not None:
-            self.tags_of.add(PREVIEW_TAG, preview)
-            self.tags_of.add(TTL_TAG, str(ttl_hours))
+            self.tag(PREVIEW_TAG, preview)
+            self.tag(TTL_TAG, str(ttl_hours))
             # A preview leaves nothing behind: `cdk destroy` deletes every resource it created.
-            cdk.RemovalPolicies.of(self).destroy()
+            call("aws-cdk-lib:RemovalPolicies", ("of", self), ("destroy",))
+
+    def tag(self, key: str, value: str) -> None:
+        """``cdk.Tags.of(self).add(key, value)``, as a deferred call (``sagestack.jsii_batch``)."""
+        call("aws-cdk-lib:Tags", ("of", self), ("add", key, value))
 
 
 class SharedStack(_CatalogStack):
@@ -145,7 +160,7 @@ class ModelStack(_CatalogStack):
         label = preview or environment
         bucket, topic = None, None
         if shared is not None:
-            self.add_stack_dependency(shared)
+            call(self, ("addStackDependency", shared))
             # One token per export for the whole catalog: an import resolves to the same
             # Fn::ImportValue in any stack, and the templates' order does not depend on token numbers.
             imported = shared.imported
@@ -165,6 +180,6 @@ class ModelStack(_CatalogStack):
                 self, "Training", descriptor=descriptor, environment=label, artifact_bucket=bucket, notification_topic=topic, name_suffix=suffix, triggers_enabled=preview is None, registry_retained=preview is None,
                 multi_model=multi_model,
             )
-        self.tags_of.add(MODEL_TAG, descriptor.name)
+        self.tag(MODEL_TAG, descriptor.name)
         for tag in descriptor.tags:
-            self.tags_of.add(tag.Key, tag.Value)
+            self.tag(tag.Key, tag.Value)

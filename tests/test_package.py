@@ -24,6 +24,8 @@ def test_wheel_holds_the_library_and_its_handlers(tmp_path: Path) -> None:
     expected = {str(p.relative_to(source)) for p in (source / "sagestack").rglob("*") if p.is_file() and p.suffix in (".py", ".typed") and "__pycache__" not in p.parts}
     assert expected - names == set()
     assert {"sagestack/pipeline/run_input/index.py", "sagestack/handlers/teardown.py", "sagestack/handlers/repack.py", "sagestack/handlers/cfn_response.py", "sagestack/py.typed"} <= names
+    # the Node module sagestack.jsii_batch loads, every file of it
+    assert {f"sagestack/jsii_batch/{name}" for name in ("package.json", ".jsii", "index.js")} <= names
     assert not [n for n in names if n.startswith("constructs/")]
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "Requires-Dist: aws-cdk-lib" in zipfile.ZipFile(wheel).read(metadata).decode()

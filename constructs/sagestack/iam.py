@@ -12,9 +12,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from .jsii_batch import evaluate, result, value
 from .render.context import stable_sorted, token_blind
 
-__all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "topic_key_arn", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_document", "role_with_grants", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
+__all__ = ["Grant", "StackEnv", "stack_env", "read", "known", "topic_key_arn", "placed", "stack_of", "logical_id", "default_policy_id", "path_in_stack", "statement", "policy_json", "role_with_grants", "role_expression", "ecr_pull", "kms_use", "vpc_network_interfaces", "require_region"]
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,14 @@ def logical_id(path: Sequence[str]) -> str:
     return "".join(re.sub("[^A-Za-z0-9]", "", i) for i in kept if i != "Resource")[:240] + digest
 
 
-def default_policy_id(stack: cdk.Stack, role: iam.Role, path: Sequence[str]) -> str:
+def default_policy_id(stack: cdk.Stack, role: Any, path: Sequence[str]) -> str | dict[str, Any]:
     """The logical ID of ``role``'s DefaultPolicy, whose resource is at ``path`` in ``stack``:
-    computed without jsii, unless the stack allocates logical IDs its own way."""
+    computed without jsii, unless the stack allocates logical IDs its own way; then the stack is
+    asked when the call that takes it runs (a :func:`.jsii_batch.value`: the policy may be made
+    by a call of the same batch, and ``role`` may be a :func:`.jsii_batch.result`)."""
     if type(stack)._allocate_logical_id is cdk.Stack._allocate_logical_id:
         return logical_id(path)
-    return stack.get_logical_id(role.node.find_child("DefaultPolicy").node.default_child)  # type: ignore[arg-type]  # a CfnPolicy, a CfnElement
+    return value(stack, ("getLogicalId", value(role, "node", ("findChild", "DefaultPolicy"), "node", "defaultChild")))
 
 
 def statement(*, actions: Sequence[str], resources: Sequence[str], conditions: dict[str, Any] | None = None) -> Grant:
@@ -140,16 +143,28 @@ def statement(*, actions: Sequence[str], resources: Sequence[str], conditions: d
     return Grant(tuple(actions), tuple(resources), conditions)
 
 
-def policy_document(grants: Sequence[Grant]) -> iam.PolicyDocument:
-    return iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [g.to_json() for g in grants]})
+def policy_json(grants: Sequence[Grant]) -> dict[str, Any]:
+    """The policy document of ``grants`` (``iam.PolicyDocument.from_json`` takes it)."""
+    return {"Version": "2012-10-17", "Statement": [g.to_json() for g in grants]}
 
 
 def role_with_grants(scope: Construct, construct_id: str, *, service: str, description: str, grants: Sequence[Grant]) -> iam.Role:
     """A role for ``service`` whose permissions are an inline policy: they exist as soon as the
     role does, so nothing that uses the role waits for a separate AWS::IAM::Policy (CDK's own
-    grants, e.g. log writing, still go to the role's DefaultPolicy)."""
-    inline = {"sagestack": policy_document(grants)} if grants else None
-    return iam.Role(scope, construct_id, assumed_by=service_principal(service), description=description, inline_policies=inline)
+    grants, e.g. log writing, still go to the role's DefaultPolicy). Made with its ARN in one
+    jsii request (three as Python calls: the document, the role, its ARN)."""
+    role, arn = evaluate(role_expression(scope, construct_id, service=service, description=description, grants=grants), (result(0), "roleArn"))
+    return known(role, role_arn=arn)  # type: ignore[no-any-return]  # an iam.Role, as jsii returns it
+
+
+def role_expression(scope: Construct, construct_id: str, *, service: str, description: str, grants: Sequence[Grant]) -> tuple[Any, ...]:
+    """``iam.Role(scope, construct_id, assumed_by=<service>, description=description,
+    inline_policies={"sagestack": iam.PolicyDocument.from_json(<grants>)})`` as a
+    :mod:`.jsii_batch` expression, to make with other calls in one request."""
+    props: dict[str, Any] = {"assumedBy": service_principal(service), "description": description}
+    if grants:
+        props["inlinePolicies"] = {"sagestack": value("aws-cdk-lib:aws_iam.PolicyDocument", ("fromJson", policy_json(grants)))}
+    return ("aws-cdk-lib:aws_iam.Role", ("new", scope, construct_id, props))
 
 
 _principals: dict[str, iam.ServicePrincipal] = {}

@@ -4,11 +4,11 @@ cdk-nag 3 reads CDK's own acknowledgments (``Validations.of(construct).acknowled
 several findings on one resource is acknowledged per finding (``AwsSolutions-IAM5[Resource::*]``).
 An acknowledgment on a construct covers its children.
 
-Each acknowledgment is two jsii round trips, and the text of a finding that holds a token a third,
-so the constructs gather them: inside ``with acknowledgments(scope):`` every ``acknowledge`` and
+Each acknowledgment would be two jsii round trips, and the text of a finding that holds a token a
+third, so the constructs gather them: inside ``with acknowledgments(scope):`` every ``acknowledge`` and
 ``acknowledge_wildcards`` is collected and attached to ``scope`` once, when the block ends, with
-every token resolved in one call (an outer block gathers for the inner ones; outside any block an
-acknowledgment is attached at once).
+every token resolved in one call, as a deferred call (``sagestack.jsii_batch``; an outer block gathers
+for the inner ones; outside any block an acknowledgment is attached at once).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import aws_cdk as cdk
 from constructs import IConstruct
 
 from .iam import Grant
+from .jsii_batch import call, deferred
 from .render.context import stable_sorted
 
-__all__ = ["acknowledge", "acknowledge_wildcards", "acknowledgments", "gathers_acknowledgments", "nag_text", "checkov_skip", "FUNCTION_CHECKS", "LOG_GROUP_CHECKS"]
+__all__ = ["acknowledge", "acknowledge_wildcards", "acknowledgments", "gathers_acknowledgments", "nag_text", "checkov_skip", "checkov_metadata", "FUNCTION_CHECKS", "LOG_GROUP_CHECKS"]
 
 
 class _Collected:
@@ -52,7 +53,7 @@ class _Collected:
             for reason in reasons:
                 if reason not in merged.setdefault(texts.get(i, i), []):
                     merged[texts.get(i, i)].append(reason)
-        cdk.Validations.of(scope).acknowledge(*[cdk.Acknowledgment(id=i, reason=" ".join(reasons)) for i, reasons in merged.items()])
+        call("aws-cdk-lib:Validations", ("of", scope), ("acknowledge", *({"id": i, "reason": " ".join(reasons)} for i, reasons in merged.items())))
 
 
 _gathering: list[_Collected] = []
@@ -79,11 +80,12 @@ _Init = TypeVar("_Init", bound=Callable[..., None])
 
 def gathers_acknowledgments(init: _Init) -> _Init:
     """A construct's ``__init__`` whose acknowledgments (its children's too) are attached to the
-    construct once, when it is built."""
+    construct once, when it is built, and whose deferred calls (``sagestack.jsii_batch``) run then,
+    in one jsii request."""
 
     @functools.wraps(init)
     def wrapper(self: IConstruct, *args: Any, **kwargs: Any) -> None:
-        with acknowledgments(self):  # the scope is used once __init__ has built it
+        with deferred(), acknowledgments(self):  # the scope is used once __init__ has built it
             init(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]  # the same signature as init (functools.wraps), which mypy cannot see
@@ -139,9 +141,13 @@ def acknowledge_wildcards(scope: IConstruct, statements: Sequence[Grant], reason
 def checkov_skip(scope: IConstruct, checks: Sequence[tuple[str, str]]) -> None:
     """Skip checkov's ``checks`` (id, reason) on ``scope``'s CloudFormation resource: its
     ``Metadata.checkov.skip``, which checkov reads from the template, so the reason ships with it."""
-    resource = scope if isinstance(scope, cdk.CfnResource) else scope.node.default_child
-    assert isinstance(resource, cdk.CfnResource), scope
-    resource.add_metadata("checkov", {"skip": [{"id": check, "comment": reason} for check, reason in checks]})
+    path = () if isinstance(scope, cdk.CfnResource) else ("node", "defaultChild")  # an L2's own resource
+    call(scope, *path, ("addMetadata", *checkov_metadata(checks)))
+
+
+def checkov_metadata(checks: Sequence[tuple[str, str]]) -> tuple[str, dict[str, Any]]:
+    """The metadata entry (key, value) that skips checkov's ``checks`` (id, reason)."""
+    return "checkov", {"skip": [{"id": check, "comment": reason} for check, reason in checks]}
 
 
 #: checkov findings on sagestack's Lambda functions (run-input check, repack, teardown), with their reasons.

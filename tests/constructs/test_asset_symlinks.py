@@ -28,14 +28,33 @@ def _asset_calls() -> list[tuple[Path, ast.Call]]:
     return calls
 
 
+def _batched_asset_calls() -> list[tuple[Path, ast.Tuple]]:
+    """Assets made through sagestack.jsii_batch: a ("fromAsset", path, options) step."""
+    steps = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Constant) and node.elts[0].value in ASSET_STEPS:
+                steps.append((path, node))
+    return steps
+
+
+ASSET_STEPS = {"fromAsset", "fromDockerBuild"}
+
+
 def test_every_asset_blocks_external_links() -> None:
     calls = _asset_calls()
-    assert len(calls) >= 4  # the training archive, the inference code, two handler directories
+    batched = _batched_asset_calls()
+    assert len(calls) + len(batched) >= 4  # the training archive, the inference code, the functions' code, processing code
     loose = []
     for path, call in calls:
         mode = next((k.value for k in call.keywords if k.arg in ("follow_symlinks", "follow")), None)
         if not (isinstance(mode, ast.Attribute) and mode.attr in ("BLOCK_EXTERNAL", "NEVER")):
             loose.append(f"{path.relative_to(REPO_ROOT)}:{call.lineno}")
+    for path, step in batched:
+        options = step.elts[2] if len(step.elts) > 2 else None
+        modes = [v for k, v in zip(options.keys, options.values, strict=True) if isinstance(k, ast.Constant) and k.value == "followSymlinks"] if isinstance(options, ast.Dict) else []
+        if not any(ast.unparse(m).endswith(("SymlinkFollowMode.BLOCK_EXTERNAL')", "SymlinkFollowMode.NEVER')")) for m in modes):
+            loose.append(f"{path.relative_to(REPO_ROOT)}:{step.lineno}")
     assert not loose, f"assets without follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL: {loose}"
 
 

@@ -12,6 +12,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from ..descriptor.deploy import Autoscaling
+from ..jsii_batch import call
 from ..render.scaling import (
     ENDPOINT_METRICS_NAMESPACE,
     SCALING_DIMENSION,
@@ -82,18 +83,18 @@ class VariantAutoscaling(Construct):
             max_capacity=config.max_capacity,
             scheduled_actions=scheduled or None,
         )
-        self.target.node.add_dependency(endpoint)
+        call(self.target, "node", ("addDependency", endpoint))
         self.policy = aas.CfnScalingPolicy(
             self, "Policy", policy_name=target_tracking_policy_name(endpoint_name, variant), policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref,
         )
         # The rendered configuration (the same a pipeline run puts), in the API's shape, which is
         # CloudFormation's.
-        self.policy.add_property_override("TargetTrackingScalingPolicyConfiguration", target_tracking_configuration(config, endpoint_name, variant))
+        call(self.policy, ("addPropertyOverride", "TargetTrackingScalingPolicyConfiguration", target_tracking_configuration(config, endpoint_name, variant)))
         self.scale_from_zero: aas.CfnScalingPolicy | None = None
         self.backlog_alarm: cloudwatch.CfnAlarm | None = None
         if scales_from_zero:
             self.scale_from_zero = aas.CfnScalingPolicy(
                 self, "ScaleFromZero", policy_name=scale_from_zero_policy_name(endpoint_name, variant), policy_type="StepScaling", scaling_target_id=self.target.ref,
             )
-            self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", scale_from_zero_configuration(config))
+            call(self.scale_from_zero, ("addPropertyOverride", "StepScalingPolicyConfiguration", scale_from_zero_configuration(config)))
             self.backlog_alarm = cfn_alarm(self, "BacklogAlarm", backlog_alarm(endpoint_name, variant), self.scale_from_zero)

@@ -7,6 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
+from ..jsii_batch import call
 from ..nag import acknowledge
 
 __all__ = ["SageMakerEndpointConfig"]
@@ -31,7 +32,7 @@ class SageMakerEndpointConfig(Construct):
             # Elastic Inference reached end of life in April 2024. botocore and CDK still carry
             # AcceleratorType, current CloudFormation schemas do not (cfn-lint E3002). Synthesized as
             # the SDK would send it; validation has already warned that it will not deploy.
-            self.resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["E3002"]}})
+            call(self.resource, ("addMetadata", "cfn-lint", {"config": {"ignore_checks": ["E3002"]}}))
             acknowledge(
                 self.resource, "CloudFormation-Validate::F3002",
                 "AcceleratorType (Elastic Inference) is not in current CloudFormation schemas: end of life since April 2024; synthesized as the SDK sends it, and validation warned",

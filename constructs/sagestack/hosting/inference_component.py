@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from ..descriptor.deploy import Autoscaling
+from ..jsii_batch import call
 from ..render.inference_component import (
     COMPONENT_SCALING_DIMENSION,
     component_resource_id,
@@ -42,7 +43,7 @@ class SageMakerInferenceComponent(Construct):
         super().__init__(scope, construct_id)
         self.resource = cdk.CfnResource(self, "Resource", type="AWS::SageMaker::InferenceComponent", properties=dict(request))
         if endpoint is not None:
-            self.resource.node.add_dependency(endpoint)
+            call(self.resource, "node", ("addDependency", endpoint))
         self.inference_component_name: str = request["InferenceComponentName"]
 
 
@@ -68,12 +69,12 @@ class ComponentAutoscaling(Construct):
             self, "Target", service_namespace=SCALING_NAMESPACE, resource_id=component_resource_id(component_name), scalable_dimension=COMPONENT_SCALING_DIMENSION,
             min_capacity=config.min_capacity, max_capacity=config.max_capacity, scheduled_actions=scheduled or None,
         )
-        self.target.node.add_dependency(component)
+        call(self.target, "node", ("addDependency", component))
         self.policy = aas.CfnScalingPolicy(self, "Policy", policy_name=component_target_tracking_policy_name(component_name), policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref)
-        self.policy.add_property_override("TargetTrackingScalingPolicyConfiguration", component_target_tracking_configuration(config))
+        call(self.policy, ("addPropertyOverride", "TargetTrackingScalingPolicyConfiguration", component_target_tracking_configuration(config)))
         self.scale_from_zero: aas.CfnScalingPolicy | None = None
         self.no_capacity_alarm: cloudwatch.CfnAlarm | None = None
         if config.min_capacity == 0:
             self.scale_from_zero = aas.CfnScalingPolicy(self, "ScaleFromZero", policy_name=component_scale_from_zero_policy_name(component_name), policy_type="StepScaling", scaling_target_id=self.target.ref)
-            self.scale_from_zero.add_property_override("StepScalingPolicyConfiguration", component_scale_from_zero_configuration())
+            call(self.scale_from_zero, ("addPropertyOverride", "StepScalingPolicyConfiguration", component_scale_from_zero_configuration()))
             self.no_capacity_alarm = cfn_alarm(self, "NoCapacityAlarm", no_capacity_alarm(component_name), self.scale_from_zero)

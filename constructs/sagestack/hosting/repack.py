@@ -7,21 +7,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from ..iam import default_policy_id, known, placed, read, role_with_grants, stack_env, statement
-from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge_wildcards, checkov_skip
+from ..functions import PYTHON_RUNTIME, python_function
+from ..iam import placed, read, stack_env, statement
+from ..jsii_batch import call
+from ..nag import acknowledge_wildcards
 from ..render.sourcedir import sourcedir_archive
 from ._tokens import s3_bucket_and_key
 
 __all__ = ["ModelRepack", "RepackFunction", "code_asset", "PYTHON_RUNTIME"]
-
-#: The Python runtime of sagestack's functions, read once (each read of a jsii static is a round trip).
-PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
 
 # Made once: each Duration or Size made is a jsii round trip, and they hold nothing of a stack.
 REPACK_TIMEOUT = cdk.Duration.minutes(15)
@@ -70,39 +67,22 @@ class RepackFunction(Construct):
         """
         super().__init__(scope, construct_id)
         stack, path = placed(self, scope, construct_id)
-        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        checkov_skip(log_group, LOG_GROUP_CHECKS)
         statements = [
             statement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
             # what arn_for_objects makes (the bucket's ARN, "/", the key pattern), with one read of the ARN
             statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[f"{read(bucket, 'bucket_arn')}/{prefix}/*"]),
         ]
-        self.role = role_with_grants(self, "Role", service="lambda.amazonaws.com", description="sagestack model repack function", grants=statements)
-        log_group.grant_write(self.role)
+        made = python_function(
+            self, stack=stack, path=path, ids=("Function", "Role", "Logs"), code=HANDLER_DIR, handler="repack.handler",
+            description="Repacks model.tar.gz with inference code under code/ (sagestack)", timeout=REPACK_TIMEOUT, memory=2048,
+            grants=statements, ephemeral_storage=REPACK_STORAGE, role_description="sagestack model repack function",
+        )
+        self.function, self.role = made.function, made.role
         acknowledge_wildcards(
             self.role, statements,
             "The repacked archive's key holds a hash of its inputs (and, in a pipeline, the run name), known only when it runs; "
             "writes are limited to this model's prefix, reads to the model archives it repacks.",
         )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=PYTHON_RUNTIME,
-            handler="repack.handler",
-            code=lambda_.Code.from_asset(str(HANDLER_DIR), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
-            role=self.role,
-            timeout=REPACK_TIMEOUT,
-            memory_size=2048,
-            ephemeral_storage_size=REPACK_STORAGE,
-            log_group=log_group,
-            description="Repacks model.tar.gz with inference code under code/ (sagestack)",
-        )
-        known(self.function, role=self.role)
-        resource = self.function.node.default_child
-        checkov_skip(resource, FUNCTION_CHECKS)
-        # CDK makes the function depend on the whole role; its Role property already orders the role,
-        # so only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        resource.add_override("DependsOn", [default_policy_id(stack, self.role, [*path, "Role", "DefaultPolicy", "Resource"])])
 
 
 class ModelRepack(Construct):
@@ -150,5 +130,5 @@ class ModelRepack(Construct):
             resource_type="Custom::SageMakerModelRepack",
             properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": read(bucket, "bucket_name"), "TargetPrefix": prefix},
         )
-        resource.node.add_dependency(repacker.role)
+        call(resource, "node", ("addDependency", repacker.role))
         self.model_data_url: str = resource.get_att_string("ModelDataUrl")

@@ -28,14 +28,17 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 from ..descriptor.placements import placements_of
+from ..functions import python_function
 from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for, inference_component_name_for
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
-from ..hosting.repack import PYTHON_RUNTIME, RepackFunction, code_asset
+from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
-from ..nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
+from ..jsii_batch import call
+from ..jsii_batch import value as batch_value  # `value` names a loop variable here
+from ..nag import LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.context import stable_sorted
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -323,7 +326,7 @@ class TrainingPipeline(Construct):
         )
         # CDK makes the state machine depend on the whole role; RoleArn already orders the role, so
         # only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        self.state_machine.node.default_child.add_override("DependsOn", [default_policy_id(stack, role, [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])])
+        call(self.state_machine, "node", "defaultChild", ("addOverride", "DependsOn", [default_policy_id(stack, role, [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])]))
         acknowledge_wildcards(
             role, statements,
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
@@ -374,27 +377,11 @@ class TrainingPipeline(Construct):
     def _function(self, construct_id: str, code: Path, handler: str, description: str, *, timeout: cdk.Duration, memory: int, grants: Sequence[Grant] = ()) -> lambda_.Function:
         """A Python function (``handler`` in the package directory ``code``), with its own log
         group and a role that can write only there, plus ``grants``."""
-        log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        checkov_skip(log_group, LOG_GROUP_CHECKS)
-        role = role_with_grants(self, f"{construct_id}Role", service="lambda.amazonaws.com", description=description, grants=grants)
-        log_group.grant_write(role)
-        function: lambda_.Function = lambda_.Function(
-            self, construct_id,
-            runtime=PYTHON_RUNTIME,
-            handler=handler,
-            code=lambda_.Code.from_asset(str(code), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL),
-            role=role,
-            timeout=timeout,
-            memory_size=memory,
-            log_group=log_group,
-            description=description,
+        made = python_function(
+            self, stack=self._stack, path=self._path, ids=(construct_id, f"{construct_id}Role", f"{construct_id}Logs"),
+            code=code, handler=handler, description=description, timeout=timeout, memory=memory, grants=grants,
         )
-        known(function, role=role)
-        resource = function.node.default_child
-        checkov_skip(resource, FUNCTION_CHECKS)
-        # the role's DefaultPolicy, which the log group's grant_write above always creates
-        resource.add_override("DependsOn", [default_policy_id(self._stack, role, [*self._path, f"{construct_id}Role", "DefaultPolicy", "Resource"])])
-        return function
+        return made.function
 
     def _state_machine_statements(self, d: ModelDescriptor, resources: PipelineResources, runs: str, training_role_arn: str | None, model_role_arn: str | None) -> list[Grant]:
         """Only the actions the definition's tasks call, on this model's names: the union of the
@@ -474,7 +461,7 @@ class TrainingPipeline(Construct):
         )
         role = read(function, "role")
         assert role is not None  # a Function made without a role is given one by the CDK
-        policy = role.node.find_child("DefaultPolicy")
+        policy = batch_value(role, "node", ("findChild", "DefaultPolicy"))  # made by a batched grant
         acknowledge_wildcards(
             role,
             statements,
@@ -497,7 +484,7 @@ class TrainingPipeline(Construct):
         # group (one call: CDK orders DependsOn by construct path, not by when each was added).
         dependencies = [policy, self.registry[0] if packages is not None and self.registry is not None else None]
         dependencies += [self.execution_role, self.model_role, self.processing.role if self.processing is not None else None]
-        resource.node.add_dependency(*(dependency for dependency in dependencies if dependency is not None))
+        call(resource, "node", ("addDependency", *(dependency for dependency in dependencies if dependency is not None)))
 
     def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> tuple[iam.Role, list[str], list[str]]:
         """The role the training job runs as: its channels, outputs, code, image, logs — nothing

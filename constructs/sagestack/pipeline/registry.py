@@ -20,6 +20,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 
 from ..descriptor import ModelDescriptor
 from ..iam import read, stack_env, stack_of
+from ..jsii_batch import call
 from .steps.register import PACKAGE_INPUT, awaits_approval
 from .triggers import DELIVERY_MAX_AGE
 
@@ -68,5 +69,5 @@ def add_registry(pipeline: TrainingPipeline, d: ModelDescriptor, group_name: str
             input=events.RuleTargetInput.from_object({PACKAGE_INPUT: events.EventField.from_path("$.detail.ModelPackageArn")}),
         )],
     )
-    rule.node.add_dependency(group)
+    call(rule, "node", ("addDependency", group))
     return group, rule

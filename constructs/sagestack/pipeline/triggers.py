@@ -29,6 +29,7 @@ from aws_cdk import aws_scheduler as scheduler
 from ..descriptor.schedule import Schedule
 from ..hosting._tokens import s3_bucket_and_key
 from ..iam import read, stack_env, stack_of, statement
+from ..jsii_batch import call
 from ..nag import checkov_skip
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def add_triggers(pipeline: TrainingPipeline, schedule: Schedule, *, enabled: boo
             "SCHEDULE_NAME": name, "SCHEDULE_GROUP": group.ref, "STATE_MACHINE_ARN": state_machine_arn, "SCHEDULER_ROLE_ARN": read(role, "role_arn"),
             "RUN_INPUT": run_input, "QUIET_SECONDS": str(schedule.quiet_minutes * 60), "MAX_DELAY_SECONDS": str(schedule.max_delay_minutes * 60),
         }.items():
-            function.add_environment(variable, value)
+            call(function, ("addEnvironment", variable, value))
         detail: dict[str, object] = {"bucket": {"name": [bucket]}}
         if key:
             detail["object"] = {"key": [{"prefix": key}]}

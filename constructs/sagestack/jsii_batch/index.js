@@ -1,0 +1,79 @@
+"use strict";
+// Runs calls on CDK objects that Python sends as data (sagestack.jsii_batch), so that many calls
+// cost one jsii request instead of a round trip each. An expression is a target and a path:
+// each step of the path is a property name (a string), a method call ([name, ...arguments]) or
+// a constructor call (["new", ...arguments]). A target is an object jsii passed (a construct, a
+// token), "aws-cdk-lib:<name>" for one of aws-cdk-lib's exports ("aws-cdk-lib:aws_iam.Role"),
+// or a result. Arguments are evaluated first: {"sagestack:value": [target, ...path]} is an
+// expression, {"sagestack:result": i} the result of the i-th expression of the same request.
+const VALUE = "sagestack:value";
+const RESULT = "sagestack:result";
+
+function evaluate(target, path, results) {
+  let value = typeof target === "string" ? library(target) : argument(target, results);
+  for (const step of path) {
+    if (typeof step === "string") {
+      value = value[step];
+      continue;
+    }
+    const [name, ...args] = step;
+    const values = args.map((a) => argument(a, results));
+    if (name === "new") {
+      value = new value(...values);
+    } else if (value != null && typeof value[name] === "function") {
+      value = value[name](...values);
+    } else {
+      throw new Error(`sagestack: ${name} is not a method of ${describe(value)}`);
+    }
+  }
+  return value;
+}
+
+function argument(value, results) {
+  if (Array.isArray(value)) return value.map((v) => argument(v, results));
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    if (VALUE in value) {
+      const [target, ...path] = value[VALUE];
+      return evaluate(target, path, results);
+    }
+    if (RESULT in value) {
+      if (!(value[RESULT] < results.length)) throw new Error(`sagestack: no result ${value[RESULT]} yet`);
+      return results[value[RESULT]];
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, argument(v, results)]));
+  }
+  return value;
+}
+
+function library(name) {
+  const [module, member] = name.split(":");
+  if (module !== "aws-cdk-lib" || !member) throw new Error(`sagestack: unknown target ${name}`);
+  let value = require("aws-cdk-lib");
+  for (const part of member.split(".")) {
+    value = value[part];
+    if (value === undefined) throw new Error(`sagestack: aws-cdk-lib has no ${member}`);
+  }
+  return value;
+}
+
+function describe(value) {
+  return value == null ? String(value) : (value.constructor && value.constructor.name) || typeof value;
+}
+
+class Batch {
+  /** Evaluates each expression in order; returns how many ran (their results are not sent back). */
+  static run(calls) {
+    const results = [];
+    for (const [target, ...path] of calls) results.push(evaluate(target, path, results));
+    return calls.length;
+  }
+
+  /** Evaluates each expression in order and returns their results. */
+  static evaluate(expressions) {
+    const results = [];
+    for (const [target, ...path] of expressions) results.push(evaluate(target, path, results));
+    return results;
+  }
+}
+
+exports.Batch = Batch;
