@@ -9,11 +9,17 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from sagestack.descriptor import load_catalog
@@ -110,3 +116,38 @@ def test_a_model_stack_stays_within_its_jsii_budget(name: str) -> None:
     # read once and constructs placed from their scope. A little room for a new resource, none
     # for a new round trip per read.
     assert sum(counts.values()) <= 36, counts
+
+
+def test_what_batched_constructors_record_is_what_cdk_answers(tmp_path: Path) -> None:
+    """The roles, functions, assets and state machines made through sagestack.jsii_batch record
+    what they read in the same request (iam.read answers from it): the same as asking."""
+    from sagestack.assets import file_asset, object_arn
+    from sagestack.functions import python_function
+    from sagestack.iam import role_with_grants, statement
+
+    stack = cdk.Stack(cdk.App(), "s", env=cdk.Environment(region="us-east-1"))
+    role = role_with_grants(stack, "Role", service="lambda.amazonaws.com", description="d", grants=[statement(actions=["s3:GetObject"], resources=["*"])])
+    assert isinstance(role, iam.Role) and read(role, "role_arn") == role.role_arn
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "index.py").write_text("def handler(event, context): return None\n")
+    made = python_function(
+        stack, stack=stack, path=[], ids=("Fn", "FnRole", "FnLogs"), code=tmp_path / "code", handler="index.handler",
+        description="d", timeout=cdk.Duration.seconds(3), memory=128,
+    )
+    assert isinstance(made.function, lambda_.Function) and isinstance(made.log_group, logs.LogGroup)
+    assert read(made.function, "function_arn") == made.function.function_arn
+    assert read(made.function, "role").node.path == made.function.role.node.path == made.role.node.path  # type: ignore[union-attr]
+    assert read(made.role, "role_arn") == made.role.role_arn
+    archive = tmp_path / "code.tar.gz"
+    archive.write_bytes(b"not really")
+    asset = file_asset(stack, "Asset", archive)
+    assert isinstance(asset, s3_assets.Asset)
+    for name in ("s3_object_url", "s3_bucket_name", "s3_object_key"):
+        assert read(asset, name) == getattr(asset, name), name
+    assert object_arn(asset) == asset.bucket.arn_for_objects(asset.s3_object_key)
+    from sagestack.pipeline.construct import TrainingPipeline
+
+    pipeline = TrainingPipeline(stack, "Training", descriptor=EXAMPLES["mnist-tf"])
+    assert isinstance(pipeline.state_machine, sfn.StateMachine)
+    for name in ("state_machine_arn", "state_machine_name"):
+        assert read(pipeline.state_machine, name) == getattr(pipeline.state_machine, name), name

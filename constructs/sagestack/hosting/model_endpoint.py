@@ -137,8 +137,8 @@ class ModelEndpoint(Construct):
                 self, "Code", entry_point=(source_dir or d.base_dir) / served.entry_point, source_dir=source_dir,
                 dependencies=[(d.base_dir / dep).resolve() for dep in served.dependencies], root=d.root, dependency_prefix="",
             )
-            values["SourceArchive"] = self.code.s3_object_url
-            model_objects = [*model_objects, f"s3://{self.code.s3_bucket_name}/{self.code.s3_object_key}"]
+            values["SourceArchive"] = read(self.code, "s3_object_url")
+            model_objects = [*model_objects, f"s3://{read(self.code, 's3_bucket_name')}/{read(self.code, 's3_object_key')}"]
 
         self.role: ModelExecutionRole | None = None
         if served.role is None:

@@ -11,6 +11,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from ..assets import file_asset, object_arn
 from ..functions import PYTHON_RUNTIME, python_function
 from ..iam import placed, read, stack_env, statement
 from ..jsii_batch import call
@@ -46,9 +47,7 @@ def code_asset(
     archive = sourcedir_archive(entry_point=entry_point, source_dir=source_dir, dependencies=list(dependencies), dependency_prefix=dependency_prefix, root=root)
     staging = Path(tempfile.mkdtemp(prefix="sagestack-code-")) / "code.tar.gz"
     staging.write_bytes(archive)
-    # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches outside (its
-    # default, EXTERNAL, follows such links).
-    return s3_assets.Asset(scope, construct_id, path=str(staging), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
+    return file_asset(scope, construct_id, staging)  # one regular file
 
 
 class RepackFunction(Construct):
@@ -68,7 +67,7 @@ class RepackFunction(Construct):
         super().__init__(scope, construct_id)
         stack, path = placed(self, scope, construct_id)
         statements = [
-            statement(actions=["s3:GetObject"], resources=[*model_objects, code.bucket.arn_for_objects(code.s3_object_key)]),
+            statement(actions=["s3:GetObject"], resources=[*model_objects, object_arn(code)]),
             # what arn_for_objects makes (the bucket's ARN, "/", the key pattern), with one read of the ARN
             statement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[f"{read(bucket, 'bucket_arn')}/{prefix}/*"]),
         ]
@@ -128,7 +127,7 @@ class ModelRepack(Construct):
             "Resource",
             service_token=read(self.function, "function_arn"),
             resource_type="Custom::SageMakerModelRepack",
-            properties={"ModelData": model_data, "CodeBucket": self.code.s3_bucket_name, "CodeKey": self.code.s3_object_key, "TargetBucket": read(bucket, "bucket_name"), "TargetPrefix": prefix},
+            properties={"ModelData": model_data, "CodeBucket": read(self.code, "s3_bucket_name"), "CodeKey": read(self.code, "s3_object_key"), "TargetBucket": read(bucket, "bucket_name"), "TargetPrefix": prefix},
         )
         call(resource, "node", ("addDependency", repacker.role))
         self.model_data_url: str = resource.get_att_string("ModelDataUrl")

@@ -17,14 +17,13 @@ from pathlib import Path
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import region_info
 from constructs import Construct
 
+from ..assets import file_asset, object_arn
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 from ..descriptor.placements import placements_of
@@ -35,10 +34,10 @@ from ..hosting.model_endpoint import endpoint_name_for, inference_component_name
 from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
-from ..iam import Grant, default_policy_id, ecr_pull, kms_use, placed, read, require_region, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
-from ..jsii_batch import call
+from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_expression, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
+from ..jsii_batch import call, evaluate, result
 from ..jsii_batch import value as batch_value  # `value` names a loop variable here
-from ..nag import LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_skip, gathers_acknowledgments
+from ..nag import LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_metadata, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.context import stable_sorted
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -195,10 +194,8 @@ class TrainingPipeline(Construct):
         if est is not None:
             if isinstance(est, FrameworkEstimator) and not (est.source_dir or "").startswith("s3://"):
                 archive = write_sourcedir(d, Path(tempfile.mkdtemp(prefix="sagestack-source-")))
-                # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches
-                # outside (its default, EXTERNAL, follows such links).
-                self.source = s3_assets.Asset(self, "Source", path=str(archive), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
-                static["SourceArchive"] = self.source.s3_object_url
+                self.source = file_asset(self, "Source", archive)  # one regular file
+                static["SourceArchive"] = read(self.source, "s3_object_url")
             request = create_training_job(d, ctx)
             out = output_path(d, ctx).replace("{{ArtifactBucket}}", bucket_name)
             training_outputs = [out.rstrip("/") + "/"]
@@ -244,7 +241,7 @@ class TrainingPipeline(Construct):
                 reads = [f"arn:{partition}:s3:::{s3_bucket_and_key(u)[0]}/{s3_bucket_and_key(u)[1]}" for u in model_objects]
                 repacker = RepackFunction(self, "Repack", model_objects=reads, code=code, bucket=self.artifact_bucket, prefix=repacked_prefix)
                 self.repack = repacker.function
-                repack_step = RepackStep(read(self.repack, "function_arn"), code.s3_bucket_name, code.s3_object_key, bucket_name, repacked_prefix)
+                repack_step = RepackStep(read(self.repack, "function_arn"), read(code, "s3_bucket_name"), read(code, "s3_object_key"), bucket_name, repacked_prefix)
                 model_objects = [f"s3://{bucket_name}/{repacked_prefix}/*"]
             if needs_code_archive(d):
                 # a model that loads its inference code from an archive beside it
@@ -255,10 +252,10 @@ class TrainingPipeline(Construct):
                     self, "ModelCode", entry_point=(source_path or base) / d.model.entry_point, source_dir=source_path,
                     dependencies=[(base / dep).resolve() for dep in d.model.dependencies], root=d.root, dependency_prefix="",
                 )
-                static["SourceArchive"] = self.source.s3_object_url
+                static["SourceArchive"] = read(self.source, "s3_object_url")
             if self.source is not None and "{{SourceArchive}}" in json.dumps(model_request["PrimaryContainer"]):
                 # a container that loads its code from a code archive instead of a repacked model
-                model_objects = [*model_objects, f"s3://{self.source.s3_bucket_name}/{self.source.s3_object_key}"]
+                model_objects = [*model_objects, f"s3://{read(self.source, 's3_bucket_name')}/{read(self.source, 's3_object_key')}"]
             if model_request["ExecutionRoleArn"] == "{{RoleArn}}":
                 transform = create_transform_job(d, ctx) if d.transformer is not None else None
                 capture = d.deploy.data_capture_config if d.deploy is not None else None
@@ -310,23 +307,33 @@ class TrainingPipeline(Construct):
             "ProcessingRoleArn": static.get("ProcessingRoleArn"),
         })
 
-        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=cdk.RemovalPolicy.DESTROY)
-        checkov_skip(log_group, LOG_GROUP_CHECKS)
         statements = self._state_machine_statements(d, resources, runs, static.get("RoleArn") if est is not None else None, model_role_arn)
-        role = role_with_grants(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements)
-        self.state_machine = sfn.StateMachine(
-            self,
-            "StateMachine",
-            definition_body=sfn.DefinitionBody.from_string(definition_text),
-            definition_substitutions=substitutions,
-            role=role,
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
-            tracing_enabled=True,
-            comment=f"sagestack: {d.kind} ({d.name})",
+        # What these Python calls would make, in the same order, in one jsii request instead of about ten:
+        #   log_group = logs.LogGroup(self, "Logs", retention=ONE_YEAR, removal_policy=DESTROY), with checkov's skip;
+        #   role = role_with_grants(self, "StateMachineRole", ...);
+        #   sfn.StateMachine(self, "StateMachine", definition_body=sfn.DefinitionBody.from_string(definition_text),
+        #       definition_substitutions=substitutions, role=role, logs=sfn.LogOptions(destination=log_group,
+        #       level=ALL, include_execution_data=True), tracing_enabled=True, comment=...);
+        # its DependsOn on the role's DefaultPolicy only (CDK makes it depend on the whole role; RoleArn
+        # already orders the role; keeps cfn-lint W3005 quiet without ignoring it); its ARN and name.
+        depends_on = default_policy_id(stack, result(2), [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])
+        _, _, role, self.state_machine, _, state_machine_arn, state_machine_name = evaluate(
+            ("aws-cdk-lib:aws_logs.LogGroup", ("new", self, "Logs", {"retention": batch_value("aws-cdk-lib:aws_logs.RetentionDays.ONE_YEAR"), "removalPolicy": batch_value("aws-cdk-lib:RemovalPolicy.DESTROY")})),
+            (result(0), "node", "defaultChild", ("addMetadata", *checkov_metadata(LOG_GROUP_CHECKS))),
+            role_expression(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements),
+            ("aws-cdk-lib:aws_stepfunctions.StateMachine", ("new", self, "StateMachine", {
+                "definitionBody": batch_value("aws-cdk-lib:aws_stepfunctions.DefinitionBody", ("fromString", definition_text)),
+                "definitionSubstitutions": substitutions,
+                "role": result(2),
+                "logs": {"destination": result(0), "level": batch_value("aws-cdk-lib:aws_stepfunctions.LogLevel.ALL"), "includeExecutionData": True},
+                "tracingEnabled": True,
+                "comment": f"sagestack: {d.kind} ({d.name})",
+            })),
+            (result(3), "node", "defaultChild", ("addOverride", "DependsOn", [depends_on])),
+            (result(3), "stateMachineArn"),
+            (result(3), "stateMachineName"),
         )
-        # CDK makes the state machine depend on the whole role; RoleArn already orders the role, so
-        # only the policy needs DependsOn (keeps cfn-lint W3005 quiet without ignoring it).
-        call(self.state_machine, "node", "defaultChild", ("addOverride", "DependsOn", [default_policy_id(stack, role, [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])]))
+        known(self.state_machine, state_machine_arn=state_machine_arn, state_machine_name=state_machine_name)
         acknowledge_wildcards(
             role, statements,
             "SageMaker names are <model prefix>-<12 hex run id> (one '?' per digit); Application Auto Scaling's "
@@ -525,7 +532,7 @@ class TrainingPipeline(Construct):
         # What a run may name as its output_path: the descriptor's own, or this model's folder.
         writable = [est.output_path.rstrip("/")] if est.output_path else [f"s3://{self._bucket_name}/{self.prefix}/"]
         if self.source is not None:
-            statements.append(statement(actions=["s3:GetObject"], resources=[self.source.bucket.arn_for_objects(self.source.s3_object_key)]))
+            statements.append(statement(actions=["s3:GetObject"], resources=[object_arn(self.source)]))
         statements += ecr_pull(stack, [request["AlgorithmSpecification"]["TrainingImage"]])
         group = f"arn:{partition}:logs:{stack_env(stack).region}:{stack_env(stack).account}:log-group:/aws/sagemaker/TrainingJobs"
         statements.append(statement(actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[group]))

@@ -14,10 +14,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from ..assets import file_asset
+from ..assets import object_arn as asset_object_arn
 from ..descriptor import ModelDescriptor
 from ..descriptor.processing import FrameworkProcessorBase, ProcessingStep
 from ..hosting._tokens import s3_bucket_and_key
-from ..iam import Grant, ecr_pull, kms_use, role_with_grants, stack_env, stack_of, statement, vpc_network_interfaces
+from ..iam import Grant, ecr_pull, kms_use, read, role_with_grants, stack_env, stack_of, statement, vpc_network_interfaces
 from ..nag import acknowledge_wildcards
 from ..render import RenderContext
 from ..render.context import stable_sorted
@@ -29,8 +31,7 @@ __all__ = ["ProcessingAssets"]
 
 
 def _asset(scope: Construct, construct_id: str, path: Path) -> s3_assets.Asset:
-    # One regular file; BLOCK_EXTERNAL keeps CDK from copying what a link reaches outside.
-    return s3_assets.Asset(scope, construct_id, path=str(path), follow_symlinks=cdk.SymlinkFollowMode.BLOCK_EXTERNAL)
+    return file_asset(scope, construct_id, path)  # one regular file
 
 
 @dataclass
@@ -84,18 +85,18 @@ class ProcessingAssets:
             archive.write_bytes(sourcedir_archive(entry_point=entry, source_dir=source_dir, dependencies=[(base / p).resolve() for p in step.run.dependencies], root=d.root))
             packed = _asset(scope, f"ProcessingCode-{step.name}", archive)
             runproc = staging / "runproc.sh"
-            runproc.write_text(runproc_script(step, archive=posixpath.basename(packed.s3_object_key)))
+            runproc.write_text(runproc_script(step, archive=posixpath.basename(read(packed, "s3_object_key"))))
             entrypoint = _asset(scope, f"ProcessingEntrypoint-{step.name}", runproc)
-            self.static[f"ProcessingEntrypoint.{step.name}"] = entrypoint.s3_object_url
-            self.static[f"ProcessingEntrypointFile.{step.name}"] = posixpath.basename(entrypoint.s3_object_key)
+            self.static[f"ProcessingEntrypoint.{step.name}"] = read(entrypoint, "s3_object_url")
+            self.static[f"ProcessingEntrypointFile.{step.name}"] = posixpath.basename(read(entrypoint, "s3_object_key"))
             self.assets += [packed, entrypoint]
         else:
             script = staging / posixpath.basename(code)
             script.write_bytes((base / code).resolve().read_bytes())  # the file itself, links resolved inside the repository
             packed = _asset(scope, f"ProcessingCode-{step.name}", script)
             self.assets.append(packed)
-        self.static[f"ProcessingCode.{step.name}"] = packed.s3_object_url
-        self.static[f"ProcessingCodeFile.{step.name}"] = posixpath.basename(packed.s3_object_key)
+        self.static[f"ProcessingCode.{step.name}"] = read(packed, "s3_object_url")
+        self.static[f"ProcessingCodeFile.{step.name}"] = posixpath.basename(read(packed, "s3_object_key"))
 
     def _role(self, scope: Construct, d: ModelDescriptor, stack: cdk.Stack, requests: list[tuple[ProcessingStep, dict]], prefix: str) -> iam.Role:
         partition = stack_env(stack).partition
@@ -114,7 +115,7 @@ class ProcessingAssets:
             net = step.processor.network_config
             vpc = vpc or (net is not None and net.subnets is not None)
         statements: list[Grant] = []
-        code = [a.bucket.arn_for_objects(a.s3_object_key) for a in self.assets]
+        code = [asset_object_arn(a) for a in self.assets]
         if reads or code:
             statements.append(statement(actions=["s3:GetObject"], resources=stable_sorted(object_arn(u) for u in reads) + code))
         for bucket in stable_sorted(s3_bucket_and_key(u)[0] for u in reads):
