@@ -16,10 +16,9 @@ most about 25 resources, so no catalog size brings a stack near CloudFormation's
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from sagestack.assembly import MODEL_TAG
@@ -27,7 +26,7 @@ from sagestack.descriptor import ModelDescriptor
 from sagestack.descriptor.descriptor import STACK_DESCRIPTION_MAX_BYTES
 from sagestack.hosting import ModelEndpoint
 from sagestack.iam import StackEnv, known
-from sagestack.jsii_batch import call
+from sagestack.jsii_batch import call, evaluate, result
 from sagestack.nag import gathers_acknowledgments
 from sagestack.pipeline.construct import TrainingPipeline
 from sagestack.pipeline.steps.add_model import MultiModelTarget
@@ -166,9 +165,18 @@ class ModelStack(_CatalogStack):
             imported = shared.imported
             # The constructs read an imported bucket's name, a topic's ARN and its key's ARN as they
             # were given (CDK keeps them as they are): known here, so never asked for through jsii.
-            bucket = known(s3.Bucket.from_bucket_name(self, "SharedArtifacts", imported["ArtifactBucketName"]), bucket_name=imported["ArtifactBucketName"])
+            # s3.Bucket.from_bucket_name(self, "SharedArtifacts", <name>), its bucket_arn, and
+            # sns.Topic.from_topic_attributes(self, "SharedTopic", ...): one jsii request.
+            expressions: list[tuple[Any, ...]] = [
+                ("aws-cdk-lib:aws_s3.Bucket", ("fromBucketName", self, "SharedArtifacts", imported["ArtifactBucketName"])),
+                (result(0), "bucketArn"),
+            ]
             if descriptor.notification_topic is None:  # runs report to the shared topic unless the descriptor names its own
-                topic = known(sns.Topic.from_topic_attributes(self, "SharedTopic", topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"]), topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
+                expressions.append(("aws-cdk-lib:aws_sns.Topic", ("fromTopicAttributes", self, "SharedTopic", {"topicArn": imported["TopicArn"], "keyArn": imported["KeyArn"]})))
+            made = evaluate(*expressions)
+            bucket = known(made[0], bucket_name=imported["ArtifactBucketName"], bucket_arn=made[1])
+            if len(made) > 2:
+                topic = known(made[2], topic_arn=imported["TopicArn"], key_arn=imported["KeyArn"])
         self.descriptor = descriptor
         self.hosting: ModelEndpoint | None = None
         self.training: TrainingPipeline | None = None

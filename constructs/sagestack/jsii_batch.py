@@ -39,7 +39,7 @@ from typing import Any
 
 import jsii
 
-__all__ = ["call", "deferred", "evaluate", "result", "value", "Step"]
+__all__ = ["call", "deferred", "evaluate", "output", "result", "value", "Step"]
 
 NODE_MODULE = Path(__file__).parent / "jsii_batch"
 _NAME = "sagestack-jsii-batch"
@@ -110,6 +110,14 @@ def evaluate(*expressions: Expression) -> list[Any]:
     """Each expression's result, evaluated in order in one request (a :func:`result` names an
     earlier one). Queued calls do not run first."""
     return list(_send("evaluate", [_encoded(e[0], e[1:]) for e in expressions]))
+
+
+def output(scope: Any, construct_id: str, *, value: str, description: str, export_name: str | None = None) -> None:
+    """``cdk.CfnOutput(scope, construct_id, value=value, description=description,
+    export_name=export_name)``, as a :func:`call`: for outputs nothing reads, made last in their
+    scope (a deferred one is made when the block ends, after what the scope makes meanwhile)."""
+    props = {"value": value, "description": description, **({"exportName": export_name} if export_name else {})}
+    call("aws-cdk-lib:CfnOutput", ("new", scope, construct_id, props))
 
 
 def _send(method: str, expressions: list[list[Any]]) -> Any:

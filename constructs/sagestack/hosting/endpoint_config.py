@@ -7,7 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from ..jsii_batch import call
+from ..jsii_batch import call, evaluate, result
 from ..nag import acknowledge
 
 __all__ = ["SageMakerEndpointConfig"]
@@ -26,8 +26,12 @@ class SageMakerEndpointConfig(Construct):
         """
         super().__init__(scope, construct_id)
         properties = {k: v for k, v in request.items() if k != "EndpointConfigName"}
-        self.resource = cdk.CfnResource(self, "Resource", type="AWS::SageMaker::EndpointConfig", properties=properties)
-        self.endpoint_config_name: str = self.resource.get_att("EndpointConfigName").to_string()
+        # the resource and its EndpointConfigName (get_att(...).to_string()) in one jsii request, not three
+        resource, self.endpoint_config_name = evaluate(
+            ("aws-cdk-lib:CfnResource", ("new", self, "Resource", {"type": "AWS::SageMaker::EndpointConfig", "properties": properties})),
+            (result(0), ("getAtt", "EndpointConfigName"), ("toString",)),
+        )
+        self.resource: cdk.CfnResource = resource
         if any("AcceleratorType" in variant for variant in request.get("ProductionVariants", [])):
             # Elastic Inference reached end of life in April 2024. botocore and CDK still carry
             # AcceleratorType, current CloudFormation schemas do not (cfn-lint E3002). Synthesized as

@@ -7,6 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
+from ..jsii_batch import evaluate, result
 from ..nag import checkov_skip
 
 __all__ = ["SageMakerModel"]
@@ -25,11 +26,16 @@ class SageMakerModel(Construct):
         """
         super().__init__(scope, construct_id)
         properties = {k: v for k, v in request.items() if k != "ModelName"}
-        self.resource = cdk.CfnResource(self, "Resource", type="AWS::SageMaker::Model", properties=properties)
+        # the resource and its ModelName (get_att(...).to_string()) in one jsii request, not three
+        resource, self.model_name = evaluate(
+            ("aws-cdk-lib:CfnResource", ("new", self, "Resource", {"type": "AWS::SageMaker::Model", "properties": properties})),
+            (result(0), ("getAtt", "ModelName"), ("toString",)),
+        )
+        self.resource: cdk.CfnResource = resource
         if not properties.get("EnableNetworkIsolation"):
             checkov_skip(self.resource, [(
                 "CKV_AWS_370",
                 "Network isolation is the descriptor's enable_network_isolation (off by default, as in the SageMaker SDK): "
                 "an isolated container cannot call S3 or other services at run time, which inference code may need.",
             )])
-        self.model_name: str = self.resource.get_att("ModelName").to_string()
+

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
@@ -14,6 +13,7 @@ from constructs import Construct
 from ..descriptor import ModelDescriptor
 from ..descriptor.placements import model_variants, placements_of
 from ..iam import placed, read, require_region, stack_env
+from ..jsii_batch import output
 from ..nag import gathers_acknowledgments
 from ..render import RenderContext, render_requests
 from ..render.context import stable_sorted
@@ -188,9 +188,10 @@ class ModelEndpoint(Construct):
                     self, construct_id, endpoint_name=self.endpoint_name, variant=name, config=d.deploy.autoscaling, endpoint=self.endpoint.resource, scales_from_zero=scales_from_zero(d.deploy),
                 )
         self.requests = {op: fill(req, values) for op, req in rendered.items()}
-        cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")
+        # cdk.CfnOutput(self, ...), deferred: nothing reads them, and they are this construct's last children
+        output(self, "EndpointName", value=self.endpoint_name, description=f"SageMaker endpoint of {d.name}")
         if self.inference_component_name is not None:
-            cdk.CfnOutput(self, "InferenceComponentName", value=self.inference_component_name, description=f"Inference component of {d.name} (invoke_endpoint's InferenceComponentName)")
+            output(self, "InferenceComponentName", value=self.inference_component_name, description=f"Inference component of {d.name} (invoke_endpoint's InferenceComponentName)")
 
     def _endpoint(self, d: ModelDescriptor, rendered: dict[str, dict[str, Any]], values: dict[str, str]) -> None:
         assert d.deploy is not None

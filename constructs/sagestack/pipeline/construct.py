@@ -35,7 +35,7 @@ from ..hosting.repack import HANDLER_DIR as CUSTOM_RESOURCE_HANDLERS
 from ..hosting.repack import RepackFunction, code_asset
 from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_expression, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
-from ..jsii_batch import call, evaluate, result
+from ..jsii_batch import call, evaluate, output, result
 from ..jsii_batch import value as batch_value  # `value` names a loop variable here
 from ..nag import LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_metadata, gathers_acknowledgments
 from ..render import RenderContext
@@ -353,11 +353,12 @@ class TrainingPipeline(Construct):
         self.registry = add_registry(self, d, self.model_package_group, retained=registry_retained) if self.model_package_group is not None else None
         if d.deploy is not None or d.transformer is not None or (self.registry is not None and not registry_retained):  # runs create models (and an endpoint) or packages
             self._teardown(d, runs, None if registry_retained else self.model_package_group)
-        cdk.CfnOutput(self, "StateMachineArn", value=read(self.state_machine, "state_machine_arn"), description=f"Start a run of {d.name}")
+        # cdk.CfnOutput(self, ...), deferred: nothing reads them, and they are this construct's last children
+        output(self, "StateMachineArn", value=read(self.state_machine, "state_machine_arn"), description=f"Start a run of {d.name}")
         if self.multi_model is not None and not self.multi_model.in_artifact_bucket:  # a preview's copies: the run's output names each
-            cdk.CfnOutput(self, "MultiModelPrefix", value=self.multi_model.prefix, description=f"Where each run of {d.name} adds its model (<stem>/<run name>.tar.gz, the run's target_model)")
+            output(self, "MultiModelPrefix", value=self.multi_model.prefix, description=f"Where each run of {d.name} adds its model (<stem>/<run name>.tar.gz, the run's target_model)")
         if self.endpoint_name is not None:
-            cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
+            output(self, "EndpointName", value=self.endpoint_name, description=f"The endpoint each run of {d.name} creates or updates")
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -475,23 +476,23 @@ class TrainingPipeline(Construct):
             "Teardown removes run-created resources named <model prefix>-<12 hex run id> and stops this state machine's "
             f"executions (ARNs made at run time); ListModels/ListEndpointConfigs{'/ListModelPackages' if packages is not None else ''} and DeregisterScalableTarget take no resource ARN.",
         )
-        resource = cdk.CustomResource(
-            self, "TeardownRunResources",
-            service_token=read(function, "function_arn"),
-            resource_type="Custom::SageMakerPipelineTeardown",
-            properties={
+        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the
+        # group (one call: CDK orders DependsOn by construct path, not by when each was added).
+        dependencies = [policy, self.registry[0] if packages is not None and self.registry is not None else None]
+        dependencies += [self.execution_role, self.model_role, self.processing.role if self.processing is not None else None]
+        # cdk.CustomResource(self, "TeardownRunResources", ...).node.add_dependency(...), deferred: nothing
+        # reads it, and it is this construct's last resource whenever it is made
+        call("aws-cdk-lib:CustomResource", ("new", self, "TeardownRunResources", {
+            "serviceToken": read(function, "function_arn"),
+            "resourceType": "Custom::SageMakerPipelineTeardown",
+            "properties": {
                 "StateMachineArn": state_machine_arn, "NamePrefix": self.prefix, "EndpointName": self.endpoint_name if owns_endpoint or self.endpoint_name is None else "", "Variants": variants,
                 **({"Alarms": alarms} if alarms else {}),
                 **({"InferenceComponents": [self.inference_component_name]} if self.inference_component_name is not None else {}),
                 **({"ScaledInferenceComponents": scaled_components} if scaled_components else {}),
                 **({"ModelPackageGroup": packages} if packages else {}),
             },
-        )
-        # Deleted first: before the state machine, the roles SageMaker runs as, its own policy and the
-        # group (one call: CDK orders DependsOn by construct path, not by when each was added).
-        dependencies = [policy, self.registry[0] if packages is not None and self.registry is not None else None]
-        dependencies += [self.execution_role, self.model_role, self.processing.role if self.processing is not None else None]
-        call(resource, "node", ("addDependency", *(dependency for dependency in dependencies if dependency is not None)))
+        }), "node", ("addDependency", *(dependency for dependency in dependencies if dependency is not None)))
 
     def _execution_role(self, d: ModelDescriptor, request: dict, stack: cdk.Stack) -> tuple[iam.Role, list[str], list[str]]:
         """The role the training job runs as: its channels, outputs, code, image, logs — nothing
