@@ -45,14 +45,20 @@ function argument(value, results) {
   return value;
 }
 
+// Each export looked up once: require() and aws-cdk-lib's lazy exports cost more than the call.
+const exported = new Map();
+
 function library(name) {
+  let value = exported.get(name);
+  if (value !== undefined) return value;
   const [module, member] = name.split(":");
   if (module !== "aws-cdk-lib" || !member) throw new Error(`sagestack: unknown target ${name}`);
-  let value = require("aws-cdk-lib");
+  value = require("aws-cdk-lib");
   for (const part of member.split(".")) {
     value = value[part];
     if (value === undefined) throw new Error(`sagestack: aws-cdk-lib has no ${member}`);
   }
+  exported.set(name, value);
   return value;
 }
 
