@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -121,10 +122,25 @@ def output(scope: Any, construct_id: str, *, value: str, description: str, expor
 
 
 def _send(method: str, expressions: list[list[Any]]) -> Any:
+    """One request: the expressions as JSON text, each jsii object in them replaced by its index in
+    a list sent beside it (jsii then passes one string and a list of references instead of
+    converting every value, in Python and in Node)."""
     if not _loaded:
         jsii.kernel.load(_NAME, _VERSION, str(_tarball()))
         _loaded.append(True)
-    return jsii.kernel.sinvoke(_Batch, method, [expressions])
+    objects: list[Any] = []
+    index: dict[int, int] = {}
+
+    def reference(obj: Any) -> dict[str, int]:
+        if not hasattr(obj, "__jsii_ref__") and not hasattr(obj, "__jsii_type__"):
+            raise TypeError(f"a jsii batch takes JSON values and jsii objects, not {type(obj).__name__}")
+        if id(obj) not in index:
+            index[id(obj)] = len(objects)
+            objects.append(obj)
+        return {"sagestack:object": index[id(obj)]}
+
+    text = json.dumps(expressions, default=reference, separators=(",", ":"), allow_nan=False)
+    return jsii.kernel.sinvoke(_Batch, method, [text, objects])
 
 
 def _tarball() -> Path:

@@ -100,3 +100,14 @@ def test_the_node_module_is_one_tarball_named_by_its_contents() -> None:
         assert all(member.mtime == 0 for member in archive.getmembers())
     for name in jsii_batch._FILES:
         assert (jsii_batch.NODE_MODULE / name).is_file()
+
+
+def test_values_travel_as_json_with_none_left_out_as_jsii_leaves_it() -> None:
+    """A batch is one JSON text plus its jsii objects: None is left out of a dict (as jsii passes
+    it), other values arrive as they are, and anything else is refused before it is sent."""
+    stack = _stack()
+    resource = _resource(stack)
+    call(resource, ("addMetadata", "values", {"kept": [1, 2.5, True, "é ${Token[x]}"], "dropped": None, "nested": {"gone": None}}))
+    assert resource.get_metadata("values") == {"kept": [1, 2.5, True, "é ${Token[x]}"], "nested": {}}
+    with pytest.raises(TypeError, match="JSON values and jsii objects, not object"):
+        call(resource, ("addMetadata", "bad", object()))

@@ -8,6 +8,7 @@
 // expression, {"sagestack:result": i} the result of the i-th expression of the same request.
 const VALUE = "sagestack:value";
 const RESULT = "sagestack:result";
+const OBJECT = "sagestack:object";
 
 function evaluate(target, path, results) {
   let value = typeof target === "string" ? library(target) : argument(target, results);
@@ -66,19 +67,32 @@ function describe(value) {
   return value == null ? String(value) : (value.constructor && value.constructor.name) || typeof value;
 }
 
+// The expressions come as JSON text, each object jsii passed replaced by {"sagestack:object": i},
+// its index in `objects`: jsii then (de)serializes one string and a list of references, not every
+// value of every expression. A null is undefined, as jsii passes Python's None (a key whose value
+// is None is left out).
+function parse(text, objects) {
+  return JSON.parse(text, (_key, value) => {
+    if (value === null) return undefined;
+    return typeof value === "object" && OBJECT in value ? objects[value[OBJECT]] : value;
+  });
+}
+
+function evaluateAll(expressions) {
+  const results = [];
+  for (const [target, ...path] of expressions) results.push(evaluate(target, path, results));
+  return results;
+}
+
 class Batch {
   /** Evaluates each expression in order; returns how many ran (their results are not sent back). */
-  static run(calls) {
-    const results = [];
-    for (const [target, ...path] of calls) results.push(evaluate(target, path, results));
-    return calls.length;
+  static run(text, objects) {
+    return evaluateAll(parse(text, objects)).length;
   }
 
   /** Evaluates each expression in order and returns their results. */
-  static evaluate(expressions) {
-    const results = [];
-    for (const [target, ...path] of expressions) results.push(evaluate(target, path, results));
-    return results;
+  static evaluate(text, objects) {
+    return evaluateAll(parse(text, objects));
   }
 }
 
