@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,8 +32,47 @@ def catalog_dir(context_value: str | None = None) -> Path:
     return REPO_ROOT / (context_value or "infra/models")
 
 
-def load(paths: Sequence[Path]) -> Catalog:
-    return load_catalog(paths)
+def load(paths: Sequence[Path], *, meanwhile: Callable[[], None] | None = None) -> Catalog:
+    return load_catalog(paths, meanwhile=meanwhile)
+
+
+class CdkStart:
+    """The CDK's start-up (aws-cdk-lib's import, which starts its Node process and loads its
+    libraries there; sagestack's constructs and Node module; cdk-nag when it runs) made in a
+    thread while the catalog is validated: the Node side of it overlaps validation, instead of
+    following it. Only that thread talks to Node until :meth:`wait` returns; validation never
+    does. Started once validation has forked its workers (a forked process inherits no thread)."""
+
+    def __init__(self, *, nag: bool) -> None:
+        self.nag = nag
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="sagestack-cdk-start", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            import aws_cdk  # noqa: F401  # starts the Node process and loads aws-cdk-lib into it
+
+            from sagestack import jsii_batch
+
+            from . import stacks  # noqa: F401  # the constructs' modules
+
+            jsii_batch.load()
+            if self.nag:
+                import cdk_nag  # noqa: F401
+        except BaseException as exc:  # raised again by wait(), in the main thread
+            self.error = exc
+
+    def wait(self) -> None:
+        """Wait for the start-up; raise what it raised. A no-op when it never started."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+            if self.error is not None:
+                raise self.error
 
 
 def select(descriptors: Sequence[ModelDescriptor], models: str | None) -> tuple[list[ModelDescriptor], str | None]:
@@ -252,7 +292,16 @@ def main() -> None:
     import json
 
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON", "{}") or "{}")
-    catalog = load([catalog_dir(context.get("sagestack:catalog"))])
+    nag = str(context.get("sagestack:nag", "true")).lower() != "false"
+    cdk_start = CdkStart(nag=nag)
+    try:
+        _main(context, cdk_start)
+    finally:
+        cdk_start.wait()  # also before exiting on a user's mistake: no thread is left talking to Node
+
+
+def _main(context: dict[str, Any], cdk_start: CdkStart) -> None:
+    catalog = load([catalog_dir(context.get("sagestack:catalog"))], meanwhile=cdk_start.start)
     for issue in catalog.issues:
         print(issue.format(), file=sys.stderr)
     if not catalog.ok():
@@ -272,9 +321,10 @@ def main() -> None:
     suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
     outdir = Path(os.environ.get("CDK_OUTDIR") or "cdk.out")
     signal.signal(signal.SIGTERM, _terminated)
+    cdk_start.wait()
     try:
         synthesize_into(outdir, lambda staging: build_app(
-            sized, outdir=staging, nag=str(context.get("sagestack:nag", "true")).lower() != "false", environment=chosen, suffix=suffix, preview=preview,
+            sized, outdir=staging, nag=cdk_start.nag, environment=chosen, suffix=suffix, preview=preview,
             ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
             validation=str(context.get("sagestack:validation", "false")).lower() == "true", catalog=catalog.descriptors,
         ).synth())

@@ -40,7 +40,7 @@ from typing import Any
 
 import jsii
 
-__all__ = ["call", "deferred", "evaluate", "output", "result", "value", "Step"]
+__all__ = ["call", "deferred", "evaluate", "load", "output", "result", "value", "Step"]
 
 NODE_MODULE = Path(__file__).parent / "jsii_batch"
 _NAME = "sagestack-jsii-batch"
@@ -121,13 +121,18 @@ def output(scope: Any, construct_id: str, *, value: str, description: str, expor
     call("aws-cdk-lib:CfnOutput", ("new", scope, construct_id, props))
 
 
+def load() -> None:
+    """Load the Node module into the CDK's Node process (once; the first call does it otherwise)."""
+    if not _loaded:
+        jsii.kernel.load(_NAME, _VERSION, str(_tarball()))
+        _loaded.append(True)
+
+
 def _send(method: str, expressions: list[list[Any]]) -> Any:
     """One request: the expressions as JSON text, each jsii object in them replaced by its index in
     a list sent beside it (jsii then passes one string and a list of references instead of
     converting every value, in Python and in Node)."""
-    if not _loaded:
-        jsii.kernel.load(_NAME, _VERSION, str(_tarball()))
-        _loaded.append(True)
+    load()
     objects: list[Any] = []
     index: dict[int, int] = {}
 

@@ -227,3 +227,15 @@ def test_a_large_catalog_validates_the_same_in_several_processes(tmp_path: Path,
         import threading
 
         assert _parallel_workers(PARALLEL_FROM, None) == (1 if threading.active_count() > 1 else min(os.cpu_count() or 1, 8))
+    # What the app overlaps with validation (the CDK's start-up) starts once, after the workers
+    # are forked (it may start threads, which a forked worker must not inherit); with one
+    # process, or no YAML file at all, before validating.
+    import multiprocessing
+
+    seen: list[int] = []
+    load_catalog([tmp_path], workers=2, meanwhile=lambda: seen.append(len(multiprocessing.active_children())))
+    assert len(seen) == 1 and seen[0] >= 1
+    for paths in ([tmp_path], []):
+        seen.clear()
+        load_catalog(paths, workers=1, meanwhile=lambda: seen.append(len(multiprocessing.active_children())))
+        assert seen == [0]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -624,12 +624,14 @@ def _parallel_workers(count: int, workers: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _load_yaml_files(items: list[tuple[Path, str]], python_limits: PythonLimits, workers: int) -> list[LoadResult]:
+def _load_yaml_files(items: list[tuple[Path, str]], python_limits: PythonLimits, workers: int, started: Callable[[], None] = lambda: None) -> list[LoadResult]:
     """Validate YAML descriptors, in order: split over ``workers`` processes (forked, so they start
     with every module loaded; this process validates the first share itself). Validation is pure,
     so the results are the same however many processes share it; a pool that breaks falls back to
-    validating here."""
+    validating here. ``started`` is called once the other processes are forked (or before
+    validating, in one process)."""
     if workers <= 1 or len(items) < 2:
+        started()
         return _load_yaml_chunk(items, python_limits)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -640,19 +642,22 @@ def _load_yaml_files(items: list[tuple[Path, str]], python_limits: PythonLimits,
     try:
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_load_yaml_chunk, chunk, python_limits) for chunk in chunks[1:]]
+            started()  # the workers are forked (submit starts them)
             first = _load_yaml_chunk(chunks[0], python_limits)
             return first + [result for future in futures for result in future.result()]
     except (BrokenProcessPool, OSError):
         return _load_yaml_chunk(items, python_limits)
 
 
-def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None) -> list[LoadResult]:
+def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None, meanwhile: Callable[[], None] | None = None) -> list[LoadResult]:
     """Load descriptor files: every file's source is read before any Python descriptor runs (so
     none can change what another file says), then Python descriptors are evaluated side by side,
     each in its own process.
 
     :param workers: processes that validate the YAML descriptors (default: one per core for a
         catalog of ``PARALLEL_FROM`` files or more, else one); the results do not depend on it.
+    :param meanwhile: called once, as validation starts, and once any worker process is forked
+        (so it may start threads): work to overlap with validation (the app starts the CDK).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -669,8 +674,16 @@ def load_files(files: Sequence[Path], *, python_limits: PythonLimits = DEFAULT_L
         else:
             yaml_files.append(index)
     items = [(files[i], sources[i][0] or "") for i in yaml_files]
-    for index, result in zip(yaml_files, _load_yaml_files(items, python_limits, _parallel_workers(len(items), workers)), strict=True):
+    calls: list[bool] = []
+
+    def started() -> None:
+        if meanwhile is not None and not calls:
+            calls.append(True)
+            meanwhile()
+
+    for index, result in zip(yaml_files, _load_yaml_files(items, python_limits, _parallel_workers(len(items), workers), started), strict=True):
         results[index] = result
+    started()  # no YAML descriptor
     if python:
         with ThreadPoolExecutor(max_workers=max(1, min(len(python), os.cpu_count() or 1))) as pool:
             loaded = pool.map(lambda i: load_source(files[i], sources[i][0] or "", python_limits), python)
@@ -687,11 +700,11 @@ def _reject(result: LoadResult, issue: Issue) -> Issue:
     return issue
 
 
-def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None) -> Catalog:
+def load_catalog(paths: Iterable[str | os.PathLike[str]], *, python_limits: PythonLimits = DEFAULT_LIMITS, workers: int | None = None, meanwhile: Callable[[], None] | None = None) -> Catalog:
     """Every descriptor under ``paths``, validated; plus checks across files (unique names).
-    ``workers``: as :func:`load_files` takes it."""
+    ``workers`` and ``meanwhile``: as :func:`load_files` takes them."""
     files, issues = descriptor_files(paths)
-    results = load_files(files, python_limits=python_limits, workers=workers)
+    results = load_files(files, python_limits=python_limits, workers=workers, meanwhile=meanwhile)
     for result in results:
         issues.extend(result.issues)
     seen: dict[str, LoadResult] = {}
