@@ -18,7 +18,7 @@ from .iam import Grant, default_policy_id, known, role_expression
 from .jsii_batch import evaluate, result, value
 from .nag import FUNCTION_CHECKS, LOG_GROUP_CHECKS, checkov_metadata
 
-__all__ = ["PythonFunction", "python_function", "PYTHON_RUNTIME"]
+__all__ = ["PythonFunction", "log_group_expressions", "python_function", "PYTHON_RUNTIME"]
 
 #: The Python runtime of sagestack's functions, read once (each read of a jsii static is a round trip).
 PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -31,6 +31,16 @@ class PythonFunction:
     function: lambda_.Function
     role: iam.Role
     log_group: logs.LogGroup
+
+
+def log_group_expressions(scope: Construct, construct_id: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """``logs.LogGroup(scope, construct_id, retention=ONE_YEAR, removal_policy=DESTROY)`` and
+    checkov's skip on it (with its reason), as the first two expressions of an
+    :func:`.jsii_batch.evaluate` (the group is ``result(0)``)."""
+    return (
+        ("aws-cdk-lib:aws_logs.LogGroup", ("new", scope, construct_id, {"retention": value("aws-cdk-lib:aws_logs.RetentionDays.ONE_YEAR"), "removalPolicy": value("aws-cdk-lib:RemovalPolicy.DESTROY")})),
+        (result(0), "node", "defaultChild", ("addMetadata", *checkov_metadata(LOG_GROUP_CHECKS))),
+    )
 
 
 def python_function(
@@ -76,8 +86,7 @@ def python_function(
         props["ephemeralStorageSize"] = ephemeral_storage
     depends_on = default_policy_id(stack, result(2), [*path, role_id, "DefaultPolicy", "Resource"])
     log_group, _, role, role_arn, _, function, _, _, function_arn = evaluate(
-        ("aws-cdk-lib:aws_logs.LogGroup", ("new", scope, log_group_id, {"retention": value("aws-cdk-lib:aws_logs.RetentionDays.ONE_YEAR"), "removalPolicy": value("aws-cdk-lib:RemovalPolicy.DESTROY")})),
-        (result(0), "node", "defaultChild", ("addMetadata", *checkov_metadata(LOG_GROUP_CHECKS))),
+        *log_group_expressions(scope, log_group_id),
         role_expression(scope, role_id, service="lambda.amazonaws.com", description=role_description or description, grants=grants),
         (result(2), "roleArn"),
         (result(0), ("grantWrite", result(2))),

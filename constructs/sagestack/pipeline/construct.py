@@ -27,7 +27,7 @@ from ..assets import file_asset, object_arn
 from ..descriptor import ModelDescriptor
 from ..descriptor.estimator import FrameworkEstimator
 from ..descriptor.placements import placements_of
-from ..functions import python_function
+from ..functions import log_group_expressions, python_function
 from ..hosting._tokens import s3_bucket_and_key
 from ..hosting.artifact_bucket import ArtifactBucket
 from ..hosting.model_endpoint import endpoint_name_for, inference_component_name_for
@@ -37,7 +37,7 @@ from ..hosting.role import ModelExecutionRole
 from ..iam import Grant, default_policy_id, ecr_pull, kms_use, known, placed, read, require_region, role_expression, role_with_grants, stack_env, statement, topic_key_arn, vpc_network_interfaces
 from ..jsii_batch import call, evaluate, output, result
 from ..jsii_batch import value as batch_value  # `value` names a loop variable here
-from ..nag import LOG_GROUP_CHECKS, acknowledge, acknowledge_wildcards, checkov_metadata, gathers_acknowledgments
+from ..nag import acknowledge, acknowledge_wildcards, gathers_acknowledgments
 from ..render import RenderContext
 from ..render.context import stable_sorted
 from ..render.hosting import VARIANT_NAME, _entry_point, create_model, needs_code_archive, needs_repack
@@ -318,8 +318,7 @@ class TrainingPipeline(Construct):
         # already orders the role; keeps cfn-lint W3005 quiet without ignoring it); its ARN and name.
         depends_on = default_policy_id(stack, result(2), [*self._path, "StateMachineRole", "DefaultPolicy", "Resource"])
         _, _, role, self.state_machine, _, state_machine_arn, state_machine_name = evaluate(
-            ("aws-cdk-lib:aws_logs.LogGroup", ("new", self, "Logs", {"retention": batch_value("aws-cdk-lib:aws_logs.RetentionDays.ONE_YEAR"), "removalPolicy": batch_value("aws-cdk-lib:RemovalPolicy.DESTROY")})),
-            (result(0), "node", "defaultChild", ("addMetadata", *checkov_metadata(LOG_GROUP_CHECKS))),
+            *log_group_expressions(self, "Logs"),
             role_expression(self, "StateMachineRole", service="states.amazonaws.com", description=f"sagestack pipeline of {d.name}", grants=statements),
             ("aws-cdk-lib:aws_stepfunctions.StateMachine", ("new", self, "StateMachine", {
                 "definitionBody": batch_value("aws-cdk-lib:aws_stepfunctions.DefinitionBody", ("fromString", definition_text)),
