@@ -7,8 +7,8 @@ An acknowledgment on a construct covers its children.
 Each acknowledgment would be two jsii round trips, and the text of a finding that holds a token a
 third, so the constructs gather them: inside ``with acknowledgments(scope):`` every ``acknowledge`` and
 ``acknowledge_wildcards`` is collected and attached to ``scope`` once, when the block ends, with
-every token resolved in one call, as a deferred call (``sagestack.jsii_batch``; an outer block gathers
-for the inner ones; outside any block an acknowledgment is attached at once).
+every token resolved in one call; the attaching itself is a deferred call (``sagestack.jsii_batch``).
+An outer block gathers for the inner ones; outside any block an acknowledgment is attached at once.
 """
 
 from __future__ import annotations
