@@ -64,11 +64,11 @@ setup: $(DEV_STAMP) $(NODE_STAMP) ## install everything (idempotent)
 validate: $(RUNTIME_STAMP) ## validate the example catalog
 	$(VENV)/bin/sagestack validate
 
-# make synth [ENVIRONMENT=prod] [PREVIEW=pr-1] [MODELS=mnist-tf,kmeans] [VALIDATION=on]: the cdk context -c env=, -c preview=,
-# -c models=, -c sagestack:validation=true (aws-cdk-lib's built-in CloudFormation validation, off by default)
-SYNTH_CONTEXT = $(if $(ENVIRONMENT),-c env=$(ENVIRONMENT)) $(if $(PREVIEW),-c preview=$(PREVIEW)) $(if $(MODELS),-c models=$(MODELS)) $(if $(filter on,$(VALIDATION)),-c sagestack:validation=true)
+# make synth [ENVIRONMENT=prod] [PREVIEW=pr-1] [MODELS=mnist-tf,kmeans] [VALIDATION=on] [WORKERS=n]: the cdk context -c env=, -c preview=,
+# -c models=, -c sagestack:validation=true (aws-cdk-lib's built-in CloudFormation validation, off by default); -c sagestack:workers= (synthesis processes; default one per core, at most 4, from 24 models)
+SYNTH_CONTEXT = $(if $(ENVIRONMENT),-c env=$(ENVIRONMENT)) $(if $(PREVIEW),-c preview=$(PREVIEW)) $(if $(MODELS),-c models=$(MODELS)) $(if $(filter on,$(VALIDATION)),-c sagestack:validation=true) $(if $(WORKERS),-c sagestack:workers=$(WORKERS))
 
-synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account); ENVIRONMENT=, PREVIEW=, MODELS= select, VALIDATION=on adds CDK's own template validation
+synth: $(RUNTIME_STAMP) $(NODE_STAMP) ## validate and synthesize the example catalog into cdk.out/ (no AWS account); ENVIRONMENT=, PREVIEW=, MODELS= select, VALIDATION=on adds CDK's own template validation, WORKERS= sets the synthesis processes
 	$(VENV)/bin/sagestack validate
 	npx --no-install cdk synth --quiet --no-notices --no-version-reporting $(SYNTH_CONTEXT)
 	$(VENV)/bin/sagestack summary cdk.out

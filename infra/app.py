@@ -67,6 +67,12 @@ class CdkStart:
         except BaseException as exc:  # raised again by wait(), in the main thread
             self.error = exc
 
+    def run(self) -> None:
+        """The start-up, here and now (in a synthesis worker, :mod:`infra.parallel`)."""
+        self._run()
+        if self.error is not None:
+            raise self.error
+
     def wait(self) -> None:
         """Wait for the start-up; raise what it raised. A no-op when it never started."""
         if self.thread is not None:
@@ -292,6 +298,10 @@ def main() -> None:
     # The catalog path comes from cdk.json's context, which the cdk CLI passes in CDK_CONTEXT_JSON.
     import json
 
+    from sagestack.descriptor.loader import descriptor_files
+
+    from . import parallel
+
     # A synthesis is one short process that keeps nearly everything it makes until it ends, so the
     # cyclic collector's passes over a heap that only grows free little and cost about a tenth of
     # a large catalog's time: what is loaded so far is never scanned again, and passes are rare
@@ -301,14 +311,26 @@ def main() -> None:
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON", "{}") or "{}")
     nag = str(context.get("sagestack:nag", "true")).lower() != "false"
     cdk_start = CdkStart(nag=nag)
+    # A large catalog is synthesized by several processes (infra.parallel), forked now, before
+    # validation starts any thread: their CDK start-up overlaps validation.
+    wanted = [m for m in str(context.get("models") or "").split(",") if m.strip()]
+    count, problem = parallel.worker_count(context, len(wanted) if wanted else len(descriptor_files([catalog_dir(context.get("sagestack:catalog"))])[0]))
+    if problem:
+        fail([problem], "sagestack: nothing synthesized")
+    workers = parallel.Workers(count, start=CdkStart(nag=nag).run, build=build_app) if count > 1 else None
     try:
-        _main(context, cdk_start)
+        _main(context, cdk_start, workers)
     finally:
         cdk_start.wait()  # also before exiting on a user's mistake: no thread is left talking to Node
+        if workers is not None:
+            workers.stop()
 
 
-def _main(context: dict[str, Any], cdk_start: CdkStart) -> None:
-    catalog = load([catalog_dir(context.get("sagestack:catalog"))], meanwhile=cdk_start.start)
+def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None) -> None:
+    from . import parallel
+
+    # Without workers, the CDK starts in a thread while the catalog is validated.
+    catalog = load([catalog_dir(context.get("sagestack:catalog"))], meanwhile=cdk_start.start if workers is None else None)
     for issue in catalog.issues:
         print(issue.format(), file=sys.stderr)
     if not catalog.ok():
@@ -328,13 +350,31 @@ def _main(context: dict[str, Any], cdk_start: CdkStart) -> None:
     suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
     outdir = Path(os.environ.get("CDK_OUTDIR") or "cdk.out")
     signal.signal(signal.SIGTERM, _terminated)
+    options = dict(
+        nag=cdk_start.nag, environment=chosen, suffix=suffix, preview=preview,
+        ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
+        validation=str(context.get("sagestack:validation", "false")).lower() == "true",
+    )
+    if workers is not None:
+        split = parallel.shares(parallel.groups(sized, preview or chosen), len(workers.workers))
+        try:
+            if len(split) > 1:
+                synthesize_into(outdir, lambda staging: workers.synthesize(Path(staging), sized, split, catalog=catalog.descriptors, options=options))
+                return
+        except parallel.WorkerFailed as exc:
+            if exc.message is None:
+                print(f"sagestack: synthesis failed with an internal error (traceback below); {outdir}/ is left as it was", file=sys.stderr)
+                print(exc.details, file=sys.stderr)
+                sys.exit(1)
+            fail([], f"{exc.message} ({outdir}/ is left as it was)")
+        except parallel.NotMergeable:
+            pass  # synthesized again below, in this process, which gives the same assembly
+        finally:
+            workers.stop()
+        cdk_start.start()
     cdk_start.wait()
     try:
-        synthesize_into(outdir, lambda staging: build_app(
-            sized, outdir=staging, nag=cdk_start.nag, environment=chosen, suffix=suffix, preview=preview,
-            ttl_hours=envs.environments.preview.ttl_hours if preview else None, region=settings.region, account=settings.account,  # type: ignore[attr-defined]
-            validation=str(context.get("sagestack:validation", "false")).lower() == "true", catalog=catalog.descriptors,
-        ).synth())
+        synthesize_into(outdir, lambda staging: build_app(sized, outdir=staging, catalog=catalog.descriptors, **options).synth())  # type: ignore[arg-type]
     except Exception as exc:
         message = _synth_failure(exc)
         if message is None:

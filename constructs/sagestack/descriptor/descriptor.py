@@ -22,7 +22,7 @@ from .transform import Transform, Transformer
 from .tuner import HyperbandStrategyConfig, ParameterRange, StrategyConfig, Tuner, TuningJobCompletionCriteriaConfig, WarmStartConfig
 from .types import Tags
 
-__all__ = ["ModelDescriptor", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
+__all__ = ["ModelDescriptor", "endpoint_name_for", "inference_component_name_for", "SECTIONS", "NAME_MAX", "STACK_DESCRIPTION_MAX_BYTES", "DESCRIPTION_MAX_BYTES"]
 
 # Model names prefix every physical name sagestack derives (stacks, endpoints, job-name prefixes),
 # which must fit SageMaker's 63 characters with environment and run suffixes.
@@ -182,3 +182,16 @@ register_field_homes(
     ServerlessInferenceConfig, Transformer, Transform, Schedule, RunInput, TunerRunInput, Tuner, ParameterRange, StrategyConfig, HyperbandStrategyConfig, WarmStartConfig, TuningJobCompletionCriteriaConfig,
     ProcessingStep, ProcessingRun, ProcessingInput, ProcessingOutput, StepOutput, NetworkConfig, *PROCESSOR_TYPES.values(), *ESTIMATOR_TYPES.values(), *MODEL_TYPES.values(),
 )
+
+
+def endpoint_name_for(descriptor: ModelDescriptor, environment: str) -> str:
+    """The stable endpoint name: ``deploy.endpoint_name``, else ``<model name>-<environment>``."""
+    assert descriptor.deploy is not None
+    return descriptor.deploy.endpoint_name or f"{descriptor.name}-{environment}"
+
+
+def inference_component_name_for(descriptor: ModelDescriptor, environment: str) -> str:
+    """The stable inference component name: ``deploy.inference_component_name``, else
+    ``<model name>-<environment>``."""
+    assert descriptor.deploy is not None
+    return descriptor.deploy.inference_component_name or f"{descriptor.name}-{environment}"

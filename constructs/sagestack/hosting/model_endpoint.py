@@ -11,6 +11,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from ..descriptor import ModelDescriptor
+from ..descriptor.descriptor import endpoint_name_for, inference_component_name_for
 from ..descriptor.placements import model_variants, placements_of
 from ..iam import placed, read, require_region, stack_env
 from ..jsii_batch import output
@@ -30,19 +31,6 @@ from .repack import ModelRepack, code_asset
 from .role import ModelExecutionRole
 
 __all__ = ["ModelEndpoint", "endpoint_name_for", "inference_component_name_for"]
-
-
-def endpoint_name_for(descriptor: ModelDescriptor, environment: str) -> str:
-    """The stable endpoint name: ``deploy.endpoint_name``, else ``<model name>-<environment>``."""
-    assert descriptor.deploy is not None
-    return descriptor.deploy.endpoint_name or f"{descriptor.name}-{environment}"
-
-
-def inference_component_name_for(descriptor: ModelDescriptor, environment: str) -> str:
-    """The stable inference component name: ``deploy.inference_component_name``, else
-    ``<model name>-<environment>``."""
-    assert descriptor.deploy is not None
-    return descriptor.deploy.inference_component_name or f"{descriptor.name}-{environment}"
 
 
 class ModelEndpoint(Construct):
