@@ -49,6 +49,9 @@ MODELS = ROOT / "infra" / "models"
 RESULTS_PAGE = ROOT / "docs" / "benchmark.md"
 README = ROOT / "README.md"
 RESULTS = ROOT / "bench" / "results.json"
+sys.path.insert(0, str(ROOT))
+from infra.parallel import MIN_MODELS, worker_count  # noqa: E402  # how many processes the app synthesizes in
+
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 GUARDS = {
     "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
@@ -170,8 +173,11 @@ def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, **GUARDS, **extra}
 
 
-def synth_sagestack(catalog: Path, out: Path, *, nag: bool, models: str | None = None, validation: bool = False) -> tuple[float, int]:
+def synth_sagestack(catalog: Path, out: Path, *, nag: bool, models: str | None = None, validation: bool = False, workers: int | None = None) -> tuple[float, int]:
+    """``workers``: synthesis processes (default: the app's, one per core from ``MIN_MODELS`` models)."""
     context: dict[str, Any] = {"sagestack:catalog": str(catalog), "sagestack:nag": "true" if nag else "false", "sagestack:validation": "true" if validation else "false"}
+    if workers is not None:
+        context["sagestack:workers"] = str(workers)
     if models:
         context["models"] = models
     shutil.rmtree(out, ignore_errors=True)
@@ -244,6 +250,7 @@ def bench_synth(sizes: list[int], work: Path, repeats: int, handwritten_max: int
         other = {"sagestack_validation": synth_sagestack(catalog, work / "out-v", nag=False, validation=True), "sagestack_nag": synth_sagestack(catalog, work / "out-n", nag=True)}
         if both:
             other["handwritten_no_validation"] = synth_handwritten(catalog, work / "out-hv", validation=False)
+            other["sagestack_one_process"] = synth_sagestack(catalog, work / "out-1p", nag=False, workers=1)
         ours = assembly_stats(work / "out-s")
         row: dict[str, Any] = {"n": n, "sagestack_resources": ours["resources"], "max_resources_per_stack": ours["max_resources"], "max_template_bytes": ours["max_bytes"]}
         for key, value in [*((k, best(v)) for k, v in runs.items() if v), *other.items()]:
@@ -261,7 +268,7 @@ def bench_synth(sizes: list[int], work: Path, repeats: int, handwritten_max: int
             log(f"N={n}: sagestack {row['sagestack_seconds']:.1f} s ({row['sagestack_validation_seconds']:.1f} s validating), {row['sagestack_mib']} MiB, {row['sagestack_resources']} resources; with cdk-nag {row['sagestack_nag_seconds']:.1f} s")
         rows.append(row)
     result: dict[str, Any] = {"rows": rows}
-    for key in ("sagestack", "sagestack_nag", "handwritten", "handwritten_no_validation", "sagestack_validation"):
+    for key in ("sagestack", "sagestack_nag", "handwritten", "handwritten_no_validation", "sagestack_validation", "sagestack_one_process"):
         points = [(r["n"], r[f"{key}_seconds"]) for r in rows if f"{key}_seconds" in r]
         if len(points) >= 2:
             fixed, per = fit_line(points)
@@ -351,7 +358,9 @@ def table(results: dict[str, Any]) -> str:
     lines = [
         f"Measured {results['date']} on {results['machine']}{_load(results)} ({results['repeats']} interleaved runs per size up to 200 models, one above, best of each; "
         f"`{results['command']}`). Neither app runs cdk-nag except in the last column. sagestack runs as it ships (without aws-cdk-lib's built-in "
-        "CloudFormation validation), the hand-written app as CDK's defaults run it (with it); the ratios with the same setting for both follow.",
+        "CloudFormation validation), the hand-written app as CDK's defaults run it (with it); the ratios with the same setting for both follow. "
+        f"sagestack synthesizes a catalog of {results['processes']['from_models']} models or more in {results['processes']['count']} processes here (one per core; "
+        "with validation, in one), a smaller one in one process.",
         "",
         "| N models | sagestack synth | hand-written synth | ratio | both validating | neither validating | peak memory, process tree (sagestack / hand-written) | resources (sagestack / hand-written) | sagestack with cdk-nag |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -378,7 +387,8 @@ def table(results: dict[str, Any]) -> str:
                 f"(N = {', '.join(f'{n:,}' for n in f['sizes'])}; worst residual {f['worst_residual_seconds']:+.1f} s at N = {f['worst_residual_n']:,})")
 
     fits = [fit("sagestack", "sagestack"), fit("sagestack_validation", "sagestack validating"), fit("handwritten", "hand-written"),
-            fit("handwritten_no_validation", "hand-written without validation"), fit("sagestack_nag", "sagestack with cdk-nag")]
+            fit("handwritten_no_validation", "hand-written without validation"), fit("sagestack_nag", "sagestack with cdk-nag"),
+            fit("sagestack_one_process", "sagestack in one process (`-c sagestack:workers=1`)")]
     skipped = [r["n"] for r in s["rows"] if "ratio" not in r]
     lines += ["", "Least-squares fit of synth time against N:", ""] + [f"- {f}" for f in fits if f]
     if skipped:
@@ -479,6 +489,7 @@ def main() -> int:
     results = {
         "date": dt.date.today().isoformat(), "machine": machine(), "load": loads, "repeats": args.repeats, "handwritten_max": args.handwritten_max,
         "command": "make bench QUICK=1" if args.quick else "make bench",
+        "processes": {"from_models": MIN_MODELS, "count": worker_count({}, 10**6)[0]},
         "synth": synth, "floor": floor, "validate": validate, "selective": selective, "transitions": bench_transitions(),
     }
     args.results.write_text(json.dumps(results, indent=2) + "\n")

@@ -87,7 +87,7 @@ def test_tables_report_every_size_and_say_where_the_baseline_did_not_run(tmp_pat
         at, residual = bench.worst_residual(points)  # type: ignore[arg-type]
         synth[key] = {"fixed_seconds": fixed, "per_model_seconds": per, "worst_residual_seconds": residual, "worst_residual_n": at, "sizes": [p[0] for p in points]}
     results = {
-        "date": "2026-01-01", "machine": "a machine", "repeats": 2, "handwritten_max": 500, "command": "make bench", "synth": synth,
+        "date": "2026-01-01", "machine": "a machine", "repeats": 2, "handwritten_max": 500, "command": "make bench", "synth": synth, "processes": {"from_models": 24, "count": 2},
         "floor": {"validation_on_seconds": 9.0, "validation_off_seconds": 1.5}, "transitions": 19,
         "validate": {"count": 1000, "cli_seconds": 1.5, "per_descriptor_ms": 1.5, "in_process_seconds": 1.2, "imports_aws_cdk": False, "with_environments_seconds": 1.9},
         "selective": [{"catalog": 200, "one_model_seconds": 3.0, "selected_seconds": 3.3, "ratio": 1.1, "stacks": 2}, {"catalog": 1000, "one_model_seconds": 3.0, "selected_seconds": 3.9, "ratio": 1.3, "stacks": 2}],
@@ -97,6 +97,7 @@ def test_tables_report_every_size_and_say_where_the_baseline_did_not_run(tmp_pat
     assert "| sagestack synth ≤ 0.7× the hand-written app at N = 100 (each with its defaults) | 0.36× | **met** |" in page
     assert "| one model out of 1,000 (`-c models=`) ≤ 1.2× a 1-model catalog | 3.9 s / 3.0 s = 1.30×" in page and "**not met**" in page
     assert "Floor, an app with one empty stack: 9.0 s with CDK's built-in validation, 1.5 s without." in page
+    assert "a catalog of 24 models or more in 2 processes here" in page
     readme = bench.summary_table(results)
     assert readme.count("\n| ") == 5  # header rule and four sizes
     text = f"before\n{bench.START}\nold\n{bench.END}\nafter\n"
