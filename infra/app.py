@@ -252,18 +252,21 @@ def _publish(staged: Path, outdir: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def synthesize_into(outdir: Path, synthesize: Callable[[str], object]) -> None:
-    """Run ``synthesize(staging_dir)``, then make ``outdir`` hold exactly what it wrote.
+def synthesize_into(outdir: Path, synthesize: Callable[[str], object], *, before_publish: Callable[[], None] | None = None) -> None:
+    """Run ``synthesize(staging_dir)``, then ``before_publish()`` (when given), then make
+    ``outdir`` hold exactly what was written.
 
     The staging directory is created beside ``outdir`` (same file system: entries move, not copy)
-    and removed whatever happens; on any exception ``outdir`` is left untouched and the exception
-    propagates.
+    and removed whatever happens; on any exception (or exit) ``outdir`` is left untouched and the
+    exception propagates.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.synth-", dir=outdir.parent))
     try:
         synthesize(str(staged))
+        if before_publish is not None:
+            before_publish()
         _publish(staged, outdir)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -318,28 +321,49 @@ def main() -> None:
     if problem:
         fail([problem], "sagestack: nothing synthesized")
     workers = parallel.Workers(count, start=CdkStart(nag=nag).run, build=build_app) if count > 1 else None
+    background: list[Any] = []
     try:
-        _main(context, cdk_start, workers)
+        _main(context, cdk_start, workers, background)
     finally:
         cdk_start.wait()  # also before exiting on a user's mistake: no thread is left talking to Node
         if workers is not None:
             workers.stop()
+        for validation in background:
+            validation.stop()
 
 
-def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None) -> None:
-    from . import parallel
-
-    # Without workers, the CDK starts in a thread while the catalog is validated.
-    catalog = load([catalog_dir(context.get("sagestack:catalog"))], meanwhile=cdk_start.start if workers is None else None)
+def _report(catalog: Catalog) -> None:
+    """Print the catalog's issues; exit 1 (nothing synthesized) when it has errors."""
     for issue in catalog.issues:
         print(issue.format(), file=sys.stderr)
     if not catalog.ok():
         fail([], f"sagestack: {len(catalog.errors)} error(s) in the catalog; nothing synthesized")
-    # -c models=mnist-tf[,kmeans]: synthesize only these models' stacks (the whole catalog is still
-    # validated, so a selection never hides a broken descriptor).
-    selected, problem = select(catalog.descriptors, context.get("models"))
-    if problem:
-        fail([problem], "sagestack: nothing synthesized")
+
+
+def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None, background: list[Any] | None = None) -> None:
+    from . import parallel, selection
+
+    path = catalog_dir(context.get("sagestack:catalog"))
+    wanted = list(dict.fromkeys(m.strip() for m in str(context.get("models") or "").split(",") if m.strip()))
+    # -c models=mnist-tf[,kmeans]: synthesize only these models' stacks. The whole catalog is still
+    # validated, so a selection never hides a broken descriptor; when the selected models' own
+    # files are valid, that runs beside their synthesis (infra.selection), and nothing is written
+    # unless the catalog is valid.
+    early = selection.early_descriptors(path, wanted) if wanted and workers is None else None
+    validating = None
+    if early is not None:
+        validating = selection.BackgroundValidation([path], wanted)  # forked before any thread starts
+        if background is not None:
+            background.append(validating)
+        cdk_start.start()
+        selected = early
+    else:
+        # Without workers, the CDK starts in a thread while the catalog is validated.
+        catalog = load([path], meanwhile=cdk_start.start if workers is None else None)
+        _report(catalog)
+        selected, problem = select(catalog.descriptors, context.get("models"))
+        if problem:
+            fail([problem], "sagestack: nothing synthesized")
     # -c env=prod: the environment's account, region and overrides (infra/environments.yaml).
     # -c preview=pr-123: the preview's base environment, made small, isolated and disposable.
     preview = context.get("preview") or None
@@ -372,10 +396,21 @@ def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None) -> 
         finally:
             workers.stop()
         cdk_start.start()
+    checked: list[bool] = []
+
+    def validated() -> None:  # the whole catalog, when it was validated beside the synthesis (once)
+        if validating is not None and not checked:
+            checked.append(True)
+            found = validating.result()
+            _report(found)
+            if not selection.same_selection(found, selected):
+                raise RuntimeError("the catalog's validation gave the selected models other descriptors than their own files did")
+
     cdk_start.wait()
     try:
-        synthesize_into(outdir, lambda staging: build_app(sized, outdir=staging, catalog=catalog.descriptors, **options).synth())  # type: ignore[arg-type]
+        synthesize_into(outdir, lambda staging: build_app(sized, outdir=staging, catalog=selected if validating is not None else catalog.descriptors, **options).synth(), before_publish=validated)  # type: ignore[arg-type]
     except Exception as exc:
+        validated()  # a catalog with errors is reported as such, before any failure of its synthesis
         message = _synth_failure(exc)
         if message is None:
             print(f"sagestack: synthesis failed with an internal error (traceback below); {outdir}/ is left as it was", file=sys.stderr)

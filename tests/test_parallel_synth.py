@@ -180,8 +180,13 @@ def test_shares_keep_groups_whole_and_in_catalog_order() -> None:
     assert parallel.shares([list(range(6))], 3) == [list(range(6))]
 
 
-def test_worker_count() -> None:
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     cores = len(os.sched_getaffinity(0))
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert parallel.worker_count({"sagestack:workers": "3"}, 100) == (1, None)  # a forked process would inherit a thread
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert parallel.worker_count({}, parallel.MIN_MODELS - 1) == (1, None)
     assert parallel.worker_count({}, 1000) == (min(cores, parallel.MAX_WORKERS), None)
     assert parallel.worker_count({"sagestack:workers": "3"}, 2) == (2, None)  # never more than the stacks
