@@ -352,9 +352,7 @@ def _load(results: dict[str, Any]) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    s, v, floor = results["synth"], results["validate"], results["floor"]
-    both = [r for r in s["rows"] if "ratio" in r]
-    largest = s["rows"][-1]
+    s = results["synth"]
     lines = [
         f"Measured {results['date']} on {results['machine']}{_load(results)} ({results['repeats']} interleaved runs per size up to 200 models, one above, best of each; "
         f"`{results['command']}`). Neither app runs cdk-nag except in the last column. sagestack runs as it ships (without aws-cdk-lib's built-in "
@@ -379,6 +377,15 @@ def table(results: dict[str, Any]) -> str:
                 f"{r['sagestack_mib']} MiB / - | {r['sagestack_resources']} / - | {r['sagestack_nag_seconds']:.1f} s |"
             )
 
+    lines += ["", *fits_and_floor(results), "", *targets(results), ""]
+    return "\n".join(lines)
+
+
+def fits_and_floor(results: dict[str, Any]) -> list[str]:
+    """The least-squares fits of synth time against N, and the floor."""
+    s, floor = results["synth"], results["floor"]
+    lines: list[str] = []
+
     def fit(key: str, label: str) -> str:
         f = s.get(key)
         if f is None:
@@ -390,14 +397,20 @@ def table(results: dict[str, Any]) -> str:
             fit("handwritten_no_validation", "hand-written without validation"), fit("sagestack_nag", "sagestack with cdk-nag"),
             fit("sagestack_one_process", "sagestack in one process (`-c sagestack:workers=1`)")]
     skipped = [r["n"] for r in s["rows"] if "ratio" not in r]
-    lines += ["", "Least-squares fit of synth time against N:", ""] + [f"- {f}" for f in fits if f]
+    lines += ["Least-squares fit of synth time against N:", ""] + [f"- {f}" for f in fits if f]
     if skipped:
         lines.append(f"- the hand-written app was not run above {results['handwritten_max']:,} models (N = {', '.join(f'{n:,}' for n in skipped)}): "
-                     "a run takes minutes there, and its per-model cost is already fitted below")
-    lines += [
-        "",
-        f"Floor, an app with one empty stack: {floor['validation_on_seconds']:.1f} s with CDK's built-in validation, {floor['validation_off_seconds']:.1f} s without.",
-        "",
+                     "a run takes minutes there, and its line above gives its cost per model")
+    lines += ["", f"Floor, an app with one empty stack: {floor['validation_on_seconds']:.1f} s with CDK's built-in validation, {floor['validation_off_seconds']:.1f} s without."]
+    return lines
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets, each with its figure and whether it is met."""
+    s, v = results["synth"], results["validate"]
+    both = [r for r in s["rows"] if "ratio" in r]
+    largest = s["rows"][-1]
+    lines = [
         "| target | figure | result |",
         "|---|---|---|",
     ]
@@ -413,7 +426,7 @@ def table(results: dict[str, Any]) -> str:
     f = s.get("sagestack")
     if f is not None:
         lines.append(f"| synth time grows linearly with N (sagestack, N up to {f['sizes'][-1]:,}) | worst residual {f['worst_residual_seconds']:+.1f} s (at N = {f['worst_residual_n']:,}), against {largest['sagestack_seconds']:.1f} s at N = {largest['n']:,} | {met(abs(f['worst_residual_seconds']) <= 0.1 * largest['sagestack_seconds'])} |")
-    peak = max(max(r.get("sagestack_mib", 0), r.get("sagestack_nag_mib", 0), r.get("sagestack_validation_mib", 0)) for r in s["rows"])
+    peak = max(max(r.get("sagestack_mib", 0), r.get("sagestack_nag_mib", 0), r.get("sagestack_validation_mib", 0), r.get("sagestack_one_process_mib", 0)) for r in s["rows"])
     lines.append(f"| peak memory of the process tree < 2 GiB (sagestack, any N, any setting) | {peak:,} MiB at most | {met(peak < TARGETS['memory_mib'])} |")
     lines.append(f"| `sagestack validate` of {v['count']:,} descriptors < 2 s | {v['cli_seconds']:.2f} s ({v['per_descriptor_ms']:.2f} ms each; {v['in_process_seconds']:.2f} s in process; imports aws_cdk: {'yes' if v['imports_aws_cdk'] else 'no'}; {v.get('with_environments_seconds', 0):.2f} s also applying every environment and the preview) | {met(v['cli_seconds'] < TARGETS['validate_1000_seconds'] and not v['imports_aws_cdk'])} |")
     for sel in results["selective"]:
@@ -421,13 +434,15 @@ def table(results: dict[str, Any]) -> str:
     lines += [
         f"| no stack over CloudFormation's limits at N = {largest['n']:,} | largest stack {largest['max_resources_per_stack']} resources (limit 500), {largest['max_template_bytes'] / 1024:.0f} KiB (limit 1 MiB) | {met(largest['max_resources_per_stack'] <= 500 and largest['max_template_bytes'] <= 1024 * 1024)} |",
         f"| state transitions of one successful run (train, create the endpoint, one wait) | {results['transitions']} | - |",
-        "",
     ]
-    return "\n".join(lines)
+    return lines
+
+
 
 
 def summary_table(results: dict[str, Any]) -> str:
-    """The README's short version: the ratios at each size both apps ran, and the targets' results."""
+    """The README's short version: the times and ratios at each size, the fits, the floor and the
+    targets' results."""
     s = results["synth"]
     lines = [
         f"Measured {results['date']} on {results['machine']}{_load(results)} (`{results['command']}`; details and every target in docs/benchmark.md).",
@@ -440,7 +455,7 @@ def summary_table(results: dict[str, Any]) -> str:
             lines.append(f"| {r['n']:,} | {r['sagestack_seconds']:.1f} s | {r['handwritten_seconds']:.1f} s | {r['ratio']:.2f}× | {r['same_settings_ratio']:.2f}× | {r['no_validation_ratio']:.2f}× | {r['sagestack_nag_seconds']:.1f} s |")
         else:
             lines.append(f"| {r['n']:,} | {r['sagestack_seconds']:.1f} s | not run | - | - | - | {r['sagestack_nag_seconds']:.1f} s |")
-    lines.append("")
+    lines += ["", *fits_and_floor(results), "", *targets(results), ""]
     return "\n".join(lines)
 
 

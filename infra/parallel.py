@@ -113,8 +113,9 @@ def groups(descriptors: Sequence[Any], label: str) -> list[list[int]]:
 
 
 def shares(grouped: Sequence[Sequence[int]], workers: int) -> list[list[int]]:
-    """``workers`` lists of indices (each sorted, none empty unless there are fewer groups):
-    whole groups, consecutive in catalog order, of about the same number of stacks."""
+    """At most ``workers`` lists of indices, none empty, each sorted: runs of whole groups in
+    catalog order (a group goes with the share its first stack falls in), of about the same
+    number of stacks."""
     total = sum(len(g) for g in grouped)
     out: list[list[int]] = [[] for _ in range(workers)]
     done = 0
@@ -167,6 +168,7 @@ class Workers:
                         os.close(other.jobs)
                         os.close(other.results)
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the app stops this process
                     code = _serve(job_read, result_write, start, build)
                 except BaseException:  # the parent reports a worker that ends without a result
                     traceback.print_exc()

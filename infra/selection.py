@@ -74,6 +74,7 @@ class BackgroundValidation:
             try:
                 os.close(read)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the app stops this process
                 os.nice(10)
                 catalog = load_catalog(paths)
                 kept = [r for r in catalog.results if r.descriptor is not None and r.descriptor.name in set(wanted)]

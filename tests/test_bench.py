@@ -99,6 +99,7 @@ def test_tables_report_every_size_and_say_where_the_baseline_did_not_run(tmp_pat
     assert "Floor, an app with one empty stack: 9.0 s with CDK's built-in validation, 1.5 s without." in page
     assert "a catalog of 24 models or more in 2 processes here" in page
     readme = bench.summary_table(results)
-    assert readme.count("\n| ") == 5  # header rule and four sizes
+    assert readme.count("\n| ") == 5 + len(bench.targets(results)) - 1  # header and four sizes; the targets (but their rule)
+    assert "Least-squares fit of synth time against N:" in readme and "Floor, an app with one empty stack" in readme
     text = f"before\n{bench.START}\nold\n{bench.END}\nafter\n"
     assert bench.with_table(text, readme) == f"before\n{bench.START}\n{readme}{bench.END}\nafter\n"
