@@ -1,12 +1,17 @@
 """Build the CDK app from the descriptor catalog.
 
-The catalog is validated before any CDK code runs; when it has errors, they are printed in the
+The catalog is validated before any CDK code runs (but see a selection below); when it has errors, they are printed in the
 ``file:line: path: problem`` format and synthesis stops with exit code 1 and nothing written.
 
 The app synthesizes into a fresh directory beside the output directory (``CDK_OUTDIR``, which the
 cdk CLI sets; default ``cdk.out``) and replaces the output directory's contents with it only once
 synthesis has succeeded: a failure at any point (construct code, cdk-nag findings, a full disk)
 leaves the previous cloud assembly exactly as it was.
+
+A large catalog is synthesized by several processes (:mod:`infra.parallel`). A ``-c models=``
+selection whose own files are valid is synthesized while the rest of the catalog is validated
+beside it (:mod:`infra.selection`), and published only if all of it is valid. Either way the cloud
+assembly is the one a single process writes after validating the whole catalog.
 """
 
 from __future__ import annotations
