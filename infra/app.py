@@ -1,7 +1,8 @@
 """Build the CDK app from the descriptor catalog.
 
-The catalog is validated before any CDK code runs (but see a selection below); when it has errors, they are printed in the
-``file:line: path: problem`` format and synthesis stops with exit code 1 and nothing written.
+The catalog is validated before any CDK code runs (a selection: see below); when it has errors,
+they are printed in the ``file:line: path: problem`` format and synthesis stops with exit code 1
+and nothing written.
 
 The app synthesizes into a fresh directory beside the output directory (``CDK_OUTDIR``, which the
 cdk CLI sets; default ``cdk.out``) and replaces the output directory's contents with it only once
