@@ -389,6 +389,7 @@ def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None, bac
         split = parallel.shares(parallel.groups(sized, preview or chosen), len(workers.workers))
         try:
             if len(split) > 1:
+                print(f"sagestack: synthesizing {len(sized):,} model stacks and the shared stack in {len(split)} processes", file=sys.stderr)
                 synthesize_into(outdir, lambda staging: workers.synthesize(Path(staging), sized, split, catalog=catalog.descriptors, options=options))
                 return
         except parallel.WorkerFailed as exc:

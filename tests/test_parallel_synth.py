@@ -62,6 +62,7 @@ def test_several_processes_write_the_assembly_of_one(one_process: Path, tmp_path
     assert proc.returncode == 0, proc.stderr[-3000:]
     [sizes] = _merged(proc)
     assert len(sizes) == int(workers) and sum(sizes) == len(load_catalog([CATALOG]).descriptors)
+    assert f"sagestack: synthesizing {sum(sizes)} model stacks and the shared stack in {workers} processes" in proc.stderr
     assert _snapshot(outdir) == _snapshot(one_process)
     assert sorted(p.name for p in outdir.parent.iterdir()) == ["cdk.out"], "no staging or part directory left"
 
