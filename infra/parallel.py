@@ -290,8 +290,13 @@ def merge(into: Path, parts: Sequence[Path], sizes: Sequence[int], *, order: Seq
     model stacks) into ``into``, as one process writes them: ``order`` lists each model stack's
     (part, position), in the order one process builds them. Raises :class:`NotMergeable` before
     moving anything when a part holds what this does not reproduce."""
+    if not all((p / "manifest.json").is_file() for p in parts):
+        raise NotMergeable("a part has no manifest")
     manifests = [_load(p / "manifest.json") for p in parts]
-    trees = [_load(p / "tree.json") for p in parts]
+    has_tree = {(p / "tree.json").is_file() for p in parts}
+    if len(has_tree) != 1:
+        raise NotMergeable("some parts have a construct tree, some none")
+    trees = [_load(p / "tree.json") for p in parts] if has_tree == {True} else None  # none: the app writes no tree
     first = manifests[0]
     for m in manifests:
         if set(m) - {"version", "artifacts", "minimumCliVersion"} or m["version"] != first["version"] or m.get("minimumCliVersion") != first.get("minimumCliVersion"):
@@ -318,24 +323,26 @@ def merge(into: Path, parts: Sequence[Path], sizes: Sequence[int], *, order: Seq
     def stack_ids(segments: list[list[tuple[str, Any]]]) -> list[str]:
         return [seg[-1][0] for seg in segments]
 
-    root = trees[0]["tree"]
-    if any(set(t) != {"version", "tree"} or set(t["tree"]) != set(root) for t in trees):
-        raise NotMergeable("the construct trees differ in form")
-    stacks = [stack_ids(s) for s, _ in segmented]
-    children = [t["tree"].get("children", {}) for t in trees]
-    if any(not set(ids) <= set(kids) for ids, kids in zip(stacks, children, strict=True)):
-        raise NotMergeable("a stack is missing from its part's construct tree")
-    ordered_stacks = [stacks[0][0], *(stacks[w][i + 1] for w, i in order)]
-    keys = list(children[0])
-    before = [k for k in keys[: keys.index(stacks[0][0])] if k not in stacks[0]]
-    after = [k for k in keys[keys.index(stacks[0][0]) :] if k not in stacks[0]]
-    if any([k for k in kids if k not in ids] != before + after for ids, kids in zip(stacks, children, strict=True)):
-        raise NotMergeable("the construct trees differ outside their stacks")
-    owner = {stacks[0][0]: 0, **{stacks[w][i + 1]: w for w, i in order}}
-    merged_children = {k: children[0][k] for k in before}
-    merged_children.update({s: children[owner[s]][s] for s in ordered_stacks})
-    merged_children.update({k: children[0][k] for k in after})
-    tree = {**trees[0], "tree": {**root, "children": merged_children}}
+    tree = None
+    if trees is not None:
+        root = trees[0]["tree"]
+        if any(set(t) != {"version", "tree"} or set(t["tree"]) != set(root) for t in trees):
+            raise NotMergeable("the construct trees differ in form")
+        stacks = [stack_ids(s) for s, _ in segmented]
+        children = [t["tree"].get("children", {}) for t in trees]
+        if any(not set(ids) <= set(kids) for ids, kids in zip(stacks, children, strict=True)):
+            raise NotMergeable("a stack is missing from its part's construct tree")
+        ordered_stacks = [stacks[0][0], *(stacks[w][i + 1] for w, i in order)]
+        keys = list(children[0])
+        before = [k for k in keys[: keys.index(stacks[0][0])] if k not in stacks[0]]
+        after = [k for k in keys[keys.index(stacks[0][0]) :] if k not in stacks[0]]
+        if any([k for k in kids if k not in ids] != before + after for ids, kids in zip(stacks, children, strict=True)):
+            raise NotMergeable("the construct trees differ outside their stacks")
+        owner = {stacks[0][0]: 0, **{stacks[w][i + 1]: w for w, i in order}}
+        merged_children = {k: children[0][k] for k in before}
+        merged_children.update({s: children[owner[s]][s] for s in ordered_stacks})
+        merged_children.update({k: children[0][k] for k in after})
+        tree = {**trees[0], "tree": {**root, "children": merged_children}}
 
     # Every other entry: unique to a part, or the same in each (the shared stack's files; assets,
     # named by their content's hash).
@@ -354,7 +361,8 @@ def merge(into: Path, parts: Sequence[Path], sizes: Sequence[int], *, order: Seq
     for name, entry in moves.items():
         entry.rename(into / name)
     (into / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    (into / "tree.json").write_text(json.dumps(tree, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    if tree is not None:
+        (into / "tree.json").write_text(json.dumps(tree, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     for name in ("cdk.out", "validation-report.json"):
         if (parts[0] / name).exists():
             (parts[0] / name).rename(into / name)

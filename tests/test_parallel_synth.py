@@ -231,8 +231,9 @@ def test_merge_puts_the_stacks_back_in_catalog_order(tmp_path: Path) -> None:
         lambda p: (p / "validation-report.json").write_text('{"pluginReports": [{"pluginName": "cdk-nag", "violations": [1]}]}'),
         lambda p: (p / "shared.template.json").write_text("{}"),
         lambda p: (p / "trees-1.json").write_text("{}"),
+        lambda p: (p / "tree.json").unlink(),
     ],
-    ids=["a report with findings", "the shared stack differs", "a split construct tree"],
+    ids=["a report with findings", "the shared stack differs", "a split construct tree", "one part without its tree"],
 )
 def test_merge_refuses_what_it_cannot_reproduce_and_moves_nothing(tmp_path: Path, spoil) -> None:
     into = tmp_path / "into"
@@ -245,3 +246,14 @@ def test_merge_refuses_what_it_cannot_reproduce_and_moves_nothing(tmp_path: Path
     with pytest.raises(parallel.NotMergeable):
         parallel.merge(into, parts, [1, 1], order=[(0, 0), (1, 0)])
     assert [_snapshot(p) for p in parts] == before and not any(into.iterdir())
+
+
+def test_merge_without_construct_trees(tmp_path: Path) -> None:
+    into = tmp_path / "into"
+    into.mkdir()
+    parts = [_part(tmp_path, "p0", ["shared", "a"]), _part(tmp_path, "p1", ["shared", "b"])]
+    for part in parts:
+        (part / "tree.json").unlink()
+    parallel.merge(into, parts, [1, 1], order=[(0, 0), (1, 0)])
+    assert not (into / "tree.json").exists()
+    assert [k for k in json.loads((into / "manifest.json").read_text())["artifacts"] if "." not in k] == ["shared", "a", "b", "Tree"]
