@@ -370,11 +370,22 @@ def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None, bac
         selected, problem = select(catalog.descriptors, context.get("models"))
         if problem:
             fail([problem], "sagestack: nothing synthesized")
+    checked: list[bool] = []
+
+    def validated() -> None:  # the whole catalog, when it was validated beside the synthesis (once)
+        if validating is not None and not checked:
+            checked.append(True)
+            found = validating.result()
+            _report(found)
+            if not selection.same_selection(found, selected):
+                raise RuntimeError("the catalog's validation gave the selected models other descriptors than their own files did")
+
     # -c env=prod: the environment's account, region and overrides (infra/environments.yaml).
     # -c preview=pr-123: the preview's base environment, made small, isolated and disposable.
     preview = context.get("preview") or None
     sized, envs, chosen, issues = for_environment(selected, REPO_ROOT / context.get("sagestack:environments", ENVIRONMENTS_FILE), context.get("env"), preview=preview)
     if any(i.severity == "error" for i in issues) or envs.environments is None:  # type: ignore[attr-defined]
+        validated()  # the catalog's problems first, as when it is validated before
         fail(issues, f"sagestack: {sum(1 for i in issues if i.severity == 'error')} problem(s) with the environments or the preview; nothing synthesized")
     settings = envs.environments.environments[chosen]  # type: ignore[attr-defined]
     suffix = preview or (None if chosen == envs.environments.default else chosen)  # type: ignore[attr-defined]
@@ -403,16 +414,6 @@ def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None, bac
         finally:
             workers.stop()
         cdk_start.start()
-    checked: list[bool] = []
-
-    def validated() -> None:  # the whole catalog, when it was validated beside the synthesis (once)
-        if validating is not None and not checked:
-            checked.append(True)
-            found = validating.result()
-            _report(found)
-            if not selection.same_selection(found, selected):
-                raise RuntimeError("the catalog's validation gave the selected models other descriptors than their own files did")
-
     cdk_start.wait()
     try:
         synthesize_into(outdir, lambda staging: build_app(sized, outdir=staging, catalog=selected if validating is not None else catalog.descriptors, **options).synth(), before_publish=validated)  # type: ignore[arg-type]

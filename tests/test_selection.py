@@ -94,3 +94,12 @@ def test_which_selections_start_early(tmp_path: Path) -> None:
     (catalog / "kmeans.yaml").rename(catalog / "clusters.yaml")  # found by its name, not its file's
     assert [d.name for d in selection.early_descriptors(catalog, ["kmeans"]) or []] == ["kmeans"]
     assert selection.early_descriptors(catalog, ["rule-breaker"]) is None  # its own file has problems
+
+
+def test_the_catalogs_errors_come_before_the_environments(tmp_path: Path) -> None:
+    """As when the catalog is validated first: its errors are reported, not a bad -c env."""
+    catalog = _catalog(tmp_path, ("broken.yaml", BROKEN))
+    proc = _synth(tmp_path / "cdk.out", {"sagestack:catalog": str(catalog), "models": "kmeans", "env": "nowhere"})
+    assert proc.returncode == 1 and "BESIDE" in proc.stderr, proc.stderr[-3000:]
+    assert "broken.yaml:12: estimator.max_wait:" in proc.stderr and "error(s) in the catalog; nothing synthesized" in proc.stderr
+    assert "-c env names no environment" not in proc.stderr and "Traceback" not in proc.stderr
