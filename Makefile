@@ -83,7 +83,7 @@ import-corpus: $(RUNTIME_STAMP) ## import the listed aws/amazon-sagemaker-exampl
 	@test -n "$(CORPUS)" || { echo "make import-corpus CORPUS=/path/to/amazon-sagemaker-examples (a checkout, or its git directory)"; exit 2; }
 	SAGESTACK_IMPORT_CORPUS="$(CORPUS)" $(PY) scripts/import_corpus_report.py
 
-bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app, N up to 1,000; rewrites the results tables in docs/benchmark.md and README.md (about 25 min; QUICK=1: N up to 50, a few minutes)
+bench: $(DEV_STAMP) $(NODE_STAMP) ## measure synth and validation against a hand-written CDK app, N up to 1,000; rewrites the results tables in docs/benchmark.md and README.md (12 to 20 min; QUICK=1: N up to 50, a few minutes)
 	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
