@@ -113,16 +113,12 @@ def groups(descriptors: Sequence[Any], label: str) -> list[list[int]]:
 
 
 def shares(grouped: Sequence[Sequence[int]], workers: int) -> list[list[int]]:
-    """At most ``workers`` lists of indices, none empty, each sorted: runs of whole groups in
-    catalog order (a group goes with the share its first stack falls in), of about the same
-    number of stacks."""
-    total = sum(len(g) for g in grouped)
-    out: list[list[int]] = [[] for _ in range(workers)]
-    done = 0
+    """At most ``workers`` lists of indices, none empty, each sorted: whole groups, each given in
+    catalog order to the share with the fewest stacks so far (the first of them on a tie), so that
+    neighbouring models, often of one kind, are spread over the shares."""
+    out: list[list[int]] = [[] for _ in range(max(1, workers))]
     for g in grouped:
-        # the share whose range of stacks this group starts in
-        out[min(workers - 1, done * workers // max(total, 1))].extend(g)
-        done += len(g)
+        min(out, key=len).extend(g)
     return [sorted(s) for s in out if s]
 
 

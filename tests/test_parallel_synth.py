@@ -173,10 +173,9 @@ def test_a_default_endpoint_name_joins_its_group_too() -> None:
     assert found == [[0, 1], [2, 3], [4]]
 
 
-def test_shares_keep_groups_whole_and_in_catalog_order() -> None:
+def test_shares_keep_groups_whole_and_spread_neighbours() -> None:
     grouped = [[0], [1, 5], [2], [3], [4], [6], [7]]
-    split = parallel.shares(grouped, 2)
-    assert split == [[0, 1, 2, 5], [3, 4, 6, 7]]  # four stacks each, the group [1, 5] in the first
+    assert parallel.shares(grouped, 2) == [[0, 2, 3, 6], [1, 4, 5, 7]]  # four stacks each, the group [1, 5] whole
     assert parallel.shares([[0], [1]], 4) == [[0], [1]]
     assert parallel.shares([list(range(6))], 3) == [list(range(6))]
 
