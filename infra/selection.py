@@ -8,8 +8,8 @@ it has been found valid (with the same descriptors for the selected models). A c
 errors reports them as before, and the output directory stays as it was.
 
 A selection this cannot start early (a model it finds no YAML file for, a file with problems, a
-pipeline that adds its model to another descriptor's endpoint) is validated first, as a whole
-catalog is.
+pipeline that adds its model to another descriptor's endpoint; off Linux, where the validation is
+not forked) is validated first, as a whole catalog is.
 """
 
 from __future__ import annotations
@@ -42,7 +42,12 @@ def _named(path: Path) -> str | None:
 def early_descriptors(catalog: Path, wanted: Sequence[str]) -> list[ModelDescriptor] | None:
     """The ``wanted`` models' descriptors, validated from their own files (found by their
     ``name:``, a file named after the model first), or None when the selection must wait for the
-    whole catalog."""
+    whole catalog: on a system where the validation cannot be forked safely (other than Linux, or
+    with another thread running), too."""
+    import threading
+
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return None
     files = [f for f in descriptor_files([catalog])[0] if f.suffix in (".yaml", ".yml")]
     by_stem = {f.stem: f for f in files}
     chosen: list[Path] = []

@@ -86,7 +86,10 @@ def test_the_catalogs_warnings_are_printed_once(tmp_path: Path) -> None:
     assert warnings and len(warnings) == len(set(warnings))  # the Elastic Inference example's, once
 
 
-def test_which_selections_start_early(tmp_path: Path) -> None:
+def test_which_selections_start_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert [d.name for d in selection.early_descriptors(CATALOG, ["kmeans", "mnist-tf"]) or []] == ["kmeans", "mnist-tf"]
     assert selection.early_descriptors(CATALOG, ["no-such-model"]) is None
     assert selection.early_descriptors(CATALOG, ["sklearn-store-forecast"]) is None  # adds its model to another descriptor's endpoint
@@ -94,6 +97,11 @@ def test_which_selections_start_early(tmp_path: Path) -> None:
     (catalog / "kmeans.yaml").rename(catalog / "clusters.yaml")  # found by its name, not its file's
     assert [d.name for d in selection.early_descriptors(catalog, ["kmeans"]) or []] == ["kmeans"]
     assert selection.early_descriptors(catalog, ["rule-breaker"]) is None  # its own file has problems
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert selection.early_descriptors(CATALOG, ["kmeans"]) is None  # a forked process would inherit a thread
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert selection.early_descriptors(CATALOG, ["kmeans"]) is None
 
 
 def test_the_catalogs_errors_come_before_the_environments(tmp_path: Path) -> None:
