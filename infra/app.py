@@ -31,6 +31,8 @@ from typing import Any, NoReturn
 
 from sagestack.descriptor import Catalog, ModelDescriptor, load_catalog
 
+from . import parallel, selection
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -88,16 +90,21 @@ class CdkStart:
                 raise self.error
 
 
+def model_names(models: object) -> list[str]:
+    """The names ``-c models=a,b`` gives, once each, in order (none when not given)."""
+    return list(dict.fromkeys(m.strip() for m in str(models or "").split(",") if m.strip()))
+
+
 def select(descriptors: Sequence[ModelDescriptor], models: str | None) -> tuple[list[ModelDescriptor], str | None]:
     """The descriptors named in ``-c models=a,b`` (all when not given), or an error message."""
-    if not models:
+    wanted = model_names(models)
+    if not wanted:
         return list(descriptors), None
-    wanted = [m.strip() for m in models.split(",") if m.strip()]
     by_name = {d.name: d for d in descriptors}
     unknown = [m for m in wanted if m not in by_name]
     if unknown:
         return [], f"sagestack: -c models names no such model: {', '.join(unknown)} (allowed: {', '.join(sorted(by_name))})"
-    return [by_name[m] for m in dict.fromkeys(wanted)], None
+    return [by_name[m] for m in wanted], None
 
 
 ENVIRONMENTS_FILE = "infra/environments.yaml"
@@ -309,8 +316,6 @@ def main() -> None:
 
     from sagestack.descriptor.loader import descriptor_files
 
-    from . import parallel
-
     # A synthesis is one short process that keeps nearly everything it makes until it ends, so the
     # cyclic collector's passes over a heap that only grows free little and cost about a tenth of
     # a large catalog's time: what is loaded so far is never scanned again, and passes are rare
@@ -322,12 +327,12 @@ def main() -> None:
     cdk_start = CdkStart(nag=nag)
     # A large catalog is synthesized by several processes (infra.parallel), forked now, before
     # validation starts any thread: their CDK start-up overlaps validation.
-    wanted = [m for m in str(context.get("models") or "").split(",") if m.strip()]
+    wanted = model_names(context.get("models"))
     count, problem = parallel.worker_count(context, len(wanted) if wanted else len(descriptor_files([catalog_dir(context.get("sagestack:catalog"))])[0]))
     if problem:
         fail([problem], "sagestack: nothing synthesized")
     workers = parallel.Workers(count, start=CdkStart(nag=nag).run, build=build_app) if count > 1 else None
-    background: list[Any] = []
+    background: list[selection.BackgroundValidation] = []  # stopped however the app ends
     try:
         _main(context, cdk_start, workers, background)
     finally:
@@ -346,11 +351,9 @@ def _report(catalog: Catalog) -> None:
         fail([], f"sagestack: {len(catalog.errors)} error(s) in the catalog; nothing synthesized")
 
 
-def _main(context: dict[str, Any], cdk_start: CdkStart, workers: Any = None, background: list[Any] | None = None) -> None:
-    from . import parallel, selection
-
+def _main(context: dict[str, Any], cdk_start: CdkStart, workers: parallel.Workers | None = None, background: list[selection.BackgroundValidation] | None = None) -> None:
     path = catalog_dir(context.get("sagestack:catalog"))
-    wanted = list(dict.fromkeys(m.strip() for m in str(context.get("models") or "").split(",") if m.strip()))
+    wanted = model_names(context.get("models"))
     # -c models=mnist-tf[,kmeans]: synthesize only these models' stacks. The whole catalog is still
     # validated, so a selection never hides a broken descriptor; when the selected models' own
     # files are valid, that runs beside their synthesis (infra.selection), and nothing is written
