@@ -129,7 +129,8 @@ class _Worker:
     results: int  # read end: the outcome, pickled
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int) -> bytes:
+    """Everything until the writer closes its end."""
     chunks = []
     while True:
         chunk = os.read(fd, 1 << 20)
@@ -138,10 +139,17 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def as_child() -> None:
+    """In a process this app forked: the default end on SIGTERM (the app stops it so), and Ctrl-C
+    left to the app, which stops it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Workers:
@@ -163,8 +171,7 @@ class Workers:
                     for other in self.workers:
                         os.close(other.jobs)
                         os.close(other.results)
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the app stops this process
+                    as_child()
                     code = _serve(job_read, result_write, start, build)
                 except BaseException:  # the parent reports a worker that ends without a result
                     traceback.print_exc()
@@ -187,7 +194,7 @@ class Workers:
         for worker, part, outdir in zip(self.workers, parts, dirs, strict=False):  # the workers beyond the parts get none
             job = pickle.dumps({"descriptors": list(part), "catalog": list(catalog), "outdir": str(outdir), "options": options}, protocol=pickle.HIGHEST_PROTOCOL)
             try:
-                _write_all(worker.jobs, job)
+                write_all(worker.jobs, job)
             except BrokenPipeError:
                 raise WorkerFailed(None, "a synthesis process ended before it was given its models") from None
             finally:
@@ -196,7 +203,7 @@ class Workers:
         self.close()  # workers without a part exit now
         outcomes = []
         for worker in self.workers[: len(parts)]:
-            data = _read_all(worker.results)
+            data = read_all(worker.results)
             outcomes.append(pickle.loads(data) if data else ("internal", None, "a synthesis process ended without a result"))
         self.wait()
         for kind, message, details in outcomes:
@@ -242,7 +249,7 @@ def _serve(job_read: int, result_write: int, start: Callable[[], None], build: C
         started_error = traceback.format_exc()
     else:
         started_error = None
-    data = _read_all(job_read)
+    data = read_all(job_read)
     os.close(job_read)
     if not data:
         return 0
@@ -259,7 +266,7 @@ def _serve(job_read: int, result_write: int, start: Callable[[], None], build: C
 
             message = _synth_failure(exc)
             outcome = ("failed", message, "") if message is not None else ("internal", None, traceback.format_exc())
-    _write_all(result_write, pickle.dumps(outcome))
+    write_all(result_write, pickle.dumps(outcome))
     os.close(result_write)
     return 0
 

@@ -27,6 +27,8 @@ from typing import Any
 from sagestack.descriptor import Catalog, ModelDescriptor
 from sagestack.descriptor.loader import descriptor_files, load_catalog, load_files
 
+from .parallel import as_child, read_all, write_all
+
 #: A YAML descriptor's top-level ``name:`` as most files write it (the validated name decides).
 _NAME = re.compile(r"^name:[ \t]*([\"']?)([A-Za-z0-9][A-Za-z0-9-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
 
@@ -78,15 +80,11 @@ class BackgroundValidation:
         if pid == 0:  # the validating process: never returns into the caller's code
             try:
                 os.close(read)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the app stops this process
+                as_child()
                 os.nice(10)
                 catalog = load_catalog(paths)
                 kept = [r for r in catalog.results if r.descriptor is not None and r.descriptor.name in set(wanted)]
-                data = pickle.dumps(Catalog(kept, catalog.issues), protocol=pickle.HIGHEST_PROTOCOL)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write, view) :]
+                write_all(write, pickle.dumps(Catalog(kept, catalog.issues), protocol=pickle.HIGHEST_PROTOCOL))
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -99,13 +97,11 @@ class BackgroundValidation:
     def result(self) -> Catalog:
         """Wait for the validation; its catalog (raises RuntimeError if the process ended without one)."""
         if self._result is None:
-            chunks = []
-            while chunk := os.read(self.read, 1 << 20):
-                chunks.append(chunk)
+            data = read_all(self.read)
             self.stop()
-            if not chunks:
+            if not data:
                 raise RuntimeError("the process validating the catalog ended without a result")
-            self._result = pickle.loads(b"".join(chunks))
+            self._result = pickle.loads(data)
         return self._result
 
     def stop(self) -> None:
