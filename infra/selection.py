@@ -52,11 +52,14 @@ def early_descriptors(catalog: Path, wanted: Sequence[str]) -> list[ModelDescrip
         return None
     files = [f for f in descriptor_files([catalog])[0] if f.suffix in (".yaml", ".yml")]
     by_stem = {f.stem: f for f in files}
+    by_name: dict[str, Path] = {}  # every file's name:, read once when a stem does not tell
     chosen: list[Path] = []
     for name in wanted:
         guess = by_stem.get(name)
         if guess is None or _named(guess) != name:
-            guess = next((f for f in files if _named(f) == name), None)
+            if not by_name:
+                by_name = {n: f for f in reversed(files) if (n := _named(f)) is not None}  # the first file of a name
+            guess = by_name.get(name)
         if guess is None:
             return None
         chosen.append(guess)
