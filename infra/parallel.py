@@ -315,11 +315,9 @@ def merge(into: Path, parts: Sequence[Path], sizes: Sequence[int], *, order: Seq
     shared_segment = segmented[0][0][0]
     if any(s[0][0] != shared_segment for s in segmented):
         raise NotMergeable("the parts' shared stacks differ")
-    artifacts = dict(shared_segment)
-    for w, i in order:
-        artifacts.update(segmented[w][0][i + 1])
-    artifacts.update(segmented[0][1])
-    if len(artifacts) != sum(len(dict(seg)) for seg in [shared_segment, *(segmented[w][0][i + 1] for w, i in order), segmented[0][1]]):
+    kept = [shared_segment, *(segmented[w][0][i + 1] for w, i in order), segmented[0][1]]
+    artifacts = {key: artifact for segment in kept for key, artifact in segment}
+    if len(artifacts) != sum(len(segment) for segment in kept):
         raise NotMergeable("two parts hold an artifact of the same name")
     manifest = {**first, "artifacts": artifacts}
 
